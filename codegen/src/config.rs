@@ -1,0 +1,67 @@
+//! What to generate, read from `codegen.toml` next to the model (or built from command-line
+//! flags). Configuration, not code, names the service and operations.
+
+use serde::Deserialize;
+
+use crate::lower::CrateSettings;
+use crate::model::Selection;
+
+/// The contents of a `codegen.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The model file, relative to the configuration file.
+    pub model: String,
+    /// The service shape id; optional when the model has one service.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Operations by name or shape id; empty means all of the service's operations.
+    #[serde(default)]
+    pub operations: Vec<String>,
+    #[serde(rename = "crate")]
+    pub krate: CrateConfig,
+}
+
+/// The generated crate's package settings.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    pub name: String,
+    #[serde(default = "default_version")]
+    pub version: String,
+    /// The path of the runtime crate, relative to the generated crate's directory.
+    pub runtime_path: String,
+    /// Adds an empty `[workspace]` table, for crates generated outside this workspace.
+    #[serde(default)]
+    pub standalone: bool,
+}
+
+fn default_version() -> String {
+    "0.1.0".into()
+}
+
+impl Config {
+    /// Parses a `codegen.toml`; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, crate::Diagnostics> {
+        toml::from_str(text).map_err(|e| {
+            let loc = match e.span() {
+                Some(span) => {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    format!("{file}:{line}:{col}")
+                }
+                None => file.to_string(),
+            };
+            crate::Diagnostics::from_vec(vec![crate::Diagnostic::new(loc, e.message().to_string())])
+        })
+    }
+
+    pub fn selection(&self) -> Selection {
+        Selection { service: self.service.clone(), operations: self.operations.clone() }
+    }
+
+    pub fn crate_settings(&self) -> CrateSettings {
+        CrateSettings { crate_name: self.krate.name.clone() }
+    }
+}

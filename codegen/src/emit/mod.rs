@@ -1,0 +1,148 @@
+//! Emit stage: one emitter per construct, `quote!` into token streams, rendered into files.
+//!
+//! Layout of a generated crate:
+//!
+//! ```text
+//! Cargo.toml
+//! src/lib.rs              crate docs and module declarations
+//! src/types/mod.rs        one `mod` + `pub use` per shape
+//! src/types/<shape>.rs    one file per structure, union or enum
+//! src/operation/mod.rs
+//! src/operation/<op>.rs   input, output, error enum, descriptor, wire functions
+//! src/client.rs           the client trait and its HTTP implementation
+//! ```
+//!
+//! A change to one shape changes its own file, and the files of what embeds it.
+
+mod common;
+pub mod operation;
+pub mod types;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Crate, Protocol, TypeDef};
+use crate::render::rust_file;
+use crate::{Config, Files, HEADER};
+
+pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
+    let mut files = Files::default();
+    let mut add = |path: String, tokens: TokenStream| {
+        let text = rust_file(&path, tokens);
+        files.0.insert(path, text);
+    };
+
+    let mut type_mods = Vec::new();
+    for (file, def) in &ir.types {
+        let tokens = type_file(def);
+        type_mods.push((format_ident!("{}", file), format_ident!("{}", def.name())));
+        add(format!("src/types/{file}.rs"), tokens);
+    }
+    let mods = type_mods.iter().map(|(m, t)| quote!(mod #m; pub use #m::#t;));
+    add(
+        "src/types/mod.rs".into(),
+        quote! {
+            //! The structures, enums and unions of the service's model.
+            #(#mods)*
+        },
+    );
+
+    let mut op_mods = Vec::new();
+    for op in &ir.operations {
+        let m = format_ident!("{}", op.module);
+        op_mods.push(quote!(pub mod #m;));
+        add(format!("src/operation/{}.rs", op.module), operation::operation_file(ir, op));
+    }
+    add(
+        "src/operation/mod.rs".into(),
+        quote! {
+            //! One module per operation: its input, output, errors, and how they travel over HTTP.
+            #(#op_mods)*
+        },
+    );
+    add("src/client.rs".into(), operation::client_file(ir));
+    add("src/lib.rs".into(), lib_rs(ir));
+
+    files.0.insert("Cargo.toml".into(), cargo_toml(ir, config));
+    files
+}
+
+fn type_file(def: &TypeDef) -> TokenStream {
+    let (tys, wire, body): (Vec<&crate::ir::Ty>, bool, TokenStream) = match def {
+        TypeDef::Struct(s) => {
+            let wire =
+                s.fields.iter().any(|f| f.binding == crate::ir::Binding::Body && common::adapter(&f.ty).is_some());
+            (s.fields.iter().map(|f| &f.ty).collect(), wire, types::structure(s))
+        }
+        TypeDef::Enum(e) => (Vec::new(), false, types::enumeration(e)),
+        TypeDef::Union(u) => (u.variants.iter().filter_map(|v| v.ty.as_ref()).collect(), true, types::union(u)),
+    };
+    let imports = common::imports(tys, def.name(), wire);
+    quote! { #imports #body }
+}
+
+fn lib_rs(ir: &Crate) -> TokenStream {
+    let s = &ir.service;
+    let protocol = match s.protocol {
+        Protocol::RestJson1 => "restJson1",
+        Protocol::AwsJson1_0 => "awsJson1_0",
+        Protocol::AwsJson1_1 => "awsJson1_1",
+    };
+    let about = format!(
+        " A client for `{}` (API version `{}`, protocol `{}`), generated from its Smithy model.",
+        s.shape_id, s.version, protocol
+    );
+    let usage = format!(
+        "Call operations through the [`{0}`] trait; [`Client`](client::Client) implements it over HTTPS with SigV4 \
+         signing and retries, and a test double can implement it too. Inputs are built with builders, for example \
+         [`operation::{1}::{2}Input::builder`].",
+        s.trait_name,
+        ir.operations.first().map_or("", |o| o.module.as_str()),
+        ir.operations.first().map_or("", |o| o.name.as_str()),
+    );
+    let mut text = format!("# {}\n\n{}\n\n", s.title, about.trim());
+    if let Some(d) = &s.doc {
+        text.push_str(d);
+        text.push_str("\n\n");
+    }
+    text.push_str(&usage);
+    let docs = common::inner_doc(Some(&text));
+    let trait_name = format_ident!("{}", s.trait_name);
+    quote! {
+        #docs
+        #![allow(deprecated)]
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::module_inception,
+            clippy::wrong_self_convention
+        )]
+
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        pub mod types;
+
+        pub use awsgen_runtime::{BuildError, DateTime, Document};
+        pub use client::#trait_name;
+    }
+}
+
+fn cargo_toml(ir: &Crate, config: &Config) -> String {
+    let s = &ir.service;
+    let mut out = format!(
+        "# {HEADER}\n\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
+         description = \"{} client generated from its Smithy model\"\nlicense = \"Apache-2.0\"\npublish = false\n\n\
+         [dependencies]\nawsgen-runtime = {{ path = \"{}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",
+        ir.crate_name,
+        config.krate.version,
+        s.title.replace('"', "'"),
+        config.krate.runtime_path,
+    );
+    if config.krate.standalone {
+        out.push_str("\n# Not part of any outer workspace.\n[workspace]\n");
+    }
+    out
+}

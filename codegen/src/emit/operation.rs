@@ -1,0 +1,167 @@
+//! Emitters for operations (input, output, error enum, descriptor) and the client trait.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::common::*;
+use super::types::structure;
+use crate::ir::*;
+use crate::naming::ident;
+
+pub fn operation_file(_ir: &Crate, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.name);
+    let input = format_ident!("{}", op.input.name);
+    let output = format_ident!("{}", op.output.name);
+    let error = format_ident!("{}", op.error_enum);
+    let module_doc = {
+        let first = format!(" `{}`: {}", op.wire_name, op.doc.as_deref().unwrap_or("").lines().next().unwrap_or(""));
+        quote!(#![doc = #first])
+    };
+    let input_struct = structure(&op.input);
+    let output_struct = structure(&op.output);
+
+    let mut tys: Vec<&Ty> = op.input.fields.iter().chain(&op.output.fields).map(|f| &f.ty).collect();
+    let error_tys: Vec<Ty> = op
+        .errors
+        .iter()
+        .map(|e| Ty::Named { name: e.ty.clone(), module: "types".into(), kind: NamedKind::Struct })
+        .collect();
+    tys.extend(error_tys.iter());
+    let wire =
+        op.input.fields.iter().chain(&op.output.fields).any(|f| f.binding == Binding::Body && adapter(&f.ty).is_some());
+    let imports = imports(tys, "", wire);
+
+    let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.variant)).collect();
+    let err_tys: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.ty)).collect();
+    let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
+    let error_doc = format!(" The errors the model says [`{}`] can return.", op.name);
+    let variant_docs = op.errors.iter().map(|e| format!(" `{}`.", e.code));
+
+    let op_doc = doc(op.doc.as_deref());
+    let descriptor_doc =
+        format!(" The `{}` operation: its input, output, errors and HTTP binding, for generic code.", op.wire_name);
+    let wire_name = &op.wire_name;
+    let (method, uri, code) = match &op.http {
+        Some(h) => (h.method.as_str(), h.uri.as_str(), h.code),
+        None => ("POST", "/", 200),
+    };
+
+    quote! {
+        #module_doc
+        #imports
+
+        #input_struct
+        #output_struct
+
+        #[doc = #error_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #[doc = #variant_docs] #variants(#err_tys), )*
+        }
+
+        impl #error {
+            /// The error code on the wire, e.g. `ValidationException`.
+            pub fn code(&self) -> &'static str {
+                match *self {
+                    #( #error::#variants(_) => #codes, )*
+                }
+            }
+
+            /// The error's message, when the service sent one.
+            pub fn message(&self) -> Option<&str> {
+                match self {
+                    #( #error::#variants(e) => ::awsgen_runtime::ModeledError::message(e), )*
+                }
+            }
+
+            /// True when the model marks the error as retryable.
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    #( #error::#variants(_) => <#err_tys as ::awsgen_runtime::ModeledError>::RETRYABLE, )*
+                }
+            }
+        }
+
+        impl ::awsgen_runtime::ModeledErrorEnum for #error {
+            fn code(&self) -> &'static str {
+                #error::code(self)
+            }
+            fn is_retryable(&self) -> bool {
+                #error::is_retryable(self)
+            }
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( #error::#variants(e) => e.fmt(f), )*
+                }
+            }
+        }
+
+        impl ::std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #( #error::#variants(e) => Some(e), )*
+                }
+            }
+        }
+
+        #[doc = #descriptor_doc]
+        #[doc = ""]
+        #op_doc
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct #name;
+
+        impl ::awsgen_runtime::Operation for #name {
+            type Input = #input;
+            type Output = #output;
+            type Error = #error;
+            const NAME: &'static str = #wire_name;
+            const HTTP_METHOD: &'static str = #method;
+            const HTTP_URI: &'static str = #uri;
+            const HTTP_CODE: u16 = #code;
+            const ERRORS: &'static [&'static str] = &[#(#codes),*];
+        }
+    }
+}
+
+/// The client trait: one method per operation.
+pub fn client_file(ir: &Crate) -> TokenStream {
+    let trait_name = format_ident!("{}", ir.service.trait_name);
+    let trait_doc = format!(
+        " The operations of {}. [`Client`] calls the service over HTTP; a test double implements \
+         only the methods it needs, the others answer [`Error::NotImplemented`](awsgen_runtime::Error::NotImplemented).",
+        ir.service.title
+    );
+    let methods = ir.operations.iter().map(|op| {
+        let m = ident(&op.method);
+        let module = format_ident!("{}", op.module);
+        let input = format_ident!("{}", op.input.name);
+        let output = format_ident!("{}", op.output.name);
+        let error = format_ident!("{}", op.error_enum);
+        let d = doc(op.doc.as_deref());
+        let dep = deprecated(op.deprecated);
+        let wire_name = &op.wire_name;
+        quote! {
+            #d
+            #dep
+            fn #m(&self, input: crate::operation::#module::#input)
+                -> ::awsgen_runtime::BoxFuture<'_, Result<crate::operation::#module::#output, ::awsgen_runtime::Error<crate::operation::#module::#error>>>
+            {
+                let _ = input;
+                Box::pin(async { Err(::awsgen_runtime::Error::NotImplemented { operation: #wire_name }) })
+            }
+        }
+    });
+    quote! {
+        #[doc = #trait_doc]
+        #[doc = ""]
+        #[doc = " Methods return boxed futures, so the trait is usable as `dyn` (for example"]
+        #[doc = " `Arc<dyn Trait>`) and the futures are `Send`."]
+        pub trait #trait_name: Send + Sync {
+            #(#methods)*
+        }
+    }
+}

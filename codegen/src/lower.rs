@@ -1,0 +1,683 @@
+//! Lower stage: the one place where Rust names and types are decided: naming, keywords,
+//! collisions, boxing of recursive members, `Option` or not. The result is sorted, so emitters
+//! only iterate.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+use serde_json::Value;
+
+use crate::diag::{Diagnostics, Sink};
+use crate::docs::html_to_markdown;
+use crate::ir::*;
+use crate::model::{shape_name, Closure, Kind, Member, Model, Shape, UNIT};
+use crate::naming;
+
+const DOC: &str = "smithy.api#documentation";
+
+/// Settings that are not in the model.
+#[derive(Debug, Clone)]
+pub struct CrateSettings {
+    pub crate_name: String,
+}
+
+pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Result<Crate, Diagnostics> {
+    let mut sink = Sink::default();
+    let service_shape = model.shape(&closure.service);
+    let service = lower_service(service_shape, &mut sink);
+    let protocol = service.as_ref().map_or(Protocol::RestJson1, |s| s.protocol);
+
+    let mut lw = Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new() };
+    lw.find_boxed_edges(closure);
+
+    // Which shapes become types in `src/types`: every structure, union and enum reached as a
+    // member target, and every error structure. Operation inputs and outputs get their own
+    // structs in the operation's module.
+    let mut as_member: BTreeSet<&str> = BTreeSet::new();
+    for id in &closure.shapes {
+        let s = model.shape(id);
+        if matches!(s.kind, Kind::Enum | Kind::IntEnum | Kind::Operation | Kind::Service) {
+            continue;
+        }
+        as_member.extend(s.members.values().map(|m| m.target.as_str()));
+    }
+    let mut errors: BTreeSet<&str> = service_shape.errors.iter().map(String::as_str).collect();
+    for op in &closure.operations {
+        errors.extend(model.shape(op).errors.iter().map(String::as_str));
+    }
+
+    let mut types = BTreeMap::new();
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for id in &closure.shapes {
+        let s = model.shape(id);
+        if id.starts_with("smithy.api#") && s.kind != Kind::Document {
+            if s.kind == Kind::Structure && as_member.contains(id.as_str()) && id != UNIT {
+                // Prelude structures other than Unit do not exist; nothing to do.
+            }
+            continue;
+        }
+        let wanted = match s.kind {
+            Kind::Enum | Kind::IntEnum => true,
+            Kind::Structure | Kind::Union => as_member.contains(id.as_str()) || errors.contains(id.as_str()),
+            _ => false,
+        };
+        if !wanted || s.has("smithy.api#mixin") {
+            continue;
+        }
+        if let Err(msg) = lw.unsupported_shape(s) {
+            sink.error(id.clone(), msg);
+            continue;
+        }
+        let name = naming::type_name(s.name());
+        let file = naming::module_name(s.name());
+        if let Some(other) = lw.names.insert(name.clone(), id.clone()) {
+            sink.error(id.clone(), format!("Rust type name `{name}` is also the name of `{other}`"));
+            continue;
+        }
+        if let Some(other) = files.insert(file.clone(), id.clone()) {
+            sink.error(id.clone(), format!("file name `types/{file}.rs` is also the file of `{other}`"));
+            continue;
+        }
+        let def = match s.kind {
+            Kind::Structure => {
+                let role = if errors.contains(id.as_str()) {
+                    lw.error_info(s).map(Role::Error).unwrap_or(Role::Plain)
+                } else {
+                    Role::Plain
+                };
+                TypeDef::Struct(lw.lower_struct(s, name, "types", file, role, &mut sink))
+            }
+            Kind::Union => TypeDef::Union(lw.lower_union(s, name, file, &mut sink)),
+            _ => TypeDef::Enum(lw.lower_enum(s, name, file, &mut sink)),
+        };
+        types.insert(def.file().to_string(), def);
+    }
+
+    let mut operations = Vec::new();
+    let mut op_names = BTreeMap::new();
+    for op_id in &closure.operations {
+        let op = model.shape(op_id);
+        let name = naming::type_name(op.name());
+        if let Some(other) = op_names.insert(name.clone(), op_id.clone()) {
+            sink.error(op_id.clone(), format!("Rust operation name `{name}` is also the name of `{other}`"));
+            continue;
+        }
+        operations.push(lw.lower_operation(op, name, &errors, &mut sink));
+    }
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let Some(service) = service else {
+        return Err(Diagnostics::from_vec(sink_into_vec(sink)));
+    };
+    sink.finish(Crate { crate_name: settings.crate_name.clone(), service, types, operations })
+}
+
+fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
+    match sink.finish(()) {
+        Ok(()) => Vec::new(),
+        Err(d) => d.0,
+    }
+}
+
+fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
+    let protocols: Vec<&str> =
+        s.traits.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
+    let protocol = if s.has("aws.protocols#restJson1") {
+        Protocol::RestJson1
+    } else if s.has("aws.protocols#awsJson1_1") {
+        Protocol::AwsJson1_1
+    } else if s.has("aws.protocols#awsJson1_0") {
+        Protocol::AwsJson1_0
+    } else {
+        let named = protocols
+            .iter()
+            .filter(|p| !matches!(**p, "aws.protocols#awsQueryCompatible" | "aws.protocols#httpChecksum"))
+            .copied()
+            .collect::<Vec<_>>();
+        let msg = if named.is_empty() {
+            "the service has no protocol trait; supported: aws.protocols#restJson1, awsJson1_0, awsJson1_1".to_string()
+        } else {
+            format!(
+                "protocol `{}` is not supported yet (supported: restJson1, awsJson1_0, awsJson1_1)",
+                named.join("`, `")
+            )
+        };
+        sink.error(s.id.clone(), msg);
+        return None;
+    };
+    let aws = s.traits.get("aws.api#service");
+    let get = |v: Option<&Value>, k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_string);
+    let sdk_id = get(aws, "sdkId").unwrap_or_else(|| s.name().to_string());
+    let signing_name = get(s.traits.get("aws.auth#sigv4"), "name")
+        .or_else(|| get(aws, "endpointPrefix"))
+        .unwrap_or_else(|| sdk_id.to_lowercase());
+    let endpoint_prefix = get(aws, "endpointPrefix").unwrap_or_else(|| signing_name.clone());
+    let title = s.traits.get("smithy.api#title").and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
+    Some(Service {
+        shape_id: s.id.clone(),
+        shape_name: s.name().to_string(),
+        version: s.version.clone().unwrap_or_default(),
+        protocol,
+        signing_name,
+        endpoint_prefix,
+        trait_name: naming::type_name(&sdk_id.replace([' ', '-'], "")),
+        sdk_id,
+        title,
+        doc: doc_of(&s.traits),
+    })
+}
+
+fn doc_of(traits: &BTreeMap<String, Value>) -> Option<String> {
+    traits.get(DOC).and_then(Value::as_str).map(html_to_markdown).filter(|d| !d.is_empty())
+}
+
+struct Lowerer<'m> {
+    model: &'m Model,
+    protocol: Protocol,
+    /// `(shape id, member name)` pairs that must be boxed.
+    boxed: BTreeSet<(String, String)>,
+    /// Rust type names in `types`, to detect collisions.
+    names: BTreeMap<String, String>,
+}
+
+impl<'m> Lowerer<'m> {
+    /// Members whose target is in the same strongly connected component of the "contains
+    /// directly" graph (structure and union members, not through lists or maps, which already
+    /// allocate) are boxed. The set depends only on the graph, so it is deterministic.
+    fn find_boxed_edges(&mut self, closure: &Closure) {
+        let nodes: Vec<&str> = closure
+            .shapes
+            .iter()
+            .map(String::as_str)
+            .filter(|id| matches!(self.model.shape(id).kind, Kind::Structure | Kind::Union))
+            .collect();
+        let index: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let edges: Vec<Vec<usize>> = nodes
+            .iter()
+            .map(|id| {
+                self.model.shape(id).members.values().filter_map(|m| index.get(m.target.as_str()).copied()).collect()
+            })
+            .collect();
+        let comp = tarjan(&edges);
+        for (i, id) in nodes.iter().enumerate() {
+            for m in self.model.shape(id).members.values() {
+                if let Some(&j) = index.get(m.target.as_str()) {
+                    if comp[i] == comp[j] {
+                        self.boxed.insert((id.to_string(), m.name.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    fn unsupported_shape(&self, s: &Shape) -> Result<(), String> {
+        if s.kind == Kind::Union && s.has("smithy.api#streaming") {
+            return Err("event streams (@streaming unions) are not supported yet".into());
+        }
+        Ok(())
+    }
+
+    fn error_info(&self, s: &Shape) -> Option<ErrorInfo> {
+        let fault = s.traits.get("smithy.api#error")?.as_str().unwrap_or("client").to_string();
+        let retryable = s.traits.get("smithy.api#retryable");
+        let message_field = s
+            .members
+            .values()
+            .find(|m| m.name.eq_ignore_ascii_case("message") && self.model.shape(&m.target).kind == Kind::String)
+            .map(|m| naming::field_name(&m.name));
+        Some(ErrorInfo {
+            code: s.name().to_string(),
+            fault,
+            http_status: s
+                .traits
+                .get("smithy.api#httpError")
+                .and_then(Value::as_u64)
+                .and_then(|c| u16::try_from(c).ok()),
+            retryable: retryable.is_some(),
+            throttling: retryable.and_then(|r| r.get("throttling")).and_then(Value::as_bool).unwrap_or(false),
+            message_field,
+        })
+    }
+
+    fn named(&self, s: &Shape) -> Ty {
+        let kind = match s.kind {
+            Kind::Enum => NamedKind::Enum,
+            Kind::IntEnum => NamedKind::IntEnum,
+            Kind::Union => NamedKind::Union,
+            _ => NamedKind::Struct,
+        };
+        Ty::Named { name: naming::type_name(s.name()), module: "types".into(), kind }
+    }
+
+    /// The Rust type of a member (or list/map element) targeting `target`.
+    fn ty(&self, target: &str, member_traits: &BTreeMap<String, Value>, loc: &str, sink: &mut Sink) -> Option<Ty> {
+        let s = self.model.shape(target);
+        Some(match s.kind {
+            Kind::String => Ty::String,
+            Kind::Boolean => Ty::Bool,
+            Kind::Byte => Ty::I8,
+            Kind::Short => Ty::I16,
+            Kind::Integer => Ty::I32,
+            Kind::Long => Ty::I64,
+            Kind::Float => Ty::F32,
+            Kind::Double => Ty::F64,
+            Kind::BigInteger => Ty::BigInteger,
+            Kind::BigDecimal => Ty::BigDecimal,
+            Kind::Blob => Ty::Blob,
+            Kind::Document => Ty::Document,
+            Kind::Timestamp => {
+                let fmt = member_traits
+                    .get("smithy.api#timestampFormat")
+                    .or_else(|| s.traits.get("smithy.api#timestampFormat"))
+                    .and_then(Value::as_str);
+                Ty::Timestamp(match fmt {
+                    None => None,
+                    Some("epoch-seconds") => Some(TsFormat::EpochSeconds),
+                    Some("date-time") => Some(TsFormat::DateTime),
+                    Some("http-date") => Some(TsFormat::HttpDate),
+                    Some(other) => {
+                        sink.error(loc, format!("unknown @timestampFormat `{other}`"));
+                        return None;
+                    }
+                })
+            }
+            Kind::Enum | Kind::IntEnum | Kind::Structure | Kind::Union => {
+                if target == UNIT {
+                    sink.error(loc, "only union members may target smithy.api#Unit");
+                    return None;
+                }
+                self.named(s)
+            }
+            Kind::List | Kind::Set => {
+                let m = &s.members["member"];
+                let item = self.ty(&m.target, &m.traits, &format!("{}$member", s.id), sink)?;
+                Ty::List { item: Box::new(item), sparse: s.has("smithy.api#sparse") }
+            }
+            Kind::Map => {
+                let (k, v) = (&s.members["key"], &s.members["value"]);
+                let key = self.ty(&k.target, &k.traits, &format!("{}$key", s.id), sink)?;
+                if !matches!(key, Ty::String | Ty::Named { kind: NamedKind::Enum, .. }) {
+                    sink.error(format!("{}$key", s.id), "map keys must target a string or enum shape");
+                    return None;
+                }
+                let value = self.ty(&v.target, &v.traits, &format!("{}$value", s.id), sink)?;
+                Ty::Map { key: Box::new(key), value: Box::new(value), sparse: s.has("smithy.api#sparse") }
+            }
+            Kind::Service | Kind::Operation | Kind::Resource => {
+                sink.error(loc, format!("a member cannot target the {:?} `{target}`", s.kind));
+                return None;
+            }
+        })
+    }
+
+    /// True when the target, or any element it collects, is `@sensitive`.
+    fn sensitive(&self, target: &str) -> bool {
+        let s = self.model.shape(target);
+        if s.has("smithy.api#sensitive") {
+            return true;
+        }
+        match s.kind {
+            Kind::List | Kind::Set => self.sensitive(&s.members["member"].target),
+            Kind::Map => self.sensitive(&s.members["key"].target) || self.sensitive(&s.members["value"].target),
+            _ => false,
+        }
+    }
+
+    fn constraints(&self, m: &Member) -> Constraints {
+        let target = &self.model.shape(&m.target).traits;
+        let get = |k: &str| m.traits.get(k).or_else(|| target.get(k));
+        let bound_u = |v: &Value, k: &str| v.get(k).and_then(Value::as_u64);
+        let bound_f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+        Constraints {
+            length: get("smithy.api#length").map(|v| (bound_u(v, "min"), bound_u(v, "max"))),
+            range: get("smithy.api#range").map(|v| (bound_f(v, "min"), bound_f(v, "max"))),
+            pattern: get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string),
+        }
+    }
+
+    fn binding(&self, m: &Member) -> Binding {
+        let t = &m.traits;
+        let s = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        if self.protocol != Protocol::RestJson1 {
+            return Binding::Body;
+        }
+        if t.contains_key("smithy.api#httpLabel") {
+            Binding::Label
+        } else if t.contains_key("smithy.api#httpQuery") {
+            Binding::Query(s("smithy.api#httpQuery"))
+        } else if t.contains_key("smithy.api#httpQueryParams") {
+            Binding::QueryParams
+        } else if t.contains_key("smithy.api#httpHeader") {
+            Binding::Header(s("smithy.api#httpHeader"))
+        } else if t.contains_key("smithy.api#httpPrefixHeaders") {
+            Binding::PrefixHeaders(s("smithy.api#httpPrefixHeaders"))
+        } else if t.contains_key("smithy.api#httpPayload") {
+            Binding::Payload
+        } else if t.contains_key("smithy.api#httpResponseCode") {
+            Binding::ResponseCode
+        } else {
+            Binding::Body
+        }
+    }
+
+    fn lower_struct(
+        &self,
+        s: &Shape,
+        name: String,
+        module: &str,
+        file: String,
+        role: Role,
+        sink: &mut Sink,
+    ) -> StructDef {
+        let mut fields = Vec::new();
+        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
+        let is_input = role == Role::Input;
+        for m in s.members.values() {
+            let loc = format!("{}${}", s.id, m.name);
+            let Some(ty) = self.ty(&m.target, &m.traits, &loc, sink) else { continue };
+            let field = naming::field_name(&m.name);
+            for taken in [field.clone(), format!("set_{}", naming::bare(&field))] {
+                if let Some(other) = rust_names.insert(taken.clone(), &m.name) {
+                    sink.error(loc.clone(), format!("Rust name `{taken}` is also used by member `{other}`"));
+                }
+            }
+            if matches!(naming::bare(&field), "build" | "builder") {
+                sink.error(loc.clone(), format!("Rust name `{field}` collides with the builder's own method"));
+            }
+            let required = m.has("smithy.api#required");
+            let default = m.traits.get("smithy.api#default").filter(|v| !v.is_null()).cloned();
+            let optional = if m.has("smithy.api#clientOptional") {
+                true
+            } else if required {
+                false
+            } else if default.is_some() {
+                is_input
+            } else {
+                true
+            };
+            let wire = match (self.protocol, m.traits.get("smithy.api#jsonName").and_then(Value::as_str)) {
+                (Protocol::RestJson1, Some(json_name)) => json_name.to_string(),
+                _ => m.name.clone(),
+            };
+            let target = self.model.shape(&m.target);
+            fields.push(Field {
+                member: m.name.clone(),
+                wire,
+                name: field,
+                boxed: self.boxed.contains(&(s.id.clone(), m.name.clone())),
+                optional,
+                required,
+                default: if optional { None } else { default },
+                sensitive: self.sensitive(&m.target),
+                idempotency_token: m.has("smithy.api#idempotencyToken"),
+                binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
+                media_type: target.traits.get("smithy.api#mediaType").and_then(Value::as_str).map(str::to_string),
+                constraints: self.constraints(m),
+                doc: doc_of(&m.traits),
+                deprecated: m.has("smithy.api#deprecated"),
+                ty,
+            });
+        }
+        StructDef {
+            shape_id: s.id.clone(),
+            name,
+            module: module.to_string(),
+            file,
+            fields,
+            role,
+            sensitive: s.has("smithy.api#sensitive"),
+            doc: doc_of(&s.traits),
+            deprecated: s.has("smithy.api#deprecated"),
+        }
+    }
+
+    fn lower_union(&self, s: &Shape, name: String, file: String, sink: &mut Sink) -> UnionDef {
+        let mut variants = Vec::new();
+        let mut seen = BTreeMap::new();
+        for m in s.members.values() {
+            let loc = format!("{}${}", s.id, m.name);
+            let ty = if m.target == UNIT {
+                None
+            } else {
+                match self.ty(&m.target, &m.traits, &loc, sink) {
+                    Some(t) => Some(t),
+                    None => continue,
+                }
+            };
+            let mut vname = naming::variant_name(&m.name);
+            if vname == "Unknown" {
+                vname = "UnknownValue".into();
+            }
+            if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
+                sink.error(loc, format!("Rust variant name `{vname}` is also used by member `{other}`"));
+                continue;
+            }
+            let wire = match (self.protocol, m.traits.get("smithy.api#jsonName").and_then(Value::as_str)) {
+                (Protocol::RestJson1, Some(j)) => j.to_string(),
+                _ => m.name.clone(),
+            };
+            variants.push(UnionVariant {
+                member: m.name.clone(),
+                wire,
+                name: vname,
+                boxed: self.boxed.contains(&(s.id.clone(), m.name.clone())),
+                sensitive: m.target != UNIT && self.sensitive(&m.target),
+                doc: doc_of(&m.traits),
+                deprecated: m.has("smithy.api#deprecated"),
+                ty,
+            });
+        }
+        UnionDef {
+            shape_id: s.id.clone(),
+            name,
+            module: "types".into(),
+            file,
+            variants,
+            sensitive: s.has("smithy.api#sensitive"),
+            doc: doc_of(&s.traits),
+            deprecated: s.has("smithy.api#deprecated"),
+        }
+    }
+
+    fn lower_enum(&self, s: &Shape, name: String, file: String, sink: &mut Sink) -> EnumDef {
+        let int = s.kind == Kind::IntEnum;
+        let mut variants = Vec::new();
+        let mut seen = BTreeMap::new();
+        let mut values = BTreeMap::new();
+        for m in s.members.values() {
+            let loc = format!("{}${}", s.id, m.name);
+            let value = match (int, m.traits.get("smithy.api#enumValue")) {
+                (false, None) => Value::String(m.name.clone()),
+                (false, Some(v @ Value::String(_))) => v.clone(),
+                (true, Some(v)) if v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => v.clone(),
+                (_, _) => {
+                    let what = if int { "an integer" } else { "a string" };
+                    sink.error(loc, format!("@enumValue must be {what}"));
+                    continue;
+                }
+            };
+            let mut vname = naming::variant_name(&m.name);
+            if vname == "Unknown" {
+                vname = "UnknownValue".into();
+            }
+            if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
+                sink.error(loc, format!("Rust variant name `{vname}` is also used by member `{other}`"));
+                continue;
+            }
+            if let Some(other) = values.insert(value.to_string(), m.name.clone()) {
+                sink.error(loc, format!("enum value {value} is also the value of member `{other}`"));
+                continue;
+            }
+            variants.push(EnumVariant {
+                name: vname,
+                value,
+                doc: doc_of(&m.traits),
+                deprecated: m.has("smithy.api#deprecated"),
+            });
+        }
+        EnumDef {
+            shape_id: s.id.clone(),
+            name,
+            module: "types".into(),
+            file,
+            int,
+            variants,
+            sensitive: s.has("smithy.api#sensitive"),
+            doc: doc_of(&s.traits),
+            deprecated: s.has("smithy.api#deprecated"),
+        }
+    }
+
+    fn lower_operation(&self, op: &Shape, name: String, _errors: &BTreeSet<&str>, sink: &mut Sink) -> Operation {
+        let module = naming::module_name(op.name());
+        let io = |target: &Option<String>, role: Role, suffix: &str, sink: &mut Sink| {
+            let sname = format!("{name}{suffix}");
+            let file = module.clone();
+            let mod_path = format!("operation::{module}");
+            match target.as_deref() {
+                Some(id) if id != UNIT => {
+                    let shape = self.model.shape(id);
+                    if shape.kind != Kind::Structure {
+                        sink.error(op.id.clone(), format!("{suffix} `{id}` is not a structure"));
+                    }
+                    let mut def = self.lower_struct(shape, sname, &mod_path, file, role, sink);
+                    def.doc = def.doc.or_else(|| Some(format!("The {} of [`{name}`].", suffix.to_lowercase())));
+                    def
+                }
+                _ => StructDef {
+                    shape_id: UNIT.into(),
+                    name: sname,
+                    module: mod_path,
+                    file,
+                    fields: Vec::new(),
+                    role,
+                    sensitive: false,
+                    doc: Some(format!("The {} of [`{name}`] (it has no members).", suffix.to_lowercase())),
+                    deprecated: false,
+                },
+            }
+        };
+        let input = io(&op.input, Role::Input, "Input", sink);
+        let output = io(&op.output, Role::Output, "Output", sink);
+        let mut errors: Vec<OpError> = op
+            .errors
+            .iter()
+            .map(|e| {
+                let n = shape_name(e);
+                OpError { variant: naming::variant_name(n), ty: naming::type_name(n), code: n.to_string() }
+            })
+            .collect();
+        errors.sort_by(|a, b| a.variant.cmp(&b.variant));
+        errors.dedup_by(|a, b| a.variant == b.variant);
+        for e in &op.errors {
+            if !self.model.shape(e).has("smithy.api#error") {
+                sink.error(op.id.clone(), format!("error `{e}` has no @error trait"));
+            }
+        }
+        let http = op.traits.get("smithy.api#http").and_then(|h| {
+            Some(HttpTrait {
+                method: h.get("method")?.as_str()?.to_string(),
+                uri: h.get("uri")?.as_str()?.to_string(),
+                code: h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200),
+            })
+        });
+        if self.protocol == Protocol::RestJson1 && http.is_none() {
+            sink.error(op.id.clone(), "restJson1 operation has no valid @http trait");
+        }
+        Operation {
+            shape_id: op.id.clone(),
+            wire_name: op.name().to_string(),
+            kebab: op.name().to_kebab_case(),
+            method: naming::field_name(op.name()),
+            error_enum: format!("{name}Error"),
+            module,
+            name,
+            input,
+            output,
+            errors,
+            http,
+            doc: doc_of(&op.traits),
+            deprecated: op.has("smithy.api#deprecated"),
+        }
+    }
+}
+
+/// Tarjan's strongly connected components; returns the component index of every node.
+fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
+    struct St<'a> {
+        edges: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        comp: Vec<usize>,
+        next: usize,
+        ncomp: usize,
+    }
+    // Iterative to survive deep graphs.
+    fn strong(st: &mut St<'_>, root: usize) {
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some((v, i)) = work.pop() {
+            if i == 0 {
+                st.index[v] = Some(st.next);
+                st.low[v] = st.next;
+                st.next += 1;
+                st.stack.push(v);
+                st.on[v] = true;
+            }
+            if i < st.edges[v].len() {
+                let w = st.edges[v][i];
+                work.push((v, i + 1));
+                match st.index[w] {
+                    None => work.push((w, 0)),
+                    Some(wi) if st.on[w] => st.low[v] = st.low[v].min(wi),
+                    Some(_) => {}
+                }
+                continue;
+            }
+            // All edges of v done: propagate low-link to the parent.
+            if st.low[v] == st.index[v].expect("visited") {
+                loop {
+                    let w = st.stack.pop().expect("stack holds v");
+                    st.on[w] = false;
+                    st.comp[w] = st.ncomp;
+                    if w == v {
+                        break;
+                    }
+                }
+                st.ncomp += 1;
+            }
+            if let Some(&(parent, _)) = work.last() {
+                st.low[parent] = st.low[parent].min(st.low[v]);
+            }
+        }
+    }
+    let n = edges.len();
+    let mut st = St {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on: vec![false; n],
+        stack: Vec::new(),
+        comp: vec![0; n],
+        next: 0,
+        ncomp: 0,
+    };
+    for v in 0..n {
+        if st.index[v].is_none() {
+            strong(&mut st, v);
+        }
+    }
+    st.comp
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tarjan_finds_cycles() {
+        let comp = super::tarjan(&[vec![1], vec![0], vec![2], vec![]]);
+        assert_eq!(comp[0], comp[1]);
+        assert_ne!(comp[2], comp[3]);
+        assert_ne!(comp[0], comp[3]);
+    }
+}

@@ -1,0 +1,33 @@
+//! Render stage: tokens to formatted source text with the header line.
+
+use proc_macro2::TokenStream;
+
+/// Formats a generated Rust file. Tokens that do not parse are a generator bug, not a model
+/// problem, so this panics naming the file.
+pub fn rust_file(path: &str, tokens: TokenStream) -> String {
+    let file = match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(f) => f,
+        Err(e) => panic!("generator bug: tokens for {path} do not parse: {e}\n{tokens}"),
+    };
+    let body = space_items(&prettyplease::unparse(&file));
+    format!("// {}\n\n{body}", crate::HEADER)
+}
+
+/// prettyplease puts top-level items on consecutive lines; a blank line after each item that
+/// ends at column 0 (and after the `use` block) makes generated files read like hand-written ones.
+fn space_items(src: &str) -> String {
+    let mut out = String::with_capacity(src.len() + src.len() / 16);
+    let mut lines = src.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.peek() else { break };
+        let ends_item = line == "}" || line.ends_with(';') && !line.starts_with(' ') && !line.starts_with("use ");
+        let ends_uses = line.starts_with("use ") && line.ends_with(';') && !next.starts_with("use ");
+        let ends_inner_docs = line.starts_with("//!") && !next.starts_with("//!");
+        if (ends_item || ends_uses || ends_inner_docs) && !next.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,55 @@
+//! Hand-written support for the crates that `cargo xtask codegen` generates.
+//!
+//! Everything here is independent of any one model: the JSON wire helpers that generated serde
+//! attributes name, builder errors, and the shared types that generated code uses for
+//! timestamps, documents and big numbers.
+
+#![warn(missing_docs)]
+
+pub mod json;
+
+mod build;
+mod error;
+mod numbers;
+
+pub use build::BuildError;
+pub use error::{
+    Error, ModeledError, ModeledErrorEnum, ResponseError, UnhandledError, ValidationError, ValidationErrors,
+};
+pub use numbers::{BigDecimal, BigInteger};
+
+/// The future returned by client trait methods: boxed so that the trait can be used as `dyn`.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// What every generated operation descriptor says about its operation.
+pub trait Operation {
+    /// The operation's input structure.
+    type Input;
+    /// The operation's output structure.
+    type Output;
+    /// The enum of errors the model declares for the operation.
+    type Error;
+    /// The operation's name in the model.
+    const NAME: &'static str;
+    /// The HTTP method.
+    const HTTP_METHOD: &'static str;
+    /// The URI pattern, with `{label}` placeholders.
+    const HTTP_URI: &'static str;
+    /// The HTTP status code of a successful response.
+    const HTTP_CODE: u16;
+    /// The error codes the model declares for the operation.
+    const ERRORS: &'static [&'static str];
+}
+
+/// A point in time, in UTC. Timestamps in generated types use this type.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// An untyped JSON-like value: what Smithy `document` shapes map to.
+pub type Document = serde_json::Value;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Items generated code names; not part of the public API.
+    pub use serde;
+    pub use serde_json;
+}

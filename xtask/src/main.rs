@@ -1,0 +1,70 @@
+//! `cargo xtask <task>`: the project's tasks. Only this crate touches the disk; the generator
+//! itself (`codegen`) is pure.
+
+mod codegen_task;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check]
+      regenerate generated/ from model/codegen.toml (--check: write nothing, fail if out of date)
+  cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
+      generate a standalone crate for any model into any folder";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let task = args.next().and_then(|a| a.into_string().ok());
+    let rest: Vec<_> = args.collect();
+    let result = match task.as_deref() {
+        Some("codegen") => codegen_task::run(rest),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(Failure::Usage(format!("unknown task `{other}`"))),
+        None => Err(Failure::Usage("no task given".into())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.report(),
+    }
+}
+
+/// How a task failed; each kind has its own exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The model (or configuration) has errors: exit 1.
+    Model(String),
+    /// Generated files are out of date (`--check`): exit 1.
+    OutOfDate(String),
+    /// Bad command line: exit 2.
+    Usage(String),
+    /// A file could not be read or written: exit 2.
+    Io(String),
+}
+
+impl Failure {
+    fn report(self) -> ExitCode {
+        match self {
+            Failure::Model(m) | Failure::OutOfDate(m) => {
+                eprintln!("{m}");
+                ExitCode::from(1)
+            }
+            Failure::Usage(m) => {
+                eprintln!("error: {m}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+            Failure::Io(m) => {
+                eprintln!("error: {m}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+impl From<lexopt::Error> for Failure {
+    fn from(e: lexopt::Error) -> Self {
+        Failure::Usage(e.to_string())
+    }
+}
