@@ -5,6 +5,7 @@
 /// Methods return boxed futures, so the trait is usable as `dyn` (for example
 /// `Arc<dyn Trait>`) and the futures are `Send`.
 pub trait Appflow: Send + Sync {
+    /// Returns the configuration of one connector: a custom connector registered in the account, or a connector that AWS provides.
     fn describe_connector(
         &self,
         input: crate::operation::describe_connector::DescribeConnectorInput,
@@ -24,6 +25,7 @@ pub trait Appflow: Send + Sync {
             })
         })
     }
+    /// Registers a custom connector backed by a Lambda function in the account. Deploy the function first.
     fn register_connector(
         &self,
         input: crate::operation::register_connector::RegisterConnectorInput,
@@ -43,6 +45,7 @@ pub trait Appflow: Send + Sync {
             })
         })
     }
+    /// Points a registered custom connector at the latest version of its Lambda function, or at a different function.
     fn update_connector_registration(
         &self,
         input: crate::operation::update_connector_registration::UpdateConnectorRegistrationInput,
@@ -62,6 +65,7 @@ pub trait Appflow: Send + Sync {
             })
         })
     }
+    /// Changes the configuration of an existing flow.
     fn update_flow(
         &self,
         input: crate::operation::update_flow::UpdateFlowInput,

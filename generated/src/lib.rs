@@ -4,6 +4,8 @@
 //!
 //! A client for `com.amazonaws.appflow#SandstoneConfigurationServiceLambda` (API version `2020-08-23`, protocol `restJson1`), generated from its Smithy model.
 //!
+//! Amazon AppFlow moves data between SaaS applications and AWS services. This crate covers the operations that register and update custom connectors, describe a connector, and update a flow.
+//!
 //! Call operations through the [`Appflow`] trait; [`Client`](client::Client) implements it over HTTPS with SigV4 signing and retries, and a test double can implement it too. Inputs are built with builders, for example [`operation::describe_connector::DescribeConnectorInput::builder`].
 
 #![allow(deprecated)]

@@ -2,12 +2,15 @@
 
 use crate::types::AggregationType;
 
+/// How AppFlow groups flow records into output files.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AggregationConfig {
+    /// Whether records are combined into one file or written as they come.
     #[serde(rename = "aggregationType", skip_serializing_if = "Option::is_none")]
     pub aggregation_type: Option<AggregationType>,
+    /// Target size of each output file, in megabytes (AppFlow aims for it, not exactly).
     #[serde(rename = "targetFileSize", skip_serializing_if = "Option::is_none")]
     pub target_file_size: Option<i64>,
 }
@@ -27,7 +30,7 @@ pub struct AggregationConfigBuilder {
 }
 
 impl AggregationConfigBuilder {
-    /// Sets [`AggregationConfig::aggregation_type`].
+    /// Sets [`AggregationConfig::aggregation_type`]: Whether records are combined into one file or written as they come.
     pub fn aggregation_type(mut self, value: impl Into<AggregationType>) -> Self {
         self.aggregation_type = Some(value.into());
         self
@@ -37,7 +40,7 @@ impl AggregationConfigBuilder {
         self.aggregation_type = value;
         self
     }
-    /// Sets [`AggregationConfig::target_file_size`].
+    /// Sets [`AggregationConfig::target_file_size`]: Target size of each output file, in megabytes (AppFlow aims for it, not exactly).
     pub fn target_file_size(mut self, value: impl Into<i64>) -> Self {
         self.target_file_size = Some(value.into());
         self

@@ -2,24 +2,31 @@
 
 use ::awsgen_runtime::json as wire;
 
+/// One parameter a connector asks for during authentication.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AuthParameter {
+    /// Values the connector offers for this parameter.
     #[serde(
         rename = "connectorSuppliedValues",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub connector_supplied_values: Option<Vec<String>>,
+    /// What the parameter is for.
     #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether the parameter must be given.
     #[serde(rename = "isRequired")]
     pub is_required: bool,
+    /// Whether the value is secret.
     #[serde(rename = "isSensitiveField")]
     pub is_sensitive_field: bool,
+    /// The parameter's key.
     #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The parameter's display label.
     #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
@@ -43,7 +50,7 @@ pub struct AuthParameterBuilder {
 }
 
 impl AuthParameterBuilder {
-    /// Sets [`AuthParameter::connector_supplied_values`].
+    /// Sets [`AuthParameter::connector_supplied_values`]: Values the connector offers for this parameter.
     pub fn connector_supplied_values(mut self, value: impl Into<Vec<String>>) -> Self {
         self.connector_supplied_values = Some(value.into());
         self
@@ -53,7 +60,7 @@ impl AuthParameterBuilder {
         self.connector_supplied_values = value;
         self
     }
-    /// Sets [`AuthParameter::description`].
+    /// Sets [`AuthParameter::description`]: What the parameter is for.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -63,7 +70,7 @@ impl AuthParameterBuilder {
         self.description = value;
         self
     }
-    /// Sets [`AuthParameter::is_required`].
+    /// Sets [`AuthParameter::is_required`]: Whether the parameter must be given.
     pub fn is_required(mut self, value: impl Into<bool>) -> Self {
         self.is_required = Some(value.into());
         self
@@ -73,7 +80,7 @@ impl AuthParameterBuilder {
         self.is_required = value;
         self
     }
-    /// Sets [`AuthParameter::is_sensitive_field`].
+    /// Sets [`AuthParameter::is_sensitive_field`]: Whether the value is secret.
     pub fn is_sensitive_field(mut self, value: impl Into<bool>) -> Self {
         self.is_sensitive_field = Some(value.into());
         self
@@ -83,7 +90,7 @@ impl AuthParameterBuilder {
         self.is_sensitive_field = value;
         self
     }
-    /// Sets [`AuthParameter::key`].
+    /// Sets [`AuthParameter::key`]: The parameter's key.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -93,7 +100,7 @@ impl AuthParameterBuilder {
         self.key = value;
         self
     }
-    /// Sets [`AuthParameter::label`].
+    /// Sets [`AuthParameter::label`]: The parameter's display label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self

@@ -3,24 +3,31 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::{CustomAuthConfig, OAuth2Defaults};
 
+/// Which ways of authenticating the connector supports.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AuthenticationConfig {
+    /// The custom authentication schemes.
     #[serde(
         rename = "customAuthConfigs",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub custom_auth_configs: Option<Vec<CustomAuthConfig>>,
+    /// Whether API key authentication works.
     #[serde(rename = "isApiKeyAuthSupported")]
     pub is_api_key_auth_supported: bool,
+    /// Whether user name and password authentication works.
     #[serde(rename = "isBasicAuthSupported")]
     pub is_basic_auth_supported: bool,
+    /// Whether connector-specific custom authentication works.
     #[serde(rename = "isCustomAuthSupported")]
     pub is_custom_auth_supported: bool,
+    /// Whether OAuth 2.0 works.
     #[serde(rename = "isOAuth2Supported")]
     pub is_oauth2_supported: bool,
+    /// Defaults for OAuth 2.0.
     #[serde(rename = "oAuth2Defaults", skip_serializing_if = "Option::is_none")]
     pub oauth2_defaults: Option<OAuth2Defaults>,
 }
@@ -44,7 +51,7 @@ pub struct AuthenticationConfigBuilder {
 }
 
 impl AuthenticationConfigBuilder {
-    /// Sets [`AuthenticationConfig::custom_auth_configs`].
+    /// Sets [`AuthenticationConfig::custom_auth_configs`]: The custom authentication schemes.
     pub fn custom_auth_configs(
         mut self,
         value: impl Into<Vec<CustomAuthConfig>>,
@@ -60,7 +67,7 @@ impl AuthenticationConfigBuilder {
         self.custom_auth_configs = value;
         self
     }
-    /// Sets [`AuthenticationConfig::is_api_key_auth_supported`].
+    /// Sets [`AuthenticationConfig::is_api_key_auth_supported`]: Whether API key authentication works.
     pub fn is_api_key_auth_supported(mut self, value: impl Into<bool>) -> Self {
         self.is_api_key_auth_supported = Some(value.into());
         self
@@ -70,7 +77,7 @@ impl AuthenticationConfigBuilder {
         self.is_api_key_auth_supported = value;
         self
     }
-    /// Sets [`AuthenticationConfig::is_basic_auth_supported`].
+    /// Sets [`AuthenticationConfig::is_basic_auth_supported`]: Whether user name and password authentication works.
     pub fn is_basic_auth_supported(mut self, value: impl Into<bool>) -> Self {
         self.is_basic_auth_supported = Some(value.into());
         self
@@ -80,7 +87,7 @@ impl AuthenticationConfigBuilder {
         self.is_basic_auth_supported = value;
         self
     }
-    /// Sets [`AuthenticationConfig::is_custom_auth_supported`].
+    /// Sets [`AuthenticationConfig::is_custom_auth_supported`]: Whether connector-specific custom authentication works.
     pub fn is_custom_auth_supported(mut self, value: impl Into<bool>) -> Self {
         self.is_custom_auth_supported = Some(value.into());
         self
@@ -90,7 +97,7 @@ impl AuthenticationConfigBuilder {
         self.is_custom_auth_supported = value;
         self
     }
-    /// Sets [`AuthenticationConfig::is_oauth2_supported`].
+    /// Sets [`AuthenticationConfig::is_oauth2_supported`]: Whether OAuth 2.0 works.
     pub fn is_oauth2_supported(mut self, value: impl Into<bool>) -> Self {
         self.is_oauth2_supported = Some(value.into());
         self
@@ -100,7 +107,7 @@ impl AuthenticationConfigBuilder {
         self.is_oauth2_supported = value;
         self
     }
-    /// Sets [`AuthenticationConfig::oauth2_defaults`].
+    /// Sets [`AuthenticationConfig::oauth2_defaults`]: Defaults for OAuth 2.0.
     pub fn oauth2_defaults(mut self, value: impl Into<OAuth2Defaults>) -> Self {
         self.oauth2_defaults = Some(value.into());
         self

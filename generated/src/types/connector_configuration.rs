@@ -8,110 +8,139 @@ use crate::types::{
     WriteOperationType,
 };
 
+/// Everything AppFlow knows about one connector's capabilities and registration.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConnectorConfiguration {
+    /// How to authenticate with the connector.
     #[serde(rename = "authenticationConfig", skip_serializing_if = "Option::is_none")]
     pub authentication_config: Option<AuthenticationConfig>,
+    /// Whether flows can write to this connector.
     #[serde(rename = "canUseAsDestination")]
     pub can_use_as_destination: bool,
+    /// Whether flows can read from this connector.
     #[serde(rename = "canUseAsSource")]
     pub can_use_as_source: bool,
+    /// ARN of the registered connector.
     #[serde(rename = "connectorArn", skip_serializing_if = "Option::is_none")]
     pub connector_arn: Option<String>,
+    /// Free-text description.
     #[serde(rename = "connectorDescription", skip_serializing_if = "Option::is_none")]
     pub connector_description: Option<String>,
+    /// The label the connector was registered under.
     #[serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")]
     pub connector_label: Option<String>,
+    /// Connector-specific details such as OAuth scopes or Regions.
     #[serde(rename = "connectorMetadata", skip_serializing_if = "Option::is_none")]
     pub connector_metadata: Option<ConnectorMetadata>,
+    /// Modes the connector supports.
     #[serde(
         rename = "connectorModes",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub connector_modes: Option<Vec<String>>,
+    /// The connector's name.
     #[serde(rename = "connectorName", skip_serializing_if = "Option::is_none")]
     pub connector_name: Option<String>,
+    /// Who built the connector.
     #[serde(rename = "connectorOwner", skip_serializing_if = "Option::is_none")]
     pub connector_owner: Option<String>,
+    /// Provisioning details, such as the Lambda function.
     #[serde(
         rename = "connectorProvisioningConfig",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_provisioning_config: Option<ConnectorProvisioningConfig>,
+    /// How the connector was provisioned.
     #[serde(
         rename = "connectorProvisioningType",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_provisioning_type: Option<ConnectorProvisioningType>,
+    /// Settings a flow must provide at run time.
     #[serde(
         rename = "connectorRuntimeSettings",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub connector_runtime_settings: Option<Vec<ConnectorRuntimeSetting>>,
+    /// The kind of connector.
     #[serde(rename = "connectorType", skip_serializing_if = "Option::is_none")]
     pub connector_type: Option<ConnectorType>,
+    /// The connector's version.
     #[serde(rename = "connectorVersion", skip_serializing_if = "Option::is_none")]
     pub connector_version: Option<String>,
+    /// Whether PrivateLink is on for the connector.
     #[serde(rename = "isPrivateLinkEnabled")]
     pub is_private_link_enabled: bool,
+    /// Whether a PrivateLink endpoint URL must be given.
     #[serde(rename = "isPrivateLinkEndpointUrlRequired")]
     pub is_private_link_endpoint_url_required: bool,
+    /// Where to find the connector's logo.
     #[serde(rename = "logoURL", skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
+    /// When the connector was registered.
     #[serde(
         rename = "registeredAt",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::EpochSeconds>>"
     )]
     pub registered_at: Option<::awsgen_runtime::DateTime>,
+    /// Who registered the connector.
     #[serde(rename = "registeredBy", skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
+    /// API versions the connector supports.
     #[serde(
         rename = "supportedApiVersions",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_api_versions: Option<Vec<String>>,
+    /// APIs of the connected application that AppFlow can use to move data.
     #[serde(
         rename = "supportedDataTransferApis",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_data_transfer_apis: Option<Vec<DataTransferApi>>,
+    /// Kinds of data the connector moves: \`RECORD\` for structured records, \`FILE\` for files and binary data.
     #[serde(
         rename = "supportedDataTransferTypes",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_data_transfer_types: Option<Vec<SupportedDataTransferType>>,
+    /// Connectors a flow from this source may write to.
     #[serde(
         rename = "supportedDestinationConnectors",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_destination_connectors: Option<Vec<ConnectorType>>,
+    /// Operators the connector supports in tasks.
     #[serde(
         rename = "supportedOperators",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_operators: Option<Vec<Operators>>,
+    /// How often a scheduled flow may run.
     #[serde(
         rename = "supportedSchedulingFrequencies",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_scheduling_frequencies: Option<Vec<ScheduleFrequencyType>>,
+    /// Trigger types flows with this connector may use.
     #[serde(
         rename = "supportedTriggerTypes",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_trigger_types: Option<Vec<TriggerType>>,
+    /// Write operations the connector supports as a destination.
     #[serde(
         rename = "supportedWriteOperations",
         skip_serializing_if = "Option::is_none",
@@ -161,7 +190,7 @@ pub struct ConnectorConfigurationBuilder {
 }
 
 impl ConnectorConfigurationBuilder {
-    /// Sets [`ConnectorConfiguration::authentication_config`].
+    /// Sets [`ConnectorConfiguration::authentication_config`]: How to authenticate with the connector.
     pub fn authentication_config(
         mut self,
         value: impl Into<AuthenticationConfig>,
@@ -177,7 +206,7 @@ impl ConnectorConfigurationBuilder {
         self.authentication_config = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::can_use_as_destination`].
+    /// Sets [`ConnectorConfiguration::can_use_as_destination`]: Whether flows can write to this connector.
     pub fn can_use_as_destination(mut self, value: impl Into<bool>) -> Self {
         self.can_use_as_destination = Some(value.into());
         self
@@ -187,7 +216,7 @@ impl ConnectorConfigurationBuilder {
         self.can_use_as_destination = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::can_use_as_source`].
+    /// Sets [`ConnectorConfiguration::can_use_as_source`]: Whether flows can read from this connector.
     pub fn can_use_as_source(mut self, value: impl Into<bool>) -> Self {
         self.can_use_as_source = Some(value.into());
         self
@@ -197,7 +226,7 @@ impl ConnectorConfigurationBuilder {
         self.can_use_as_source = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_arn`].
+    /// Sets [`ConnectorConfiguration::connector_arn`]: ARN of the registered connector.
     pub fn connector_arn(mut self, value: impl Into<String>) -> Self {
         self.connector_arn = Some(value.into());
         self
@@ -207,7 +236,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_arn = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_description`].
+    /// Sets [`ConnectorConfiguration::connector_description`]: Free-text description.
     pub fn connector_description(mut self, value: impl Into<String>) -> Self {
         self.connector_description = Some(value.into());
         self
@@ -217,7 +246,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_description = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_label`].
+    /// Sets [`ConnectorConfiguration::connector_label`]: The label the connector was registered under.
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
         self.connector_label = Some(value.into());
         self
@@ -227,7 +256,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_label = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_metadata`].
+    /// Sets [`ConnectorConfiguration::connector_metadata`]: Connector-specific details such as OAuth scopes or Regions.
     pub fn connector_metadata(mut self, value: impl Into<ConnectorMetadata>) -> Self {
         self.connector_metadata = Some(value.into());
         self
@@ -237,7 +266,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_metadata = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_modes`].
+    /// Sets [`ConnectorConfiguration::connector_modes`]: Modes the connector supports.
     pub fn connector_modes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.connector_modes = Some(value.into());
         self
@@ -247,7 +276,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_modes = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_name`].
+    /// Sets [`ConnectorConfiguration::connector_name`]: The connector's name.
     pub fn connector_name(mut self, value: impl Into<String>) -> Self {
         self.connector_name = Some(value.into());
         self
@@ -257,7 +286,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_name = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_owner`].
+    /// Sets [`ConnectorConfiguration::connector_owner`]: Who built the connector.
     pub fn connector_owner(mut self, value: impl Into<String>) -> Self {
         self.connector_owner = Some(value.into());
         self
@@ -267,7 +296,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_owner = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_provisioning_config`].
+    /// Sets [`ConnectorConfiguration::connector_provisioning_config`]: Provisioning details, such as the Lambda function.
     pub fn connector_provisioning_config(
         mut self,
         value: impl Into<ConnectorProvisioningConfig>,
@@ -283,7 +312,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_provisioning_config = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_provisioning_type`].
+    /// Sets [`ConnectorConfiguration::connector_provisioning_type`]: How the connector was provisioned.
     pub fn connector_provisioning_type(
         mut self,
         value: impl Into<ConnectorProvisioningType>,
@@ -299,7 +328,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_provisioning_type = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_runtime_settings`].
+    /// Sets [`ConnectorConfiguration::connector_runtime_settings`]: Settings a flow must provide at run time.
     pub fn connector_runtime_settings(
         mut self,
         value: impl Into<Vec<ConnectorRuntimeSetting>>,
@@ -315,7 +344,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_runtime_settings = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_type`].
+    /// Sets [`ConnectorConfiguration::connector_type`]: The kind of connector.
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
         self.connector_type = Some(value.into());
         self
@@ -325,7 +354,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_type = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::connector_version`].
+    /// Sets [`ConnectorConfiguration::connector_version`]: The connector's version.
     pub fn connector_version(mut self, value: impl Into<String>) -> Self {
         self.connector_version = Some(value.into());
         self
@@ -335,7 +364,7 @@ impl ConnectorConfigurationBuilder {
         self.connector_version = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::is_private_link_enabled`].
+    /// Sets [`ConnectorConfiguration::is_private_link_enabled`]: Whether PrivateLink is on for the connector.
     pub fn is_private_link_enabled(mut self, value: impl Into<bool>) -> Self {
         self.is_private_link_enabled = Some(value.into());
         self
@@ -345,7 +374,7 @@ impl ConnectorConfigurationBuilder {
         self.is_private_link_enabled = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::is_private_link_endpoint_url_required`].
+    /// Sets [`ConnectorConfiguration::is_private_link_endpoint_url_required`]: Whether a PrivateLink endpoint URL must be given.
     pub fn is_private_link_endpoint_url_required(
         mut self,
         value: impl Into<bool>,
@@ -361,7 +390,7 @@ impl ConnectorConfigurationBuilder {
         self.is_private_link_endpoint_url_required = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::logo_url`].
+    /// Sets [`ConnectorConfiguration::logo_url`]: Where to find the connector's logo.
     pub fn logo_url(mut self, value: impl Into<String>) -> Self {
         self.logo_url = Some(value.into());
         self
@@ -371,7 +400,7 @@ impl ConnectorConfigurationBuilder {
         self.logo_url = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::registered_at`].
+    /// Sets [`ConnectorConfiguration::registered_at`]: When the connector was registered.
     pub fn registered_at(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
@@ -387,7 +416,7 @@ impl ConnectorConfigurationBuilder {
         self.registered_at = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::registered_by`].
+    /// Sets [`ConnectorConfiguration::registered_by`]: Who registered the connector.
     pub fn registered_by(mut self, value: impl Into<String>) -> Self {
         self.registered_by = Some(value.into());
         self
@@ -397,7 +426,7 @@ impl ConnectorConfigurationBuilder {
         self.registered_by = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_api_versions`].
+    /// Sets [`ConnectorConfiguration::supported_api_versions`]: API versions the connector supports.
     pub fn supported_api_versions(mut self, value: impl Into<Vec<String>>) -> Self {
         self.supported_api_versions = Some(value.into());
         self
@@ -407,7 +436,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_api_versions = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_data_transfer_apis`].
+    /// Sets [`ConnectorConfiguration::supported_data_transfer_apis`]: APIs of the connected application that AppFlow can use to move data.
     pub fn supported_data_transfer_apis(
         mut self,
         value: impl Into<Vec<DataTransferApi>>,
@@ -423,7 +452,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_data_transfer_apis = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_data_transfer_types`].
+    /// Sets [`ConnectorConfiguration::supported_data_transfer_types`]: Kinds of data the connector moves: \`RECORD\` for structured records, \`FILE\` for files and binary data.
     pub fn supported_data_transfer_types(
         mut self,
         value: impl Into<Vec<SupportedDataTransferType>>,
@@ -439,7 +468,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_data_transfer_types = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_destination_connectors`].
+    /// Sets [`ConnectorConfiguration::supported_destination_connectors`]: Connectors a flow from this source may write to.
     pub fn supported_destination_connectors(
         mut self,
         value: impl Into<Vec<ConnectorType>>,
@@ -455,7 +484,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_destination_connectors = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_operators`].
+    /// Sets [`ConnectorConfiguration::supported_operators`]: Operators the connector supports in tasks.
     pub fn supported_operators(mut self, value: impl Into<Vec<Operators>>) -> Self {
         self.supported_operators = Some(value.into());
         self
@@ -465,7 +494,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_operators = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_scheduling_frequencies`].
+    /// Sets [`ConnectorConfiguration::supported_scheduling_frequencies`]: How often a scheduled flow may run.
     pub fn supported_scheduling_frequencies(
         mut self,
         value: impl Into<Vec<ScheduleFrequencyType>>,
@@ -481,7 +510,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_scheduling_frequencies = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_trigger_types`].
+    /// Sets [`ConnectorConfiguration::supported_trigger_types`]: Trigger types flows with this connector may use.
     pub fn supported_trigger_types(
         mut self,
         value: impl Into<Vec<TriggerType>>,
@@ -497,7 +526,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_trigger_types = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_write_operations`].
+    /// Sets [`ConnectorConfiguration::supported_write_operations`]: Write operations the connector supports as a destination.
     pub fn supported_write_operations(
         mut self,
         value: impl Into<Vec<WriteOperationType>>,

@@ -9,52 +9,74 @@ use crate::types::{
     ZendeskMetadata,
 };
 
+/// Per-connector details; at most the member for the described connector is set.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConnectorMetadata {
+    /// Set for Amplitude.
     #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<AmplitudeMetadata>,
+    /// Set for Amazon Connect Customer Profiles.
     #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
     pub customer_profiles: Option<CustomerProfilesMetadata>,
+    /// Set for Datadog.
     #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
     pub datadog: Option<DatadogMetadata>,
+    /// Set for Dynatrace.
     #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
     pub dynatrace: Option<DynatraceMetadata>,
+    /// Set for Amazon EventBridge.
     #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
     pub event_bridge: Option<EventBridgeMetadata>,
+    /// Set for Google Analytics.
     #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
     pub google_analytics: Option<GoogleAnalyticsMetadata>,
+    /// Set for Amazon Honeycode.
     #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
     pub honeycode: Option<HoneycodeMetadata>,
+    /// Set for Infor Nexus.
     #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
     pub infor_nexus: Option<InforNexusMetadata>,
+    /// Set for Marketo.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoMetadata>,
+    /// Set for Salesforce Pardot.
     #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
     pub pardot: Option<PardotMetadata>,
+    /// Set for Amazon Redshift.
     #[serde(rename = "Redshift", skip_serializing_if = "Option::is_none")]
     pub redshift: Option<RedshiftMetadata>,
+    /// Set for Amazon S3.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3Metadata>,
     #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
     pub sap_odata: Option<SapODataMetadata>,
+    /// Set for Salesforce.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceMetadata>,
+    /// Set for ServiceNow.
     #[serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")]
     pub service_now: Option<ServiceNowMetadata>,
+    /// Set for Singular.
     #[serde(rename = "Singular", skip_serializing_if = "Option::is_none")]
     pub singular: Option<SingularMetadata>,
+    /// Set for Slack.
     #[serde(rename = "Slack", skip_serializing_if = "Option::is_none")]
     pub slack: Option<SlackMetadata>,
+    /// Set for Snowflake.
     #[serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")]
     pub snowflake: Option<SnowflakeMetadata>,
+    /// Set for Trend Micro.
     #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
     pub trendmicro: Option<TrendmicroMetadata>,
+    /// Set for Upsolver.
     #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
     pub upsolver: Option<UpsolverMetadata>,
+    /// Set for Veeva.
     #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
     pub veeva: Option<VeevaMetadata>,
+    /// Set for Zendesk.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskMetadata>,
 }
@@ -94,7 +116,7 @@ pub struct ConnectorMetadataBuilder {
 }
 
 impl ConnectorMetadataBuilder {
-    /// Sets [`ConnectorMetadata::amplitude`].
+    /// Sets [`ConnectorMetadata::amplitude`]: Set for Amplitude.
     pub fn amplitude(mut self, value: impl Into<AmplitudeMetadata>) -> Self {
         self.amplitude = Some(value.into());
         self
@@ -104,7 +126,7 @@ impl ConnectorMetadataBuilder {
         self.amplitude = value;
         self
     }
-    /// Sets [`ConnectorMetadata::customer_profiles`].
+    /// Sets [`ConnectorMetadata::customer_profiles`]: Set for Amazon Connect Customer Profiles.
     pub fn customer_profiles(
         mut self,
         value: impl Into<CustomerProfilesMetadata>,
@@ -120,7 +142,7 @@ impl ConnectorMetadataBuilder {
         self.customer_profiles = value;
         self
     }
-    /// Sets [`ConnectorMetadata::datadog`].
+    /// Sets [`ConnectorMetadata::datadog`]: Set for Datadog.
     pub fn datadog(mut self, value: impl Into<DatadogMetadata>) -> Self {
         self.datadog = Some(value.into());
         self
@@ -130,7 +152,7 @@ impl ConnectorMetadataBuilder {
         self.datadog = value;
         self
     }
-    /// Sets [`ConnectorMetadata::dynatrace`].
+    /// Sets [`ConnectorMetadata::dynatrace`]: Set for Dynatrace.
     pub fn dynatrace(mut self, value: impl Into<DynatraceMetadata>) -> Self {
         self.dynatrace = Some(value.into());
         self
@@ -140,7 +162,7 @@ impl ConnectorMetadataBuilder {
         self.dynatrace = value;
         self
     }
-    /// Sets [`ConnectorMetadata::event_bridge`].
+    /// Sets [`ConnectorMetadata::event_bridge`]: Set for Amazon EventBridge.
     pub fn event_bridge(mut self, value: impl Into<EventBridgeMetadata>) -> Self {
         self.event_bridge = Some(value.into());
         self
@@ -150,7 +172,7 @@ impl ConnectorMetadataBuilder {
         self.event_bridge = value;
         self
     }
-    /// Sets [`ConnectorMetadata::google_analytics`].
+    /// Sets [`ConnectorMetadata::google_analytics`]: Set for Google Analytics.
     pub fn google_analytics(
         mut self,
         value: impl Into<GoogleAnalyticsMetadata>,
@@ -166,7 +188,7 @@ impl ConnectorMetadataBuilder {
         self.google_analytics = value;
         self
     }
-    /// Sets [`ConnectorMetadata::honeycode`].
+    /// Sets [`ConnectorMetadata::honeycode`]: Set for Amazon Honeycode.
     pub fn honeycode(mut self, value: impl Into<HoneycodeMetadata>) -> Self {
         self.honeycode = Some(value.into());
         self
@@ -176,7 +198,7 @@ impl ConnectorMetadataBuilder {
         self.honeycode = value;
         self
     }
-    /// Sets [`ConnectorMetadata::infor_nexus`].
+    /// Sets [`ConnectorMetadata::infor_nexus`]: Set for Infor Nexus.
     pub fn infor_nexus(mut self, value: impl Into<InforNexusMetadata>) -> Self {
         self.infor_nexus = Some(value.into());
         self
@@ -186,7 +208,7 @@ impl ConnectorMetadataBuilder {
         self.infor_nexus = value;
         self
     }
-    /// Sets [`ConnectorMetadata::marketo`].
+    /// Sets [`ConnectorMetadata::marketo`]: Set for Marketo.
     pub fn marketo(mut self, value: impl Into<MarketoMetadata>) -> Self {
         self.marketo = Some(value.into());
         self
@@ -196,7 +218,7 @@ impl ConnectorMetadataBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`ConnectorMetadata::pardot`].
+    /// Sets [`ConnectorMetadata::pardot`]: Set for Salesforce Pardot.
     pub fn pardot(mut self, value: impl Into<PardotMetadata>) -> Self {
         self.pardot = Some(value.into());
         self
@@ -206,7 +228,7 @@ impl ConnectorMetadataBuilder {
         self.pardot = value;
         self
     }
-    /// Sets [`ConnectorMetadata::redshift`].
+    /// Sets [`ConnectorMetadata::redshift`]: Set for Amazon Redshift.
     pub fn redshift(mut self, value: impl Into<RedshiftMetadata>) -> Self {
         self.redshift = Some(value.into());
         self
@@ -216,7 +238,7 @@ impl ConnectorMetadataBuilder {
         self.redshift = value;
         self
     }
-    /// Sets [`ConnectorMetadata::s3`].
+    /// Sets [`ConnectorMetadata::s3`]: Set for Amazon S3.
     pub fn s3(mut self, value: impl Into<S3Metadata>) -> Self {
         self.s3 = Some(value.into());
         self
@@ -236,7 +258,7 @@ impl ConnectorMetadataBuilder {
         self.sap_odata = value;
         self
     }
-    /// Sets [`ConnectorMetadata::salesforce`].
+    /// Sets [`ConnectorMetadata::salesforce`]: Set for Salesforce.
     pub fn salesforce(mut self, value: impl Into<SalesforceMetadata>) -> Self {
         self.salesforce = Some(value.into());
         self
@@ -246,7 +268,7 @@ impl ConnectorMetadataBuilder {
         self.salesforce = value;
         self
     }
-    /// Sets [`ConnectorMetadata::service_now`].
+    /// Sets [`ConnectorMetadata::service_now`]: Set for ServiceNow.
     pub fn service_now(mut self, value: impl Into<ServiceNowMetadata>) -> Self {
         self.service_now = Some(value.into());
         self
@@ -256,7 +278,7 @@ impl ConnectorMetadataBuilder {
         self.service_now = value;
         self
     }
-    /// Sets [`ConnectorMetadata::singular`].
+    /// Sets [`ConnectorMetadata::singular`]: Set for Singular.
     pub fn singular(mut self, value: impl Into<SingularMetadata>) -> Self {
         self.singular = Some(value.into());
         self
@@ -266,7 +288,7 @@ impl ConnectorMetadataBuilder {
         self.singular = value;
         self
     }
-    /// Sets [`ConnectorMetadata::slack`].
+    /// Sets [`ConnectorMetadata::slack`]: Set for Slack.
     pub fn slack(mut self, value: impl Into<SlackMetadata>) -> Self {
         self.slack = Some(value.into());
         self
@@ -276,7 +298,7 @@ impl ConnectorMetadataBuilder {
         self.slack = value;
         self
     }
-    /// Sets [`ConnectorMetadata::snowflake`].
+    /// Sets [`ConnectorMetadata::snowflake`]: Set for Snowflake.
     pub fn snowflake(mut self, value: impl Into<SnowflakeMetadata>) -> Self {
         self.snowflake = Some(value.into());
         self
@@ -286,7 +308,7 @@ impl ConnectorMetadataBuilder {
         self.snowflake = value;
         self
     }
-    /// Sets [`ConnectorMetadata::trendmicro`].
+    /// Sets [`ConnectorMetadata::trendmicro`]: Set for Trend Micro.
     pub fn trendmicro(mut self, value: impl Into<TrendmicroMetadata>) -> Self {
         self.trendmicro = Some(value.into());
         self
@@ -296,7 +318,7 @@ impl ConnectorMetadataBuilder {
         self.trendmicro = value;
         self
     }
-    /// Sets [`ConnectorMetadata::upsolver`].
+    /// Sets [`ConnectorMetadata::upsolver`]: Set for Upsolver.
     pub fn upsolver(mut self, value: impl Into<UpsolverMetadata>) -> Self {
         self.upsolver = Some(value.into());
         self
@@ -306,7 +328,7 @@ impl ConnectorMetadataBuilder {
         self.upsolver = value;
         self
     }
-    /// Sets [`ConnectorMetadata::veeva`].
+    /// Sets [`ConnectorMetadata::veeva`]: Set for Veeva.
     pub fn veeva(mut self, value: impl Into<VeevaMetadata>) -> Self {
         self.veeva = Some(value.into());
         self
@@ -316,7 +338,7 @@ impl ConnectorMetadataBuilder {
         self.veeva = value;
         self
     }
-    /// Sets [`ConnectorMetadata::zendesk`].
+    /// Sets [`ConnectorMetadata::zendesk`]: Set for Zendesk.
     pub fn zendesk(mut self, value: impl Into<ZendeskMetadata>) -> Self {
         self.zendesk = Some(value.into());
         self

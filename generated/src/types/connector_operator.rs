@@ -9,42 +9,60 @@ use crate::types::{
     VeevaConnectorOperator, ZendeskConnectorOperator,
 };
 
+/// The operator a task applies to its source fields, chosen per source connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConnectorOperator {
+    /// Operator for Amplitude sources.
     #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<AmplitudeConnectorOperator>,
+    /// Operator for a custom connector.
     #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
     pub custom_connector: Option<Operator>,
+    /// Operator for Datadog sources.
     #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
     pub datadog: Option<DatadogConnectorOperator>,
+    /// Operator for Dynatrace sources.
     #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
     pub dynatrace: Option<DynatraceConnectorOperator>,
+    /// Operator for Google Analytics sources.
     #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
     pub google_analytics: Option<GoogleAnalyticsConnectorOperator>,
+    /// Operator for Infor Nexus sources.
     #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
     pub infor_nexus: Option<InforNexusConnectorOperator>,
+    /// Operator for Marketo sources.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoConnectorOperator>,
+    /// Operator for Salesforce Pardot sources.
     #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
     pub pardot: Option<PardotConnectorOperator>,
+    /// Operator for Amazon S3 sources.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3ConnectorOperator>,
+    /// Operator for SAP OData sources.
     #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
     pub sap_odata: Option<SapODataConnectorOperator>,
+    /// Operator for Salesforce sources.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceConnectorOperator>,
+    /// Operator for ServiceNow sources.
     #[serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")]
     pub service_now: Option<ServiceNowConnectorOperator>,
+    /// Operator for Singular sources.
     #[serde(rename = "Singular", skip_serializing_if = "Option::is_none")]
     pub singular: Option<SingularConnectorOperator>,
+    /// Operator for Slack sources.
     #[serde(rename = "Slack", skip_serializing_if = "Option::is_none")]
     pub slack: Option<SlackConnectorOperator>,
+    /// Operator for Trend Micro sources.
     #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
     pub trendmicro: Option<TrendmicroConnectorOperator>,
+    /// Operator for Veeva sources.
     #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
     pub veeva: Option<VeevaConnectorOperator>,
+    /// Operator for Zendesk sources.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskConnectorOperator>,
 }
@@ -79,7 +97,7 @@ pub struct ConnectorOperatorBuilder {
 }
 
 impl ConnectorOperatorBuilder {
-    /// Sets [`ConnectorOperator::amplitude`].
+    /// Sets [`ConnectorOperator::amplitude`]: Operator for Amplitude sources.
     pub fn amplitude(mut self, value: impl Into<AmplitudeConnectorOperator>) -> Self {
         self.amplitude = Some(value.into());
         self
@@ -89,7 +107,7 @@ impl ConnectorOperatorBuilder {
         self.amplitude = value;
         self
     }
-    /// Sets [`ConnectorOperator::custom_connector`].
+    /// Sets [`ConnectorOperator::custom_connector`]: Operator for a custom connector.
     pub fn custom_connector(mut self, value: impl Into<Operator>) -> Self {
         self.custom_connector = Some(value.into());
         self
@@ -99,7 +117,7 @@ impl ConnectorOperatorBuilder {
         self.custom_connector = value;
         self
     }
-    /// Sets [`ConnectorOperator::datadog`].
+    /// Sets [`ConnectorOperator::datadog`]: Operator for Datadog sources.
     pub fn datadog(mut self, value: impl Into<DatadogConnectorOperator>) -> Self {
         self.datadog = Some(value.into());
         self
@@ -109,7 +127,7 @@ impl ConnectorOperatorBuilder {
         self.datadog = value;
         self
     }
-    /// Sets [`ConnectorOperator::dynatrace`].
+    /// Sets [`ConnectorOperator::dynatrace`]: Operator for Dynatrace sources.
     pub fn dynatrace(mut self, value: impl Into<DynatraceConnectorOperator>) -> Self {
         self.dynatrace = Some(value.into());
         self
@@ -119,7 +137,7 @@ impl ConnectorOperatorBuilder {
         self.dynatrace = value;
         self
     }
-    /// Sets [`ConnectorOperator::google_analytics`].
+    /// Sets [`ConnectorOperator::google_analytics`]: Operator for Google Analytics sources.
     pub fn google_analytics(
         mut self,
         value: impl Into<GoogleAnalyticsConnectorOperator>,
@@ -135,7 +153,7 @@ impl ConnectorOperatorBuilder {
         self.google_analytics = value;
         self
     }
-    /// Sets [`ConnectorOperator::infor_nexus`].
+    /// Sets [`ConnectorOperator::infor_nexus`]: Operator for Infor Nexus sources.
     pub fn infor_nexus(mut self, value: impl Into<InforNexusConnectorOperator>) -> Self {
         self.infor_nexus = Some(value.into());
         self
@@ -148,7 +166,7 @@ impl ConnectorOperatorBuilder {
         self.infor_nexus = value;
         self
     }
-    /// Sets [`ConnectorOperator::marketo`].
+    /// Sets [`ConnectorOperator::marketo`]: Operator for Marketo sources.
     pub fn marketo(mut self, value: impl Into<MarketoConnectorOperator>) -> Self {
         self.marketo = Some(value.into());
         self
@@ -158,7 +176,7 @@ impl ConnectorOperatorBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`ConnectorOperator::pardot`].
+    /// Sets [`ConnectorOperator::pardot`]: Operator for Salesforce Pardot sources.
     pub fn pardot(mut self, value: impl Into<PardotConnectorOperator>) -> Self {
         self.pardot = Some(value.into());
         self
@@ -168,7 +186,7 @@ impl ConnectorOperatorBuilder {
         self.pardot = value;
         self
     }
-    /// Sets [`ConnectorOperator::s3`].
+    /// Sets [`ConnectorOperator::s3`]: Operator for Amazon S3 sources.
     pub fn s3(mut self, value: impl Into<S3ConnectorOperator>) -> Self {
         self.s3 = Some(value.into());
         self
@@ -178,7 +196,7 @@ impl ConnectorOperatorBuilder {
         self.s3 = value;
         self
     }
-    /// Sets [`ConnectorOperator::sap_odata`].
+    /// Sets [`ConnectorOperator::sap_odata`]: Operator for SAP OData sources.
     pub fn sap_odata(mut self, value: impl Into<SapODataConnectorOperator>) -> Self {
         self.sap_odata = Some(value.into());
         self
@@ -188,7 +206,7 @@ impl ConnectorOperatorBuilder {
         self.sap_odata = value;
         self
     }
-    /// Sets [`ConnectorOperator::salesforce`].
+    /// Sets [`ConnectorOperator::salesforce`]: Operator for Salesforce sources.
     pub fn salesforce(mut self, value: impl Into<SalesforceConnectorOperator>) -> Self {
         self.salesforce = Some(value.into());
         self
@@ -198,7 +216,7 @@ impl ConnectorOperatorBuilder {
         self.salesforce = value;
         self
     }
-    /// Sets [`ConnectorOperator::service_now`].
+    /// Sets [`ConnectorOperator::service_now`]: Operator for ServiceNow sources.
     pub fn service_now(mut self, value: impl Into<ServiceNowConnectorOperator>) -> Self {
         self.service_now = Some(value.into());
         self
@@ -211,7 +229,7 @@ impl ConnectorOperatorBuilder {
         self.service_now = value;
         self
     }
-    /// Sets [`ConnectorOperator::singular`].
+    /// Sets [`ConnectorOperator::singular`]: Operator for Singular sources.
     pub fn singular(mut self, value: impl Into<SingularConnectorOperator>) -> Self {
         self.singular = Some(value.into());
         self
@@ -221,7 +239,7 @@ impl ConnectorOperatorBuilder {
         self.singular = value;
         self
     }
-    /// Sets [`ConnectorOperator::slack`].
+    /// Sets [`ConnectorOperator::slack`]: Operator for Slack sources.
     pub fn slack(mut self, value: impl Into<SlackConnectorOperator>) -> Self {
         self.slack = Some(value.into());
         self
@@ -231,7 +249,7 @@ impl ConnectorOperatorBuilder {
         self.slack = value;
         self
     }
-    /// Sets [`ConnectorOperator::trendmicro`].
+    /// Sets [`ConnectorOperator::trendmicro`]: Operator for Trend Micro sources.
     pub fn trendmicro(mut self, value: impl Into<TrendmicroConnectorOperator>) -> Self {
         self.trendmicro = Some(value.into());
         self
@@ -241,7 +259,7 @@ impl ConnectorOperatorBuilder {
         self.trendmicro = value;
         self
     }
-    /// Sets [`ConnectorOperator::veeva`].
+    /// Sets [`ConnectorOperator::veeva`]: Operator for Veeva sources.
     pub fn veeva(mut self, value: impl Into<VeevaConnectorOperator>) -> Self {
         self.veeva = Some(value.into());
         self
@@ -251,7 +269,7 @@ impl ConnectorOperatorBuilder {
         self.veeva = value;
         self
     }
-    /// Sets [`ConnectorOperator::zendesk`].
+    /// Sets [`ConnectorOperator::zendesk`]: Operator for Zendesk sources.
     pub fn zendesk(mut self, value: impl Into<ZendeskConnectorOperator>) -> Self {
         self.zendesk = Some(value.into());
         self

@@ -2,10 +2,12 @@
 
 use crate::types::LambdaConnectorProvisioningConfig;
 
+/// How a custom connector is provisioned.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConnectorProvisioningConfig {
+    /// The Lambda function behind the connector.
     #[serde(rename = "lambda", skip_serializing_if = "Option::is_none")]
     pub lambda: Option<LambdaConnectorProvisioningConfig>,
 }
@@ -24,7 +26,7 @@ pub struct ConnectorProvisioningConfigBuilder {
 }
 
 impl ConnectorProvisioningConfigBuilder {
-    /// Sets [`ConnectorProvisioningConfig::lambda`].
+    /// Sets [`ConnectorProvisioningConfig::lambda`]: The Lambda function behind the connector.
     pub fn lambda(
         mut self,
         value: impl Into<LambdaConnectorProvisioningConfig>,

@@ -2,26 +2,34 @@
 
 use ::awsgen_runtime::json as wire;
 
+/// A setting a flow must provide to the connector at run time.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConnectorRuntimeSetting {
+    /// Values the connector offers for this setting.
     #[serde(
         rename = "connectorSuppliedValueOptions",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub connector_supplied_value_options: Option<Vec<String>>,
+    /// The setting's data type.
     #[serde(rename = "dataType", skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
+    /// What the setting is for.
     #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether the setting must be given.
     #[serde(rename = "isRequired")]
     pub is_required: bool,
+    /// The setting's key.
     #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The setting's display label.
     #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Where the setting applies.
     #[serde(rename = "scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
@@ -46,7 +54,7 @@ pub struct ConnectorRuntimeSettingBuilder {
 }
 
 impl ConnectorRuntimeSettingBuilder {
-    /// Sets [`ConnectorRuntimeSetting::connector_supplied_value_options`].
+    /// Sets [`ConnectorRuntimeSetting::connector_supplied_value_options`]: Values the connector offers for this setting.
     pub fn connector_supplied_value_options(
         mut self,
         value: impl Into<Vec<String>>,
@@ -62,7 +70,7 @@ impl ConnectorRuntimeSettingBuilder {
         self.connector_supplied_value_options = value;
         self
     }
-    /// Sets [`ConnectorRuntimeSetting::data_type`].
+    /// Sets [`ConnectorRuntimeSetting::data_type`]: The setting's data type.
     pub fn data_type(mut self, value: impl Into<String>) -> Self {
         self.data_type = Some(value.into());
         self
@@ -72,7 +80,7 @@ impl ConnectorRuntimeSettingBuilder {
         self.data_type = value;
         self
     }
-    /// Sets [`ConnectorRuntimeSetting::description`].
+    /// Sets [`ConnectorRuntimeSetting::description`]: What the setting is for.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -82,7 +90,7 @@ impl ConnectorRuntimeSettingBuilder {
         self.description = value;
         self
     }
-    /// Sets [`ConnectorRuntimeSetting::is_required`].
+    /// Sets [`ConnectorRuntimeSetting::is_required`]: Whether the setting must be given.
     pub fn is_required(mut self, value: impl Into<bool>) -> Self {
         self.is_required = Some(value.into());
         self
@@ -92,7 +100,7 @@ impl ConnectorRuntimeSettingBuilder {
         self.is_required = value;
         self
     }
-    /// Sets [`ConnectorRuntimeSetting::key`].
+    /// Sets [`ConnectorRuntimeSetting::key`]: The setting's key.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -102,7 +110,7 @@ impl ConnectorRuntimeSettingBuilder {
         self.key = value;
         self
     }
-    /// Sets [`ConnectorRuntimeSetting::label`].
+    /// Sets [`ConnectorRuntimeSetting::label`]: The setting's display label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
@@ -112,7 +120,7 @@ impl ConnectorRuntimeSettingBuilder {
         self.label = value;
         self
     }
-    /// Sets [`ConnectorRuntimeSetting::scope`].
+    /// Sets [`ConnectorRuntimeSetting::scope`]: Where the setting applies.
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self

@@ -3,16 +3,19 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::AuthParameter;
 
+/// A custom authentication scheme of a connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CustomAuthConfig {
+    /// The parameters the scheme needs.
     #[serde(
         rename = "authParameters",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub auth_parameters: Option<Vec<AuthParameter>>,
+    /// The scheme's name.
     #[serde(
         rename = "customAuthenticationType",
         skip_serializing_if = "Option::is_none"
@@ -35,7 +38,7 @@ pub struct CustomAuthConfigBuilder {
 }
 
 impl CustomAuthConfigBuilder {
-    /// Sets [`CustomAuthConfig::auth_parameters`].
+    /// Sets [`CustomAuthConfig::auth_parameters`]: The parameters the scheme needs.
     pub fn auth_parameters(mut self, value: impl Into<Vec<AuthParameter>>) -> Self {
         self.auth_parameters = Some(value.into());
         self
@@ -45,7 +48,7 @@ impl CustomAuthConfigBuilder {
         self.auth_parameters = value;
         self
     }
-    /// Sets [`CustomAuthConfig::custom_authentication_type`].
+    /// Sets [`CustomAuthConfig::custom_authentication_type`]: The scheme's name.
     pub fn custom_authentication_type(mut self, value: impl Into<String>) -> Self {
         self.custom_authentication_type = Some(value.into());
         self

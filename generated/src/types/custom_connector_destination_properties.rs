@@ -4,26 +4,32 @@ use std::collections::BTreeMap;
 use ::awsgen_runtime::json as wire;
 use crate::types::{ErrorHandlingConfig, WriteOperationType};
 
+/// Settings for writing to a custom connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CustomConnectorDestinationProperties {
+    /// Connector-specific properties for writing.
     #[serde(
         rename = "customProperties",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub custom_properties: Option<BTreeMap<String, String>>,
+    /// The entity to write to.
     #[serde(rename = "entityName")]
     pub entity_name: String,
+    /// What to do with records that fail to write.
     #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
     pub error_handling_config: Option<ErrorHandlingConfig>,
+    /// Fields that identify a record for update, upsert and delete.
     #[serde(
         rename = "idFieldNames",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub id_field_names: Option<Vec<String>>,
+    /// How records are written (insert, upsert, update or delete).
     #[serde(rename = "writeOperationType", skip_serializing_if = "Option::is_none")]
     pub write_operation_type: Option<WriteOperationType>,
 }
@@ -46,7 +52,7 @@ pub struct CustomConnectorDestinationPropertiesBuilder {
 }
 
 impl CustomConnectorDestinationPropertiesBuilder {
-    /// Sets [`CustomConnectorDestinationProperties::custom_properties`].
+    /// Sets [`CustomConnectorDestinationProperties::custom_properties`]: Connector-specific properties for writing.
     pub fn custom_properties(
         mut self,
         value: impl Into<BTreeMap<String, String>>,
@@ -62,7 +68,7 @@ impl CustomConnectorDestinationPropertiesBuilder {
         self.custom_properties = value;
         self
     }
-    /// Sets [`CustomConnectorDestinationProperties::entity_name`].
+    /// Sets [`CustomConnectorDestinationProperties::entity_name`]: The entity to write to.
     pub fn entity_name(mut self, value: impl Into<String>) -> Self {
         self.entity_name = Some(value.into());
         self
@@ -72,7 +78,7 @@ impl CustomConnectorDestinationPropertiesBuilder {
         self.entity_name = value;
         self
     }
-    /// Sets [`CustomConnectorDestinationProperties::error_handling_config`].
+    /// Sets [`CustomConnectorDestinationProperties::error_handling_config`]: What to do with records that fail to write.
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
@@ -88,7 +94,7 @@ impl CustomConnectorDestinationPropertiesBuilder {
         self.error_handling_config = value;
         self
     }
-    /// Sets [`CustomConnectorDestinationProperties::id_field_names`].
+    /// Sets [`CustomConnectorDestinationProperties::id_field_names`]: Fields that identify a record for update, upsert and delete.
     pub fn id_field_names(mut self, value: impl Into<Vec<String>>) -> Self {
         self.id_field_names = Some(value.into());
         self
@@ -98,7 +104,7 @@ impl CustomConnectorDestinationPropertiesBuilder {
         self.id_field_names = value;
         self
     }
-    /// Sets [`CustomConnectorDestinationProperties::write_operation_type`].
+    /// Sets [`CustomConnectorDestinationProperties::write_operation_type`]: How records are written (insert, upsert, update or delete).
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
         self.write_operation_type = Some(value.into());
         self

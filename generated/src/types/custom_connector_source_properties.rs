@@ -4,18 +4,22 @@ use std::collections::BTreeMap;
 use ::awsgen_runtime::json as wire;
 use crate::types::DataTransferApi;
 
+/// Settings for reading from a custom connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CustomConnectorSourceProperties {
+    /// Connector-specific properties for reading.
     #[serde(
         rename = "customProperties",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub custom_properties: Option<BTreeMap<String, String>>,
+    /// The connected application's API used to read data.
     #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
     pub data_transfer_api: Option<DataTransferApi>,
+    /// The entity to read from.
     #[serde(rename = "entityName")]
     pub entity_name: String,
 }
@@ -36,7 +40,7 @@ pub struct CustomConnectorSourcePropertiesBuilder {
 }
 
 impl CustomConnectorSourcePropertiesBuilder {
-    /// Sets [`CustomConnectorSourceProperties::custom_properties`].
+    /// Sets [`CustomConnectorSourceProperties::custom_properties`]: Connector-specific properties for reading.
     pub fn custom_properties(
         mut self,
         value: impl Into<BTreeMap<String, String>>,
@@ -52,7 +56,7 @@ impl CustomConnectorSourcePropertiesBuilder {
         self.custom_properties = value;
         self
     }
-    /// Sets [`CustomConnectorSourceProperties::data_transfer_api`].
+    /// Sets [`CustomConnectorSourceProperties::data_transfer_api`]: The connected application's API used to read data.
     pub fn data_transfer_api(mut self, value: impl Into<DataTransferApi>) -> Self {
         self.data_transfer_api = Some(value.into());
         self
@@ -62,7 +66,7 @@ impl CustomConnectorSourcePropertiesBuilder {
         self.data_transfer_api = value;
         self
     }
-    /// Sets [`CustomConnectorSourceProperties::entity_name`].
+    /// Sets [`CustomConnectorSourceProperties::entity_name`]: The entity to read from.
     pub fn entity_name(mut self, value: impl Into<String>) -> Self {
         self.entity_name = Some(value.into());
         self

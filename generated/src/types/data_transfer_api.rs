@@ -2,12 +2,15 @@
 
 use crate::types::DataTransferApiType;
 
+/// An API of the connected application that AppFlow uses to move data.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DataTransferApi {
+    /// The API's name.
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// \`AUTOMATIC\` (the default) picks per run by data size, \`BULK\` uses the asynchronous bulk API for large data, \`SYNC\` uses the synchronous API for small data.
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DataTransferApiType>,
 }
@@ -27,7 +30,7 @@ pub struct DataTransferApiBuilder {
 }
 
 impl DataTransferApiBuilder {
-    /// Sets [`DataTransferApi::name`].
+    /// Sets [`DataTransferApi::name`]: The API's name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -37,7 +40,7 @@ impl DataTransferApiBuilder {
         self.name = value;
         self
     }
-    /// Sets [`DataTransferApi::type`].
+    /// Sets [`DataTransferApi::type`]: \`AUTOMATIC\` (the default) picks per run by data size, \`BULK\` uses the asynchronous bulk API for large data, \`SYNC\` uses the synchronous API for small data.
     pub fn r#type(mut self, value: impl Into<DataTransferApiType>) -> Self {
         self.r#type = Some(value.into());
         self

@@ -10,34 +10,48 @@ use crate::types::{
     ZendeskDestinationProperties,
 };
 
+/// Connector-specific settings of a destination; set the member for the destination's connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DestinationConnectorProperties {
+    /// Settings for a custom connector.
     #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
     pub custom_connector: Option<CustomConnectorDestinationProperties>,
+    /// Settings for Amazon Connect Customer Profiles.
     #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
     pub customer_profiles: Option<CustomerProfilesDestinationProperties>,
+    /// Settings for Amazon EventBridge.
     #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
     pub event_bridge: Option<EventBridgeDestinationProperties>,
+    /// Settings for Amazon Honeycode.
     #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
     pub honeycode: Option<HoneycodeDestinationProperties>,
+    /// Settings for Amazon Lookout for Metrics.
     #[serde(rename = "LookoutMetrics", skip_serializing_if = "Option::is_none")]
     pub lookout_metrics: Option<LookoutMetricsDestinationProperties>,
+    /// Settings for Marketo.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoDestinationProperties>,
+    /// Settings for Amazon Redshift.
     #[serde(rename = "Redshift", skip_serializing_if = "Option::is_none")]
     pub redshift: Option<RedshiftDestinationProperties>,
+    /// Settings for Amazon S3.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3DestinationProperties>,
+    /// Settings for SAP OData.
     #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
     pub sap_odata: Option<SapODataDestinationProperties>,
+    /// Settings for Salesforce.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceDestinationProperties>,
+    /// Settings for Snowflake.
     #[serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")]
     pub snowflake: Option<SnowflakeDestinationProperties>,
+    /// Settings for Upsolver.
     #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
     pub upsolver: Option<UpsolverDestinationProperties>,
+    /// Settings for Zendesk.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskDestinationProperties>,
 }
@@ -68,7 +82,7 @@ pub struct DestinationConnectorPropertiesBuilder {
 }
 
 impl DestinationConnectorPropertiesBuilder {
-    /// Sets [`DestinationConnectorProperties::custom_connector`].
+    /// Sets [`DestinationConnectorProperties::custom_connector`]: Settings for a custom connector.
     pub fn custom_connector(
         mut self,
         value: impl Into<CustomConnectorDestinationProperties>,
@@ -84,7 +98,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.custom_connector = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::customer_profiles`].
+    /// Sets [`DestinationConnectorProperties::customer_profiles`]: Settings for Amazon Connect Customer Profiles.
     pub fn customer_profiles(
         mut self,
         value: impl Into<CustomerProfilesDestinationProperties>,
@@ -100,7 +114,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.customer_profiles = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::event_bridge`].
+    /// Sets [`DestinationConnectorProperties::event_bridge`]: Settings for Amazon EventBridge.
     pub fn event_bridge(
         mut self,
         value: impl Into<EventBridgeDestinationProperties>,
@@ -116,7 +130,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.event_bridge = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::honeycode`].
+    /// Sets [`DestinationConnectorProperties::honeycode`]: Settings for Amazon Honeycode.
     pub fn honeycode(
         mut self,
         value: impl Into<HoneycodeDestinationProperties>,
@@ -132,7 +146,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.honeycode = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::lookout_metrics`].
+    /// Sets [`DestinationConnectorProperties::lookout_metrics`]: Settings for Amazon Lookout for Metrics.
     pub fn lookout_metrics(
         mut self,
         value: impl Into<LookoutMetricsDestinationProperties>,
@@ -148,7 +162,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.lookout_metrics = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::marketo`].
+    /// Sets [`DestinationConnectorProperties::marketo`]: Settings for Marketo.
     pub fn marketo(mut self, value: impl Into<MarketoDestinationProperties>) -> Self {
         self.marketo = Some(value.into());
         self
@@ -158,7 +172,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::redshift`].
+    /// Sets [`DestinationConnectorProperties::redshift`]: Settings for Amazon Redshift.
     pub fn redshift(mut self, value: impl Into<RedshiftDestinationProperties>) -> Self {
         self.redshift = Some(value.into());
         self
@@ -168,7 +182,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.redshift = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::s3`].
+    /// Sets [`DestinationConnectorProperties::s3`]: Settings for Amazon S3.
     pub fn s3(mut self, value: impl Into<S3DestinationProperties>) -> Self {
         self.s3 = Some(value.into());
         self
@@ -178,7 +192,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.s3 = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::sap_odata`].
+    /// Sets [`DestinationConnectorProperties::sap_odata`]: Settings for SAP OData.
     pub fn sap_odata(mut self, value: impl Into<SapODataDestinationProperties>) -> Self {
         self.sap_odata = Some(value.into());
         self
@@ -191,7 +205,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.sap_odata = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::salesforce`].
+    /// Sets [`DestinationConnectorProperties::salesforce`]: Settings for Salesforce.
     pub fn salesforce(
         mut self,
         value: impl Into<SalesforceDestinationProperties>,
@@ -207,7 +221,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.salesforce = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::snowflake`].
+    /// Sets [`DestinationConnectorProperties::snowflake`]: Settings for Snowflake.
     pub fn snowflake(
         mut self,
         value: impl Into<SnowflakeDestinationProperties>,
@@ -223,7 +237,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.snowflake = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::upsolver`].
+    /// Sets [`DestinationConnectorProperties::upsolver`]: Settings for Upsolver.
     pub fn upsolver(mut self, value: impl Into<UpsolverDestinationProperties>) -> Self {
         self.upsolver = Some(value.into());
         self
@@ -233,7 +247,7 @@ impl DestinationConnectorPropertiesBuilder {
         self.upsolver = value;
         self
     }
-    /// Sets [`DestinationConnectorProperties::zendesk`].
+    /// Sets [`DestinationConnectorProperties::zendesk`]: Settings for Zendesk.
     pub fn zendesk(mut self, value: impl Into<ZendeskDestinationProperties>) -> Self {
         self.zendesk = Some(value.into());
         self

@@ -2,16 +2,21 @@
 
 use crate::types::{ConnectorType, DestinationConnectorProperties};
 
+/// One destination of a flow.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DestinationFlowConfig {
+    /// The connector API version to use.
     #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
+    /// The connector profile (connection) to write through; unique in the account.
     #[serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")]
     pub connector_profile_name: Option<String>,
+    /// The destination's connector type.
     #[serde(rename = "connectorType")]
     pub connector_type: ConnectorType,
+    /// Connector-specific settings.
     #[serde(rename = "destinationConnectorProperties")]
     pub destination_connector_properties: DestinationConnectorProperties,
 }
@@ -33,7 +38,7 @@ pub struct DestinationFlowConfigBuilder {
 }
 
 impl DestinationFlowConfigBuilder {
-    /// Sets [`DestinationFlowConfig::api_version`].
+    /// Sets [`DestinationFlowConfig::api_version`]: The connector API version to use.
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = Some(value.into());
         self
@@ -43,7 +48,7 @@ impl DestinationFlowConfigBuilder {
         self.api_version = value;
         self
     }
-    /// Sets [`DestinationFlowConfig::connector_profile_name`].
+    /// Sets [`DestinationFlowConfig::connector_profile_name`]: The connector profile (connection) to write through; unique in the account.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.connector_profile_name = Some(value.into());
         self
@@ -53,7 +58,7 @@ impl DestinationFlowConfigBuilder {
         self.connector_profile_name = value;
         self
     }
-    /// Sets [`DestinationFlowConfig::connector_type`].
+    /// Sets [`DestinationFlowConfig::connector_type`]: The destination's connector type.
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
         self.connector_type = Some(value.into());
         self
@@ -63,7 +68,7 @@ impl DestinationFlowConfigBuilder {
         self.connector_type = value;
         self
     }
-    /// Sets [`DestinationFlowConfig::destination_connector_properties`].
+    /// Sets [`DestinationFlowConfig::destination_connector_properties`]: Connector-specific settings.
     pub fn destination_connector_properties(
         mut self,
         value: impl Into<DestinationConnectorProperties>,

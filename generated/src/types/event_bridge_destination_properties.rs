@@ -2,12 +2,14 @@
 
 use crate::types::ErrorHandlingConfig;
 
+/// Settings for writing to Amazon EventBridge.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EventBridgeDestinationProperties {
     #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
     pub error_handling_config: Option<ErrorHandlingConfig>,
+    /// The Amazon EventBridge object to write.
     #[serde(rename = "object")]
     pub object: String,
 }
@@ -43,7 +45,7 @@ impl EventBridgeDestinationPropertiesBuilder {
         self.error_handling_config = value;
         self
     }
-    /// Sets [`EventBridgeDestinationProperties::object`].
+    /// Sets [`EventBridgeDestinationProperties::object`]: The Amazon EventBridge object to write.
     pub fn object(mut self, value: impl Into<String>) -> Self {
         self.object = Some(value.into());
         self

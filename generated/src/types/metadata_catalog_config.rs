@@ -2,10 +2,12 @@
 
 use crate::types::GlueDataCatalogConfig;
 
+/// Where AppFlow catalogs the schema of the data a flow transfers.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct MetadataCatalogConfig {
+    /// Catalog in AWS Glue.
     #[serde(rename = "glueDataCatalog", skip_serializing_if = "Option::is_none")]
     pub glue_data_catalog: Option<GlueDataCatalogConfig>,
 }
@@ -24,7 +26,7 @@ pub struct MetadataCatalogConfigBuilder {
 }
 
 impl MetadataCatalogConfigBuilder {
-    /// Sets [`MetadataCatalogConfig::glue_data_catalog`].
+    /// Sets [`MetadataCatalogConfig::glue_data_catalog`]: Catalog in AWS Glue.
     pub fn glue_data_catalog(mut self, value: impl Into<GlueDataCatalogConfig>) -> Self {
         self.glue_data_catalog = Some(value.into());
         self

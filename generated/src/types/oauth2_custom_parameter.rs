@@ -3,26 +3,34 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::OAuth2CustomPropType;
 
+/// An extra parameter of a connector's OAuth 2.0 flow.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OAuth2CustomParameter {
+    /// Values the connector offers for this parameter.
     #[serde(
         rename = "connectorSuppliedValues",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub connector_supplied_values: Option<Vec<String>>,
+    /// What the parameter is for.
     #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether the parameter must be given.
     #[serde(rename = "isRequired")]
     pub is_required: bool,
+    /// Whether the value is secret.
     #[serde(rename = "isSensitiveField")]
     pub is_sensitive_field: bool,
+    /// The parameter's key.
     #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The parameter's display label.
     #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Whether the parameter goes with the token URL or the authorization URL.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<OAuth2CustomPropType>,
 }
@@ -47,7 +55,7 @@ pub struct OAuth2CustomParameterBuilder {
 }
 
 impl OAuth2CustomParameterBuilder {
-    /// Sets [`OAuth2CustomParameter::connector_supplied_values`].
+    /// Sets [`OAuth2CustomParameter::connector_supplied_values`]: Values the connector offers for this parameter.
     pub fn connector_supplied_values(mut self, value: impl Into<Vec<String>>) -> Self {
         self.connector_supplied_values = Some(value.into());
         self
@@ -57,7 +65,7 @@ impl OAuth2CustomParameterBuilder {
         self.connector_supplied_values = value;
         self
     }
-    /// Sets [`OAuth2CustomParameter::description`].
+    /// Sets [`OAuth2CustomParameter::description`]: What the parameter is for.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -67,7 +75,7 @@ impl OAuth2CustomParameterBuilder {
         self.description = value;
         self
     }
-    /// Sets [`OAuth2CustomParameter::is_required`].
+    /// Sets [`OAuth2CustomParameter::is_required`]: Whether the parameter must be given.
     pub fn is_required(mut self, value: impl Into<bool>) -> Self {
         self.is_required = Some(value.into());
         self
@@ -77,7 +85,7 @@ impl OAuth2CustomParameterBuilder {
         self.is_required = value;
         self
     }
-    /// Sets [`OAuth2CustomParameter::is_sensitive_field`].
+    /// Sets [`OAuth2CustomParameter::is_sensitive_field`]: Whether the value is secret.
     pub fn is_sensitive_field(mut self, value: impl Into<bool>) -> Self {
         self.is_sensitive_field = Some(value.into());
         self
@@ -87,7 +95,7 @@ impl OAuth2CustomParameterBuilder {
         self.is_sensitive_field = value;
         self
     }
-    /// Sets [`OAuth2CustomParameter::key`].
+    /// Sets [`OAuth2CustomParameter::key`]: The parameter's key.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -97,7 +105,7 @@ impl OAuth2CustomParameterBuilder {
         self.key = value;
         self
     }
-    /// Sets [`OAuth2CustomParameter::label`].
+    /// Sets [`OAuth2CustomParameter::label`]: The parameter's display label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
@@ -107,7 +115,7 @@ impl OAuth2CustomParameterBuilder {
         self.label = value;
         self
     }
-    /// Sets [`OAuth2CustomParameter::type`].
+    /// Sets [`OAuth2CustomParameter::type`]: Whether the parameter goes with the token URL or the authorization URL.
     pub fn r#type(mut self, value: impl Into<OAuth2CustomPropType>) -> Self {
         self.r#type = Some(value.into());
         self

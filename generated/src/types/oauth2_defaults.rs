@@ -3,34 +3,40 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::{OAuth2CustomParameter, OAuth2GrantType};
 
+/// A connector's OAuth 2.0 defaults.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct OAuth2Defaults {
+    /// Authorization code URLs.
     #[serde(
         rename = "authCodeUrls",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub auth_code_urls: Option<Vec<String>>,
+    /// Extra parameters of the OAuth 2.0 flow.
     #[serde(
         rename = "oauth2CustomProperties",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub oauth2_custom_properties: Option<Vec<OAuth2CustomParameter>>,
+    /// Grant types the connector supports.
     #[serde(
         rename = "oauth2GrantTypesSupported",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub oauth2_grant_types_supported: Option<Vec<OAuth2GrantType>>,
+    /// Scopes the connector supports.
     #[serde(
         rename = "oauthScopes",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub oauth_scopes: Option<Vec<String>>,
+    /// Token URLs.
     #[serde(
         rename = "tokenUrls",
         skip_serializing_if = "Option::is_none",
@@ -57,7 +63,7 @@ pub struct OAuth2DefaultsBuilder {
 }
 
 impl OAuth2DefaultsBuilder {
-    /// Sets [`OAuth2Defaults::auth_code_urls`].
+    /// Sets [`OAuth2Defaults::auth_code_urls`]: Authorization code URLs.
     pub fn auth_code_urls(mut self, value: impl Into<Vec<String>>) -> Self {
         self.auth_code_urls = Some(value.into());
         self
@@ -67,7 +73,7 @@ impl OAuth2DefaultsBuilder {
         self.auth_code_urls = value;
         self
     }
-    /// Sets [`OAuth2Defaults::oauth2_custom_properties`].
+    /// Sets [`OAuth2Defaults::oauth2_custom_properties`]: Extra parameters of the OAuth 2.0 flow.
     pub fn oauth2_custom_properties(
         mut self,
         value: impl Into<Vec<OAuth2CustomParameter>>,
@@ -83,7 +89,7 @@ impl OAuth2DefaultsBuilder {
         self.oauth2_custom_properties = value;
         self
     }
-    /// Sets [`OAuth2Defaults::oauth2_grant_types_supported`].
+    /// Sets [`OAuth2Defaults::oauth2_grant_types_supported`]: Grant types the connector supports.
     pub fn oauth2_grant_types_supported(
         mut self,
         value: impl Into<Vec<OAuth2GrantType>>,
@@ -99,7 +105,7 @@ impl OAuth2DefaultsBuilder {
         self.oauth2_grant_types_supported = value;
         self
     }
-    /// Sets [`OAuth2Defaults::oauth_scopes`].
+    /// Sets [`OAuth2Defaults::oauth_scopes`]: Scopes the connector supports.
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.oauth_scopes = Some(value.into());
         self
@@ -109,7 +115,7 @@ impl OAuth2DefaultsBuilder {
         self.oauth_scopes = value;
         self
     }
-    /// Sets [`OAuth2Defaults::token_urls`].
+    /// Sets [`OAuth2Defaults::token_urls`]: Token URLs.
     pub fn token_urls(mut self, value: impl Into<Vec<String>>) -> Self {
         self.token_urls = Some(value.into());
         self

@@ -3,18 +3,22 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::{PathPrefix, PrefixFormat, PrefixType};
 
+/// What goes into the folder and file names AppFlow writes.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct PrefixConfig {
+    /// Which of \`EXECUTION\_ID\` (the flow run's id) and \`SCHEMA\_VERSION\` (the flow's schema version) the path includes, in order.
     #[serde(
         rename = "pathPrefixHierarchy",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub path_prefix_hierarchy: Option<Vec<PathPrefix>>,
+    /// How fine-grained the date and time in the prefix is.
     #[serde(rename = "prefixFormat", skip_serializing_if = "Option::is_none")]
     pub prefix_format: Option<PrefixFormat>,
+    /// Whether the prefix applies to the path, the file name, or both.
     #[serde(rename = "prefixType", skip_serializing_if = "Option::is_none")]
     pub prefix_type: Option<PrefixType>,
 }
@@ -35,7 +39,7 @@ pub struct PrefixConfigBuilder {
 }
 
 impl PrefixConfigBuilder {
-    /// Sets [`PrefixConfig::path_prefix_hierarchy`].
+    /// Sets [`PrefixConfig::path_prefix_hierarchy`]: Which of \`EXECUTION\_ID\` (the flow run's id) and \`SCHEMA\_VERSION\` (the flow's schema version) the path includes, in order.
     pub fn path_prefix_hierarchy(mut self, value: impl Into<Vec<PathPrefix>>) -> Self {
         self.path_prefix_hierarchy = Some(value.into());
         self
@@ -45,7 +49,7 @@ impl PrefixConfigBuilder {
         self.path_prefix_hierarchy = value;
         self
     }
-    /// Sets [`PrefixConfig::prefix_format`].
+    /// Sets [`PrefixConfig::prefix_format`]: How fine-grained the date and time in the prefix is.
     pub fn prefix_format(mut self, value: impl Into<PrefixFormat>) -> Self {
         self.prefix_format = Some(value.into());
         self
@@ -55,7 +59,7 @@ impl PrefixConfigBuilder {
         self.prefix_format = value;
         self
     }
-    /// Sets [`PrefixConfig::prefix_type`].
+    /// Sets [`PrefixConfig::prefix_type`]: Whether the prefix applies to the path, the file name, or both.
     pub fn prefix_type(mut self, value: impl Into<PrefixType>) -> Self {
         self.prefix_type = Some(value.into());
         self

@@ -2,12 +2,15 @@
 
 use crate::types::S3OutputFormatConfig;
 
+/// Settings for writing to Amazon S3.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct S3DestinationProperties {
+    /// The bucket that receives the data.
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
+    /// Key prefix for the files written.
     #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
     pub bucket_prefix: Option<String>,
     #[serde(rename = "s3OutputFormatConfig", skip_serializing_if = "Option::is_none")]
@@ -30,7 +33,7 @@ pub struct S3DestinationPropertiesBuilder {
 }
 
 impl S3DestinationPropertiesBuilder {
-    /// Sets [`S3DestinationProperties::bucket_name`].
+    /// Sets [`S3DestinationProperties::bucket_name`]: The bucket that receives the data.
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.bucket_name = Some(value.into());
         self
@@ -40,7 +43,7 @@ impl S3DestinationPropertiesBuilder {
         self.bucket_name = value;
         self
     }
-    /// Sets [`S3DestinationProperties::bucket_prefix`].
+    /// Sets [`S3DestinationProperties::bucket_prefix`]: Key prefix for the files written.
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
         self.bucket_prefix = Some(value.into());
         self

@@ -2,10 +2,12 @@
 
 use crate::types::S3InputFileType;
 
+/// The format of source files in Amazon S3.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct S3InputFormatConfig {
+    /// The source file type.
     #[serde(rename = "s3InputFileType", skip_serializing_if = "Option::is_none")]
     pub s3_input_file_type: Option<S3InputFileType>,
 }
@@ -24,7 +26,7 @@ pub struct S3InputFormatConfigBuilder {
 }
 
 impl S3InputFormatConfigBuilder {
-    /// Sets [`S3InputFormatConfig::s3_input_file_type`].
+    /// Sets [`S3InputFormatConfig::s3_input_file_type`]: The source file type.
     pub fn s3_input_file_type(mut self, value: impl Into<S3InputFileType>) -> Self {
         self.s3_input_file_type = Some(value.into());
         self

@@ -2,16 +2,20 @@
 
 use crate::types::{AggregationConfig, FileType, PrefixConfig};
 
+/// How AppFlow formats output written to Amazon S3.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct S3OutputFormatConfig {
     #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
     pub aggregation_config: Option<AggregationConfig>,
+    /// The output file type.
     #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
+    /// What goes into output folder and file names.
     #[serde(rename = "prefixConfig", skip_serializing_if = "Option::is_none")]
     pub prefix_config: Option<PrefixConfig>,
+    /// For Parquet output: keep source data types (\`true\`) or write every value as a string (\`false\`, the default).
     #[serde(
         rename = "preserveSourceDataTyping",
         skip_serializing_if = "Option::is_none"
@@ -46,7 +50,7 @@ impl S3OutputFormatConfigBuilder {
         self.aggregation_config = value;
         self
     }
-    /// Sets [`S3OutputFormatConfig::file_type`].
+    /// Sets [`S3OutputFormatConfig::file_type`]: The output file type.
     pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
         self.file_type = Some(value.into());
         self
@@ -56,7 +60,7 @@ impl S3OutputFormatConfigBuilder {
         self.file_type = value;
         self
     }
-    /// Sets [`S3OutputFormatConfig::prefix_config`].
+    /// Sets [`S3OutputFormatConfig::prefix_config`]: What goes into output folder and file names.
     pub fn prefix_config(mut self, value: impl Into<PrefixConfig>) -> Self {
         self.prefix_config = Some(value.into());
         self
@@ -66,7 +70,7 @@ impl S3OutputFormatConfigBuilder {
         self.prefix_config = value;
         self
     }
-    /// Sets [`S3OutputFormatConfig::preserve_source_data_typing`].
+    /// Sets [`S3OutputFormatConfig::preserve_source_data_typing`]: For Parquet output: keep source data types (\`true\`) or write every value as a string (\`false\`, the default).
     pub fn preserve_source_data_typing(mut self, value: impl Into<bool>) -> Self {
         self.preserve_source_data_typing = Some(value.into());
         self

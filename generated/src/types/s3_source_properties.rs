@@ -2,12 +2,15 @@
 
 use crate::types::S3InputFormatConfig;
 
+/// Settings for reading from Amazon S3.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct S3SourceProperties {
+    /// The bucket that holds the source files.
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
+    /// Key prefix of the source files.
     #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
     pub bucket_prefix: Option<String>,
     #[serde(rename = "s3InputFormatConfig", skip_serializing_if = "Option::is_none")]
@@ -30,7 +33,7 @@ pub struct S3SourcePropertiesBuilder {
 }
 
 impl S3SourcePropertiesBuilder {
-    /// Sets [`S3SourceProperties::bucket_name`].
+    /// Sets [`S3SourceProperties::bucket_name`]: The bucket that holds the source files.
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.bucket_name = Some(value.into());
         self
@@ -40,7 +43,7 @@ impl S3SourcePropertiesBuilder {
         self.bucket_name = value;
         self
     }
-    /// Sets [`S3SourceProperties::bucket_prefix`].
+    /// Sets [`S3SourceProperties::bucket_prefix`]: Key prefix of the source files.
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
         self.bucket_prefix = Some(value.into());
         self

@@ -3,22 +3,28 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::{ErrorHandlingConfig, SalesforceDataTransferApi, WriteOperationType};
 
+/// Settings for writing to Salesforce.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SalesforceDestinationProperties {
+    /// Which Salesforce API writes the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
     #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
     pub data_transfer_api: Option<SalesforceDataTransferApi>,
+    /// What to do with records that fail to write.
     #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
     pub error_handling_config: Option<ErrorHandlingConfig>,
+    /// Fields that identify a record for update, upsert and delete.
     #[serde(
         rename = "idFieldNames",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub id_field_names: Option<Vec<String>>,
+    /// The Salesforce object to write.
     #[serde(rename = "object")]
     pub object: String,
+    /// How records are written; \`UPSERT\` needs \`idFieldNames\`.
     #[serde(rename = "writeOperationType", skip_serializing_if = "Option::is_none")]
     pub write_operation_type: Option<WriteOperationType>,
 }
@@ -41,7 +47,7 @@ pub struct SalesforceDestinationPropertiesBuilder {
 }
 
 impl SalesforceDestinationPropertiesBuilder {
-    /// Sets [`SalesforceDestinationProperties::data_transfer_api`].
+    /// Sets [`SalesforceDestinationProperties::data_transfer_api`]: Which Salesforce API writes the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
     pub fn data_transfer_api(
         mut self,
         value: impl Into<SalesforceDataTransferApi>,
@@ -57,7 +63,7 @@ impl SalesforceDestinationPropertiesBuilder {
         self.data_transfer_api = value;
         self
     }
-    /// Sets [`SalesforceDestinationProperties::error_handling_config`].
+    /// Sets [`SalesforceDestinationProperties::error_handling_config`]: What to do with records that fail to write.
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
@@ -73,7 +79,7 @@ impl SalesforceDestinationPropertiesBuilder {
         self.error_handling_config = value;
         self
     }
-    /// Sets [`SalesforceDestinationProperties::id_field_names`].
+    /// Sets [`SalesforceDestinationProperties::id_field_names`]: Fields that identify a record for update, upsert and delete.
     pub fn id_field_names(mut self, value: impl Into<Vec<String>>) -> Self {
         self.id_field_names = Some(value.into());
         self
@@ -83,7 +89,7 @@ impl SalesforceDestinationPropertiesBuilder {
         self.id_field_names = value;
         self
     }
-    /// Sets [`SalesforceDestinationProperties::object`].
+    /// Sets [`SalesforceDestinationProperties::object`]: The Salesforce object to write.
     pub fn object(mut self, value: impl Into<String>) -> Self {
         self.object = Some(value.into());
         self
@@ -93,7 +99,7 @@ impl SalesforceDestinationPropertiesBuilder {
         self.object = value;
         self
     }
-    /// Sets [`SalesforceDestinationProperties::write_operation_type`].
+    /// Sets [`SalesforceDestinationProperties::write_operation_type`]: How records are written; \`UPSERT\` needs \`idFieldNames\`.
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
         self.write_operation_type = Some(value.into());
         self

@@ -3,22 +3,26 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::{OAuth2GrantType, SalesforceDataTransferApi};
 
+/// Metadata of the Salesforce connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SalesforceMetadata {
+    /// Salesforce APIs AppFlow can use.
     #[serde(
         rename = "dataTransferApis",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub data_transfer_apis: Option<Vec<SalesforceDataTransferApi>>,
+    /// OAuth scopes for the Salesforce account.
     #[serde(
         rename = "oAuthScopes",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub oauth_scopes: Option<Vec<String>>,
+    /// OAuth 2.0 grant types AppFlow can use with Salesforce.
     #[serde(
         rename = "oauth2GrantTypesSupported",
         skip_serializing_if = "Option::is_none",
@@ -43,7 +47,7 @@ pub struct SalesforceMetadataBuilder {
 }
 
 impl SalesforceMetadataBuilder {
-    /// Sets [`SalesforceMetadata::data_transfer_apis`].
+    /// Sets [`SalesforceMetadata::data_transfer_apis`]: Salesforce APIs AppFlow can use.
     pub fn data_transfer_apis(
         mut self,
         value: impl Into<Vec<SalesforceDataTransferApi>>,
@@ -59,7 +63,7 @@ impl SalesforceMetadataBuilder {
         self.data_transfer_apis = value;
         self
     }
-    /// Sets [`SalesforceMetadata::oauth_scopes`].
+    /// Sets [`SalesforceMetadata::oauth_scopes`]: OAuth scopes for the Salesforce account.
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.oauth_scopes = Some(value.into());
         self
@@ -69,7 +73,7 @@ impl SalesforceMetadataBuilder {
         self.oauth_scopes = value;
         self
     }
-    /// Sets [`SalesforceMetadata::oauth2_grant_types_supported`].
+    /// Sets [`SalesforceMetadata::oauth2_grant_types_supported`]: OAuth 2.0 grant types AppFlow can use with Salesforce.
     pub fn oauth2_grant_types_supported(
         mut self,
         value: impl Into<Vec<OAuth2GrantType>>,

@@ -2,16 +2,21 @@
 
 use crate::types::SalesforceDataTransferApi;
 
+/// Settings for reading from Salesforce.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SalesforceSourceProperties {
+    /// Which Salesforce API reads the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
     #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
     pub data_transfer_api: Option<SalesforceDataTransferApi>,
+    /// Pick up fields added to the object since the flow was created.
     #[serde(rename = "enableDynamicFieldUpdate")]
     pub enable_dynamic_field_update: bool,
+    /// Include deleted records.
     #[serde(rename = "includeDeletedRecords")]
     pub include_deleted_records: bool,
+    /// The Salesforce object to read.
     #[serde(rename = "object")]
     pub object: String,
 }
@@ -33,7 +38,7 @@ pub struct SalesforceSourcePropertiesBuilder {
 }
 
 impl SalesforceSourcePropertiesBuilder {
-    /// Sets [`SalesforceSourceProperties::data_transfer_api`].
+    /// Sets [`SalesforceSourceProperties::data_transfer_api`]: Which Salesforce API reads the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
     pub fn data_transfer_api(
         mut self,
         value: impl Into<SalesforceDataTransferApi>,
@@ -49,7 +54,7 @@ impl SalesforceSourcePropertiesBuilder {
         self.data_transfer_api = value;
         self
     }
-    /// Sets [`SalesforceSourceProperties::enable_dynamic_field_update`].
+    /// Sets [`SalesforceSourceProperties::enable_dynamic_field_update`]: Pick up fields added to the object since the flow was created.
     pub fn enable_dynamic_field_update(mut self, value: impl Into<bool>) -> Self {
         self.enable_dynamic_field_update = Some(value.into());
         self
@@ -59,7 +64,7 @@ impl SalesforceSourcePropertiesBuilder {
         self.enable_dynamic_field_update = value;
         self
     }
-    /// Sets [`SalesforceSourceProperties::include_deleted_records`].
+    /// Sets [`SalesforceSourceProperties::include_deleted_records`]: Include deleted records.
     pub fn include_deleted_records(mut self, value: impl Into<bool>) -> Self {
         self.include_deleted_records = Some(value.into());
         self
@@ -69,7 +74,7 @@ impl SalesforceSourcePropertiesBuilder {
         self.include_deleted_records = value;
         self
     }
-    /// Sets [`SalesforceSourceProperties::object`].
+    /// Sets [`SalesforceSourceProperties::object`]: The Salesforce object to read.
     pub fn object(mut self, value: impl Into<String>) -> Self {
         self.object = Some(value.into());
         self

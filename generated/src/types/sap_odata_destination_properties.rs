@@ -5,6 +5,7 @@ use crate::types::{
     ErrorHandlingConfig, SuccessResponseHandlingConfig, WriteOperationType,
 };
 
+/// Settings for writing to SAP OData.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -17,8 +18,10 @@ pub struct SapODataDestinationProperties {
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub id_field_names: Option<Vec<String>>,
+    /// Path of the OData object to write.
     #[serde(rename = "objectPath")]
     pub object_path: String,
+    /// Where AppFlow stores the connector's success responses.
     #[serde(
         rename = "successResponseHandlingConfig",
         skip_serializing_if = "Option::is_none"
@@ -72,7 +75,7 @@ impl SapODataDestinationPropertiesBuilder {
         self.id_field_names = value;
         self
     }
-    /// Sets [`SapODataDestinationProperties::object_path`].
+    /// Sets [`SapODataDestinationProperties::object_path`]: Path of the OData object to write.
     pub fn object_path(mut self, value: impl Into<String>) -> Self {
         self.object_path = Some(value.into());
         self
@@ -82,7 +85,7 @@ impl SapODataDestinationPropertiesBuilder {
         self.object_path = value;
         self
     }
-    /// Sets [`SapODataDestinationProperties::success_response_handling_config`].
+    /// Sets [`SapODataDestinationProperties::success_response_handling_config`]: Where AppFlow stores the connector's success responses.
     pub fn success_response_handling_config(
         mut self,
         value: impl Into<SuccessResponseHandlingConfig>,

@@ -2,14 +2,18 @@
 
 use crate::types::{SapODataPaginationConfig, SapODataParallelismConfig};
 
+/// Settings for reading from SAP OData.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SapODataSourceProperties {
+    /// Path of the OData object to read.
     #[serde(rename = "objectPath", skip_serializing_if = "Option::is_none")]
     pub object_path: Option<String>,
+    /// Page size of each reading process.
     #[serde(rename = "paginationConfig", skip_serializing_if = "Option::is_none")]
     pub pagination_config: Option<SapODataPaginationConfig>,
+    /// How many processes read at once.
     #[serde(rename = "parallelismConfig", skip_serializing_if = "Option::is_none")]
     pub parallelism_config: Option<SapODataParallelismConfig>,
 }
@@ -30,7 +34,7 @@ pub struct SapODataSourcePropertiesBuilder {
 }
 
 impl SapODataSourcePropertiesBuilder {
-    /// Sets [`SapODataSourceProperties::object_path`].
+    /// Sets [`SapODataSourceProperties::object_path`]: Path of the OData object to read.
     pub fn object_path(mut self, value: impl Into<String>) -> Self {
         self.object_path = Some(value.into());
         self
@@ -40,7 +44,7 @@ impl SapODataSourcePropertiesBuilder {
         self.object_path = value;
         self
     }
-    /// Sets [`SapODataSourceProperties::pagination_config`].
+    /// Sets [`SapODataSourceProperties::pagination_config`]: Page size of each reading process.
     pub fn pagination_config(
         mut self,
         value: impl Into<SapODataPaginationConfig>,
@@ -56,7 +60,7 @@ impl SapODataSourcePropertiesBuilder {
         self.pagination_config = value;
         self
     }
-    /// Sets [`SapODataSourceProperties::parallelism_config`].
+    /// Sets [`SapODataSourceProperties::parallelism_config`]: How many processes read at once.
     pub fn parallelism_config(
         mut self,
         value: impl Into<SapODataParallelismConfig>,

@@ -3,39 +3,48 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::DataPullMode;
 
+/// When and how often a scheduled flow runs.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ScheduledTriggerProperties {
+    /// Whether each run transfers everything or only what changed.
     #[serde(rename = "dataPullMode", skip_serializing_if = "Option::is_none")]
     pub data_pull_mode: Option<DataPullMode>,
+    /// The earliest record time the first run imports.
     #[serde(
         rename = "firstExecutionFrom",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::EpochSeconds>>"
     )]
     pub first_execution_from: Option<::awsgen_runtime::DateTime>,
+    /// Consecutive failed runs after which AppFlow deactivates the flow.
     #[serde(
         rename = "flowErrorDeactivationThreshold",
         skip_serializing_if = "Option::is_none"
     )]
     pub flow_error_deactivation_threshold: Option<i32>,
+    /// When the schedule ends.
     #[serde(
         rename = "scheduleEndTime",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::EpochSeconds>>"
     )]
     pub schedule_end_time: Option<::awsgen_runtime::DateTime>,
+    /// The schedule, for example \`rate(5minutes)\`.
     #[serde(rename = "scheduleExpression")]
     pub schedule_expression: String,
+    /// Seconds added to each scheduled time.
     #[serde(rename = "scheduleOffset", skip_serializing_if = "Option::is_none")]
     pub schedule_offset: Option<i64>,
+    /// When the schedule starts.
     #[serde(
         rename = "scheduleStartTime",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::EpochSeconds>>"
     )]
     pub schedule_start_time: Option<::awsgen_runtime::DateTime>,
+    /// A time zone label, such as \`America/New\_York\`, for display; it does not change how timestamps are read.
     #[serde(rename = "timezone", skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -61,7 +70,7 @@ pub struct ScheduledTriggerPropertiesBuilder {
 }
 
 impl ScheduledTriggerPropertiesBuilder {
-    /// Sets [`ScheduledTriggerProperties::data_pull_mode`].
+    /// Sets [`ScheduledTriggerProperties::data_pull_mode`]: Whether each run transfers everything or only what changed.
     pub fn data_pull_mode(mut self, value: impl Into<DataPullMode>) -> Self {
         self.data_pull_mode = Some(value.into());
         self
@@ -71,7 +80,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.data_pull_mode = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::first_execution_from`].
+    /// Sets [`ScheduledTriggerProperties::first_execution_from`]: The earliest record time the first run imports.
     pub fn first_execution_from(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
@@ -87,7 +96,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.first_execution_from = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::flow_error_deactivation_threshold`].
+    /// Sets [`ScheduledTriggerProperties::flow_error_deactivation_threshold`]: Consecutive failed runs after which AppFlow deactivates the flow.
     pub fn flow_error_deactivation_threshold(mut self, value: impl Into<i32>) -> Self {
         self.flow_error_deactivation_threshold = Some(value.into());
         self
@@ -97,7 +106,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.flow_error_deactivation_threshold = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::schedule_end_time`].
+    /// Sets [`ScheduledTriggerProperties::schedule_end_time`]: When the schedule ends.
     pub fn schedule_end_time(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
@@ -113,7 +122,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.schedule_end_time = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::schedule_expression`].
+    /// Sets [`ScheduledTriggerProperties::schedule_expression`]: The schedule, for example \`rate(5minutes)\`.
     pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
         self.schedule_expression = Some(value.into());
         self
@@ -123,7 +132,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.schedule_expression = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::schedule_offset`].
+    /// Sets [`ScheduledTriggerProperties::schedule_offset`]: Seconds added to each scheduled time.
     pub fn schedule_offset(mut self, value: impl Into<i64>) -> Self {
         self.schedule_offset = Some(value.into());
         self
@@ -133,7 +142,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.schedule_offset = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::schedule_start_time`].
+    /// Sets [`ScheduledTriggerProperties::schedule_start_time`]: When the schedule starts.
     pub fn schedule_start_time(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
@@ -149,7 +158,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.schedule_start_time = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::timezone`].
+    /// Sets [`ScheduledTriggerProperties::timezone`]: A time zone label, such as \`America/New\_York\`, for display; it does not change how timestamps are read.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self

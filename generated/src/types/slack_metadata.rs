@@ -2,10 +2,12 @@
 
 use ::awsgen_runtime::json as wire;
 
+/// Metadata of the Slack connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SlackMetadata {
+    /// OAuth scopes for the Slack account.
     #[serde(
         rename = "oAuthScopes",
         skip_serializing_if = "Option::is_none",
@@ -28,7 +30,7 @@ pub struct SlackMetadataBuilder {
 }
 
 impl SlackMetadataBuilder {
-    /// Sets [`SlackMetadata::oauth_scopes`].
+    /// Sets [`SlackMetadata::oauth_scopes`]: OAuth scopes for the Slack account.
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.oauth_scopes = Some(value.into());
         self

@@ -2,16 +2,21 @@
 
 use crate::types::ErrorHandlingConfig;
 
+/// Settings for writing to Snowflake.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SnowflakeDestinationProperties {
+    /// Key prefix for staged files.
     #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
     pub bucket_prefix: Option<String>,
+    /// What to do with records that fail to write.
     #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
     pub error_handling_config: Option<ErrorHandlingConfig>,
+    /// The S3 bucket AppFlow stages data in before loading it.
     #[serde(rename = "intermediateBucketName")]
     pub intermediate_bucket_name: String,
+    /// The Snowflake object to write.
     #[serde(rename = "object")]
     pub object: String,
 }
@@ -33,7 +38,7 @@ pub struct SnowflakeDestinationPropertiesBuilder {
 }
 
 impl SnowflakeDestinationPropertiesBuilder {
-    /// Sets [`SnowflakeDestinationProperties::bucket_prefix`].
+    /// Sets [`SnowflakeDestinationProperties::bucket_prefix`]: Key prefix for staged files.
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
         self.bucket_prefix = Some(value.into());
         self
@@ -43,7 +48,7 @@ impl SnowflakeDestinationPropertiesBuilder {
         self.bucket_prefix = value;
         self
     }
-    /// Sets [`SnowflakeDestinationProperties::error_handling_config`].
+    /// Sets [`SnowflakeDestinationProperties::error_handling_config`]: What to do with records that fail to write.
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
@@ -59,7 +64,7 @@ impl SnowflakeDestinationPropertiesBuilder {
         self.error_handling_config = value;
         self
     }
-    /// Sets [`SnowflakeDestinationProperties::intermediate_bucket_name`].
+    /// Sets [`SnowflakeDestinationProperties::intermediate_bucket_name`]: The S3 bucket AppFlow stages data in before loading it.
     pub fn intermediate_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.intermediate_bucket_name = Some(value.into());
         self
@@ -69,7 +74,7 @@ impl SnowflakeDestinationPropertiesBuilder {
         self.intermediate_bucket_name = value;
         self
     }
-    /// Sets [`SnowflakeDestinationProperties::object`].
+    /// Sets [`SnowflakeDestinationProperties::object`]: The Snowflake object to write.
     pub fn object(mut self, value: impl Into<String>) -> Self {
         self.object = Some(value.into());
         self

@@ -2,10 +2,12 @@
 
 use ::awsgen_runtime::json as wire;
 
+/// Metadata of the Snowflake connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SnowflakeMetadata {
+    /// AWS Regions that work with Snowflake.
     #[serde(
         rename = "supportedRegions",
         skip_serializing_if = "Option::is_none",
@@ -28,7 +30,7 @@ pub struct SnowflakeMetadataBuilder {
 }
 
 impl SnowflakeMetadataBuilder {
-    /// Sets [`SnowflakeMetadata::supported_regions`].
+    /// Sets [`SnowflakeMetadata::supported_regions`]: AWS Regions that work with Snowflake.
     pub fn supported_regions(mut self, value: impl Into<Vec<String>>) -> Self {
         self.supported_regions = Some(value.into());
         self

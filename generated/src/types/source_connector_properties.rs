@@ -9,42 +9,58 @@ use crate::types::{
     TrendmicroSourceProperties, VeevaSourceProperties, ZendeskSourceProperties,
 };
 
+/// Connector-specific settings of a source; set the member for the source's connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SourceConnectorProperties {
+    /// Settings for Amplitude.
     #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<AmplitudeSourceProperties>,
     #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
     pub custom_connector: Option<CustomConnectorSourceProperties>,
+    /// Settings for Datadog.
     #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
     pub datadog: Option<DatadogSourceProperties>,
+    /// Settings for Dynatrace.
     #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
     pub dynatrace: Option<DynatraceSourceProperties>,
+    /// Settings for Google Analytics.
     #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
     pub google_analytics: Option<GoogleAnalyticsSourceProperties>,
+    /// Settings for Infor Nexus.
     #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
     pub infor_nexus: Option<InforNexusSourceProperties>,
+    /// Settings for Marketo.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoSourceProperties>,
+    /// Settings for Salesforce Pardot.
     #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
     pub pardot: Option<PardotSourceProperties>,
+    /// Settings for Amazon S3.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3SourceProperties>,
     #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
     pub sap_odata: Option<SapODataSourceProperties>,
+    /// Settings for Salesforce.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceSourceProperties>,
+    /// Settings for ServiceNow.
     #[serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")]
     pub service_now: Option<ServiceNowSourceProperties>,
+    /// Settings for Singular.
     #[serde(rename = "Singular", skip_serializing_if = "Option::is_none")]
     pub singular: Option<SingularSourceProperties>,
+    /// Settings for Slack.
     #[serde(rename = "Slack", skip_serializing_if = "Option::is_none")]
     pub slack: Option<SlackSourceProperties>,
+    /// Settings for Trend Micro.
     #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
     pub trendmicro: Option<TrendmicroSourceProperties>,
+    /// Settings for Veeva.
     #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
     pub veeva: Option<VeevaSourceProperties>,
+    /// Settings for Zendesk.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskSourceProperties>,
 }
@@ -79,7 +95,7 @@ pub struct SourceConnectorPropertiesBuilder {
 }
 
 impl SourceConnectorPropertiesBuilder {
-    /// Sets [`SourceConnectorProperties::amplitude`].
+    /// Sets [`SourceConnectorProperties::amplitude`]: Settings for Amplitude.
     pub fn amplitude(mut self, value: impl Into<AmplitudeSourceProperties>) -> Self {
         self.amplitude = Some(value.into());
         self
@@ -105,7 +121,7 @@ impl SourceConnectorPropertiesBuilder {
         self.custom_connector = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::datadog`].
+    /// Sets [`SourceConnectorProperties::datadog`]: Settings for Datadog.
     pub fn datadog(mut self, value: impl Into<DatadogSourceProperties>) -> Self {
         self.datadog = Some(value.into());
         self
@@ -115,7 +131,7 @@ impl SourceConnectorPropertiesBuilder {
         self.datadog = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::dynatrace`].
+    /// Sets [`SourceConnectorProperties::dynatrace`]: Settings for Dynatrace.
     pub fn dynatrace(mut self, value: impl Into<DynatraceSourceProperties>) -> Self {
         self.dynatrace = Some(value.into());
         self
@@ -125,7 +141,7 @@ impl SourceConnectorPropertiesBuilder {
         self.dynatrace = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::google_analytics`].
+    /// Sets [`SourceConnectorProperties::google_analytics`]: Settings for Google Analytics.
     pub fn google_analytics(
         mut self,
         value: impl Into<GoogleAnalyticsSourceProperties>,
@@ -141,7 +157,7 @@ impl SourceConnectorPropertiesBuilder {
         self.google_analytics = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::infor_nexus`].
+    /// Sets [`SourceConnectorProperties::infor_nexus`]: Settings for Infor Nexus.
     pub fn infor_nexus(mut self, value: impl Into<InforNexusSourceProperties>) -> Self {
         self.infor_nexus = Some(value.into());
         self
@@ -151,7 +167,7 @@ impl SourceConnectorPropertiesBuilder {
         self.infor_nexus = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::marketo`].
+    /// Sets [`SourceConnectorProperties::marketo`]: Settings for Marketo.
     pub fn marketo(mut self, value: impl Into<MarketoSourceProperties>) -> Self {
         self.marketo = Some(value.into());
         self
@@ -161,7 +177,7 @@ impl SourceConnectorPropertiesBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::pardot`].
+    /// Sets [`SourceConnectorProperties::pardot`]: Settings for Salesforce Pardot.
     pub fn pardot(mut self, value: impl Into<PardotSourceProperties>) -> Self {
         self.pardot = Some(value.into());
         self
@@ -171,7 +187,7 @@ impl SourceConnectorPropertiesBuilder {
         self.pardot = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::s3`].
+    /// Sets [`SourceConnectorProperties::s3`]: Settings for Amazon S3.
     pub fn s3(mut self, value: impl Into<S3SourceProperties>) -> Self {
         self.s3 = Some(value.into());
         self
@@ -191,7 +207,7 @@ impl SourceConnectorPropertiesBuilder {
         self.sap_odata = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::salesforce`].
+    /// Sets [`SourceConnectorProperties::salesforce`]: Settings for Salesforce.
     pub fn salesforce(mut self, value: impl Into<SalesforceSourceProperties>) -> Self {
         self.salesforce = Some(value.into());
         self
@@ -201,7 +217,7 @@ impl SourceConnectorPropertiesBuilder {
         self.salesforce = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::service_now`].
+    /// Sets [`SourceConnectorProperties::service_now`]: Settings for ServiceNow.
     pub fn service_now(mut self, value: impl Into<ServiceNowSourceProperties>) -> Self {
         self.service_now = Some(value.into());
         self
@@ -211,7 +227,7 @@ impl SourceConnectorPropertiesBuilder {
         self.service_now = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::singular`].
+    /// Sets [`SourceConnectorProperties::singular`]: Settings for Singular.
     pub fn singular(mut self, value: impl Into<SingularSourceProperties>) -> Self {
         self.singular = Some(value.into());
         self
@@ -221,7 +237,7 @@ impl SourceConnectorPropertiesBuilder {
         self.singular = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::slack`].
+    /// Sets [`SourceConnectorProperties::slack`]: Settings for Slack.
     pub fn slack(mut self, value: impl Into<SlackSourceProperties>) -> Self {
         self.slack = Some(value.into());
         self
@@ -231,7 +247,7 @@ impl SourceConnectorPropertiesBuilder {
         self.slack = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::trendmicro`].
+    /// Sets [`SourceConnectorProperties::trendmicro`]: Settings for Trend Micro.
     pub fn trendmicro(mut self, value: impl Into<TrendmicroSourceProperties>) -> Self {
         self.trendmicro = Some(value.into());
         self
@@ -241,7 +257,7 @@ impl SourceConnectorPropertiesBuilder {
         self.trendmicro = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::veeva`].
+    /// Sets [`SourceConnectorProperties::veeva`]: Settings for Veeva.
     pub fn veeva(mut self, value: impl Into<VeevaSourceProperties>) -> Self {
         self.veeva = Some(value.into());
         self
@@ -251,7 +267,7 @@ impl SourceConnectorPropertiesBuilder {
         self.veeva = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::zendesk`].
+    /// Sets [`SourceConnectorProperties::zendesk`]: Settings for Zendesk.
     pub fn zendesk(mut self, value: impl Into<ZendeskSourceProperties>) -> Self {
         self.zendesk = Some(value.into());
         self

@@ -2,18 +2,24 @@
 
 use crate::types::{ConnectorType, IncrementalPullConfig, SourceConnectorProperties};
 
+/// The source of a flow.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct SourceFlowConfig {
+    /// The connector API version to use.
     #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
+    /// The connector profile (connection) to read through; unique in the account.
     #[serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")]
     pub connector_profile_name: Option<String>,
+    /// The source's connector type.
     #[serde(rename = "connectorType")]
     pub connector_type: ConnectorType,
+    /// For scheduled incremental flows: the field that marks new records.
     #[serde(rename = "incrementalPullConfig", skip_serializing_if = "Option::is_none")]
     pub incremental_pull_config: Option<IncrementalPullConfig>,
+    /// Connector-specific settings.
     #[serde(rename = "sourceConnectorProperties")]
     pub source_connector_properties: SourceConnectorProperties,
 }
@@ -36,7 +42,7 @@ pub struct SourceFlowConfigBuilder {
 }
 
 impl SourceFlowConfigBuilder {
-    /// Sets [`SourceFlowConfig::api_version`].
+    /// Sets [`SourceFlowConfig::api_version`]: The connector API version to use.
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = Some(value.into());
         self
@@ -46,7 +52,7 @@ impl SourceFlowConfigBuilder {
         self.api_version = value;
         self
     }
-    /// Sets [`SourceFlowConfig::connector_profile_name`].
+    /// Sets [`SourceFlowConfig::connector_profile_name`]: The connector profile (connection) to read through; unique in the account.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.connector_profile_name = Some(value.into());
         self
@@ -56,7 +62,7 @@ impl SourceFlowConfigBuilder {
         self.connector_profile_name = value;
         self
     }
-    /// Sets [`SourceFlowConfig::connector_type`].
+    /// Sets [`SourceFlowConfig::connector_type`]: The source's connector type.
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
         self.connector_type = Some(value.into());
         self
@@ -66,7 +72,7 @@ impl SourceFlowConfigBuilder {
         self.connector_type = value;
         self
     }
-    /// Sets [`SourceFlowConfig::incremental_pull_config`].
+    /// Sets [`SourceFlowConfig::incremental_pull_config`]: For scheduled incremental flows: the field that marks new records.
     pub fn incremental_pull_config(
         mut self,
         value: impl Into<IncrementalPullConfig>,
@@ -82,7 +88,7 @@ impl SourceFlowConfigBuilder {
         self.incremental_pull_config = value;
         self
     }
-    /// Sets [`SourceFlowConfig::source_connector_properties`].
+    /// Sets [`SourceFlowConfig::source_connector_properties`]: Connector-specific settings.
     pub fn source_connector_properties(
         mut self,
         value: impl Into<SourceConnectorProperties>,

@@ -4,22 +4,28 @@ use std::collections::BTreeMap;
 use ::awsgen_runtime::json as wire;
 use crate::types::{ConnectorOperator, OperatorPropertiesKeys, TaskType};
 
+/// One step of a flow (map, filter, validate, arithmetic and so on) applied to source fields.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Task {
+    /// The operator to apply.
     #[serde(rename = "connectorOperator", skip_serializing_if = "Option::is_none")]
     pub connector_operator: Option<ConnectorOperator>,
+    /// The destination field written, or the value a source field is checked against.
     #[serde(rename = "destinationField", skip_serializing_if = "Option::is_none")]
     pub destination_field: Option<String>,
+    /// The source fields the task reads.
     #[serde(rename = "sourceFields", with = "wire::As::<wire::Dense<wire::Same>>")]
     pub source_fields: Vec<String>,
+    /// Task settings; which keys matter depends on the task type.
     #[serde(
         rename = "taskProperties",
         skip_serializing_if = "Option::is_none",
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub task_properties: Option<BTreeMap<OperatorPropertiesKeys, String>>,
+    /// Which kind of task this is.
     #[serde(rename = "taskType")]
     pub task_type: TaskType,
 }
@@ -42,7 +48,7 @@ pub struct TaskBuilder {
 }
 
 impl TaskBuilder {
-    /// Sets [`Task::connector_operator`].
+    /// Sets [`Task::connector_operator`]: The operator to apply.
     pub fn connector_operator(mut self, value: impl Into<ConnectorOperator>) -> Self {
         self.connector_operator = Some(value.into());
         self
@@ -52,7 +58,7 @@ impl TaskBuilder {
         self.connector_operator = value;
         self
     }
-    /// Sets [`Task::destination_field`].
+    /// Sets [`Task::destination_field`]: The destination field written, or the value a source field is checked against.
     pub fn destination_field(mut self, value: impl Into<String>) -> Self {
         self.destination_field = Some(value.into());
         self
@@ -62,7 +68,7 @@ impl TaskBuilder {
         self.destination_field = value;
         self
     }
-    /// Sets [`Task::source_fields`].
+    /// Sets [`Task::source_fields`]: The source fields the task reads.
     pub fn source_fields(mut self, value: impl Into<Vec<String>>) -> Self {
         self.source_fields = Some(value.into());
         self
@@ -72,7 +78,7 @@ impl TaskBuilder {
         self.source_fields = value;
         self
     }
-    /// Sets [`Task::task_properties`].
+    /// Sets [`Task::task_properties`]: Task settings; which keys matter depends on the task type.
     pub fn task_properties(
         mut self,
         value: impl Into<BTreeMap<OperatorPropertiesKeys, String>>,
@@ -88,7 +94,7 @@ impl TaskBuilder {
         self.task_properties = value;
         self
     }
-    /// Sets [`Task::task_type`].
+    /// Sets [`Task::task_type`]: Which kind of task this is.
     pub fn task_type(mut self, value: impl Into<TaskType>) -> Self {
         self.task_type = Some(value.into());
         self

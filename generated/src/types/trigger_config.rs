@@ -2,12 +2,15 @@
 
 use crate::types::{TriggerProperties, TriggerType};
 
+/// What starts a flow run.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TriggerConfig {
+    /// Settings for scheduled triggers.
     #[serde(rename = "triggerProperties", skip_serializing_if = "Option::is_none")]
     pub trigger_properties: Option<TriggerProperties>,
+    /// \`OnDemand\`, \`Scheduled\` or \`Event\`.
     #[serde(rename = "triggerType")]
     pub trigger_type: TriggerType,
 }
@@ -27,7 +30,7 @@ pub struct TriggerConfigBuilder {
 }
 
 impl TriggerConfigBuilder {
-    /// Sets [`TriggerConfig::trigger_properties`].
+    /// Sets [`TriggerConfig::trigger_properties`]: Settings for scheduled triggers.
     pub fn trigger_properties(mut self, value: impl Into<TriggerProperties>) -> Self {
         self.trigger_properties = Some(value.into());
         self
@@ -37,7 +40,7 @@ impl TriggerConfigBuilder {
         self.trigger_properties = value;
         self
     }
-    /// Sets [`TriggerConfig::trigger_type`].
+    /// Sets [`TriggerConfig::trigger_type`]: \`OnDemand\`, \`Scheduled\` or \`Event\`.
     pub fn trigger_type(mut self, value: impl Into<TriggerType>) -> Self {
         self.trigger_type = Some(value.into());
         self

@@ -2,10 +2,12 @@
 
 use crate::types::ScheduledTriggerProperties;
 
+/// Trigger settings; only scheduled triggers have any.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TriggerProperties {
+    /// The schedule.
     #[serde(rename = "Scheduled", skip_serializing_if = "Option::is_none")]
     pub scheduled: Option<ScheduledTriggerProperties>,
 }
@@ -24,7 +26,7 @@ pub struct TriggerPropertiesBuilder {
 }
 
 impl TriggerPropertiesBuilder {
-    /// Sets [`TriggerProperties::scheduled`].
+    /// Sets [`TriggerProperties::scheduled`]: The schedule.
     pub fn scheduled(mut self, value: impl Into<ScheduledTriggerProperties>) -> Self {
         self.scheduled = Some(value.into());
         self

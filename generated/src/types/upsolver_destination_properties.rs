@@ -2,14 +2,18 @@
 
 use crate::types::UpsolverS3OutputFormatConfig;
 
+/// Settings for writing to Upsolver.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpsolverDestinationProperties {
+    /// The Upsolver S3 bucket that receives the data.
     #[serde(rename = "bucketName")]
     pub bucket_name: String,
+    /// Key prefix for the files written.
     #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
     pub bucket_prefix: Option<String>,
+    /// Output format.
     #[serde(rename = "s3OutputFormatConfig")]
     pub s3_output_format_config: UpsolverS3OutputFormatConfig,
 }
@@ -30,7 +34,7 @@ pub struct UpsolverDestinationPropertiesBuilder {
 }
 
 impl UpsolverDestinationPropertiesBuilder {
-    /// Sets [`UpsolverDestinationProperties::bucket_name`].
+    /// Sets [`UpsolverDestinationProperties::bucket_name`]: The Upsolver S3 bucket that receives the data.
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.bucket_name = Some(value.into());
         self
@@ -40,7 +44,7 @@ impl UpsolverDestinationPropertiesBuilder {
         self.bucket_name = value;
         self
     }
-    /// Sets [`UpsolverDestinationProperties::bucket_prefix`].
+    /// Sets [`UpsolverDestinationProperties::bucket_prefix`]: Key prefix for the files written.
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
         self.bucket_prefix = Some(value.into());
         self
@@ -50,7 +54,7 @@ impl UpsolverDestinationPropertiesBuilder {
         self.bucket_prefix = value;
         self
     }
-    /// Sets [`UpsolverDestinationProperties::s3_output_format_config`].
+    /// Sets [`UpsolverDestinationProperties::s3_output_format_config`]: Output format.
     pub fn s3_output_format_config(
         mut self,
         value: impl Into<UpsolverS3OutputFormatConfig>,

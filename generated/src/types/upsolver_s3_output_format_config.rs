@@ -2,12 +2,14 @@
 
 use crate::types::{AggregationConfig, FileType, PrefixConfig};
 
+/// How AppFlow formats output written to Upsolver.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpsolverS3OutputFormatConfig {
     #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
     pub aggregation_config: Option<AggregationConfig>,
+    /// The output file type.
     #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
     #[serde(rename = "prefixConfig")]
@@ -40,7 +42,7 @@ impl UpsolverS3OutputFormatConfigBuilder {
         self.aggregation_config = value;
         self
     }
-    /// Sets [`UpsolverS3OutputFormatConfig::file_type`].
+    /// Sets [`UpsolverS3OutputFormatConfig::file_type`]: The output file type.
     pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
         self.file_type = Some(value.into());
         self

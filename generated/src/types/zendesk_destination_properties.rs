@@ -3,6 +3,7 @@
 use ::awsgen_runtime::json as wire;
 use crate::types::{ErrorHandlingConfig, WriteOperationType};
 
+/// Settings for writing to Zendesk.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -15,6 +16,7 @@ pub struct ZendeskDestinationProperties {
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub id_field_names: Option<Vec<String>>,
+    /// The Zendesk object to write.
     #[serde(rename = "object")]
     pub object: String,
     #[serde(rename = "writeOperationType", skip_serializing_if = "Option::is_none")]
@@ -64,7 +66,7 @@ impl ZendeskDestinationPropertiesBuilder {
         self.id_field_names = value;
         self
     }
-    /// Sets [`ZendeskDestinationProperties::object`].
+    /// Sets [`ZendeskDestinationProperties::object`]: The Zendesk object to write.
     pub fn object(mut self, value: impl Into<String>) -> Self {
         self.object = Some(value.into());
         self

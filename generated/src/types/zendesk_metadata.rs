@@ -2,10 +2,12 @@
 
 use ::awsgen_runtime::json as wire;
 
+/// Metadata of the Zendesk connector.
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ZendeskMetadata {
+    /// OAuth scopes for the Zendesk account.
     #[serde(
         rename = "oAuthScopes",
         skip_serializing_if = "Option::is_none",
@@ -28,7 +30,7 @@ pub struct ZendeskMetadataBuilder {
 }
 
 impl ZendeskMetadataBuilder {
-    /// Sets [`ZendeskMetadata::oauth_scopes`].
+    /// Sets [`ZendeskMetadata::oauth_scopes`]: OAuth scopes for the Zendesk account.
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.oauth_scopes = Some(value.into());
         self
