@@ -15,7 +15,7 @@ pub struct DescribeConnectorInput {
     /// The registration label; needed only for custom connectors.
     #[serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")]
     pub connector_label: Option<String>,
-    /// The connector type; use \`CUSTOMCONNECTOR\` for Lambda-based custom connectors.
+    /// The connector type; use `CUSTOMCONNECTOR` for Lambda-based custom connectors.
     #[serde(rename = "connectorType")]
     pub connector_type: ConnectorType,
 }
@@ -45,7 +45,7 @@ impl DescribeConnectorInputBuilder {
         self.connector_label = value;
         self
     }
-    /// Sets [`DescribeConnectorInput::connector_type`]: The connector type; use \`CUSTOMCONNECTOR\` for Lambda-based custom connectors.
+    /// Sets [`DescribeConnectorInput::connector_type`]: The connector type; use `CUSTOMCONNECTOR` for Lambda-based custom connectors.
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
         self.connector_type = Some(value.into());
         self

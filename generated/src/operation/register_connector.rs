@@ -26,7 +26,7 @@ pub struct RegisterConnectorInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_provisioning_config: Option<ConnectorProvisioningConfig>,
-    /// How the connector is provisioned; only \`LAMBDA\` today.
+    /// How the connector is provisioned; only `LAMBDA` today.
     #[serde(
         rename = "connectorProvisioningType",
         skip_serializing_if = "Option::is_none"
@@ -91,7 +91,7 @@ impl RegisterConnectorInputBuilder {
         self.connector_provisioning_config = value;
         self
     }
-    /// Sets [`RegisterConnectorInput::connector_provisioning_type`]: How the connector is provisioned; only \`LAMBDA\` today.
+    /// Sets [`RegisterConnectorInput::connector_provisioning_type`]: How the connector is provisioned; only `LAMBDA` today.
     pub fn connector_provisioning_type(
         mut self,
         value: impl Into<ConnectorProvisioningType>,

@@ -27,7 +27,7 @@ pub struct UpdateFlowInput {
         with = "wire::As::<wire::Dense<wire::Same>>"
     )]
     pub destination_flow_config_list: Vec<DestinationFlowConfig>,
-    /// The flow to update. Letters, digits, \`\_\`, \`-\` and a few symbols; no spaces.
+    /// The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
     #[serde(rename = "flowName")]
     pub flow_name: String,
     /// Where to catalog the schema of the transferred data.
@@ -100,7 +100,7 @@ impl UpdateFlowInputBuilder {
         self.destination_flow_config_list = value;
         self
     }
-    /// Sets [`UpdateFlowInput::flow_name`]: The flow to update. Letters, digits, \`\_\`, \`-\` and a few symbols; no spaces.
+    /// Sets [`UpdateFlowInput::flow_name`]: The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.flow_name = Some(value.into());
         self

@@ -105,7 +105,7 @@ pub struct ConnectorConfiguration {
         with = "wire::As::<Option<wire::Dense<wire::Same>>>"
     )]
     pub supported_data_transfer_apis: Option<Vec<DataTransferApi>>,
-    /// Kinds of data the connector moves: \`RECORD\` for structured records, \`FILE\` for files and binary data.
+    /// Kinds of data the connector moves: `RECORD` for structured records, `FILE` for files and binary data.
     #[serde(
         rename = "supportedDataTransferTypes",
         skip_serializing_if = "Option::is_none",
@@ -452,7 +452,7 @@ impl ConnectorConfigurationBuilder {
         self.supported_data_transfer_apis = value;
         self
     }
-    /// Sets [`ConnectorConfiguration::supported_data_transfer_types`]: Kinds of data the connector moves: \`RECORD\` for structured records, \`FILE\` for files and binary data.
+    /// Sets [`ConnectorConfiguration::supported_data_transfer_types`]: Kinds of data the connector moves: `RECORD` for structured records, `FILE` for files and binary data.
     pub fn supported_data_transfer_types(
         mut self,
         value: impl Into<Vec<SupportedDataTransferType>>,

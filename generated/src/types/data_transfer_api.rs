@@ -10,7 +10,7 @@ pub struct DataTransferApi {
     /// The API's name.
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// \`AUTOMATIC\` (the default) picks per run by data size, \`BULK\` uses the asynchronous bulk API for large data, \`SYNC\` uses the synchronous API for small data.
+    /// `AUTOMATIC` (the default) picks per run by data size, `BULK` uses the asynchronous bulk API for large data, `SYNC` uses the synchronous API for small data.
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DataTransferApiType>,
 }
@@ -40,7 +40,7 @@ impl DataTransferApiBuilder {
         self.name = value;
         self
     }
-    /// Sets [`DataTransferApi::type`]: \`AUTOMATIC\` (the default) picks per run by data size, \`BULK\` uses the asynchronous bulk API for large data, \`SYNC\` uses the synchronous API for small data.
+    /// Sets [`DataTransferApi::type`]: `AUTOMATIC` (the default) picks per run by data size, `BULK` uses the asynchronous bulk API for large data, `SYNC` uses the synchronous API for small data.
     pub fn r#type(mut self, value: impl Into<DataTransferApiType>) -> Self {
         self.r#type = Some(value.into());
         self

@@ -8,7 +8,7 @@ use crate::types::{PathPrefix, PrefixFormat, PrefixType};
 #[serde(default)]
 #[non_exhaustive]
 pub struct PrefixConfig {
-    /// Which of \`EXECUTION\_ID\` (the flow run's id) and \`SCHEMA\_VERSION\` (the flow's schema version) the path includes, in order.
+    /// Which of `EXECUTION_ID` (the flow run's id) and `SCHEMA_VERSION` (the flow's schema version) the path includes, in order.
     #[serde(
         rename = "pathPrefixHierarchy",
         skip_serializing_if = "Option::is_none",
@@ -39,7 +39,7 @@ pub struct PrefixConfigBuilder {
 }
 
 impl PrefixConfigBuilder {
-    /// Sets [`PrefixConfig::path_prefix_hierarchy`]: Which of \`EXECUTION\_ID\` (the flow run's id) and \`SCHEMA\_VERSION\` (the flow's schema version) the path includes, in order.
+    /// Sets [`PrefixConfig::path_prefix_hierarchy`]: Which of `EXECUTION_ID` (the flow run's id) and `SCHEMA_VERSION` (the flow's schema version) the path includes, in order.
     pub fn path_prefix_hierarchy(mut self, value: impl Into<Vec<PathPrefix>>) -> Self {
         self.path_prefix_hierarchy = Some(value.into());
         self

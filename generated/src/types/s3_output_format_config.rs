@@ -15,7 +15,7 @@ pub struct S3OutputFormatConfig {
     /// What goes into output folder and file names.
     #[serde(rename = "prefixConfig", skip_serializing_if = "Option::is_none")]
     pub prefix_config: Option<PrefixConfig>,
-    /// For Parquet output: keep source data types (\`true\`) or write every value as a string (\`false\`, the default).
+    /// For Parquet output: keep source data types (`true`) or write every value as a string (`false`, the default).
     #[serde(
         rename = "preserveSourceDataTyping",
         skip_serializing_if = "Option::is_none"
@@ -70,7 +70,7 @@ impl S3OutputFormatConfigBuilder {
         self.prefix_config = value;
         self
     }
-    /// Sets [`S3OutputFormatConfig::preserve_source_data_typing`]: For Parquet output: keep source data types (\`true\`) or write every value as a string (\`false\`, the default).
+    /// Sets [`S3OutputFormatConfig::preserve_source_data_typing`]: For Parquet output: keep source data types (`true`) or write every value as a string (`false`, the default).
     pub fn preserve_source_data_typing(mut self, value: impl Into<bool>) -> Self {
         self.preserve_source_data_typing = Some(value.into());
         self

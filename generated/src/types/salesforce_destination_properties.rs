@@ -8,7 +8,7 @@ use crate::types::{ErrorHandlingConfig, SalesforceDataTransferApi, WriteOperatio
 #[serde(default)]
 #[non_exhaustive]
 pub struct SalesforceDestinationProperties {
-    /// Which Salesforce API writes the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
+    /// Which Salesforce API writes the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
     #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
     pub data_transfer_api: Option<SalesforceDataTransferApi>,
     /// What to do with records that fail to write.
@@ -24,7 +24,7 @@ pub struct SalesforceDestinationProperties {
     /// The Salesforce object to write.
     #[serde(rename = "object")]
     pub object: String,
-    /// How records are written; \`UPSERT\` needs \`idFieldNames\`.
+    /// How records are written; `UPSERT` needs `idFieldNames`.
     #[serde(rename = "writeOperationType", skip_serializing_if = "Option::is_none")]
     pub write_operation_type: Option<WriteOperationType>,
 }
@@ -47,7 +47,7 @@ pub struct SalesforceDestinationPropertiesBuilder {
 }
 
 impl SalesforceDestinationPropertiesBuilder {
-    /// Sets [`SalesforceDestinationProperties::data_transfer_api`]: Which Salesforce API writes the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
+    /// Sets [`SalesforceDestinationProperties::data_transfer_api`]: Which Salesforce API writes the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
     pub fn data_transfer_api(
         mut self,
         value: impl Into<SalesforceDataTransferApi>,
@@ -99,7 +99,7 @@ impl SalesforceDestinationPropertiesBuilder {
         self.object = value;
         self
     }
-    /// Sets [`SalesforceDestinationProperties::write_operation_type`]: How records are written; \`UPSERT\` needs \`idFieldNames\`.
+    /// Sets [`SalesforceDestinationProperties::write_operation_type`]: How records are written; `UPSERT` needs `idFieldNames`.
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
         self.write_operation_type = Some(value.into());
         self

@@ -7,7 +7,7 @@ use crate::types::SalesforceDataTransferApi;
 #[serde(default)]
 #[non_exhaustive]
 pub struct SalesforceSourceProperties {
-    /// Which Salesforce API reads the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
+    /// Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
     #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
     pub data_transfer_api: Option<SalesforceDataTransferApi>,
     /// Pick up fields added to the object since the flow was created.
@@ -38,7 +38,7 @@ pub struct SalesforceSourcePropertiesBuilder {
 }
 
 impl SalesforceSourcePropertiesBuilder {
-    /// Sets [`SalesforceSourceProperties::data_transfer_api`]: Which Salesforce API reads the data: \`AUTOMATIC\`, \`BULKV2\` or \`REST\_SYNC\`.
+    /// Sets [`SalesforceSourceProperties::data_transfer_api`]: Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
     pub fn data_transfer_api(
         mut self,
         value: impl Into<SalesforceDataTransferApi>,

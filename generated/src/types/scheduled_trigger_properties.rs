@@ -31,7 +31,7 @@ pub struct ScheduledTriggerProperties {
         with = "wire::As::<Option<wire::EpochSeconds>>"
     )]
     pub schedule_end_time: Option<::awsgen_runtime::DateTime>,
-    /// The schedule, for example \`rate(5minutes)\`.
+    /// The schedule, for example `rate(5minutes)`.
     #[serde(rename = "scheduleExpression")]
     pub schedule_expression: String,
     /// Seconds added to each scheduled time.
@@ -44,7 +44,7 @@ pub struct ScheduledTriggerProperties {
         with = "wire::As::<Option<wire::EpochSeconds>>"
     )]
     pub schedule_start_time: Option<::awsgen_runtime::DateTime>,
-    /// A time zone label, such as \`America/New\_York\`, for display; it does not change how timestamps are read.
+    /// A time zone label, such as `America/New_York`, for display; it does not change how timestamps are read.
     #[serde(rename = "timezone", skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -122,7 +122,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.schedule_end_time = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::schedule_expression`]: The schedule, for example \`rate(5minutes)\`.
+    /// Sets [`ScheduledTriggerProperties::schedule_expression`]: The schedule, for example `rate(5minutes)`.
     pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
         self.schedule_expression = Some(value.into());
         self
@@ -158,7 +158,7 @@ impl ScheduledTriggerPropertiesBuilder {
         self.schedule_start_time = value;
         self
     }
-    /// Sets [`ScheduledTriggerProperties::timezone`]: A time zone label, such as \`America/New\_York\`, for display; it does not change how timestamps are read.
+    /// Sets [`ScheduledTriggerProperties::timezone`]: A time zone label, such as `America/New_York`, for display; it does not change how timestamps are read.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self

@@ -10,7 +10,7 @@ pub struct TriggerConfig {
     /// Settings for scheduled triggers.
     #[serde(rename = "triggerProperties", skip_serializing_if = "Option::is_none")]
     pub trigger_properties: Option<TriggerProperties>,
-    /// \`OnDemand\`, \`Scheduled\` or \`Event\`.
+    /// `OnDemand`, `Scheduled` or `Event`.
     #[serde(rename = "triggerType")]
     pub trigger_type: TriggerType,
 }
@@ -40,7 +40,7 @@ impl TriggerConfigBuilder {
         self.trigger_properties = value;
         self
     }
-    /// Sets [`TriggerConfig::trigger_type`]: \`OnDemand\`, \`Scheduled\` or \`Event\`.
+    /// Sets [`TriggerConfig::trigger_type`]: `OnDemand`, `Scheduled` or `Event`.
     pub fn trigger_type(mut self, value: impl Into<TriggerType>) -> Self {
         self.trigger_type = Some(value.into());
         self
