@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod json;
+pub mod protocol;
 
 mod build;
 mod error;
@@ -39,6 +40,12 @@ pub trait Operation {
     const HTTP_CODE: u16;
     /// The error codes the model declares for the operation.
     const ERRORS: &'static [&'static str];
+
+    /// The HTTP request for `input` (path and query only; the client adds the endpoint).
+    fn serialize_request(input: &Self::Input) -> Result<protocol::Request, protocol::SerializeError>;
+
+    /// The output, or the operation's error, read from an HTTP response.
+    fn parse_response(response: &protocol::Response) -> Result<Self::Output, Error<Self::Error>>;
 }
 
 /// A point in time, in UTC. Timestamps in generated types use this type.

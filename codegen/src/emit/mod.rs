@@ -16,6 +16,7 @@
 
 mod common;
 pub mod operation;
+pub mod protocol;
 pub mod types;
 
 use proc_macro2::TokenStream;
@@ -34,7 +35,7 @@ pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
 
     let mut type_mods = Vec::new();
     for (file, def) in &ir.types {
-        let tokens = type_file(def);
+        let tokens = type_file(def, ir.service.protocol);
         type_mods.push((format_ident!("{}", file), format_ident!("{}", def.name())));
         add(format!("src/types/{file}.rs"), tokens);
     }
@@ -67,12 +68,12 @@ pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
     files
 }
 
-fn type_file(def: &TypeDef) -> TokenStream {
+fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
     let (tys, wire, body): (Vec<&crate::ir::Ty>, bool, TokenStream) = match def {
         TypeDef::Struct(s) => {
             let wire =
                 s.fields.iter().any(|f| f.binding == crate::ir::Binding::Body && common::adapter(&f.ty).is_some());
-            (s.fields.iter().map(|f| &f.ty).collect(), wire, types::structure(s))
+            (s.fields.iter().map(|f| &f.ty).collect(), wire, types::structure(s, protocol))
         }
         TypeDef::Enum(e) => (Vec::new(), false, types::enumeration(e)),
         TypeDef::Union(u) => (u.variants.iter().filter_map(|v| v.ty.as_ref()).collect(), true, types::union(u)),

@@ -8,7 +8,7 @@ use super::types::structure;
 use crate::ir::*;
 use crate::naming::ident;
 
-pub fn operation_file(_ir: &Crate, op: &Operation) -> TokenStream {
+pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.name);
     let input = format_ident!("{}", op.input.name);
     let output = format_ident!("{}", op.output.name);
@@ -17,8 +17,8 @@ pub fn operation_file(_ir: &Crate, op: &Operation) -> TokenStream {
         let first = format!(" `{}`: {}", op.wire_name, op.doc.as_deref().unwrap_or("").lines().next().unwrap_or(""));
         quote!(#![doc = #first])
     };
-    let input_struct = structure(&op.input);
-    let output_struct = structure(&op.output);
+    let input_struct = structure(&op.input, ir.service.protocol);
+    let output_struct = structure(&op.output, ir.service.protocol);
 
     let mut tys: Vec<&Ty> = op.input.fields.iter().chain(&op.output.fields).map(|f| &f.ty).collect();
     let error_tys: Vec<Ty> = op
@@ -45,6 +45,12 @@ pub fn operation_file(_ir: &Crate, op: &Operation) -> TokenStream {
         Some(h) => (h.method.as_str(), h.uri.as_str(), h.code),
         None => ("POST", "/", 200),
     };
+    let code = proc_macro2::Literal::u16_unsuffixed(code);
+
+    let serialize = super::protocol::serialize_request(&ir.service, op);
+    let parse = super::protocol::parse_response(&ir.service, op);
+    let parse_error = super::protocol::parse_error_fn(op);
+    let read_output = super::protocol::read_output_fn(&ir.service, op);
 
     quote! {
         #module_doc
@@ -123,6 +129,19 @@ pub fn operation_file(_ir: &Crate, op: &Operation) -> TokenStream {
             const HTTP_URI: &'static str = #uri;
             const HTTP_CODE: u16 = #code;
             const ERRORS: &'static [&'static str] = &[#(#codes),*];
+
+            fn serialize_request(input: &#input) -> Result<::awsgen_runtime::protocol::Request, ::awsgen_runtime::protocol::SerializeError> {
+                #serialize
+            }
+
+            fn parse_response(response: &::awsgen_runtime::protocol::Response) -> Result<#output, ::awsgen_runtime::Error<#error>> {
+                #parse
+            }
+        }
+
+        impl #name {
+            #parse_error
+            #read_output
         }
     }
 }

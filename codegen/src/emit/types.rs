@@ -9,8 +9,8 @@ use crate::naming::{bare, ident};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
-/// A structure, its builder, and (for errors) its error impls.
-pub fn structure(s: &StructDef) -> TokenStream {
+/// A structure, its builder, and (for errors) its error impls and response reader.
+pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let builder = format_ident!("{}Builder", s.name);
     let sdoc = doc(s.doc.as_deref());
@@ -63,6 +63,10 @@ pub fn structure(s: &StructDef) -> TokenStream {
         _ => None,
     };
     let new_doc = format!(" Starts building a [`{}`].", s.name);
+    let from_response = match &s.role {
+        Role::Error(_) => super::protocol::error_from_response(s, protocol),
+        _ => TokenStream::new(),
+    };
 
     quote! {
         #sdoc
@@ -79,6 +83,8 @@ pub fn structure(s: &StructDef) -> TokenStream {
             pub fn builder() -> #builder {
                 #builder::default()
             }
+
+            #from_response
         }
 
         #default_impl
@@ -253,7 +259,10 @@ fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo) -> TokenStream {
     let throttling = e.throttling;
     let server = e.fault == "server";
     let status = match e.http_status {
-        Some(s) => quote!(Some(#s)),
+        Some(s) => {
+            let s = Literal::u16_unsuffixed(s);
+            quote!(Some(#s))
+        }
         None => quote!(None),
     };
     quote! {

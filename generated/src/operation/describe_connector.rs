@@ -224,10 +224,70 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
     const NAME: &'static str = "DescribeConnector";
     const HTTP_METHOD: &'static str = "POST";
     const HTTP_URI: &'static str = "/describe-connector";
-    const HTTP_CODE: u16 = 200u16;
+    const HTTP_CODE: u16 = 200;
     const ERRORS: &'static [&'static str] = &[
         "InternalServerException",
         "ResourceNotFoundException",
         "ValidationException",
     ];
+    fn serialize_request(
+        input: &DescribeConnectorInput,
+    ) -> Result<
+        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::protocol::SerializeError,
+    > {
+        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        req.push_path("/describe-connector");
+        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.build()
+    }
+    fn parse_response(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Result<
+        DescribeConnectorOutput,
+        ::awsgen_runtime::Error<DescribeConnectorError>,
+    > {
+        let h = ::awsgen_runtime::protocol::Headers::of(response);
+        if !(200..300).contains(&h.status()) {
+            return Err(Self::parse_error(response));
+        }
+        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+    }
+}
+
+impl DescribeConnector {
+    fn parse_error(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> ::awsgen_runtime::Error<DescribeConnectorError> {
+        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
+        let parsed = match code.as_deref() {
+            Some("InternalServerException") => {
+                InternalServerException::from_response(response)
+                    .map(DescribeConnectorError::InternalServerException)
+            }
+            Some("ResourceNotFoundException") => {
+                ResourceNotFoundException::from_response(response)
+                    .map(DescribeConnectorError::ResourceNotFoundException)
+            }
+            Some("ValidationException") => {
+                ValidationException::from_response(response)
+                    .map(DescribeConnectorError::ValidationException)
+            }
+            _ => {
+                return ::awsgen_runtime::Error::Unhandled(
+                    ::awsgen_runtime::protocol::unhandled(response, code, message),
+                );
+            }
+        };
+        match parsed {
+            Ok(e) => ::awsgen_runtime::Error::Service(e),
+            Err(e) => ::awsgen_runtime::Error::Response(e),
+        }
+    }
+    fn read_output(
+        response: &::awsgen_runtime::protocol::Response,
+        h: ::awsgen_runtime::protocol::Headers<'_>,
+    ) -> Result<DescribeConnectorOutput, ::awsgen_runtime::ResponseError> {
+        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+    }
 }

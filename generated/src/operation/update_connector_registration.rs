@@ -344,7 +344,7 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
     const NAME: &'static str = "UpdateConnectorRegistration";
     const HTTP_METHOD: &'static str = "POST";
     const HTTP_URI: &'static str = "/update-connector-registration";
-    const HTTP_CODE: u16 = 200u16;
+    const HTTP_CODE: u16 = 200;
     const ERRORS: &'static [&'static str] = &[
         "AccessDeniedException",
         "ConflictException",
@@ -356,4 +356,90 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
         "ThrottlingException",
         "ValidationException",
     ];
+    fn serialize_request(
+        input: &UpdateConnectorRegistrationInput,
+    ) -> Result<
+        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::protocol::SerializeError,
+    > {
+        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        req.push_path("/update-connector-registration");
+        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.build()
+    }
+    fn parse_response(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Result<
+        UpdateConnectorRegistrationOutput,
+        ::awsgen_runtime::Error<UpdateConnectorRegistrationError>,
+    > {
+        let h = ::awsgen_runtime::protocol::Headers::of(response);
+        if !(200..300).contains(&h.status()) {
+            return Err(Self::parse_error(response));
+        }
+        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+    }
+}
+
+impl UpdateConnectorRegistration {
+    fn parse_error(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> ::awsgen_runtime::Error<UpdateConnectorRegistrationError> {
+        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
+        let parsed = match code.as_deref() {
+            Some("AccessDeniedException") => {
+                AccessDeniedException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::AccessDeniedException)
+            }
+            Some("ConflictException") => {
+                ConflictException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::ConflictException)
+            }
+            Some("ConnectorAuthenticationException") => {
+                ConnectorAuthenticationException::from_response(response)
+                    .map(
+                        UpdateConnectorRegistrationError::ConnectorAuthenticationException,
+                    )
+            }
+            Some("ConnectorServerException") => {
+                ConnectorServerException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::ConnectorServerException)
+            }
+            Some("InternalServerException") => {
+                InternalServerException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::InternalServerException)
+            }
+            Some("ResourceNotFoundException") => {
+                ResourceNotFoundException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::ResourceNotFoundException)
+            }
+            Some("ServiceQuotaExceededException") => {
+                ServiceQuotaExceededException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::ServiceQuotaExceededException)
+            }
+            Some("ThrottlingException") => {
+                ThrottlingException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::ThrottlingException)
+            }
+            Some("ValidationException") => {
+                ValidationException::from_response(response)
+                    .map(UpdateConnectorRegistrationError::ValidationException)
+            }
+            _ => {
+                return ::awsgen_runtime::Error::Unhandled(
+                    ::awsgen_runtime::protocol::unhandled(response, code, message),
+                );
+            }
+        };
+        match parsed {
+            Ok(e) => ::awsgen_runtime::Error::Service(e),
+            Err(e) => ::awsgen_runtime::Error::Response(e),
+        }
+    }
+    fn read_output(
+        response: &::awsgen_runtime::protocol::Response,
+        h: ::awsgen_runtime::protocol::Headers<'_>,
+    ) -> Result<UpdateConnectorRegistrationOutput, ::awsgen_runtime::ResponseError> {
+        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+    }
 }

@@ -391,7 +391,7 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
     const NAME: &'static str = "UpdateFlow";
     const HTTP_METHOD: &'static str = "POST";
     const HTTP_URI: &'static str = "/update-flow";
-    const HTTP_CODE: u16 = 200u16;
+    const HTTP_CODE: u16 = 200;
     const ERRORS: &'static [&'static str] = &[
         "AccessDeniedException",
         "ConflictException",
@@ -402,4 +402,81 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
         "ServiceQuotaExceededException",
         "ValidationException",
     ];
+    fn serialize_request(
+        input: &UpdateFlowInput,
+    ) -> Result<
+        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::protocol::SerializeError,
+    > {
+        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        req.push_path("/update-flow");
+        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.build()
+    }
+    fn parse_response(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Result<UpdateFlowOutput, ::awsgen_runtime::Error<UpdateFlowError>> {
+        let h = ::awsgen_runtime::protocol::Headers::of(response);
+        if !(200..300).contains(&h.status()) {
+            return Err(Self::parse_error(response));
+        }
+        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+    }
+}
+
+impl UpdateFlow {
+    fn parse_error(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> ::awsgen_runtime::Error<UpdateFlowError> {
+        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
+        let parsed = match code.as_deref() {
+            Some("AccessDeniedException") => {
+                AccessDeniedException::from_response(response)
+                    .map(UpdateFlowError::AccessDeniedException)
+            }
+            Some("ConflictException") => {
+                ConflictException::from_response(response)
+                    .map(UpdateFlowError::ConflictException)
+            }
+            Some("ConnectorAuthenticationException") => {
+                ConnectorAuthenticationException::from_response(response)
+                    .map(UpdateFlowError::ConnectorAuthenticationException)
+            }
+            Some("ConnectorServerException") => {
+                ConnectorServerException::from_response(response)
+                    .map(UpdateFlowError::ConnectorServerException)
+            }
+            Some("InternalServerException") => {
+                InternalServerException::from_response(response)
+                    .map(UpdateFlowError::InternalServerException)
+            }
+            Some("ResourceNotFoundException") => {
+                ResourceNotFoundException::from_response(response)
+                    .map(UpdateFlowError::ResourceNotFoundException)
+            }
+            Some("ServiceQuotaExceededException") => {
+                ServiceQuotaExceededException::from_response(response)
+                    .map(UpdateFlowError::ServiceQuotaExceededException)
+            }
+            Some("ValidationException") => {
+                ValidationException::from_response(response)
+                    .map(UpdateFlowError::ValidationException)
+            }
+            _ => {
+                return ::awsgen_runtime::Error::Unhandled(
+                    ::awsgen_runtime::protocol::unhandled(response, code, message),
+                );
+            }
+        };
+        match parsed {
+            Ok(e) => ::awsgen_runtime::Error::Service(e),
+            Err(e) => ::awsgen_runtime::Error::Response(e),
+        }
+    }
+    fn read_output(
+        response: &::awsgen_runtime::protocol::Response,
+        h: ::awsgen_runtime::protocol::Headers<'_>,
+    ) -> Result<UpdateFlowOutput, ::awsgen_runtime::ResponseError> {
+        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+    }
 }

@@ -14,6 +14,14 @@ impl InternalServerException {
     pub fn builder() -> InternalServerExceptionBuilder {
         InternalServerExceptionBuilder::default()
     }
+    /// Reads the error from an error response: its JSON body and any bound headers.
+    #[doc(hidden)]
+    pub fn from_response(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Result<Self, ::awsgen_runtime::ResponseError> {
+        let h = ::awsgen_runtime::protocol::Headers::of(response);
+        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+    }
 }
 
 /// A builder for [`InternalServerException`].
@@ -46,7 +54,7 @@ impl ::awsgen_runtime::ModeledError for InternalServerException {
     const SERVER_FAULT: bool = true;
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
-    const HTTP_STATUS: Option<u16> = Some(500u16);
+    const HTTP_STATUS: Option<u16> = Some(500);
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }

@@ -14,6 +14,14 @@ impl ThrottlingException {
     pub fn builder() -> ThrottlingExceptionBuilder {
         ThrottlingExceptionBuilder::default()
     }
+    /// Reads the error from an error response: its JSON body and any bound headers.
+    #[doc(hidden)]
+    pub fn from_response(
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Result<Self, ::awsgen_runtime::ResponseError> {
+        let h = ::awsgen_runtime::protocol::Headers::of(response);
+        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+    }
 }
 
 /// A builder for [`ThrottlingException`].
@@ -46,7 +54,7 @@ impl ::awsgen_runtime::ModeledError for ThrottlingException {
     const SERVER_FAULT: bool = false;
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
-    const HTTP_STATUS: Option<u16> = Some(429u16);
+    const HTTP_STATUS: Option<u16> = Some(429);
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }

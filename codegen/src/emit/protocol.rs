@@ -1,0 +1,425 @@
+//! Emitters for the wire: request serializers and response parsers for restJson1 and
+//! awsJson1_0/1_1. JSON bodies go through the serde impls of the generated types (whose
+//! attributes already say the wire form); this module adds the HTTP bindings around them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{field_ident, ty};
+use crate::ir::*;
+
+const RT: &str = "::awsgen_runtime::protocol";
+
+fn rt() -> TokenStream {
+    RT.parse().expect("a path")
+}
+
+fn ts_format(f: TsFormat) -> TokenStream {
+    let rt = rt();
+    match f {
+        TsFormat::EpochSeconds => quote!(#rt::TimestampFormat::EpochSeconds),
+        TsFormat::DateTime => quote!(#rt::TimestampFormat::DateTime),
+        TsFormat::HttpDate => quote!(#rt::TimestampFormat::HttpDate),
+    }
+}
+
+/// A `String` expression for a scalar `v` (an expression of type `&T`) outside the body.
+fn to_string(t: &Ty, v: TokenStream, default_ts: TsFormat, media_type: bool) -> TokenStream {
+    let rt = rt();
+    match t {
+        Ty::String if media_type => quote!(#rt::base64(#v)),
+        Ty::String | Ty::Bool | Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::BigInteger | Ty::BigDecimal => {
+            quote!(#v.to_string())
+        }
+        Ty::F32 => quote!(#rt::fmt_float32(*#v)),
+        Ty::F64 => quote!(#rt::fmt_float(*#v)),
+        Ty::Timestamp(f) => {
+            let f = ts_format(f.unwrap_or(default_ts));
+            quote!(#rt::fmt_timestamp(#v, #f))
+        }
+        Ty::Named { kind: NamedKind::Enum, .. } => quote!(#v.as_str().to_string()),
+        Ty::Named { kind: NamedKind::IntEnum, .. } => quote!(#v.as_i32().to_string()),
+        Ty::Blob => quote!(#rt::base64(#v)),
+        _ => quote!(String::from_utf8(#rt::to_json(#v)?).unwrap_or_default()),
+    }
+}
+
+/// An expression of type `Result<T, ResponseError>` parsing `s` (a `&str`) read from header `name`.
+fn parse_scalar(t: &Ty, name: &str, s: TokenStream, default_ts: TsFormat, media_type: bool) -> TokenStream {
+    let rt = rt();
+    let p = |what: &str, f: TokenStream| quote!(h.parse(#name, #s, #what, #f));
+    match t {
+        Ty::String if media_type => {
+            p("base64 text", quote!(|s| #rt::parse_base64(s).and_then(|b| String::from_utf8(b).ok())))
+        }
+        Ty::String => quote!(Ok::<String, ::awsgen_runtime::ResponseError>(#s.to_string())),
+        Ty::Bool => p("a boolean", quote!(#rt::parse_bool)),
+        Ty::I8 => p("an integer", quote!(|s| s.parse::<i8>().ok())),
+        Ty::I16 => p("an integer", quote!(|s| s.parse::<i16>().ok())),
+        Ty::I32 => p("an integer", quote!(|s| s.parse::<i32>().ok())),
+        Ty::I64 => p("an integer", quote!(|s| s.parse::<i64>().ok())),
+        Ty::F32 => p("a number", quote!(|s| #rt::parse_float(s).map(|f| f as f32))),
+        Ty::F64 => p("a number", quote!(#rt::parse_float)),
+        Ty::BigInteger => p("an integer", quote!(::awsgen_runtime::BigInteger::new)),
+        Ty::BigDecimal => p("a number", quote!(::awsgen_runtime::BigDecimal::new)),
+        Ty::Timestamp(f) => {
+            let f = ts_format(f.unwrap_or(default_ts));
+            p("a timestamp", quote!(|s| #rt::parse_timestamp(s, #f)))
+        }
+        Ty::Blob => p("base64 data", quote!(#rt::parse_base64)),
+        Ty::Named { kind: NamedKind::Enum, name, .. } => {
+            let n = quote::format_ident!("{}", name);
+            quote!(Ok::<#n, ::awsgen_runtime::ResponseError>(#n::from(#s)))
+        }
+        Ty::Named { kind: NamedKind::IntEnum, name, .. } => {
+            let n = quote::format_ident!("{}", name);
+            p("an integer", quote!(|s| s.parse::<i32>().ok().map(#n::from)))
+        }
+        _ => p("a value", quote!(|_| None)),
+    }
+}
+
+fn is_http_date_list_item(t: &Ty) -> bool {
+    matches!(t, Ty::Timestamp(None | Some(TsFormat::HttpDate)))
+}
+
+/// The body of `serialize_request`.
+pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
+    let rt = rt();
+    let input = &op.input;
+    match service.protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            let target = format!("{}.{}", service.shape_name, op.wire_name);
+            let ct = if service.protocol == Protocol::AwsJson1_0 {
+                "application/x-amz-json-1.0"
+            } else {
+                "application/x-amz-json-1.1"
+            };
+            quote! {
+                let mut req = #rt::RequestBuilder::new("POST");
+                req.push_path("/");
+                req.header("X-Amz-Target", #target);
+                req.body(#ct, #rt::to_json(input)?);
+                req.build()
+            }
+        }
+        Protocol::RestJson1 => {
+            let http = op.http.clone().unwrap_or(HttpTrait { method: "POST".into(), uri: "/".into(), code: 200 });
+            let method = &http.method;
+            let (path, query) = http.uri.split_once('?').unwrap_or((&http.uri, ""));
+            let mut steps = Vec::new();
+            // Path: literal text and labels.
+            let mut rest = path;
+            while let Some(open) = rest.find('{') {
+                let lit = &rest[..open];
+                if !lit.is_empty() {
+                    steps.push(quote!(req.push_path(#lit);));
+                }
+                let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+                let label = &rest[open + 1..close];
+                let (label, greedy) = match label.strip_suffix('+') {
+                    Some(l) => (l, true),
+                    None => (label, false),
+                };
+                if let Some(f) = input.fields.iter().find(|f| f.member == label) {
+                    let fid = field_ident(f);
+                    let get = if f.optional {
+                        let msg = format!("the label `{label}` is not set");
+                        quote!(input.#fid.as_ref().ok_or_else(|| #rt::SerializeError(#msg.into()))?)
+                    } else {
+                        quote!(&input.#fid)
+                    };
+                    let s = to_string(&f.ty, quote!(v), TsFormat::DateTime, false);
+                    steps.push(quote! {
+                        let v = #get;
+                        req.push_label(#label, &#s, #greedy)?;
+                    });
+                }
+                rest = &rest[(close + 1).min(rest.len())..];
+            }
+            if !rest.is_empty() {
+                steps.push(quote!(req.push_path(#rest);));
+            }
+            for lit in query.split('&').filter(|q| !q.is_empty()) {
+                steps.push(quote!(req.push_query_literal(#lit);));
+            }
+            let bound_query: Vec<&str> = input
+                .fields
+                .iter()
+                .filter_map(|f| match &f.binding {
+                    Binding::Query(n) => Some(n.as_str()),
+                    _ => None,
+                })
+                .chain(query.split('&').filter(|q| !q.is_empty()).map(|q| q.split('=').next().unwrap_or(q)))
+                .collect();
+            for f in &input.fields {
+                steps.push(bind_request_field(f, &bound_query));
+            }
+            let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
+            if has_body {
+                steps.push(quote!(req.body("application/json", #rt::to_json(input)?);));
+            }
+            quote! {
+                let mut req = #rt::RequestBuilder::new(#method);
+                #(#steps)*
+                req.build()
+            }
+        }
+    }
+}
+
+/// Adds one non-body, non-label input member to the request.
+fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
+    let rt = rt();
+    let fid = field_ident(f);
+    let media = f.media_type.is_some();
+    let body = match &f.binding {
+        Binding::Query(name) => match &f.ty {
+            Ty::List { item, sparse } => {
+                let s = to_string(item, quote!(v), TsFormat::DateTime, false);
+                let each = if *sparse { quote!(v.iter().flatten()) } else { quote!(v.iter()) };
+                quote!(for v in #each { req.push_query(#name, Some(&#s)); })
+            }
+            t => {
+                let s = to_string(t, quote!(v), TsFormat::DateTime, false);
+                quote!(req.push_query(#name, Some(&#s));)
+            }
+        },
+        Binding::QueryParams => {
+            let Ty::Map { value, .. } = &f.ty else { return quote!() };
+            let push = match value.as_ref() {
+                Ty::List { item, .. } => {
+                    let s = to_string(item, quote!(item), TsFormat::DateTime, false);
+                    quote!(for item in value.iter() { req.push_query(k.as_str(), Some(&#s)); })
+                }
+                t => {
+                    let s = to_string(t, quote!(value), TsFormat::DateTime, false);
+                    quote!(req.push_query(k.as_str(), Some(&#s));)
+                }
+            };
+            let value_pat = if matches!(f.ty, Ty::Map { sparse: true, .. }) {
+                quote!(let Some(value) = value else { continue };)
+            } else {
+                quote!()
+            };
+            quote! {
+                for (k, value) in v.iter() {
+                    if [#(#bound_query),*].contains(&k.as_str()) {
+                        continue;
+                    }
+                    #value_pat
+                    #push
+                }
+            }
+        }
+        Binding::Header(name) => match &f.ty {
+            Ty::List { item, .. } => {
+                let s = to_string(item, quote!(v), TsFormat::HttpDate, media);
+                let item_expr = if is_http_date_list_item(item)
+                    || !matches!(item.as_ref(), Ty::String | Ty::Named { kind: NamedKind::Enum, .. })
+                {
+                    s
+                } else {
+                    quote!(#rt::quote_header_item(&#s))
+                };
+                quote! {
+                    if !v.is_empty() {
+                        let items: Vec<String> = v.iter().map(|v| #item_expr).collect();
+                        req.header(#name, items.join(", "));
+                    }
+                }
+            }
+            t => {
+                let s = to_string(t, quote!(v), TsFormat::HttpDate, media);
+                quote!(req.header(#name, #s);)
+            }
+        },
+        Binding::PrefixHeaders(prefix) => {
+            quote! {
+                for (k, value) in v.iter() {
+                    req.header(format!("{}{}", #prefix, k), value.to_string());
+                }
+            }
+        }
+        Binding::Payload => match &f.ty {
+            Ty::Blob => {
+                let ct = f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into());
+                quote!(req.body(#ct, v.clone());)
+            }
+            Ty::String => {
+                let ct = f.media_type.clone().unwrap_or_else(|| "text/plain".into());
+                quote!(req.body(#ct, v.clone().into_bytes());)
+            }
+            Ty::Named { kind: NamedKind::Enum, .. } => {
+                let ct = f.media_type.clone().unwrap_or_else(|| "text/plain".into());
+                quote!(req.body(#ct, v.as_str().as_bytes().to_vec());)
+            }
+            _ => quote!(req.body("application/json", #rt::to_json(v)?);),
+        },
+        Binding::Body | Binding::Label | Binding::ResponseCode => return quote!(),
+    };
+    if f.optional {
+        quote!(if let Some(v) = &input.#fid { #body })
+    } else {
+        quote!({ let v = &input.#fid; #body })
+    }
+}
+
+/// The body of a function returning `Result<Struct, ResponseError>` that reads the structure
+/// from `response: &Response` with `h: Headers`: the JSON body, then bound headers, status and
+/// payload.
+pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
+    let rt = rt();
+    let name = quote::format_ident!("{}", s.name);
+    let has_body = s.fields.iter().any(|f| f.binding == Binding::Body);
+    let parse_body = has_body || protocol != Protocol::RestJson1;
+    let mut steps = Vec::new();
+    for f in &s.fields {
+        let fid = field_ident(f);
+        let media = f.media_type.is_some();
+        let wrap = |e: TokenStream| if f.optional { quote!(Some(#e)) } else { e };
+        let wrap_box = |e: TokenStream| if f.boxed { quote!(Box::new(#e)) } else { e };
+        let step = match &f.binding {
+            Binding::Header(hname) => {
+                let value = match &f.ty {
+                    Ty::List { item, .. } => {
+                        let split = if is_http_date_list_item(item) {
+                            quote!(#rt::split_http_date_list(&s))
+                        } else {
+                            quote!(#rt::split_header_list(&s))
+                        };
+                        let p = parse_scalar(item, hname, quote!(&item), TsFormat::HttpDate, media);
+                        let collect_ty = ty(&f.ty);
+                        quote!(#split.into_iter().map(|item| #p).collect::<Result<#collect_ty, _>>()?)
+                    }
+                    t => {
+                        let p = parse_scalar(t, hname, quote!(&s), TsFormat::HttpDate, media);
+                        quote!(#p?)
+                    }
+                };
+                let value = wrap(value);
+                quote! {
+                    if let Some(s) = h.get(#hname)? {
+                        out.#fid = #value;
+                    }
+                }
+            }
+            Binding::PrefixHeaders(prefix) => {
+                let value = wrap(quote!(found.into_iter().collect()));
+                quote! {
+                    let found = h.with_prefix(#prefix)?;
+                    if !found.is_empty() {
+                        out.#fid = #value;
+                    }
+                }
+            }
+            Binding::ResponseCode => {
+                let value = wrap(quote!(i32::from(h.status())));
+                quote!(out.#fid = #value;)
+            }
+            Binding::Payload => {
+                let value = match &f.ty {
+                    Ty::Blob => quote!(response.body().clone()),
+                    Ty::String => quote!(String::from_utf8(response.body().clone()).map_err(|e| {
+                        ::awsgen_runtime::ResponseError {
+                            status: h.status(),
+                            message: format!("payload is not UTF-8: {e}"),
+                        }
+                    })?),
+                    Ty::Named { kind: NamedKind::Enum, name, .. } => {
+                        let n = quote::format_ident!("{}", name);
+                        quote!(#n::from(String::from_utf8_lossy(response.body()).as_ref()))
+                    }
+                    _ => wrap_box(quote!(#rt::parse_json_body(h.status(), response.body())?)),
+                };
+                let value = wrap(value);
+                quote! {
+                    if !response.body().is_empty() {
+                        out.#fid = #value;
+                    }
+                }
+            }
+            _ => continue,
+        };
+        steps.push(step);
+    }
+    match (steps.is_empty(), parse_body) {
+        (true, true) => quote!(#rt::parse_json_body(h.status(), response.body())),
+        (true, false) => quote!(Ok(#name::default())),
+        (false, true) => quote! {
+            let mut out: #name = #rt::parse_json_body(h.status(), response.body())?;
+            #(#steps)*
+            Ok(out)
+        },
+        (false, false) => quote! {
+            let mut out = #name::default();
+            #(#steps)*
+            Ok(out)
+        },
+    }
+}
+
+/// The body of `parse_response`.
+pub fn parse_response(service: &Service, op: &Operation) -> TokenStream {
+    let rt = rt();
+    let _ = service;
+    quote! {
+        let h = #rt::Headers::of(response);
+        if !(200..300).contains(&h.status()) {
+            return Err(Self::parse_error(response));
+        }
+        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+    }
+}
+
+/// An inherent `read_output` on the operation descriptor.
+pub fn read_output_fn(service: &Service, op: &Operation) -> TokenStream {
+    let rt = rt();
+    let output = quote::format_ident!("{}", op.output.name);
+    let read = read_struct(&op.output, service.protocol);
+    quote! {
+        fn read_output(response: &#rt::Response, h: #rt::Headers<'_>) -> Result<#output, ::awsgen_runtime::ResponseError> {
+            #read
+        }
+    }
+}
+
+/// An inherent `parse_error` on the operation descriptor: matches the error code to the
+/// operation's modeled errors.
+pub fn parse_error_fn(op: &Operation) -> TokenStream {
+    let rt = rt();
+    let error = quote::format_ident!("{}", op.error_enum);
+    let arms = op.errors.iter().map(|e| {
+        let code = &e.code;
+        let v = quote::format_ident!("{}", e.variant);
+        let t = quote::format_ident!("{}", e.ty);
+        quote!(Some(#code) => #t::from_response(response).map(#error::#v),)
+    });
+    quote! {
+        fn parse_error(response: &#rt::Response) -> ::awsgen_runtime::Error<#error> {
+            let (code, message) = #rt::error_info(response);
+            let parsed = match code.as_deref() {
+                #(#arms)*
+                _ => return ::awsgen_runtime::Error::Unhandled(#rt::unhandled(response, code, message)),
+            };
+            match parsed {
+                Ok(e) => ::awsgen_runtime::Error::Service(e),
+                Err(e) => ::awsgen_runtime::Error::Response(e),
+            }
+        }
+    }
+}
+
+/// `from_response` for an error structure: an associated function placed in its `impl`.
+pub fn error_from_response(s: &StructDef, protocol: Protocol) -> TokenStream {
+    let rt = rt();
+    let read = read_struct(s, protocol);
+    quote! {
+        /// Reads the error from an error response: its JSON body and any bound headers.
+        #[doc(hidden)]
+        pub fn from_response(response: &#rt::Response) -> Result<Self, ::awsgen_runtime::ResponseError> {
+            let h = #rt::Headers::of(response);
+            #read
+        }
+    }
+}
