@@ -48,7 +48,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let code = proc_macro2::Literal::u16_unsuffixed(code);
 
     let serialize = super::protocol::serialize_request(&ir.service, op);
-    let parse = super::protocol::parse_response(&ir.service, op);
+    let parse = super::protocol::parse_response();
     let parse_error = super::protocol::parse_error_fn(op);
     let read_output = super::protocol::read_output_fn(&ir.service, op);
 

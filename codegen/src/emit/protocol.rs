@@ -360,9 +360,8 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
 }
 
 /// The body of `parse_response`.
-pub fn parse_response(service: &Service, op: &Operation) -> TokenStream {
+pub fn parse_response() -> TokenStream {
     let rt = rt();
-    let _ = service;
     quote! {
         let h = #rt::Headers::of(response);
         if !(200..300).contains(&h.status()) {
