@@ -368,6 +368,15 @@ pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Seria
     serde_json::to_vec(value).map_err(|e| SerializeError(e.to_string()))
 }
 
+/// Formats an `f32` outside JSON (shortest form that reads back as the same `f32`).
+pub fn fmt_float32(v: f32) -> String {
+    if v.is_finite() && !(v.fract() == 0.0 && v.abs() < 1e7) {
+        v.to_string()
+    } else {
+        fmt_float(f64::from(v))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,14 +409,5 @@ mod tests {
         assert_eq!(fmt_float(1.0), "1");
         assert_eq!(fmt_float(1.5), "1.5");
         assert_eq!(fmt_float(f64::NAN), "NaN");
-    }
-}
-
-/// Formats an `f32` outside JSON (shortest form that reads back as the same `f32`).
-pub fn fmt_float32(v: f32) -> String {
-    if v.is_finite() && !(v.fract() == 0.0 && v.abs() < 1e7) {
-        v.to_string()
-    } else {
-        fmt_float(f64::from(v))
     }
 }
