@@ -27,7 +27,7 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     let service = lower_service(service_shape, &mut sink);
     let protocol = service.as_ref().map_or(Protocol::RestJson1, |s| s.protocol);
 
-    let mut lw = Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new() };
+    let mut lw = Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new(), renames: &service_shape.rename };
     lw.find_boxed_edges(closure);
 
     // Which shapes become types in `src/types`: every structure, union and enum reached as a
@@ -68,8 +68,8 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
             sink.error(id.clone(), msg);
             continue;
         }
-        let name = naming::type_name(s.name());
-        let file = naming::module_name(s.name());
+        let name = naming::type_name(lw.local_name(s));
+        let file = naming::module_name(lw.local_name(s));
         if let Some(other) = lw.names.insert(name.clone(), id.clone()) {
             sink.error(id.clone(), format!("Rust type name `{name}` is also the name of `{other}`"));
             continue;
@@ -178,9 +178,16 @@ struct Lowerer<'m> {
     boxed: BTreeSet<(String, String)>,
     /// Rust type names in `types`, to detect collisions.
     names: BTreeMap<String, String>,
+    /// The service's `rename` map.
+    renames: &'m BTreeMap<String, String>,
 }
 
 impl<'m> Lowerer<'m> {
+    /// The shape's name in this service: its `rename` if the service gives one.
+    fn local_name<'s>(&'s self, s: &'s Shape) -> &'s str {
+        self.renames.get(&s.id).map_or(s.name(), String::as_str)
+    }
+
     /// Members whose target is in the same strongly connected component of the "contains
     /// directly" graph (structure and union members, not through lists or maps, which already
     /// allocate) are boxed. The set depends only on the graph, so it is deterministic.
@@ -246,7 +253,7 @@ impl<'m> Lowerer<'m> {
             Kind::Union => NamedKind::Union,
             _ => NamedKind::Struct,
         };
-        Ty::Named { name: naming::type_name(s.name()), module: "types".into(), kind }
+        Ty::Named { name: naming::type_name(self.local_name(s)), module: "types".into(), kind }
     }
 
     /// The Rust type of a member (or list/map element) targeting `target`.
@@ -563,8 +570,8 @@ impl<'m> Lowerer<'m> {
             .errors
             .iter()
             .map(|e| {
-                let n = shape_name(e);
-                OpError { variant: naming::variant_name(n), ty: naming::type_name(n), code: n.to_string() }
+                let local = self.local_name(self.model.shape(e));
+                OpError { variant: naming::variant_name(local), ty: naming::type_name(local), code: shape_name(e).to_string() }
             })
             .collect();
         errors.sort_by(|a, b| a.variant.cmp(&b.variant));

@@ -109,6 +109,8 @@ pub struct Shape {
     pub operations: Vec<String>,
     pub resources: Vec<String>,
     pub version: Option<String>,
+    /// Services: shape ids renamed in this service's closure (to resolve name conflicts).
+    pub rename: BTreeMap<String, String>,
 }
 
 impl Shape {
@@ -248,6 +250,7 @@ fn new_shape(id: String, kind: Kind, traits: Traits) -> Shape {
         operations: Vec::new(),
         resources: Vec::new(),
         version: None,
+        rename: BTreeMap::new(),
     }
 }
 
@@ -292,6 +295,7 @@ fn from_ast(id: &str, kind: Kind, s: AstShape, sink: &mut Sink) -> Shape {
     }
     shape.resources = s.resources.into_iter().map(|r| r.target).collect();
     shape.version = s.version;
+    shape.rename = s.rename;
     shape
 }
 

@@ -13,7 +13,9 @@
     clippy::large_enum_variant,
     clippy::enum_variant_names,
     clippy::module_inception,
-    clippy::wrong_self_convention
+    clippy::wrong_self_convention,
+    clippy::disallowed_names,
+    clippy::field_reassign_with_default
 )]
 #[rustfmt::skip]
 pub mod client;

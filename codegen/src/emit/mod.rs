@@ -116,7 +116,9 @@ fn lib_rs(ir: &Crate) -> TokenStream {
             clippy::large_enum_variant,
             clippy::enum_variant_names,
             clippy::module_inception,
-            clippy::wrong_self_convention
+            clippy::wrong_self_convention,
+            clippy::disallowed_names,
+            clippy::field_reassign_with_default
         )]
 
         #[rustfmt::skip]

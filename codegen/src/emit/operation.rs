@@ -47,6 +47,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     };
     let code = proc_macro2::Literal::u16_unsuffixed(code);
 
+    let fmt_arg = if op.errors.is_empty() { format_ident!("_f") } else { format_ident!("f") };
     let serialize = super::protocol::serialize_request(&ir.service, op);
     let parse = super::protocol::parse_response();
     let parse_error = super::protocol::parse_error_fn(op);
@@ -76,14 +77,14 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
 
             /// The error's message, when the service sent one.
             pub fn message(&self) -> Option<&str> {
-                match self {
-                    #( #error::#variants(e) => ::awsgen_runtime::ModeledError::message(e), )*
+                match *self {
+                    #( #error::#variants(ref e) => ::awsgen_runtime::ModeledError::message(e), )*
                 }
             }
 
             /// True when the model marks the error as retryable.
             pub fn is_retryable(&self) -> bool {
-                match self {
+                match *self {
                     #( #error::#variants(_) => <#err_tys as ::awsgen_runtime::ModeledError>::RETRYABLE, )*
                 }
             }
@@ -99,17 +100,17 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
         }
 
         impl ::std::fmt::Display for #error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( #error::#variants(e) => e.fmt(f), )*
+            fn fmt(&self, #fmt_arg: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match *self {
+                    #( #error::#variants(ref e) => e.fmt(f), )*
                 }
             }
         }
 
         impl ::std::error::Error for #error {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #( #error::#variants(e) => Some(e), )*
+                match *self {
+                    #( #error::#variants(ref e) => Some(e), )*
                 }
             }
         }

@@ -52,7 +52,7 @@ fn parse_scalar(t: &Ty, name: &str, s: TokenStream, default_ts: TsFormat, media_
         Ty::String if media_type => {
             p("base64 text", quote!(|s| #rt::parse_base64(s).and_then(|b| String::from_utf8(b).ok())))
         }
-        Ty::String => quote!(Ok::<String, ::awsgen_runtime::ResponseError>(#s.to_string())),
+        Ty::String => quote!(Ok::<String, ::awsgen_runtime::ResponseError>((#s).to_string())),
         Ty::Bool => p("a boolean", quote!(#rt::parse_bool)),
         Ty::I8 => p("an integer", quote!(|s| s.parse::<i8>().ok())),
         Ty::I16 => p("an integer", quote!(|s| s.parse::<i16>().ok())),
@@ -76,6 +76,17 @@ fn parse_scalar(t: &Ty, name: &str, s: TokenStream, default_ts: TsFormat, media_
             p("an integer", quote!(|s| s.parse::<i32>().ok().map(#n::from)))
         }
         _ => p("a value", quote!(|_| None)),
+    }
+}
+
+/// A `&str` expression for a scalar outside the body (borrowing where the value is already text).
+fn to_str(t: &Ty, v: TokenStream, default_ts: TsFormat) -> TokenStream {
+    match t {
+        Ty::String | Ty::Named { kind: NamedKind::Enum, .. } => quote!(#v.as_str()),
+        _ => {
+            let s = to_string(t, v, default_ts, false);
+            quote!(&#s)
+        }
     }
 }
 
@@ -129,10 +140,10 @@ pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
                     } else {
                         quote!(&input.#fid)
                     };
-                    let s = to_string(&f.ty, quote!(v), TsFormat::DateTime, false);
+                    let s = to_str(&f.ty, quote!(v), TsFormat::DateTime);
                     steps.push(quote! {
                         let v = #get;
-                        req.push_label(#label, &#s, #greedy)?;
+                        req.push_label(#label, #s, #greedy)?;
                     });
                 }
                 rest = &rest[(close + 1).min(rest.len())..];
@@ -156,6 +167,9 @@ pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
                 steps.push(bind_request_field(f, &bound_query));
             }
             let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
+            if input.fields.is_empty() {
+                steps.push(quote!(let _ = input;));
+            }
             if has_body {
                 steps.push(quote!(req.body("application/json", #rt::to_json(input)?);));
             }
@@ -176,25 +190,25 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
     let body = match &f.binding {
         Binding::Query(name) => match &f.ty {
             Ty::List { item, sparse } => {
-                let s = to_string(item, quote!(v), TsFormat::DateTime, false);
+                let s = to_str(item, quote!(v), TsFormat::DateTime);
                 let each = if *sparse { quote!(v.iter().flatten()) } else { quote!(v.iter()) };
-                quote!(for v in #each { req.push_query(#name, Some(&#s)); })
+                quote!(for v in #each { req.push_query(#name, Some(#s)); })
             }
             t => {
-                let s = to_string(t, quote!(v), TsFormat::DateTime, false);
-                quote!(req.push_query(#name, Some(&#s));)
+                let s = to_str(t, quote!(v), TsFormat::DateTime);
+                quote!(req.push_query(#name, Some(#s));)
             }
         },
         Binding::QueryParams => {
             let Ty::Map { value, .. } = &f.ty else { return quote!() };
             let push = match value.as_ref() {
                 Ty::List { item, .. } => {
-                    let s = to_string(item, quote!(item), TsFormat::DateTime, false);
-                    quote!(for item in value.iter() { req.push_query(k.as_str(), Some(&#s)); })
+                    let s = to_str(item, quote!(item), TsFormat::DateTime);
+                    quote!(for item in value.iter() { req.push_query(k.as_str(), Some(#s)); })
                 }
                 t => {
-                    let s = to_string(t, quote!(value), TsFormat::DateTime, false);
-                    quote!(req.push_query(k.as_str(), Some(&#s));)
+                    let s = to_str(t, quote!(value), TsFormat::DateTime);
+                    quote!(req.push_query(k.as_str(), Some(#s));)
                 }
             };
             let value_pat = if matches!(f.ty, Ty::Map { sparse: true, .. }) {
@@ -288,12 +302,12 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
                         } else {
                             quote!(#rt::split_header_list(&s))
                         };
-                        let p = parse_scalar(item, hname, quote!(&item), TsFormat::HttpDate, media);
+                        let p = parse_scalar(item, hname, quote!(item.as_str()), TsFormat::HttpDate, media);
                         let collect_ty = ty(&f.ty);
                         quote!(#split.into_iter().map(|item| #p).collect::<Result<#collect_ty, _>>()?)
                     }
                     t => {
-                        let p = parse_scalar(t, hname, quote!(&s), TsFormat::HttpDate, media);
+                        let p = parse_scalar(t, hname, quote!(s.as_str()), TsFormat::HttpDate, media);
                         quote!(#p?)
                     }
                 };
@@ -322,7 +336,7 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
                     Ty::Blob => quote!(response.body().clone()),
                     Ty::String => quote!(String::from_utf8(response.body().clone()).map_err(|e| {
                         ::awsgen_runtime::ResponseError {
-                            status: h.status(),
+                            status: response.status().as_u16(),
                             message: format!("payload is not UTF-8: {e}"),
                         }
                     })?),
@@ -330,7 +344,7 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
                         let n = quote::format_ident!("{}", name);
                         quote!(#n::from(String::from_utf8_lossy(response.body()).as_ref()))
                     }
-                    _ => wrap_box(quote!(#rt::parse_json_body(h.status(), response.body())?)),
+                    _ => wrap_box(quote!(#rt::parse_json_body(response.status().as_u16(), response.body())?)),
                 };
                 let value = wrap(value);
                 quote! {
@@ -343,15 +357,23 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
         };
         steps.push(step);
     }
+    let status = quote!(response.status().as_u16());
+    let uses_h = s.fields.iter().any(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode));
+    let h = if uses_h { quote!(let h = #rt::Headers::of(response);) } else { quote!() };
     match (steps.is_empty(), parse_body) {
-        (true, true) => quote!(#rt::parse_json_body(h.status(), response.body())),
-        (true, false) => quote!(Ok(#name::default())),
+        (true, true) => quote!(#rt::parse_json_body(#status, response.body())),
+        (true, false) => quote! {
+            let _ = response;
+            Ok(#name::default())
+        },
         (false, true) => quote! {
-            let mut out: #name = #rt::parse_json_body(h.status(), response.body())?;
+            #h
+            let mut out: #name = #rt::parse_json_body(#status, response.body())?;
             #(#steps)*
             Ok(out)
         },
         (false, false) => quote! {
+            #h
             let mut out = #name::default();
             #(#steps)*
             Ok(out)
@@ -363,11 +385,10 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
 pub fn parse_response() -> TokenStream {
     let rt = rt();
     quote! {
-        let h = #rt::Headers::of(response);
-        if !(200..300).contains(&h.status()) {
+        if !response.status().is_success() {
             return Err(Self::parse_error(response));
         }
-        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
     }
 }
 
@@ -377,7 +398,7 @@ pub fn read_output_fn(service: &Service, op: &Operation) -> TokenStream {
     let output = quote::format_ident!("{}", op.output.name);
     let read = read_struct(&op.output, service.protocol);
     quote! {
-        fn read_output(response: &#rt::Response, h: #rt::Headers<'_>) -> Result<#output, ::awsgen_runtime::ResponseError> {
+        fn read_output(response: &#rt::Response) -> Result<#output, ::awsgen_runtime::ResponseError> {
             #read
         }
     }
@@ -394,6 +415,14 @@ pub fn parse_error_fn(op: &Operation) -> TokenStream {
         let t = quote::format_ident!("{}", e.ty);
         quote!(Some(#code) => #t::from_response(response).map(#error::#v),)
     });
+    if op.errors.is_empty() {
+        return quote! {
+            fn parse_error(response: &#rt::Response) -> ::awsgen_runtime::Error<#error> {
+                let (code, message) = #rt::error_info(response);
+                ::awsgen_runtime::Error::Unhandled(#rt::unhandled(response, code, message))
+            }
+        };
+    }
     quote! {
         fn parse_error(response: &#rt::Response) -> ::awsgen_runtime::Error<#error> {
             let (code, message) = #rt::error_info(response);
@@ -417,7 +446,6 @@ pub fn error_from_response(s: &StructDef, protocol: Protocol) -> TokenStream {
         /// Reads the error from an error response: its JSON body and any bound headers.
         #[doc(hidden)]
         pub fn from_response(response: &#rt::Response) -> Result<Self, ::awsgen_runtime::ResponseError> {
-            let h = #rt::Headers::of(response);
             #read
         }
     }

@@ -154,21 +154,21 @@ impl DescribeConnectorError {
     }
     /// The error's message, when the service sent one.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            DescribeConnectorError::InternalServerException(e) => {
+        match *self {
+            DescribeConnectorError::InternalServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            DescribeConnectorError::ResourceNotFoundException(e) => {
+            DescribeConnectorError::ResourceNotFoundException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            DescribeConnectorError::ValidationException(e) => {
+            DescribeConnectorError::ValidationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
         }
     }
     /// True when the model marks the error as retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match *self {
             DescribeConnectorError::InternalServerException(_) => {
                 <InternalServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
             }
@@ -193,20 +193,20 @@ impl ::awsgen_runtime::ModeledErrorEnum for DescribeConnectorError {
 
 impl ::std::fmt::Display for DescribeConnectorError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            DescribeConnectorError::InternalServerException(e) => e.fmt(f),
-            DescribeConnectorError::ResourceNotFoundException(e) => e.fmt(f),
-            DescribeConnectorError::ValidationException(e) => e.fmt(f),
+        match *self {
+            DescribeConnectorError::InternalServerException(ref e) => e.fmt(f),
+            DescribeConnectorError::ResourceNotFoundException(ref e) => e.fmt(f),
+            DescribeConnectorError::ValidationException(ref e) => e.fmt(f),
         }
     }
 }
 
 impl ::std::error::Error for DescribeConnectorError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            DescribeConnectorError::InternalServerException(e) => Some(e),
-            DescribeConnectorError::ResourceNotFoundException(e) => Some(e),
-            DescribeConnectorError::ValidationException(e) => Some(e),
+        match *self {
+            DescribeConnectorError::InternalServerException(ref e) => Some(e),
+            DescribeConnectorError::ResourceNotFoundException(ref e) => Some(e),
+            DescribeConnectorError::ValidationException(ref e) => Some(e),
         }
     }
 }
@@ -247,11 +247,10 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
         DescribeConnectorOutput,
         ::awsgen_runtime::Error<DescribeConnectorError>,
     > {
-        let h = ::awsgen_runtime::protocol::Headers::of(response);
-        if !(200..300).contains(&h.status()) {
+        if !response.status().is_success() {
             return Err(Self::parse_error(response));
         }
-        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
     }
 }
 
@@ -286,8 +285,10 @@ impl DescribeConnector {
     }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
-        h: ::awsgen_runtime::protocol::Headers<'_>,
     ) -> Result<DescribeConnectorOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+        ::awsgen_runtime::protocol::parse_json_body(
+            response.status().as_u16(),
+            response.body(),
+        )
     }
 }

@@ -222,39 +222,39 @@ impl RegisterConnectorError {
     }
     /// The error's message, when the service sent one.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            RegisterConnectorError::AccessDeniedException(e) => {
+        match *self {
+            RegisterConnectorError::AccessDeniedException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ConflictException(e) => {
+            RegisterConnectorError::ConflictException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ConnectorAuthenticationException(e) => {
+            RegisterConnectorError::ConnectorAuthenticationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ConnectorServerException(e) => {
+            RegisterConnectorError::ConnectorServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::InternalServerException(e) => {
+            RegisterConnectorError::InternalServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ResourceNotFoundException(e) => {
+            RegisterConnectorError::ResourceNotFoundException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ServiceQuotaExceededException(e) => {
+            RegisterConnectorError::ServiceQuotaExceededException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ThrottlingException(e) => {
+            RegisterConnectorError::ThrottlingException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            RegisterConnectorError::ValidationException(e) => {
+            RegisterConnectorError::ValidationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
         }
     }
     /// True when the model marks the error as retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match *self {
             RegisterConnectorError::AccessDeniedException(_) => {
                 <AccessDeniedException as ::awsgen_runtime::ModeledError>::RETRYABLE
             }
@@ -297,32 +297,32 @@ impl ::awsgen_runtime::ModeledErrorEnum for RegisterConnectorError {
 
 impl ::std::fmt::Display for RegisterConnectorError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            RegisterConnectorError::AccessDeniedException(e) => e.fmt(f),
-            RegisterConnectorError::ConflictException(e) => e.fmt(f),
-            RegisterConnectorError::ConnectorAuthenticationException(e) => e.fmt(f),
-            RegisterConnectorError::ConnectorServerException(e) => e.fmt(f),
-            RegisterConnectorError::InternalServerException(e) => e.fmt(f),
-            RegisterConnectorError::ResourceNotFoundException(e) => e.fmt(f),
-            RegisterConnectorError::ServiceQuotaExceededException(e) => e.fmt(f),
-            RegisterConnectorError::ThrottlingException(e) => e.fmt(f),
-            RegisterConnectorError::ValidationException(e) => e.fmt(f),
+        match *self {
+            RegisterConnectorError::AccessDeniedException(ref e) => e.fmt(f),
+            RegisterConnectorError::ConflictException(ref e) => e.fmt(f),
+            RegisterConnectorError::ConnectorAuthenticationException(ref e) => e.fmt(f),
+            RegisterConnectorError::ConnectorServerException(ref e) => e.fmt(f),
+            RegisterConnectorError::InternalServerException(ref e) => e.fmt(f),
+            RegisterConnectorError::ResourceNotFoundException(ref e) => e.fmt(f),
+            RegisterConnectorError::ServiceQuotaExceededException(ref e) => e.fmt(f),
+            RegisterConnectorError::ThrottlingException(ref e) => e.fmt(f),
+            RegisterConnectorError::ValidationException(ref e) => e.fmt(f),
         }
     }
 }
 
 impl ::std::error::Error for RegisterConnectorError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            RegisterConnectorError::AccessDeniedException(e) => Some(e),
-            RegisterConnectorError::ConflictException(e) => Some(e),
-            RegisterConnectorError::ConnectorAuthenticationException(e) => Some(e),
-            RegisterConnectorError::ConnectorServerException(e) => Some(e),
-            RegisterConnectorError::InternalServerException(e) => Some(e),
-            RegisterConnectorError::ResourceNotFoundException(e) => Some(e),
-            RegisterConnectorError::ServiceQuotaExceededException(e) => Some(e),
-            RegisterConnectorError::ThrottlingException(e) => Some(e),
-            RegisterConnectorError::ValidationException(e) => Some(e),
+        match *self {
+            RegisterConnectorError::AccessDeniedException(ref e) => Some(e),
+            RegisterConnectorError::ConflictException(ref e) => Some(e),
+            RegisterConnectorError::ConnectorAuthenticationException(ref e) => Some(e),
+            RegisterConnectorError::ConnectorServerException(ref e) => Some(e),
+            RegisterConnectorError::InternalServerException(ref e) => Some(e),
+            RegisterConnectorError::ResourceNotFoundException(ref e) => Some(e),
+            RegisterConnectorError::ServiceQuotaExceededException(ref e) => Some(e),
+            RegisterConnectorError::ThrottlingException(ref e) => Some(e),
+            RegisterConnectorError::ValidationException(ref e) => Some(e),
         }
     }
 }
@@ -369,11 +369,10 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
         RegisterConnectorOutput,
         ::awsgen_runtime::Error<RegisterConnectorError>,
     > {
-        let h = ::awsgen_runtime::protocol::Headers::of(response);
-        if !(200..300).contains(&h.status()) {
+        if !response.status().is_success() {
             return Err(Self::parse_error(response));
         }
-        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
     }
 }
 
@@ -432,8 +431,10 @@ impl RegisterConnector {
     }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
-        h: ::awsgen_runtime::protocol::Headers<'_>,
     ) -> Result<RegisterConnectorOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+        ::awsgen_runtime::protocol::parse_json_body(
+            response.status().as_u16(),
+            response.body(),
+        )
     }
 }

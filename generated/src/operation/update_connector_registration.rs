@@ -220,39 +220,39 @@ impl UpdateConnectorRegistrationError {
     }
     /// The error's message, when the service sent one.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            UpdateConnectorRegistrationError::AccessDeniedException(e) => {
+        match *self {
+            UpdateConnectorRegistrationError::AccessDeniedException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ConflictException(e) => {
+            UpdateConnectorRegistrationError::ConflictException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ConnectorAuthenticationException(e) => {
+            UpdateConnectorRegistrationError::ConnectorAuthenticationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ConnectorServerException(e) => {
+            UpdateConnectorRegistrationError::ConnectorServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::InternalServerException(e) => {
+            UpdateConnectorRegistrationError::InternalServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ResourceNotFoundException(e) => {
+            UpdateConnectorRegistrationError::ResourceNotFoundException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ServiceQuotaExceededException(e) => {
+            UpdateConnectorRegistrationError::ServiceQuotaExceededException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ThrottlingException(e) => {
+            UpdateConnectorRegistrationError::ThrottlingException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateConnectorRegistrationError::ValidationException(e) => {
+            UpdateConnectorRegistrationError::ValidationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
         }
     }
     /// True when the model marks the error as retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(_) => {
                 <AccessDeniedException as ::awsgen_runtime::ModeledError>::RETRYABLE
             }
@@ -295,38 +295,42 @@ impl ::awsgen_runtime::ModeledErrorEnum for UpdateConnectorRegistrationError {
 
 impl ::std::fmt::Display for UpdateConnectorRegistrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            UpdateConnectorRegistrationError::AccessDeniedException(e) => e.fmt(f),
-            UpdateConnectorRegistrationError::ConflictException(e) => e.fmt(f),
-            UpdateConnectorRegistrationError::ConnectorAuthenticationException(e) => {
+        match *self {
+            UpdateConnectorRegistrationError::AccessDeniedException(ref e) => e.fmt(f),
+            UpdateConnectorRegistrationError::ConflictException(ref e) => e.fmt(f),
+            UpdateConnectorRegistrationError::ConnectorAuthenticationException(ref e) => {
                 e.fmt(f)
             }
-            UpdateConnectorRegistrationError::ConnectorServerException(e) => e.fmt(f),
-            UpdateConnectorRegistrationError::InternalServerException(e) => e.fmt(f),
-            UpdateConnectorRegistrationError::ResourceNotFoundException(e) => e.fmt(f),
-            UpdateConnectorRegistrationError::ServiceQuotaExceededException(e) => {
+            UpdateConnectorRegistrationError::ConnectorServerException(ref e) => e.fmt(f),
+            UpdateConnectorRegistrationError::InternalServerException(ref e) => e.fmt(f),
+            UpdateConnectorRegistrationError::ResourceNotFoundException(ref e) => {
                 e.fmt(f)
             }
-            UpdateConnectorRegistrationError::ThrottlingException(e) => e.fmt(f),
-            UpdateConnectorRegistrationError::ValidationException(e) => e.fmt(f),
+            UpdateConnectorRegistrationError::ServiceQuotaExceededException(ref e) => {
+                e.fmt(f)
+            }
+            UpdateConnectorRegistrationError::ThrottlingException(ref e) => e.fmt(f),
+            UpdateConnectorRegistrationError::ValidationException(ref e) => e.fmt(f),
         }
     }
 }
 
 impl ::std::error::Error for UpdateConnectorRegistrationError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            UpdateConnectorRegistrationError::AccessDeniedException(e) => Some(e),
-            UpdateConnectorRegistrationError::ConflictException(e) => Some(e),
-            UpdateConnectorRegistrationError::ConnectorAuthenticationException(e) => {
+        match *self {
+            UpdateConnectorRegistrationError::AccessDeniedException(ref e) => Some(e),
+            UpdateConnectorRegistrationError::ConflictException(ref e) => Some(e),
+            UpdateConnectorRegistrationError::ConnectorAuthenticationException(ref e) => {
                 Some(e)
             }
-            UpdateConnectorRegistrationError::ConnectorServerException(e) => Some(e),
-            UpdateConnectorRegistrationError::InternalServerException(e) => Some(e),
-            UpdateConnectorRegistrationError::ResourceNotFoundException(e) => Some(e),
-            UpdateConnectorRegistrationError::ServiceQuotaExceededException(e) => Some(e),
-            UpdateConnectorRegistrationError::ThrottlingException(e) => Some(e),
-            UpdateConnectorRegistrationError::ValidationException(e) => Some(e),
+            UpdateConnectorRegistrationError::ConnectorServerException(ref e) => Some(e),
+            UpdateConnectorRegistrationError::InternalServerException(ref e) => Some(e),
+            UpdateConnectorRegistrationError::ResourceNotFoundException(ref e) => Some(e),
+            UpdateConnectorRegistrationError::ServiceQuotaExceededException(ref e) => {
+                Some(e)
+            }
+            UpdateConnectorRegistrationError::ThrottlingException(ref e) => Some(e),
+            UpdateConnectorRegistrationError::ValidationException(ref e) => Some(e),
         }
     }
 }
@@ -373,11 +377,10 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
         UpdateConnectorRegistrationOutput,
         ::awsgen_runtime::Error<UpdateConnectorRegistrationError>,
     > {
-        let h = ::awsgen_runtime::protocol::Headers::of(response);
-        if !(200..300).contains(&h.status()) {
+        if !response.status().is_success() {
             return Err(Self::parse_error(response));
         }
-        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
     }
 }
 
@@ -438,8 +441,10 @@ impl UpdateConnectorRegistration {
     }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
-        h: ::awsgen_runtime::protocol::Headers<'_>,
     ) -> Result<UpdateConnectorRegistrationOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+        ::awsgen_runtime::protocol::parse_json_body(
+            response.status().as_u16(),
+            response.body(),
+        )
     }
 }

@@ -281,36 +281,36 @@ impl UpdateFlowError {
     }
     /// The error's message, when the service sent one.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            UpdateFlowError::AccessDeniedException(e) => {
+        match *self {
+            UpdateFlowError::AccessDeniedException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::ConflictException(e) => {
+            UpdateFlowError::ConflictException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::ConnectorAuthenticationException(e) => {
+            UpdateFlowError::ConnectorAuthenticationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::ConnectorServerException(e) => {
+            UpdateFlowError::ConnectorServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::InternalServerException(e) => {
+            UpdateFlowError::InternalServerException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::ResourceNotFoundException(e) => {
+            UpdateFlowError::ResourceNotFoundException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::ServiceQuotaExceededException(e) => {
+            UpdateFlowError::ServiceQuotaExceededException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
-            UpdateFlowError::ValidationException(e) => {
+            UpdateFlowError::ValidationException(ref e) => {
                 ::awsgen_runtime::ModeledError::message(e)
             }
         }
     }
     /// True when the model marks the error as retryable.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match *self {
             UpdateFlowError::AccessDeniedException(_) => {
                 <AccessDeniedException as ::awsgen_runtime::ModeledError>::RETRYABLE
             }
@@ -350,30 +350,30 @@ impl ::awsgen_runtime::ModeledErrorEnum for UpdateFlowError {
 
 impl ::std::fmt::Display for UpdateFlowError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            UpdateFlowError::AccessDeniedException(e) => e.fmt(f),
-            UpdateFlowError::ConflictException(e) => e.fmt(f),
-            UpdateFlowError::ConnectorAuthenticationException(e) => e.fmt(f),
-            UpdateFlowError::ConnectorServerException(e) => e.fmt(f),
-            UpdateFlowError::InternalServerException(e) => e.fmt(f),
-            UpdateFlowError::ResourceNotFoundException(e) => e.fmt(f),
-            UpdateFlowError::ServiceQuotaExceededException(e) => e.fmt(f),
-            UpdateFlowError::ValidationException(e) => e.fmt(f),
+        match *self {
+            UpdateFlowError::AccessDeniedException(ref e) => e.fmt(f),
+            UpdateFlowError::ConflictException(ref e) => e.fmt(f),
+            UpdateFlowError::ConnectorAuthenticationException(ref e) => e.fmt(f),
+            UpdateFlowError::ConnectorServerException(ref e) => e.fmt(f),
+            UpdateFlowError::InternalServerException(ref e) => e.fmt(f),
+            UpdateFlowError::ResourceNotFoundException(ref e) => e.fmt(f),
+            UpdateFlowError::ServiceQuotaExceededException(ref e) => e.fmt(f),
+            UpdateFlowError::ValidationException(ref e) => e.fmt(f),
         }
     }
 }
 
 impl ::std::error::Error for UpdateFlowError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            UpdateFlowError::AccessDeniedException(e) => Some(e),
-            UpdateFlowError::ConflictException(e) => Some(e),
-            UpdateFlowError::ConnectorAuthenticationException(e) => Some(e),
-            UpdateFlowError::ConnectorServerException(e) => Some(e),
-            UpdateFlowError::InternalServerException(e) => Some(e),
-            UpdateFlowError::ResourceNotFoundException(e) => Some(e),
-            UpdateFlowError::ServiceQuotaExceededException(e) => Some(e),
-            UpdateFlowError::ValidationException(e) => Some(e),
+        match *self {
+            UpdateFlowError::AccessDeniedException(ref e) => Some(e),
+            UpdateFlowError::ConflictException(ref e) => Some(e),
+            UpdateFlowError::ConnectorAuthenticationException(ref e) => Some(e),
+            UpdateFlowError::ConnectorServerException(ref e) => Some(e),
+            UpdateFlowError::InternalServerException(ref e) => Some(e),
+            UpdateFlowError::ResourceNotFoundException(ref e) => Some(e),
+            UpdateFlowError::ServiceQuotaExceededException(ref e) => Some(e),
+            UpdateFlowError::ValidationException(ref e) => Some(e),
         }
     }
 }
@@ -416,11 +416,10 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
     fn parse_response(
         response: &::awsgen_runtime::protocol::Response,
     ) -> Result<UpdateFlowOutput, ::awsgen_runtime::Error<UpdateFlowError>> {
-        let h = ::awsgen_runtime::protocol::Headers::of(response);
-        if !(200..300).contains(&h.status()) {
+        if !response.status().is_success() {
             return Err(Self::parse_error(response));
         }
-        Self::read_output(response, h).map_err(::awsgen_runtime::Error::Response)
+        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
     }
 }
 
@@ -475,8 +474,10 @@ impl UpdateFlow {
     }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
-        h: ::awsgen_runtime::protocol::Headers<'_>,
     ) -> Result<UpdateFlowOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+        ::awsgen_runtime::protocol::parse_json_body(
+            response.status().as_u16(),
+            response.body(),
+        )
     }
 }

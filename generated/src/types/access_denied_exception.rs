@@ -19,8 +19,10 @@ impl AccessDeniedException {
     pub fn from_response(
         response: &::awsgen_runtime::protocol::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
-        let h = ::awsgen_runtime::protocol::Headers::of(response);
-        ::awsgen_runtime::protocol::parse_json_body(h.status(), response.body())
+        ::awsgen_runtime::protocol::parse_json_body(
+            response.status().as_u16(),
+            response.body(),
+        )
     }
 }
 
