@@ -244,7 +244,7 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
                 }
             }
             t => {
-                let s = to_string(t, quote!(v), TsFormat::HttpDate, media);
+                let s = if media { to_string(t, quote!(v), TsFormat::HttpDate, media) } else { to_str(t, quote!(v), TsFormat::HttpDate) };
                 quote!(req.header(#name, #s);)
             }
         },
@@ -383,7 +383,6 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
 
 /// The body of `parse_response`.
 pub fn parse_response() -> TokenStream {
-    let rt = rt();
     quote! {
         if !response.status().is_success() {
             return Err(Self::parse_error(response));

@@ -210,7 +210,11 @@ fn build_fn(s: &StructDef) -> TokenStream {
             let d = match &f.default {
                 Some(v) if !default_is_zero(&f.ty, v) => {
                     let e = wrap_box(f, default_expr(&f.ty, v));
-                    quote!(self.#fname.unwrap_or_else(|| #e))
+                    if matches!(f.ty, Ty::Bool | Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) {
+                        quote!(self.#fname.unwrap_or(#e))
+                    } else {
+                        quote!(self.#fname.unwrap_or_else(|| #e))
+                    }
                 }
                 _ => quote!(self.#fname.unwrap_or_default()),
             };
