@@ -37,7 +37,7 @@ fn to_string(t: &Ty, v: TokenStream, default_ts: TsFormat, media_type: bool) -> 
             let f = ts_format(f.unwrap_or(default_ts));
             quote!(#rt::fmt_timestamp(#v, #f))
         }
-        Ty::Named { kind: NamedKind::Enum, .. } => quote!(#v.as_str().to_string()),
+        Ty::Named { kind: NamedKind::Enum, .. } => quote!(#v.as_str().to_owned()),
         Ty::Named { kind: NamedKind::IntEnum, .. } => quote!(#v.as_i32().to_string()),
         Ty::Blob => quote!(#rt::base64(#v)),
         _ => quote!(String::from_utf8(#rt::to_json(#v)?).unwrap_or_default()),
@@ -244,7 +244,10 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
                 }
             }
             t => {
-                let s = if media { to_string(t, quote!(v), TsFormat::HttpDate, media) } else { to_str(t, quote!(v), TsFormat::HttpDate) };
+                let s = match t {
+                    Ty::String | Ty::Named { kind: NamedKind::Enum, .. } if !media => quote!(v.as_str()),
+                    _ => to_string(t, quote!(v), TsFormat::HttpDate, media),
+                };
                 quote!(req.header(#name, #s);)
             }
         },
