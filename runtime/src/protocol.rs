@@ -98,8 +98,12 @@ impl RequestBuilder {
         self.body = body;
     }
 
-    /// The finished request.
-    pub fn build(self) -> Result<Request, SerializeError> {
+    /// The finished request, with `Content-Length` when it has a body.
+    pub fn build(mut self) -> Result<Request, SerializeError> {
+        if !self.body.is_empty() && !self.has_header("content-length") {
+            let len = self.body.len().to_string();
+            self.header("Content-Length", len);
+        }
         let uri = format!("{}{}", if self.path.is_empty() { "/" } else { &self.path }, self.query);
         let mut b = http::Request::builder().method(self.method).uri(&uri);
         for (n, v) in &self.headers {

@@ -1,0 +1,435 @@
+//! The Smithy protocol compliance harness.
+//!
+//! For one test service of `../shared/protocol-tests`, it generates the service's crate with
+//! this project's generator, turns every client-side `httpRequestTests` and `httpResponseTests`
+//! case (those on error shapes included) into a `#[test]` of that crate, and lets `cargo test`
+//! run them. Test inputs and expected outputs are Rust values built from the cases' `params`
+//! through the generator's own IR, so they exercise the public generated API as a user would.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use codegen::ir::{Crate, NamedKind, StructDef, Ty, TypeDef};
+use codegen::model::{Kind, Model};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// One generated test case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The case id from the suite.
+    pub id: String,
+    /// The Rust test function name.
+    pub test_name: String,
+    /// `request`, `response` or `error`.
+    pub kind: &'static str,
+    /// The operation the case runs against.
+    pub operation: String,
+}
+
+/// The generated crate (files) plus the test file and the list of cases.
+pub struct Suite {
+    pub files: codegen::Files,
+    pub cases: Vec<Case>,
+    /// Cases that could not be turned into Rust (count as failures unless skipped).
+    pub unbuildable: Vec<(Case, String)>,
+}
+
+/// Generates the crate and its compliance tests for the service in `model_text`.
+pub fn build_suite(model_name: &str, model_text: &str, crate_name: &str, runtime_path: &str) -> Result<Suite, String> {
+    let inputs = [codegen::Input { name: model_name, text: model_text }];
+    let config = codegen::Config {
+        model: model_name.to_string(),
+        service: None,
+        operations: Vec::new(),
+        krate: codegen::config::CrateConfig {
+            name: crate_name.to_string(),
+            version: "0.1.0".into(),
+            runtime_path: runtime_path.to_string(),
+            standalone: true,
+        },
+    };
+    let model = codegen::load(&inputs).map_err(|d| d.to_string())?;
+    let closure = codegen::model::closure(&model, &config.selection()).map_err(|d| d.to_string())?;
+    let ir = codegen::lower::lower(&model, &closure, &config.crate_settings()).map_err(|d| d.to_string())?;
+    let mut files = codegen::emit::emit_crate(&ir, &config);
+
+    let protocol = match ir.service.protocol {
+        codegen::ir::Protocol::RestJson1 => "aws.protocols#restJson1",
+        codegen::ir::Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+        codegen::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+    };
+    let krate = format_ident!("{}", crate_name.replace('-', "_"));
+    let gen = Gen { ir: &ir, krate: krate.clone() };
+    let mut tests = Vec::new();
+    let mut cases = Vec::new();
+    let mut unbuildable = Vec::new();
+    for op in &ir.operations {
+        let shape = model.shape(&op.shape_id);
+        for (trait_id, kind) in [("smithy.test#httpRequestTests", "request"), ("smithy.test#httpResponseTests", "response")] {
+            for c in client_cases(shape.traits.get(trait_id), protocol) {
+                let case = new_case(&c, kind, &op.wire_name);
+                let built = if kind == "request" { gen.request_test(op, &c) } else { gen.response_test(op, &c) };
+                match built {
+                    Ok(body) => {
+                        let name = format_ident!("{}", case.test_name);
+                        tests.push(quote!(#[test] fn #name() { #body }));
+                        cases.push(case);
+                    }
+                    Err(e) => unbuildable.push((case, e)),
+                }
+            }
+        }
+    }
+    // Error shapes: each case runs through the first operation that declares the error.
+    for (id, shape) in &model.shapes {
+        let Some(t) = shape.traits.get("smithy.test#httpResponseTests") else { continue };
+        if shape.kind != Kind::Structure || !shape.has("smithy.api#error") {
+            continue;
+        }
+        let Some(op) = ir.operations.iter().find(|o| model.shape(&o.shape_id).errors.contains(id)) else { continue };
+        for c in client_cases(Some(t), protocol) {
+            let case = new_case(&c, "error", &op.wire_name);
+            match gen.error_test(&model, op, id, &c) {
+                Ok(body) => {
+                    let name = format_ident!("{}", case.test_name);
+                    tests.push(quote!(#[test] fn #name() { #body }));
+                    cases.push(case);
+                }
+                Err(e) => unbuildable.push((case, e)),
+            }
+        }
+    }
+    let test_file = quote! {
+        #![allow(unused, clippy::all)]
+        use #krate::*;
+        use ::awsgen_runtime::Operation as _;
+        use std::collections::BTreeMap;
+        #(#tests)*
+    };
+    files.0.insert("tests/compliance.rs".into(), codegen::render::rust_file("tests/compliance.rs", test_file));
+    files.0.get_mut("Cargo.toml").expect("generated").push_str(&format!(
+        "\n[dev-dependencies]\nserde_json = \"1\"\nhttp = \"1\"\nawsgen-runtime = {{ path = \"{runtime_path}\" }}\n"
+    ));
+    Ok(Suite { files, cases, unbuildable })
+}
+
+fn client_cases(v: Option<&Value>, protocol: &str) -> Vec<Value> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|c| c.get("appliesTo").and_then(Value::as_str) != Some("server"))
+                .filter(|c| c.get("protocol").and_then(Value::as_str) == Some(protocol))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn new_case(c: &Value, kind: &'static str, op: &str) -> Case {
+    let id = c["id"].as_str().unwrap_or("unnamed").to_string();
+    let test_name = format!("{}_{}", kind, codegen::naming::module_name(&id).trim_end_matches('_'));
+    Case { id, test_name, kind, operation: op.to_string() }
+}
+
+struct Gen<'a> {
+    ir: &'a Crate,
+    krate: proc_macro2::Ident,
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+impl Gen<'_> {
+    fn find_struct(&self, name: &str) -> Option<&StructDef> {
+        self.ir.types.values().find_map(|t| match t {
+            TypeDef::Struct(s) if s.name == name => Some(s),
+            _ => None,
+        })
+    }
+
+    /// A Rust expression of type `ty` for the Smithy node value `v`.
+    fn value(&self, ty: &Ty, v: &Value) -> Result<TokenStream, String> {
+        let krate = &self.krate;
+        Ok(match (ty, v) {
+            (Ty::String, Value::String(x)) => quote!(String::from(#x)),
+            (Ty::Bool, Value::Bool(b)) => quote!(#b),
+            (Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64, Value::Number(n)) => {
+                let t = match ty {
+                    Ty::I8 => quote!(i8),
+                    Ty::I16 => quote!(i16),
+                    Ty::I32 => quote!(i32),
+                    _ => quote!(i64),
+                };
+                let lit: TokenStream = format!("{n}{t}").parse().map_err(|_| "bad number")?;
+                quote!(#lit)
+            }
+            (Ty::F32 | Ty::F64, v) => {
+                let t = if *ty == Ty::F32 { quote!(f32) } else { quote!(f64) };
+                match v {
+                    Value::Number(n) => {
+                        let f = n.as_f64().ok_or("bad float")?;
+                        let lit: TokenStream = format!("{f:?}{t}").parse().map_err(|_| "bad float")?;
+                        quote!(#lit)
+                    }
+                    Value::String(x) if x == "NaN" => quote!(#t::NAN),
+                    Value::String(x) if x == "Infinity" => quote!(#t::INFINITY),
+                    Value::String(x) if x == "-Infinity" => quote!(#t::NEG_INFINITY),
+                    _ => return Err(format!("bad float value {v}")),
+                }
+            }
+            (Ty::BigInteger, v) => {
+                let t = v.to_string();
+                quote!(::awsgen_runtime::BigInteger::new(#t).unwrap())
+            }
+            (Ty::BigDecimal, v) => {
+                let t = v.to_string();
+                quote!(::awsgen_runtime::BigDecimal::new(#t).unwrap())
+            }
+            (Ty::Blob, Value::String(x)) => {
+                let b = proc_macro2::Literal::byte_string(x.as_bytes());
+                quote!(#b.to_vec())
+            }
+            (Ty::Timestamp(_), Value::Number(n)) => {
+                let t = n.to_string();
+                quote!(::awsgen_runtime::json::parse_epoch_seconds(#t).unwrap())
+            }
+            (Ty::Document, v) => {
+                let t = v.to_string();
+                quote!(::awsgen_runtime::__private::serde_json::from_str::<::awsgen_runtime::Document>(#t).unwrap())
+            }
+            (Ty::Named { name, kind: NamedKind::Enum, .. }, Value::String(x)) => {
+                let n = format_ident!("{}", name);
+                quote!(#krate::types::#n::from(#x))
+            }
+            (Ty::Named { name, kind: NamedKind::IntEnum, .. }, Value::Number(x)) => {
+                let n = format_ident!("{}", name);
+                let i = x.as_i64().ok_or("bad intEnum")? as i32;
+                quote!(#krate::types::#n::from(#i))
+            }
+            (Ty::Named { name, kind: NamedKind::Struct, .. }, Value::Object(_)) => {
+                let def = self.find_struct(name).ok_or_else(|| format!("no structure {name}"))?;
+                let path = quote!(#krate::types);
+                self.structure(def, path, v)?
+            }
+            (Ty::Named { name, kind: NamedKind::Union, .. }, Value::Object(o)) => {
+                let def = self
+                    .ir
+                    .types
+                    .values()
+                    .find_map(|t| match t {
+                        TypeDef::Union(u) if u.name == *name => Some(u),
+                        _ => None,
+                    })
+                    .ok_or_else(|| format!("no union {name}"))?;
+                let (k, val) = o.iter().next().ok_or("empty union value")?;
+                let var = def.variants.iter().find(|x| x.member == *k).ok_or_else(|| format!("no union member {k}"))?;
+                let n = format_ident!("{}", name);
+                let vn = format_ident!("{}", var.name);
+                match &var.ty {
+                    None => quote!(#krate::types::#n::#vn),
+                    Some(t) => {
+                        let inner = self.value(t, val)?;
+                        let inner = if var.boxed { quote!(Box::new(#inner)) } else { inner };
+                        quote!(#krate::types::#n::#vn(#inner))
+                    }
+                }
+            }
+            (Ty::List { item, sparse }, Value::Array(a)) => {
+                let items = a
+                    .iter()
+                    .map(|x| match (sparse, x) {
+                        (true, Value::Null) => Ok(quote!(None)),
+                        (true, x) => self.value(item, x).map(|e| quote!(Some(#e))),
+                        (false, x) => self.value(item, x),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                quote!(vec![#(#items),*])
+            }
+            (Ty::Map { key, value, sparse }, Value::Object(o)) => {
+                let entries = o
+                    .iter()
+                    .map(|(k, x)| {
+                        let k = self.value(key, &Value::String(k.clone()))?;
+                        let v = match (sparse, x) {
+                            (true, Value::Null) => quote!(None),
+                            (true, x) => {
+                                let e = self.value(value, x)?;
+                                quote!(Some(#e))
+                            }
+                            (false, x) => self.value(value, x)?,
+                        };
+                        Ok::<_, String>(quote!((#k, #v)))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                quote!(BTreeMap::from([#(#entries),*]))
+            }
+            (t, v) => return Err(format!("cannot build a {t:?} from {v}")),
+        })
+    }
+
+    /// A structure value: its default, with the members of `v` assigned.
+    fn structure(&self, def: &StructDef, path: TokenStream, v: &Value) -> Result<TokenStream, String> {
+        let n = format_ident!("{}", def.name);
+        let mut sets = Vec::new();
+        for (k, x) in v.as_object().into_iter().flatten() {
+            let f = def.fields.iter().find(|f| f.member == *k).ok_or_else(|| format!("{} has no member {k}", def.name))?;
+            if x.is_null() && f.optional {
+                continue;
+            }
+            let fid = codegen::naming::ident(&f.name);
+            let e = self.value(&f.ty, x)?;
+            let e = if f.boxed { quote!(Box::new(#e)) } else { e };
+            let e = if f.optional { quote!(Some(#e)) } else { e };
+            sets.push(quote!(s.#fid = #e;));
+        }
+        Ok(quote!({ let mut s = #path::#n::default(); #(#sets)* s }))
+    }
+
+    fn op_path(&self, op: &codegen::ir::Operation) -> TokenStream {
+        let krate = &self.krate;
+        let m = format_ident!("{}", op.module);
+        quote!(#krate::operation::#m)
+    }
+
+    fn request_test(&self, op: &codegen::ir::Operation, c: &Value) -> Result<TokenStream, String> {
+        let path = self.op_path(op);
+        let input = self.structure(&op.input, path.clone(), &c["params"])?;
+        let desc = format_ident!("{}", op.name);
+        let method = s(&c["method"]);
+        let uri = s(&c["uri"]);
+        let mut checks = vec![quote! {
+            assert_eq!(req.method().as_str(), #method, "method");
+            assert_eq!(req.uri().path(), #uri, "path");
+        }];
+        let str_list = |k: &str| -> Vec<String> {
+            c.get(k).and_then(Value::as_array).map(|a| a.iter().map(|x| s(x).to_string()).collect()).unwrap_or_default()
+        };
+        for q in str_list("queryParams") {
+            checks.push(quote!(assert!(query.contains(&#q.to_string()), "query param {} missing in {:?}", #q, query);));
+        }
+        for q in str_list("forbidQueryParams") {
+            checks.push(quote!(assert!(!query.iter().any(|p| p.split('=').next() == Some(#q)), "query param {} forbidden in {:?}", #q, query);));
+        }
+        for q in str_list("requireQueryParams") {
+            checks.push(quote!(assert!(query.iter().any(|p| p.split('=').next() == Some(#q)), "query param {} required in {:?}", #q, query);));
+        }
+        for (h, v) in c.get("headers").and_then(Value::as_object).into_iter().flatten() {
+            let v = s(v);
+            checks.push(quote!(assert_eq!(req.headers().get(#h).and_then(|v| v.to_str().ok()), Some(#v), "header {}", #h);));
+        }
+        for h in str_list("forbidHeaders") {
+            checks.push(quote!(assert!(req.headers().get(#h).is_none(), "header {} forbidden", #h);));
+        }
+        for h in str_list("requireHeaders") {
+            checks.push(quote!(assert!(req.headers().get(#h).is_some(), "header {} required", #h);));
+        }
+        if let Some(body) = c.get("body").and_then(Value::as_str) {
+            checks.push(body_check(body, c.get("bodyMediaType").and_then(Value::as_str), quote!(req.body())));
+        }
+        Ok(quote! {
+            let input = #input;
+            let req = #path::#desc::serialize_request(&input).expect("serializes");
+            let query: Vec<String> = req.uri().query().unwrap_or("").split('&').filter(|p| !p.is_empty()).map(String::from).collect();
+            let _ = &query;
+            #(#checks)*
+        })
+    }
+
+    fn response(&self, c: &Value) -> TokenStream {
+        let code = c.get("code").and_then(Value::as_u64).unwrap_or(200) as u16;
+        let headers = c.get("headers").and_then(Value::as_object).into_iter().flatten().map(|(k, v)| {
+            let v = s(v);
+            quote!(.header(#k, #v))
+        });
+        let body = c.get("body").and_then(Value::as_str).unwrap_or("");
+        quote! {
+            let response = ::http::Response::builder().status(#code) #(#headers)* .body(#body.as_bytes().to_vec()).unwrap();
+        }
+    }
+
+    fn response_test(&self, op: &codegen::ir::Operation, c: &Value) -> Result<TokenStream, String> {
+        let path = self.op_path(op);
+        let expected = self.structure(&op.output, path.clone(), &c["params"])?;
+        let desc = format_ident!("{}", op.name);
+        let response = self.response(c);
+        Ok(quote! {
+            #response
+            let actual = #path::#desc::parse_response(&response).expect("parses");
+            let expected = #expected;
+            if actual != expected {
+                assert_eq!(format!("{actual:?}"), format!("{expected:?}"));
+            }
+        })
+    }
+
+    fn error_test(&self, model: &Model, op: &codegen::ir::Operation, error_id: &str, c: &Value) -> Result<TokenStream, String> {
+        let path = self.op_path(op);
+        let local = model.shape(error_id).name();
+        let e = op.errors.iter().find(|e| e.code == local).ok_or("error not on operation")?;
+        let def = self.find_struct(&e.ty).ok_or("no error structure")?;
+        let krate = &self.krate;
+        let expected = self.structure(def, quote!(#krate::types), &c["params"])?;
+        let desc = format_ident!("{}", op.name);
+        let err_enum = format_ident!("{}", op.error_enum);
+        let variant = format_ident!("{}", e.variant);
+        let response = self.response(c);
+        Ok(quote! {
+            #response
+            let err = #path::#desc::parse_response(&response).expect_err("an error");
+            let actual = match err {
+                ::awsgen_runtime::Error::Service(#path::#err_enum::#variant(e)) => e,
+                other => panic!("expected {}, got {other:?}", stringify!(#variant)),
+            };
+            let expected = #expected;
+            if actual != expected {
+                assert_eq!(format!("{actual:?}"), format!("{expected:?}"));
+            }
+        })
+    }
+}
+
+fn body_check(expected: &str, media: Option<&str>, actual: TokenStream) -> TokenStream {
+    let json = media.is_some_and(|m| m.contains("json"));
+    if expected.is_empty() {
+        quote!(assert!(#actual.is_empty(), "body should be empty, got {:?}", String::from_utf8_lossy(#actual));)
+    } else if json {
+        quote! {
+            let want: ::serde_json::Value = ::serde_json::from_str(#expected).expect("expected body is JSON");
+            let got: ::serde_json::Value = ::serde_json::from_slice(#actual).unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", String::from_utf8_lossy(#actual)));
+            assert_eq!(got, want, "JSON body");
+        }
+    } else {
+        quote!(assert_eq!(String::from_utf8_lossy(#actual), #expected, "body");)
+    }
+}
+
+/// The skip list: case id to reason, per service, from `tests/compliance-skips.toml`.
+pub fn skips(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    toml::from_str(text).expect("tests/compliance-skips.toml parses")
+}
+
+/// Reads `cargo test` output: test name to passed.
+pub fn parse_results(output: &str) -> BTreeMap<String, bool> {
+    let mut out = BTreeMap::new();
+    for line in output.lines() {
+        let Some(rest) = line.strip_prefix("test ") else { continue };
+        let Some((name, result)) = rest.split_once(" ... ") else { continue };
+        let passed = result.trim_start().starts_with("ok");
+        let failed = result.trim_start().starts_with("FAILED");
+        if passed || failed {
+            out.insert(name.trim().to_string(), passed);
+        }
+    }
+    out
+}
+
+/// The totals line, exactly as the issue asks.
+pub fn summary(service: &str, passed: usize, skipped: usize, failed: usize) -> String {
+    let mut s = String::new();
+    let total = passed + skipped + failed;
+    write!(s, "compliance {service}: passed {passed}, skipped {skipped}, failed {failed}, total {total}").unwrap();
+    s
+}
