@@ -252,6 +252,10 @@ pub struct Operation {
     pub error_enum: String,
     pub errors: Vec<OpError>,
     pub http: Option<HttpTrait>,
+    /// `@httpChecksumRequired`: send `Content-MD5`.
+    pub checksum_required: bool,
+    /// `@requestCompression` with gzip: compress large bodies.
+    pub gzip: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
 }

@@ -27,7 +27,8 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     let service = lower_service(service_shape, &mut sink);
     let protocol = service.as_ref().map_or(Protocol::RestJson1, |s| s.protocol);
 
-    let mut lw = Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new(), renames: &service_shape.rename };
+    let mut lw =
+        Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new(), renames: &service_shape.rename };
     lw.find_boxed_edges(closure);
 
     // Which shapes become types in `src/types`: every structure, union and enum reached as a
@@ -571,7 +572,11 @@ impl<'m> Lowerer<'m> {
             .iter()
             .map(|e| {
                 let local = self.local_name(self.model.shape(e));
-                OpError { variant: naming::variant_name(local), ty: naming::type_name(local), code: shape_name(e).to_string() }
+                OpError {
+                    variant: naming::variant_name(local),
+                    ty: naming::type_name(local),
+                    code: shape_name(e).to_string(),
+                }
             })
             .collect();
         errors.sort_by(|a, b| a.variant.cmp(&b.variant));
@@ -603,6 +608,13 @@ impl<'m> Lowerer<'m> {
             output,
             errors,
             http,
+            checksum_required: op.has("smithy.api#httpChecksumRequired"),
+            gzip: op
+                .traits
+                .get("smithy.api#requestCompression")
+                .and_then(|t| t.get("encodings"))
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.iter().any(|v| v.as_str() == Some("gzip"))),
             doc: doc_of(&op.traits),
             deprecated: op.has("smithy.api#deprecated"),
         }

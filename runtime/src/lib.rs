@@ -41,6 +41,10 @@ pub trait Operation {
     /// The error codes the model declares for the operation.
     const ERRORS: &'static [&'static str];
 
+    /// Fills every empty `@idempotencyToken` member of `input` with `next()`. Clients call it
+    /// once per call, before the first attempt, so that retries reuse the same token.
+    fn fill_idempotency_tokens(input: &mut Self::Input, next: &mut dyn FnMut() -> String);
+
     /// The HTTP request for `input` (path and query only; the client adds the endpoint).
     fn serialize_request(input: &Self::Input) -> Result<protocol::Request, protocol::SerializeError>;
 

@@ -98,6 +98,30 @@ impl RequestBuilder {
         self.body = body;
     }
 
+    /// Adds `Content-MD5` (base64 of the body's MD5), for operations with `@httpChecksumRequired`.
+    pub fn content_md5(&mut self) {
+        use md5::Digest as _;
+        let digest = md5::Md5::digest(&self.body);
+        self.header("Content-MD5", base64(digest));
+    }
+
+    /// Compresses the body with gzip when it is at least `min_bytes` long (`@requestCompression`),
+    /// appending `gzip` to any `Content-Encoding` the input set.
+    pub fn gzip(&mut self, min_bytes: usize) -> Result<(), SerializeError> {
+        use std::io::Write as _;
+        if self.body.len() < min_bytes {
+            return Ok(());
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&self.body).map_err(|e| SerializeError(format!("gzip: {e}")))?;
+        self.body = enc.finish().map_err(|e| SerializeError(format!("gzip: {e}")))?;
+        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("content-encoding")) {
+            Some((_, v)) => v.push_str(", gzip"),
+            None => self.header("Content-Encoding", "gzip"),
+        }
+        Ok(())
+    }
+
     /// The finished request, with `Content-Length` when it has a body.
     pub fn build(mut self) -> Result<Request, SerializeError> {
         if !self.body.is_empty() && !self.has_header("content-length") {
@@ -113,6 +137,26 @@ impl RequestBuilder {
         }
         b.body(self.body).map_err(|e| SerializeError(format!("{e} (URI {uri})")))
     }
+}
+
+/// Points a request at an endpoint: sets scheme and authority, and puts the endpoint's path
+/// (if any) in front of the request's path.
+pub fn apply_endpoint(request: &mut Request, endpoint: &http::Uri) -> Result<(), SerializeError> {
+    let base = endpoint.path().trim_end_matches('/');
+    let pq = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let joined = format!("{base}{pq}");
+    let mut parts = http::uri::Parts::default();
+    parts.scheme = Some(endpoint.scheme().cloned().unwrap_or(http::uri::Scheme::HTTPS));
+    parts.authority = endpoint.authority().cloned();
+    parts.path_and_query = Some(joined.parse().map_err(|e| SerializeError(format!("bad URI {joined}: {e}")))?);
+    *request.uri_mut() =
+        http::Uri::from_parts(parts).map_err(|e| SerializeError(format!("bad endpoint {endpoint}: {e}")))?;
+    Ok(())
+}
+
+/// A fresh idempotency token: a random UUID v4.
+pub fn idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Formats a float the way the protocols write it outside JSON: `NaN`, `Infinity`, `-Infinity`

@@ -67,7 +67,9 @@ pub fn build_suite(model_name: &str, model_text: &str, crate_name: &str, runtime
     let mut unbuildable = Vec::new();
     for op in &ir.operations {
         let shape = model.shape(&op.shape_id);
-        for (trait_id, kind) in [("smithy.test#httpRequestTests", "request"), ("smithy.test#httpResponseTests", "response")] {
+        for (trait_id, kind) in
+            [("smithy.test#httpRequestTests", "request"), ("smithy.test#httpResponseTests", "response")]
+        {
             for c in client_cases(shape.traits.get(trait_id), protocol) {
                 let case = new_case(&c, kind, &op.wire_name);
                 let built = if kind == "request" { gen.request_test(op, &c) } else { gen.response_test(op, &c) };
@@ -275,7 +277,8 @@ impl Gen<'_> {
         let n = format_ident!("{}", def.name);
         let mut sets = Vec::new();
         for (k, x) in v.as_object().into_iter().flatten() {
-            let f = def.fields.iter().find(|f| f.member == *k).ok_or_else(|| format!("{} has no member {k}", def.name))?;
+            let f =
+                def.fields.iter().find(|f| f.member == *k).ok_or_else(|| format!("{} has no member {k}", def.name))?;
             if x.is_null() && f.optional {
                 continue;
             }
@@ -318,7 +321,9 @@ impl Gen<'_> {
         }
         for (h, v) in c.get("headers").and_then(Value::as_object).into_iter().flatten() {
             let v = s(v);
-            checks.push(quote!(assert_eq!(req.headers().get(#h).and_then(|v| v.to_str().ok()), Some(#v), "header {}", #h);));
+            checks.push(
+                quote!(assert_eq!(req.headers().get(#h).and_then(|v| v.to_str().ok()), Some(#v), "header {}", #h);),
+            );
         }
         for h in str_list("forbidHeaders") {
             checks.push(quote!(assert!(req.headers().get(#h).is_none(), "header {} forbidden", #h);));
@@ -329,9 +334,13 @@ impl Gen<'_> {
         if let Some(body) = c.get("body").and_then(Value::as_str) {
             checks.push(body_check(body, c.get("bodyMediaType").and_then(Value::as_str), quote!(req.body())));
         }
+        let host = c.get("host").and_then(Value::as_str).unwrap_or("example.com");
+        let endpoint = format!("https://{host}");
         Ok(quote! {
-            let input = #input;
-            let req = #path::#desc::serialize_request(&input).expect("serializes");
+            let mut input = #input;
+            #path::#desc::fill_idempotency_tokens(&mut input, &mut || "00000000-0000-4000-8000-000000000000".to_string());
+            let mut req = #path::#desc::serialize_request(&input).expect("serializes");
+            ::awsgen_runtime::protocol::apply_endpoint(&mut req, &#endpoint.parse().unwrap()).expect("endpoint");
             let query: Vec<String> = req.uri().query().unwrap_or("").split('&').filter(|p| !p.is_empty()).map(String::from).collect();
             let _ = &query;
             #(#checks)*
@@ -365,7 +374,13 @@ impl Gen<'_> {
         })
     }
 
-    fn error_test(&self, model: &Model, op: &codegen::ir::Operation, error_id: &str, c: &Value) -> Result<TokenStream, String> {
+    fn error_test(
+        &self,
+        model: &Model,
+        op: &codegen::ir::Operation,
+        error_id: &str,
+        c: &Value,
+    ) -> Result<TokenStream, String> {
         let path = self.op_path(op);
         let local = model.shape(error_id).name();
         let e = op.errors.iter().find(|e| e.code == local).ok_or("error not on operation")?;
@@ -426,10 +441,89 @@ pub fn parse_results(output: &str) -> BTreeMap<String, bool> {
     out
 }
 
+/// The outcome of one suite run.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub passed: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// One line per failure, including skipped cases that pass now.
+    pub problems: Vec<String>,
+}
+
+/// Classifies every case: passed; skipped (on the list and still failing); or failed (not on
+/// the list and failing, or on the list but passing, so that the list stays honest).
+pub fn classify(
+    cases: &[Case],
+    unbuildable: &[(Case, String)],
+    results: &BTreeMap<String, bool>,
+    skip: &BTreeMap<String, String>,
+) -> Report {
+    let mut r = Report::default();
+    for case in cases {
+        match (results.get(&case.test_name).copied(), skip.contains_key(&case.id)) {
+            (Some(true), false) => r.passed += 1,
+            (Some(true), true) => {
+                r.failed += 1;
+                r.problems.push(format!("{} passes now: remove it from the skip list", case.id));
+            }
+            (_, true) => r.skipped += 1,
+            (_, false) => {
+                r.failed += 1;
+                r.problems.push(format!("{} ({} of {}) failed", case.id, case.kind, case.operation));
+            }
+        }
+    }
+    for (case, why) in unbuildable {
+        if skip.contains_key(&case.id) {
+            r.skipped += 1;
+        } else {
+            r.failed += 1;
+            r.problems.push(format!("{}: cannot build the test: {why}", case.id));
+        }
+    }
+    r
+}
+
 /// The totals line, exactly as the issue asks.
 pub fn summary(service: &str, passed: usize, skipped: usize, failed: usize) -> String {
     let mut s = String::new();
     let total = passed + skipped + failed;
     write!(s, "compliance {service}: passed {passed}, skipped {skipped}, failed {failed}, total {total}").unwrap();
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(id: &str) -> Case {
+        Case { id: id.into(), test_name: format!("t_{id}"), kind: "request", operation: "Op".into() }
+    }
+
+    #[test]
+    fn a_skipped_case_that_passes_fails_the_run() {
+        let cases = [case("a"), case("b"), case("c")];
+        let results = BTreeMap::from([("t_a".into(), true), ("t_b".into(), false), ("t_c".into(), true)]);
+        let skip = BTreeMap::from([("b".to_string(), "why".to_string()), ("c".to_string(), "why".to_string())]);
+        let r = classify(&cases, &[], &results, &skip);
+        assert_eq!((r.passed, r.skipped, r.failed), (1, 1, 1));
+        assert!(r.problems[0].contains("c passes now"));
+    }
+
+    #[test]
+    fn unbuildable_and_failing_cases_count_as_failed() {
+        let results = BTreeMap::from([("t_a".into(), false)]);
+        let r = classify(&[case("a")], &[(case("z"), "no".into())], &results, &BTreeMap::new());
+        assert_eq!((r.passed, r.skipped, r.failed), (0, 0, 2));
+    }
+
+    #[test]
+    fn results_parse() {
+        let out = "test request_a ... ok\ntest request_b ... FAILED\ntest result: FAILED.";
+        let r = parse_results(out);
+        assert_eq!(r.get("request_a"), Some(&true));
+        assert_eq!(r.get("request_b"), Some(&false));
+        assert_eq!(summary("X", 1, 2, 0), "compliance X: passed 1, skipped 2, failed 0, total 3");
+    }
 }

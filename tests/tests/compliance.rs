@@ -6,7 +6,9 @@
 
 use std::process::Command;
 
-use integration_tests::compliance::{build_suite, parse_results, skips, summary};
+use std::io::Write as _;
+
+use integration_tests::compliance::{build_suite, classify, parse_results, skips, summary};
 use integration_tests::{shared_dir, workspace_root};
 
 fn run(service: &str, file: &str) -> Result<(), String> {
@@ -44,37 +46,22 @@ fn run(service: &str, file: &str) -> Result<(), String> {
 
     let skip_text = std::fs::read_to_string(root.join("tests/compliance-skips.toml")).map_err(|e| e.to_string())?;
     let skip = skips(&skip_text).remove(service).unwrap_or_default();
-    let (mut passed, mut skipped, mut failed) = (0, 0, 0);
-    let mut problems = Vec::new();
-    for case in &suite.cases {
-        let ok = results.get(&case.test_name).copied();
-        match (ok, skip.get(&case.id)) {
-            (Some(true), None) => passed += 1,
-            (Some(true), Some(_)) => {
-                failed += 1;
-                problems.push(format!("{} passes now: remove it from the skip list", case.id));
-            }
-            (_, Some(_)) => skipped += 1,
-            (_, None) => {
-                failed += 1;
-                problems.push(format!("{} ({} of {}) failed", case.id, case.kind, case.operation));
-            }
-        }
-    }
-    for (case, why) in &suite.unbuildable {
-        if skip.contains_key(&case.id) {
-            skipped += 1;
-        } else {
-            failed += 1;
-            problems.push(format!("{}: cannot build the test: {why}", case.id));
-        }
-    }
-    println!("{}", summary(service, passed, skipped, failed));
-    if problems.is_empty() {
+    let r = classify(&suite.cases, &suite.unbuildable, &results, &skip);
+    let line = summary(service, r.passed, r.skipped, r.failed);
+    // Straight to stdout: libtest captures `println!` of passing tests, and this line is the point.
+    let _ = writeln!(std::io::stdout(), "{line}");
+    if r.problems.is_empty() {
         Ok(())
     } else {
-        let detail: String = stdout.lines().filter(|l| l.contains("panicked") || l.starts_with("  left") || l.starts_with(" right") || l.contains("assertion")).take(80).collect::<Vec<_>>().join("\n");
-        Err(format!("{}\n{}\n\n{detail}", summary(service, passed, skipped, failed), problems.join("\n")))
+        let detail: String = stdout
+            .lines()
+            .filter(|l| {
+                l.contains("panicked") || l.starts_with("  left") || l.starts_with(" right") || l.contains("assertion")
+            })
+            .take(80)
+            .collect::<Vec<_>>()
+            .join("\n");
+        Err(format!("{line}\n{}\n\n{detail}", r.problems.join("\n")))
     }
 }
 

@@ -49,6 +49,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
 
     let fmt_arg = if op.errors.is_empty() { format_ident!("_f") } else { format_ident!("f") };
     let serialize = super::protocol::serialize_request(&ir.service, op);
+    let fill_tokens = super::protocol::fill_tokens(op);
     let parse = super::protocol::parse_response();
     let parse_error = super::protocol::parse_error_fn(op);
     let read_output = super::protocol::read_output_fn(&ir.service, op);
@@ -130,6 +131,10 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             const HTTP_URI: &'static str = #uri;
             const HTTP_CODE: u16 = #code;
             const ERRORS: &'static [&'static str] = &[#(#codes),*];
+
+            fn fill_idempotency_tokens(input: &mut #input, next: &mut dyn FnMut() -> String) {
+                #fill_tokens
+            }
 
             fn serialize_request(input: &#input) -> Result<::awsgen_runtime::protocol::Request, ::awsgen_runtime::protocol::SerializeError> {
                 #serialize

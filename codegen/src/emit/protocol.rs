@@ -106,11 +106,13 @@ pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
             } else {
                 "application/x-amz-json-1.1"
             };
+            let finish = finish(op);
             quote! {
                 let mut req = #rt::RequestBuilder::new("POST");
                 req.push_path("/");
                 req.header("X-Amz-Target", #target);
                 req.body(#ct, #rt::to_json(input)?);
+                #finish
                 req.build()
             }
         }
@@ -163,7 +165,10 @@ pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
                 })
                 .chain(query.split('&').filter(|q| !q.is_empty()).map(|q| q.split('=').next().unwrap_or(q)))
                 .collect();
-            for f in &input.fields {
+            // Specific headers first: prefix headers never replace them.
+            let (prefix, other): (Vec<&Field>, Vec<&Field>) =
+                input.fields.iter().partition(|f| matches!(f.binding, Binding::PrefixHeaders(_)));
+            for f in other.into_iter().chain(prefix) {
                 steps.push(bind_request_field(f, &bound_query));
             }
             let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
@@ -173,12 +178,49 @@ pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
             if has_body {
                 steps.push(quote!(req.body("application/json", #rt::to_json(input)?);));
             }
+            let finish = finish(op);
             quote! {
                 let mut req = #rt::RequestBuilder::new(#method);
                 #(#steps)*
+                #finish
                 req.build()
             }
         }
+    }
+}
+
+/// Body transformations after serialization: compression, then the checksum of what is sent.
+fn finish(op: &Operation) -> TokenStream {
+    let mut t = TokenStream::new();
+    if op.gzip {
+        t.extend(quote!(req.gzip(10_240)?;));
+    }
+    if op.checksum_required {
+        t.extend(quote!(req.content_md5();));
+    }
+    t
+}
+
+/// The body of `fill_idempotency_tokens`.
+pub fn fill_tokens(op: &Operation) -> TokenStream {
+    let fills: Vec<TokenStream> = op
+        .input
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token && f.ty == Ty::String)
+        .map(|f| {
+            let fid = field_ident(f);
+            if f.optional {
+                quote!(if input.#fid.is_none() { input.#fid = Some(next()); })
+            } else {
+                quote!(if input.#fid.is_empty() { input.#fid = next(); })
+            }
+        })
+        .collect();
+    if fills.is_empty() {
+        quote!(let _ = (input, next);)
+    } else {
+        quote!(#(#fills)*)
     }
 }
 
@@ -237,10 +279,8 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
                     quote!(#rt::quote_header_item(&#s))
                 };
                 quote! {
-                    if !v.is_empty() {
-                        let items: Vec<String> = v.iter().map(|v| #item_expr).collect();
-                        req.header(#name, items.join(", "));
-                    }
+                    let items: Vec<String> = v.iter().map(|v| #item_expr).collect();
+                    req.header(#name, items.join(", "));
                 }
             }
             t => {
@@ -254,7 +294,10 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
         Binding::PrefixHeaders(prefix) => {
             quote! {
                 for (k, value) in v.iter() {
-                    req.header(format!("{}{}", #prefix, k), value.to_string());
+                    let name = format!("{}{}", #prefix, k);
+                    if !req.has_header(&name) {
+                        req.header(name, value.as_str());
+                    }
                 }
             }
         }
@@ -271,7 +314,23 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
                 let ct = f.media_type.clone().unwrap_or_else(|| "text/plain".into());
                 quote!(req.body(#ct, v.as_str().as_bytes().to_vec());)
             }
-            _ => quote!(req.body("application/json", #rt::to_json(v)?);),
+            _ => {
+                // An unset structure payload is sent as `{}`; an unset union or document as nothing.
+                let set = quote!(req.body("application/json", #rt::to_json(v)?););
+                let is_struct = matches!(f.ty, Ty::Named { kind: NamedKind::Struct, .. });
+                return if f.optional && is_struct {
+                    quote! {
+                        match &input.#fid {
+                            Some(v) => { #set }
+                            None => req.body("application/json", b"{}".to_vec()),
+                        }
+                    }
+                } else if f.optional {
+                    quote!(if let Some(v) = &input.#fid { #set })
+                } else {
+                    quote!({ let v = &input.#fid; #set })
+                };
+            }
         },
         Binding::Body | Binding::Label | Binding::ResponseCode => return quote!(),
     };
@@ -361,7 +420,10 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
         steps.push(step);
     }
     let status = quote!(response.status().as_u16());
-    let uses_h = s.fields.iter().any(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode));
+    let uses_h = s
+        .fields
+        .iter()
+        .any(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode));
     let h = if uses_h { quote!(let h = #rt::Headers::of(response);) } else { quote!() };
     match (steps.is_empty(), parse_body) {
         (true, true) => quote!(#rt::parse_json_body(#status, response.body())),

@@ -352,6 +352,14 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
         "ThrottlingException",
         "ValidationException",
     ];
+    fn fill_idempotency_tokens(
+        input: &mut RegisterConnectorInput,
+        next: &mut dyn FnMut() -> String,
+    ) {
+        if input.client_token.is_none() {
+            input.client_token = Some(next());
+        }
+    }
     fn serialize_request(
         input: &RegisterConnectorInput,
     ) -> Result<

@@ -360,6 +360,14 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
         "ThrottlingException",
         "ValidationException",
     ];
+    fn fill_idempotency_tokens(
+        input: &mut UpdateConnectorRegistrationInput,
+        next: &mut dyn FnMut() -> String,
+    ) {
+        if input.client_token.is_none() {
+            input.client_token = Some(next());
+        }
+    }
     fn serialize_request(
         input: &UpdateConnectorRegistrationInput,
     ) -> Result<

@@ -402,6 +402,14 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
         "ServiceQuotaExceededException",
         "ValidationException",
     ];
+    fn fill_idempotency_tokens(
+        input: &mut UpdateFlowInput,
+        next: &mut dyn FnMut() -> String,
+    ) {
+        if input.client_token.is_none() {
+            input.client_token = Some(next());
+        }
+    }
     fn serialize_request(
         input: &UpdateFlowInput,
     ) -> Result<
