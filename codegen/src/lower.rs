@@ -24,8 +24,11 @@ pub struct CrateSettings {
 pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Result<Crate, Diagnostics> {
     let mut sink = Sink::default();
     let service_shape = model.shape(&closure.service);
-    let service = lower_service(service_shape, &mut sink);
-    let protocol = service.as_ref().map_or(Protocol::RestJson1, |s| s.protocol);
+    let Some(service) = lower_service(service_shape, &mut sink) else {
+        // Without a supported protocol nothing else can be checked meaningfully.
+        return Err(Diagnostics::from_vec(sink_into_vec(sink)));
+    };
+    let protocol = service.protocol;
 
     let mut lw =
         Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new(), renames: &service_shape.rename };
@@ -107,9 +110,6 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let Some(service) = service else {
-        return Err(Diagnostics::from_vec(sink_into_vec(sink)));
-    };
     sink.finish(Crate { crate_name: settings.crate_name.clone(), service, types, operations })
 }
 
@@ -388,9 +388,6 @@ impl<'m> Lowerer<'m> {
                 if let Some(other) = rust_names.insert(taken.clone(), &m.name) {
                     sink.error(loc.clone(), format!("Rust name `{taken}` is also used by member `{other}`"));
                 }
-            }
-            if matches!(naming::bare(&field), "build" | "builder") {
-                sink.error(loc.clone(), format!("Rust name `{field}` collides with the builder's own method"));
             }
             let required = m.has("smithy.api#required");
             let default = m.traits.get("smithy.api#default").filter(|v| !v.is_null()).cloned();

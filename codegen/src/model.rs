@@ -482,6 +482,25 @@ pub struct Closure {
     pub service: String,
     pub operations: Vec<String>,
     pub shapes: BTreeSet<String>,
+    /// Operations left out because they use something not supported yet (and why), when the
+    /// whole service was selected.
+    pub skipped: Vec<crate::diag::Diagnostic>,
+}
+
+/// Why an operation cannot be generated yet, if it cannot: event streams anywhere in its input
+/// or output.
+fn unsupported_operation(model: &Model, op: &Shape) -> Option<String> {
+    for io in op.input.iter().chain(&op.output) {
+        let Some(s) = model.get(io) else { continue };
+        for m in s.members.values() {
+            if let Some(t) = model.get(&m.target) {
+                if t.kind == Kind::Union && t.has("smithy.api#streaming") {
+                    return Some(format!("uses the event stream `{}`; event streams are not supported yet", t.id));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Finds the service and operations and walks everything they reach.
@@ -508,13 +527,24 @@ pub fn closure(model: &Model, sel: &Selection) -> Result<Closure, Diagnostics> {
     };
 
     let all = service_operations(model, service);
+    let mut skipped = Vec::new();
     let operations: Vec<String> = if sel.operations.is_empty() {
-        all.iter().cloned().collect()
+        let mut ops = Vec::new();
+        for id in &all {
+            match unsupported_operation(model, model.shape(id)) {
+                Some(why) => skipped.push(crate::diag::Diagnostic::new(id.clone(), format!("left out: {why}"))),
+                None => ops.push(id.clone()),
+            }
+        }
+        ops
     } else {
         let mut chosen = Vec::new();
         for want in &sel.operations {
             match all.iter().find(|id| *id == want || shape_name(id) == want) {
-                Some(id) => chosen.push(id.clone()),
+                Some(id) => match unsupported_operation(model, model.shape(id)) {
+                    Some(why) => sink.error(id.clone(), why),
+                    None => chosen.push(id.clone()),
+                },
                 None => sink.error(service.id.clone(), format!("has no operation `{want}`")),
             }
         }
@@ -541,7 +571,7 @@ pub fn closure(model: &Model, sel: &Selection) -> Result<Closure, Diagnostics> {
         stack.extend(s.members.values().map(|m| m.target.clone()));
     }
     seen.insert(service.id.clone());
-    sink.finish(Closure { service: service.id.clone(), operations, shapes: seen })
+    sink.finish(Closure { service: service.id.clone(), operations, shapes: seen, skipped })
 }
 
 fn one(loc: impl Into<String>, msg: impl Into<String>) -> Diagnostics {

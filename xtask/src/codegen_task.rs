@@ -99,7 +99,12 @@ pub fn generate_project(root: &Path) -> Result<Files, Failure> {
 /// Runs the generator, turning a generator panic (a bug) into an error instead of a crash.
 pub fn run_generator(inputs: &[Input<'_>], config: &Config) -> Result<Files, Failure> {
     match std::panic::catch_unwind(|| codegen::generate(inputs, config)) {
-        Ok(Ok(files)) => Ok(files),
+        Ok(Ok(generated)) => {
+            for w in &generated.warnings {
+                eprintln!("warning: {}: {}", w.location, w.message);
+            }
+            Ok(generated.files)
+        }
         Ok(Err(diags)) => Err(Failure::Model(diags.to_string())),
         Err(panic) => {
             let msg = panic

@@ -162,6 +162,8 @@ fn debug_struct(name: &proc_macro2::Ident, s: &StructDef, access: TokenStream) -
 fn setter(s: &StructDef, f: &Field) -> TokenStream {
     let fname = field_ident(f);
     let set = format_ident!("set_{}", bare(&f.name));
+    // A member named `build` would collide with `build()`: its setter is `build_value`.
+    let method = if bare(&f.name) == "build" { format_ident!("build_value") } else { fname.clone() };
     let t = ty(&f.ty);
     let member_doc = f.doc.as_deref().unwrap_or("");
     let first = member_doc.split("\n\n").next().unwrap_or("");
@@ -181,7 +183,7 @@ fn setter(s: &StructDef, f: &Field) -> TokenStream {
     quote! {
         #d
         #dep
-        pub fn #fname(mut self, value: impl Into<#t>) -> Self {
+        pub fn #method(mut self, value: impl Into<#t>) -> Self {
             self.#fname = #value;
             self
         }
