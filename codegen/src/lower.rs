@@ -562,8 +562,13 @@ impl<'m> Lowerer<'m> {
                 },
             }
         };
-        let input = io(&op.input, Role::Input, "Input", sink);
-        let output = io(&op.output, Role::Output, "Output", sink);
+        let mut input = io(&op.input, Role::Input, "Input", sink);
+        let mut output = io(&op.output, Role::Output, "Output", sink);
+        // Types whose names the operation module itself uses are referred to by full path.
+        let own = [name.clone(), input.name.clone(), output.name.clone(), format!("{name}Error")];
+        for f in input.fields.iter_mut().chain(output.fields.iter_mut()) {
+            qualify(&mut f.ty, &own);
+        }
         let mut errors: Vec<OpError> = op
             .errors
             .iter()
@@ -615,6 +620,19 @@ impl<'m> Lowerer<'m> {
             doc: doc_of(&op.traits),
             deprecated: op.has("smithy.api#deprecated"),
         }
+    }
+}
+
+/// Rewrites references to types named like one of `own` to `crate::types::Name`.
+fn qualify(ty: &mut Ty, own: &[String]) {
+    match ty {
+        Ty::Named { name, .. } if own.contains(name) => *name = format!("crate::types::{name}"),
+        Ty::List { item, .. } => qualify(item, own),
+        Ty::Map { key, value, .. } => {
+            qualify(key, own);
+            qualify(value, own);
+        }
+        _ => {}
     }
 }
 

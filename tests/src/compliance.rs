@@ -203,20 +203,24 @@ impl Gen<'_> {
                 quote!(::awsgen_runtime::__private::serde_json::from_str::<::awsgen_runtime::Document>(#t).unwrap())
             }
             (Ty::Named { name, kind: NamedKind::Enum, .. }, Value::String(x)) => {
+                let name = name.trim_start_matches("crate::types::");
                 let n = format_ident!("{}", name);
                 quote!(#krate::types::#n::from(#x))
             }
             (Ty::Named { name, kind: NamedKind::IntEnum, .. }, Value::Number(x)) => {
+                let name = name.trim_start_matches("crate::types::");
                 let n = format_ident!("{}", name);
                 let i = x.as_i64().ok_or("bad intEnum")? as i32;
                 quote!(#krate::types::#n::from(#i))
             }
             (Ty::Named { name, kind: NamedKind::Struct, .. }, Value::Object(_)) => {
+                let name = name.trim_start_matches("crate::types::");
                 let def = self.find_struct(name).ok_or_else(|| format!("no structure {name}"))?;
                 let path = quote!(#krate::types);
                 self.structure(def, path, v)?
             }
             (Ty::Named { name, kind: NamedKind::Union, .. }, Value::Object(o)) => {
+                let name = name.trim_start_matches("crate::types::");
                 let def = self
                     .ir
                     .types

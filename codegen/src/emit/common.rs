@@ -46,6 +46,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Blob => quote!(Vec<u8>),
         Ty::Timestamp(_) => quote!(::awsgen_runtime::DateTime),
         Ty::Document => quote!(::awsgen_runtime::Document),
+        Ty::Named { name, .. } if name.contains("::") => name.parse().expect("a qualified path"),
         Ty::Named { name, .. } => {
             let n = format_ident!("{}", name);
             quote!(#n)
@@ -118,7 +119,7 @@ fn adapter_or_same(t: &Ty) -> String {
 /// Named types a type refers to.
 pub fn named_types(t: &Ty, out: &mut BTreeSet<String>) {
     match t {
-        Ty::Named { name, .. } => {
+        Ty::Named { name, .. } if !name.contains("::") => {
             out.insert(name.clone());
         }
         Ty::List { item, .. } => named_types(item, out),
@@ -182,12 +183,12 @@ pub fn default_expr(t: &Ty, v: &serde_json::Value) -> TokenStream {
             let lit: TokenStream = format!("{f:?}").parse().expect("a float is a literal");
             quote!(#lit)
         }
-        (Ty::Named { name, kind: NamedKind::Enum, .. }, V::String(s)) => {
-            let n = format_ident!("{}", name);
+        (Ty::Named { kind: NamedKind::Enum, .. }, V::String(s)) => {
+            let n = ty(t);
             quote!(#n::from(#s))
         }
-        (Ty::Named { name, kind: NamedKind::IntEnum, .. }, V::Number(n)) => {
-            let n_ident = format_ident!("{}", name);
+        (Ty::Named { kind: NamedKind::IntEnum, .. }, V::Number(n)) => {
+            let n_ident = ty(t);
             let i = n.as_i64().unwrap_or_default() as i32;
             quote!(#n_ident::from(#i))
         }

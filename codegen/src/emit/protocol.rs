@@ -67,12 +67,12 @@ fn parse_scalar(t: &Ty, name: &str, s: TokenStream, default_ts: TsFormat, media_
             p("a timestamp", quote!(|s| #rt::parse_timestamp(s, #f)))
         }
         Ty::Blob => p("base64 data", quote!(#rt::parse_base64)),
-        Ty::Named { kind: NamedKind::Enum, name, .. } => {
-            let n = quote::format_ident!("{}", name);
+        Ty::Named { kind: NamedKind::Enum, .. } => {
+            let n = ty(t);
             quote!(Ok::<#n, ::awsgen_runtime::ResponseError>(#n::from(#s)))
         }
-        Ty::Named { kind: NamedKind::IntEnum, name, .. } => {
-            let n = quote::format_ident!("{}", name);
+        Ty::Named { kind: NamedKind::IntEnum, .. } => {
+            let n = ty(t);
             p("an integer", quote!(|s| s.parse::<i32>().ok().map(#n::from)))
         }
         _ => p("a value", quote!(|_| None)),
@@ -402,8 +402,8 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
                             message: format!("payload is not UTF-8: {e}"),
                         }
                     })?),
-                    Ty::Named { kind: NamedKind::Enum, name, .. } => {
-                        let n = quote::format_ident!("{}", name);
+                    Ty::Named { kind: NamedKind::Enum, .. } => {
+                        let n = ty(&f.ty);
                         quote!(#n::from(String::from_utf8_lossy(response.body()).as_ref()))
                     }
                     _ => wrap_box(quote!(#rt::parse_json_body(response.status().as_u16(), response.body())?)),
