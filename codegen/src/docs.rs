@@ -65,7 +65,8 @@ impl Out {
                 if !closing && matches!(name.as_str(), "note" | "important") {
                     self.flush();
                     self.line.push_str(if name == "note" { "**Note:** " } else { "**Important:** " });
-                } else if !self.in_pre {
+                } else if !self.in_pre && self.line.trim() != "-" {
+                    // A paragraph right inside a list item stays on the bullet's line.
                     self.flush();
                 }
             }
@@ -293,7 +294,7 @@ mod tests {
 
     #[test]
     fn rustdoc_safety() {
-        assert_eq!(md("a [b] <c> x_y *z*"), "a \\[b\\] &lt;c&gt; x\\_y \\*z\\*");
+        assert_eq!(md("a [b] &lt;c&gt; x_y *z*"), "a \\[b\\] &lt;c&gt; x\\_y \\*z\\*");
         assert_eq!(md("see https://example.com/x."), "see <https://example.com/x>.");
         assert_eq!(md("1 &lt; 2 &amp;&amp; 3"), "1 &lt; 2 && 3");
         assert_eq!(md("    indented"), "indented");

@@ -83,6 +83,8 @@ pub struct Constraints {
     pub length: Option<(Option<u64>, Option<u64>)>,
     pub range: Option<(Option<f64>, Option<f64>)>,
     pub pattern: Option<String>,
+    /// A pattern Rust's regex engine cannot compile: documented, not checked.
+    pub pattern_unsupported: Option<String>,
 }
 
 /// A structure member.
@@ -273,6 +275,9 @@ pub struct Service {
     pub title: String,
     /// The client trait name, e.g. `Appflow`.
     pub trait_name: String,
+    /// The regional endpoint from the model's endpoint rules, with `{Region}` and
+    /// `{PartitionResult#dnsSuffix}` placeholders.
+    pub endpoint_template: String,
     pub doc: Option<String>,
 }
 

@@ -154,6 +154,11 @@ fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
         .unwrap_or_else(|| sdk_id.to_lowercase());
     let endpoint_prefix = get(aws, "endpointPrefix").unwrap_or_else(|| signing_name.clone());
     let title = s.traits.get("smithy.api#title").and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
+    let endpoint_template = s
+        .traits
+        .get("smithy.rules#endpointRuleSet")
+        .and_then(regional_endpoint)
+        .unwrap_or_else(|| format!("https://{endpoint_prefix}.{{Region}}.{{PartitionResult#dnsSuffix}}"));
     Some(Service {
         shape_id: s.id.clone(),
         shape_name: s.name().to_string(),
@@ -162,9 +167,37 @@ fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
         signing_name,
         endpoint_prefix,
         trait_name: naming::type_name(&sdk_id.replace([' ', '-'], "")),
+        endpoint_template,
         sdk_id,
         title,
         doc: doc_of(&s.traits),
+    })
+}
+
+/// The plain regional endpoint of an endpoint rule set: the first endpoint URL that uses the
+/// region and the partition's DNS suffix and is neither FIPS nor dual-stack.
+fn regional_endpoint(rules: &Value) -> Option<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if o.get("type").and_then(Value::as_str) == Some("endpoint") {
+                    if let Some(url) = o.get("endpoint").and_then(|e| e.get("url")).and_then(Value::as_str) {
+                        out.push(url.to_string());
+                    }
+                }
+                o.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut urls = Vec::new();
+    walk(rules, &mut urls);
+    urls.into_iter().find(|u| {
+        u.contains("{Region}")
+            && u.contains("{PartitionResult#dnsSuffix}")
+            && !u.contains("fips")
+            && u.starts_with("https://")
     })
 }
 
@@ -336,10 +369,16 @@ impl<'m> Lowerer<'m> {
         let get = |k: &str| m.traits.get(k).or_else(|| target.get(k));
         let bound_u = |v: &Value, k: &str| v.get(k).and_then(Value::as_u64);
         let bound_f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+        let pattern = get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string);
+        let (pattern, pattern_unsupported) = match pattern {
+            Some(p) if regex::Regex::new(&p).is_err() => (None, Some(p)),
+            other => (other, None),
+        };
         Constraints {
             length: get("smithy.api#length").map(|v| (bound_u(v, "min"), bound_u(v, "max"))),
             range: get("smithy.api#range").map(|v| (bound_f(v, "min"), bound_f(v, "max"))),
-            pattern: get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string),
+            pattern,
+            pattern_unsupported,
         }
     }
 
@@ -418,7 +457,21 @@ impl<'m> Lowerer<'m> {
                 binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
                 media_type: target.traits.get("smithy.api#mediaType").and_then(Value::as_str).map(str::to_string),
                 constraints: self.constraints(m),
-                doc: doc_of(&m.traits),
+                doc: {
+                    let mut d = doc_of(&m.traits);
+                    if let Some(p) = self.constraints(m).pattern_unsupported {
+                        let note = format!(
+                            "The model's pattern for this member is not checked before sending: Rust's regex engine \
+                             cannot compile it (`{}`).",
+                            p.replace('`', "'")
+                        );
+                        d = Some(match d {
+                            Some(d) => format!("{d}\n\n{note}"),
+                            None => note,
+                        });
+                    }
+                    d
+                },
                 deprecated: m.has("smithy.api#deprecated"),
                 ty,
             });

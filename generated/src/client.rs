@@ -84,3 +84,116 @@ pub trait Appflow: Send + Sync {
         })
     }
 }
+
+/// Calls Amazon Appflow over HTTPS: SigV4-signed (signing name `appflow`), retried with backoff, validated before sending.
+///
+/// Build one with [`Client::builder`]: a region (or an explicit endpoint URL) and credentials
+/// (explicit, or the standard `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
+///
+/**```no_run
+# async fn run() -> Result<(), Box<dyn std::error::Error>> {
+use appflow::Appflow;
+
+         let client = appflow::Client::builder().region("us-east-1").build()?; // credentials from AWS_* variables
+         # let _ = client;
+# Ok(())
+# }
+```*/
+#[derive(Debug, Clone)]
+pub struct Client {
+    core: ::awsgen_runtime::client::ClientCore,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ::awsgen_runtime::client::ClientBuilder<Client> {
+        Default::default()
+    }
+    /// The configuration shared by every call.
+    pub fn core(&self) -> &::awsgen_runtime::client::ClientCore {
+        &self.core
+    }
+}
+
+impl ::awsgen_runtime::client::ServiceClient for Client {
+    const SERVICE: ::awsgen_runtime::client::ServiceInfo = ::awsgen_runtime::client::ServiceInfo {
+        signing_name: "appflow",
+        endpoint_template: "https://appflow.{Region}.{PartitionResult#dnsSuffix}",
+        sdk_id: "Appflow",
+        api_version: "2020-08-23",
+    };
+    fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
+        Self { core }
+    }
+}
+
+impl Appflow for Client {
+    fn describe_connector(
+        &self,
+        input: crate::operation::describe_connector::DescribeConnectorInput,
+    ) -> ::awsgen_runtime::BoxFuture<
+        '_,
+        Result<
+            crate::operation::describe_connector::DescribeConnectorOutput,
+            ::awsgen_runtime::Error<
+                crate::operation::describe_connector::DescribeConnectorError,
+            >,
+        >,
+    > {
+        Box::pin(
+            self
+                .core
+                .call::<crate::operation::describe_connector::DescribeConnector>(input),
+        )
+    }
+    fn register_connector(
+        &self,
+        input: crate::operation::register_connector::RegisterConnectorInput,
+    ) -> ::awsgen_runtime::BoxFuture<
+        '_,
+        Result<
+            crate::operation::register_connector::RegisterConnectorOutput,
+            ::awsgen_runtime::Error<
+                crate::operation::register_connector::RegisterConnectorError,
+            >,
+        >,
+    > {
+        Box::pin(
+            self
+                .core
+                .call::<crate::operation::register_connector::RegisterConnector>(input),
+        )
+    }
+    fn update_connector_registration(
+        &self,
+        input: crate::operation::update_connector_registration::UpdateConnectorRegistrationInput,
+    ) -> ::awsgen_runtime::BoxFuture<
+        '_,
+        Result<
+            crate::operation::update_connector_registration::UpdateConnectorRegistrationOutput,
+            ::awsgen_runtime::Error<
+                crate::operation::update_connector_registration::UpdateConnectorRegistrationError,
+            >,
+        >,
+    > {
+        Box::pin(
+            self
+                .core
+                .call::<
+                    crate::operation::update_connector_registration::UpdateConnectorRegistration,
+                >(input),
+        )
+    }
+    fn update_flow(
+        &self,
+        input: crate::operation::update_flow::UpdateFlowInput,
+    ) -> ::awsgen_runtime::BoxFuture<
+        '_,
+        Result<
+            crate::operation::update_flow::UpdateFlowOutput,
+            ::awsgen_runtime::Error<crate::operation::update_flow::UpdateFlowError>,
+        >,
+    > {
+        Box::pin(self.core.call::<crate::operation::update_flow::UpdateFlow>(input))
+    }
+}

@@ -6,7 +6,7 @@
 //!
 //! Amazon AppFlow moves data between SaaS applications and AWS services. This crate covers the operations that register and update custom connectors, describe a connector, and update a flow.
 //!
-//! Call operations through the [`Appflow`] trait; [`Client`](client::Client) implements it over HTTPS with SigV4 signing and retries, and a test double can implement it too. Inputs are built with builders, for example [`operation::describe_connector::DescribeConnectorInput::builder`].
+//! Call operations through the [`Appflow`] trait; [`Client`] implements it over HTTPS with SigV4 signing and retries, and a test double can implement it too. Inputs are built with builders, for example [`operation::describe_connector::DescribeConnectorInput::builder`].
 
 #![allow(deprecated)]
 #![allow(
@@ -28,4 +28,4 @@ pub mod types;
 
 pub use awsgen_runtime::{BuildError, DateTime, Document};
 
-pub use client::Appflow;
+pub use client::{Appflow, Client};

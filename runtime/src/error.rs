@@ -17,6 +17,8 @@ pub enum Error<E> {
     Validation(ValidationErrors),
     /// No credentials were found, or the ones found cannot be used.
     Credentials(String),
+    /// The input cannot be put into an HTTP request (for example an empty path label).
+    Serialization(String),
     /// The request could not be signed.
     Signing(String),
     /// The request could not be sent, or the connection failed while waiting for the answer.
@@ -70,6 +72,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Error::Unhandled(u) => write!(f, "{u}"),
             Error::Validation(v) => write!(f, "{v}"),
             Error::Credentials(m) => write!(f, "credentials error: {m}"),
+            Error::Serialization(m) => write!(f, "cannot serialize the request: {m}"),
             Error::Signing(m) => write!(f, "signing error: {m}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Timeout(d) => write!(f, "timed out after {d:?}"),

@@ -6,8 +6,10 @@
 
 #![warn(missing_docs)]
 
+pub mod client;
 pub mod json;
 pub mod protocol;
+pub mod validate;
 
 mod build;
 mod error;
@@ -61,6 +63,7 @@ pub type Document = serde_json::Value;
 #[doc(hidden)]
 pub mod __private {
     //! Items generated code names; not part of the public API.
+    pub use regex;
     pub use serde;
     pub use serde_json;
 }

@@ -18,6 +18,7 @@ mod common;
 pub mod operation;
 pub mod protocol;
 pub mod types;
+pub mod validate;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -94,7 +95,7 @@ fn lib_rs(ir: &Crate) -> TokenStream {
         s.shape_id, s.version, protocol
     );
     let usage = format!(
-        "Call operations through the [`{0}`] trait; [`Client`](client::Client) implements it over HTTPS with SigV4 \
+        "Call operations through the [`{0}`] trait; [`Client`] implements it over HTTPS with SigV4 \
          signing and retries, and a test double can implement it too. Inputs are built with builders, for example \
          [`operation::{1}::{2}Input::builder`].",
         s.trait_name,
@@ -129,7 +130,7 @@ fn lib_rs(ir: &Crate) -> TokenStream {
         pub mod types;
 
         pub use awsgen_runtime::{BuildError, DateTime, Document};
-        pub use client::#trait_name;
+        pub use client::{#trait_name, Client};
     }
 }
 

@@ -180,6 +180,34 @@ pub fn client_file(ir: &Crate) -> TokenStream {
             }
         }
     });
+    let impls = ir.operations.iter().map(|op| {
+        let m = ident(&op.method);
+        let module = format_ident!("{}", op.module);
+        let name = format_ident!("{}", op.name);
+        let input = format_ident!("{}", op.input.name);
+        let output = format_ident!("{}", op.output.name);
+        let error = format_ident!("{}", op.error_enum);
+        let dep = if op.deprecated { quote!(#[allow(deprecated)]) } else { quote!() };
+        quote! {
+            #dep
+            fn #m(&self, input: crate::operation::#module::#input)
+                -> ::awsgen_runtime::BoxFuture<'_, Result<crate::operation::#module::#output, ::awsgen_runtime::Error<crate::operation::#module::#error>>>
+            {
+                Box::pin(self.core.call::<crate::operation::#module::#name>(input))
+            }
+        }
+    });
+    let s = &ir.service;
+    let (signing, template, sdk_id, version) = (&s.signing_name, &s.endpoint_template, &s.sdk_id, &s.version);
+    let client_doc = format!(
+        " Calls {} over HTTPS: SigV4-signed (signing name `{}`), retried with backoff, validated before sending.",
+        s.title, s.signing_name
+    );
+    let example = format!(
+        "```no_run\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{trait_name};\n\n         let client = {krate}::Client::builder().region(\"us-east-1\").build()?; // credentials from AWS_* variables\n         # let _ = client;\n# Ok(())\n# }}\n```",
+        krate = ir.crate_name.replace('-', "_"),
+        trait_name = s.trait_name,
+    );
     quote! {
         #[doc = #trait_doc]
         #[doc = ""]
@@ -187,6 +215,45 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         #[doc = " `Arc<dyn Trait>`) and the futures are `Send`."]
         pub trait #trait_name: Send + Sync {
             #(#methods)*
+        }
+
+        #[doc = #client_doc]
+        #[doc = ""]
+        #[doc = " Build one with [`Client::builder`]: a region (or an explicit endpoint URL) and credentials"]
+        #[doc = " (explicit, or the standard `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`)."]
+        #[doc = ""]
+        #[doc = #example]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: ::awsgen_runtime::client::ClientCore,
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ::awsgen_runtime::client::ClientBuilder<Client> {
+                Default::default()
+            }
+
+            /// The configuration shared by every call.
+            pub fn core(&self) -> &::awsgen_runtime::client::ClientCore {
+                &self.core
+            }
+        }
+
+        impl ::awsgen_runtime::client::ServiceClient for Client {
+            const SERVICE: ::awsgen_runtime::client::ServiceInfo = ::awsgen_runtime::client::ServiceInfo {
+                signing_name: #signing,
+                endpoint_template: #template,
+                sdk_id: #sdk_id,
+                api_version: #version,
+            };
+            fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
+                Self { core }
+            }
+        }
+
+        impl #trait_name for Client {
+            #(#impls)*
         }
     }
 }

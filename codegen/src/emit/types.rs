@@ -63,6 +63,7 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
         _ => None,
     };
     let new_doc = format!(" Starts building a [`{}`].", s.name);
+    let validate = super::validate::structure(s);
     let from_response = match &s.role {
         Role::Error(_) => super::protocol::error_from_response(s, protocol),
         _ => TokenStream::new(),
@@ -103,6 +104,7 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
 
         #builder_debug_impl
         #error_impls
+        #validate
     }
 }
 
@@ -583,6 +585,7 @@ pub fn union(u: &UnionDef) -> TokenStream {
         }
     });
     let unknown_doc = " A member this version of the model does not know; holds the member's name. It cannot be sent.";
+    let validate = super::validate::union(u);
     quote! {
         #udoc
         #dep
@@ -629,6 +632,7 @@ pub fn union(u: &UnionDef) -> TokenStream {
             }
         }
 
+        #validate
         #debug_impl
     }
 }

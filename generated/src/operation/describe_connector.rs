@@ -79,6 +79,35 @@ impl DescribeConnectorInputBuilder {
     }
 }
 
+impl ::awsgen_runtime::validate::Validate for DescribeConnectorInput {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("connectorLabel");
+            if let Some(x) = &self.connector_label {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^[a-zA-Z0-9][\\w!@#.-]+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+    }
+}
+
 /// The output of [`DescribeConnector`].
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -123,6 +152,21 @@ impl DescribeConnectorOutputBuilder {
     pub fn build(self) -> DescribeConnectorOutput {
         DescribeConnectorOutput {
             connector_configuration: self.connector_configuration,
+        }
+    }
+}
+
+impl ::awsgen_runtime::validate::Validate for DescribeConnectorOutput {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("connectorConfiguration");
+            if let Some(x) = &self.connector_configuration {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
         }
     }
 }

@@ -197,6 +197,106 @@ impl UpdateFlowInputBuilder {
     }
 }
 
+impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("clientToken");
+            if let Some(x) = &self.client_token {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(1),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^[ -~]+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("description");
+            if let Some(x) = &self.description {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(2048),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^[\\w!@#\\-.?,\\s]*$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("destinationFlowConfigList");
+            let x = &self.destination_flow_config_list;
+            for (i0, item0) in x.iter().enumerate() {
+                let p0 = p.index(i0);
+                ::awsgen_runtime::validate::Validate::validate_into(item0, &p0, errors);
+            }
+        }
+        {
+            let p = path.member("flowName");
+            let x = &self.flow_name;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(256),
+                errors,
+            );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^[a-zA-Z0-9][\\w!@#.-]+$",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
+        }
+        {
+            let p = path.member("metadataCatalogConfig");
+            if let Some(x) = &self.metadata_catalog_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("sourceFlowConfig");
+            let x = &self.source_flow_config;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+        {
+            let p = path.member("tasks");
+            let x = &self.tasks;
+            for (i0, item0) in x.iter().enumerate() {
+                let p0 = p.index(i0);
+                ::awsgen_runtime::validate::Validate::validate_into(item0, &p0, errors);
+            }
+        }
+        {
+            let p = path.member("triggerConfig");
+            let x = &self.trigger_config;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+    }
+}
+
 /// The output of [`UpdateFlow`].
 #[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -236,6 +336,16 @@ impl UpdateFlowOutputBuilder {
         UpdateFlowOutput {
             flow_status: self.flow_status,
         }
+    }
+}
+
+impl ::awsgen_runtime::validate::Validate for UpdateFlowOutput {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
     }
 }
 

@@ -58,3 +58,13 @@ impl AggregationConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for AggregationConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
+    }
+}

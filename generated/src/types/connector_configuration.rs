@@ -578,3 +578,228 @@ impl ConnectorConfigurationBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for ConnectorConfiguration {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("authenticationConfig");
+            if let Some(x) = &self.authentication_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("connectorArn");
+            if let Some(x) = &self.connector_arn {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(512),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^arn:aws:.*:.*:[0-9]+:",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("connectorDescription");
+            if let Some(x) = &self.connector_description {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(2048),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^[\\w!@#\\-.?,\\s]*$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("connectorLabel");
+            if let Some(x) = &self.connector_label {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^[a-zA-Z0-9][\\w!@#.-]+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("connectorMetadata");
+            if let Some(x) = &self.connector_metadata {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("connectorName");
+            if let Some(x) = &self.connector_name {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ".*",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("connectorOwner");
+            if let Some(x) = &self.connector_owner {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ".*",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("connectorProvisioningConfig");
+            if let Some(x) = &self.connector_provisioning_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("connectorRuntimeSettings");
+            if let Some(x) = &self.connector_runtime_settings {
+                for (i0, item0) in x.iter().enumerate() {
+                    let p0 = p.index(i0);
+                    ::awsgen_runtime::validate::Validate::validate_into(
+                        item0,
+                        &p0,
+                        errors,
+                    );
+                }
+            }
+        }
+        {
+            let p = path.member("connectorVersion");
+            if let Some(x) = &self.connector_version {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^\\S+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("logoURL");
+            if let Some(x) = &self.logo_url {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^(https?|ftp|file)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("registeredBy");
+            if let Some(x) = &self.registered_by {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(512),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^\\S+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("supportedDataTransferApis");
+            if let Some(x) = &self.supported_data_transfer_apis {
+                for (i0, item0) in x.iter().enumerate() {
+                    let p0 = p.index(i0);
+                    ::awsgen_runtime::validate::Validate::validate_into(
+                        item0,
+                        &p0,
+                        errors,
+                    );
+                }
+            }
+        }
+        {
+            let p = path.member("supportedDestinationConnectors");
+            if let Some(x) = &self.supported_destination_connectors {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    x.len(),
+                    Some(0),
+                    Some(100),
+                    errors,
+                );
+            }
+        }
+    }
+}

@@ -302,3 +302,13 @@ impl ConnectorOperatorBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for ConnectorOperator {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
+    }
+}

@@ -49,3 +49,18 @@ impl ConnectorProvisioningConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for ConnectorProvisioningConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("lambda");
+            if let Some(x) = &self.lambda {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+    }
+}

@@ -66,3 +66,45 @@ impl CustomAuthConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for CustomAuthConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("authParameters");
+            if let Some(x) = &self.auth_parameters {
+                for (i0, item0) in x.iter().enumerate() {
+                    let p0 = p.index(i0);
+                    ::awsgen_runtime::validate::Validate::validate_into(
+                        item0,
+                        &p0,
+                        errors,
+                    );
+                }
+            }
+        }
+        {
+            let p = path.member("customAuthenticationType");
+            if let Some(x) = &self.custom_authentication_type {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^\\S+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+    }
+}

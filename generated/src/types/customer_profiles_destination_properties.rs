@@ -73,3 +73,51 @@ impl CustomerProfilesDestinationPropertiesBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for CustomerProfilesDestinationProperties {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("domainName");
+            let x = &self.domain_name;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(64),
+                errors,
+            );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^\\S+$",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
+        }
+        {
+            let p = path.member("objectTypeName");
+            if let Some(x) = &self.object_type_name {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(255),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^\\S+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+    }
+}

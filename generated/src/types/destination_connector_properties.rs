@@ -276,3 +276,90 @@ impl DestinationConnectorPropertiesBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("CustomConnector");
+            if let Some(x) = &self.custom_connector {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("CustomerProfiles");
+            if let Some(x) = &self.customer_profiles {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("EventBridge");
+            if let Some(x) = &self.event_bridge {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Honeycode");
+            if let Some(x) = &self.honeycode {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("LookoutMetrics");
+            if let Some(x) = &self.lookout_metrics {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Marketo");
+            if let Some(x) = &self.marketo {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Redshift");
+            if let Some(x) = &self.redshift {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("S3");
+            if let Some(x) = &self.s3 {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("SAPOData");
+            if let Some(x) = &self.sap_odata {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Salesforce");
+            if let Some(x) = &self.salesforce {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Snowflake");
+            if let Some(x) = &self.snowflake {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Upsolver");
+            if let Some(x) = &self.upsolver {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Zendesk");
+            if let Some(x) = &self.zendesk {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+    }
+}

@@ -73,3 +73,52 @@ impl ErrorHandlingConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for ErrorHandlingConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("bucketName");
+            if let Some(x) = &self.bucket_name {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(3),
+                    Some(63),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^\\S+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("bucketPrefix");
+            if let Some(x) = &self.bucket_prefix {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(512),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ".*",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+    }
+}

@@ -6,12 +6,16 @@
 #[non_exhaustive]
 pub struct GlueDataCatalogConfig {
     /// The catalog database that receives the tables.
+    ///
+    /// The model's pattern for this member is not checked before sending: Rust's regex engine cannot compile it (`^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$`).
     #[serde(rename = "databaseName")]
     pub database_name: String,
     /// IAM role AppFlow assumes to create catalog tables; it needs Glue permissions.
     #[serde(rename = "roleArn")]
     pub role_arn: String,
     /// Prefix for the names of tables AppFlow creates.
+    ///
+    /// The model's pattern for this member is not checked before sending: Rust's regex engine cannot compile it (`^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$`).
     #[serde(rename = "tablePrefix")]
     pub table_prefix: String,
 }
@@ -87,6 +91,56 @@ impl GlueDataCatalogConfigBuilder {
                     ),
                 )
             }
+        }
+    }
+}
+
+impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("databaseName");
+            let x = &self.database_name;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(255),
+                errors,
+            );
+        }
+        {
+            let p = path.member("roleArn");
+            let x = &self.role_arn;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(512),
+                errors,
+            );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^arn:aws:iam:.*:[0-9]+:",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
+        }
+        {
+            let p = path.member("tablePrefix");
+            let x = &self.table_prefix;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(128),
+                errors,
+            );
         }
     }
 }

@@ -47,3 +47,13 @@ impl HoneycodeMetadataBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for HoneycodeMetadata {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
+    }
+}

@@ -41,3 +41,32 @@ impl IncrementalPullConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for IncrementalPullConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("datetimeTypeFieldName");
+            if let Some(x) = &self.datetime_type_field_name {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ".*",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+    }
+}

@@ -46,3 +46,18 @@ impl MetadataCatalogConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for MetadataCatalogConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("glueDataCatalog");
+            if let Some(x) = &self.glue_data_catalog {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+    }
+}

@@ -136,3 +136,25 @@ impl OAuth2DefaultsBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for OAuth2Defaults {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("oauth2CustomProperties");
+            if let Some(x) = &self.oauth2_custom_properties {
+                for (i0, item0) in x.iter().enumerate() {
+                    let p0 = p.index(i0);
+                    ::awsgen_runtime::validate::Validate::validate_into(
+                        item0,
+                        &p0,
+                        errors,
+                    );
+                }
+            }
+        }
+    }
+}

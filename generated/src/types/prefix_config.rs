@@ -78,3 +78,13 @@ impl PrefixConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for PrefixConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
+    }
+}

@@ -98,3 +98,13 @@ impl SalesforceMetadataBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for SalesforceMetadata {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
+    }
+}

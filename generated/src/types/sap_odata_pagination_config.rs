@@ -58,3 +58,23 @@ impl SapODataPaginationConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for SapODataPaginationConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("maxPageSize");
+            let x = &self.max_page_size;
+            ::awsgen_runtime::validate::range(
+                &p,
+                f64::from(*x),
+                Some(1f64),
+                Some(10000f64),
+                errors,
+            );
+        }
+    }
+}

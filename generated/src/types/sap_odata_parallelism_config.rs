@@ -58,3 +58,23 @@ impl SapODataParallelismConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for SapODataParallelismConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("maxParallelism");
+            let x = &self.max_parallelism;
+            ::awsgen_runtime::validate::range(
+                &p,
+                f64::from(*x),
+                Some(1f64),
+                Some(10f64),
+                errors,
+            );
+        }
+    }
+}

@@ -200,3 +200,73 @@ impl ScheduledTriggerPropertiesBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for ScheduledTriggerProperties {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("flowErrorDeactivationThreshold");
+            if let Some(x) = &self.flow_error_deactivation_threshold {
+                ::awsgen_runtime::validate::range(
+                    &p,
+                    f64::from(*x),
+                    Some(1f64),
+                    Some(100f64),
+                    errors,
+                );
+            }
+        }
+        {
+            let p = path.member("scheduleExpression");
+            let x = &self.schedule_expression;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(256),
+                errors,
+            );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(".*"));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
+        }
+        {
+            let p = path.member("scheduleOffset");
+            if let Some(x) = &self.schedule_offset {
+                ::awsgen_runtime::validate::range(
+                    &p,
+                    *x as f64,
+                    Some(0f64),
+                    Some(36000f64),
+                    errors,
+                );
+            }
+        }
+        {
+            let p = path.member("timezone");
+            if let Some(x) = &self.timezone {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(256),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ".*",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+    }
+}

@@ -47,3 +47,13 @@ impl SlackMetadataBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for SlackMetadata {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        let _ = (path, errors);
+    }
+}

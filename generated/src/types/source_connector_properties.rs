@@ -300,3 +300,114 @@ impl SourceConnectorPropertiesBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("Amplitude");
+            if let Some(x) = &self.amplitude {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("CustomConnector");
+            if let Some(x) = &self.custom_connector {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Datadog");
+            if let Some(x) = &self.datadog {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Dynatrace");
+            if let Some(x) = &self.dynatrace {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("GoogleAnalytics");
+            if let Some(x) = &self.google_analytics {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("InforNexus");
+            if let Some(x) = &self.infor_nexus {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Marketo");
+            if let Some(x) = &self.marketo {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Pardot");
+            if let Some(x) = &self.pardot {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("S3");
+            if let Some(x) = &self.s3 {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("SAPOData");
+            if let Some(x) = &self.sap_odata {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Salesforce");
+            if let Some(x) = &self.salesforce {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("ServiceNow");
+            if let Some(x) = &self.service_now {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Singular");
+            if let Some(x) = &self.singular {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Slack");
+            if let Some(x) = &self.slack {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Trendmicro");
+            if let Some(x) = &self.trendmicro {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Veeva");
+            if let Some(x) = &self.veeva {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Zendesk");
+            if let Some(x) = &self.zendesk {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+    }
+}

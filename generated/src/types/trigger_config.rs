@@ -66,3 +66,18 @@ impl TriggerConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for TriggerConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("triggerProperties");
+            if let Some(x) = &self.trigger_properties {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+    }
+}

@@ -43,3 +43,18 @@ impl TriggerPropertiesBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for TriggerProperties {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("Scheduled");
+            if let Some(x) = &self.scheduled {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+    }
+}

@@ -88,3 +88,23 @@ impl UpsolverS3OutputFormatConfigBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for UpsolverS3OutputFormatConfig {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("aggregationConfig");
+            if let Some(x) = &self.aggregation_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("prefixConfig");
+            let x = &self.prefix_config;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+    }
+}

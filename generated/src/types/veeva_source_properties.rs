@@ -116,3 +116,51 @@ impl VeevaSourcePropertiesBuilder {
         }
     }
 }
+
+impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
+    fn validate_into(
+        &self,
+        path: &::awsgen_runtime::validate::Path<'_>,
+        errors: &mut Vec<::awsgen_runtime::ValidationError>,
+    ) {
+        {
+            let p = path.member("documentType");
+            if let Some(x) = &self.document_type {
+                ::awsgen_runtime::validate::length(
+                    &p,
+                    ::awsgen_runtime::validate::chars(x),
+                    Some(0),
+                    Some(512),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    "^[\\s\\w_-]+$",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("object");
+            let x = &self.object;
+            ::awsgen_runtime::validate::length(
+                &p,
+                ::awsgen_runtime::validate::chars(x),
+                Some(0),
+                Some(512),
+                errors,
+            );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^\\S+$",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
+        }
+    }
+}

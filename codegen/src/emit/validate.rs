@@ -1,0 +1,176 @@
+//! Emitter for `Validate` impls: client-side checks of `@required`, `@length`, `@range` and
+//! `@pattern`, recursing into nested structures and unions.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::common::field_ident;
+use crate::ir::*;
+
+/// Code that validates nested structures and unions inside a value `x` of type `t` at path `p`.
+fn nested(t: &Ty, x: TokenStream, p: TokenStream, depth: usize) -> Option<TokenStream> {
+    match t {
+        Ty::Named { kind: NamedKind::Struct | NamedKind::Union, .. } => {
+            Some(quote!(::awsgen_runtime::validate::Validate::validate_into(#x, &#p, errors);))
+        }
+        Ty::List { item, sparse } => {
+            let (i, item_var, ip) =
+                (format_ident!("i{depth}"), format_ident!("item{depth}"), format_ident!("p{depth}"));
+            let inner = nested(item, quote!(#item_var), quote!(#ip), depth + 1)?;
+            let bind = if *sparse { quote!(let Some(#item_var) = #item_var else { continue };) } else { quote!() };
+            Some(quote! {
+                for (#i, #item_var) in #x.iter().enumerate() {
+                    #bind
+                    let #ip = #p.index(#i);
+                    #inner
+                }
+            })
+        }
+        Ty::Map { value, sparse, .. } => {
+            let (k, val, kp) = (format_ident!("k{depth}"), format_ident!("v{depth}"), format_ident!("p{depth}"));
+            let inner = nested(value, quote!(#val), quote!(#kp), depth + 1)?;
+            let bind = if *sparse { quote!(let Some(#val) = #val else { continue };) } else { quote!() };
+            Some(quote! {
+                for (#k, #val) in #x.iter() {
+                    #bind
+                    let #kp = #p.key(#k.as_str());
+                    #inner
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+fn opt_u(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let l = Literal::u64_unsuffixed(n);
+            quote!(Some(#l))
+        }
+        None => quote!(None),
+    }
+}
+
+fn opt_f(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let l = Literal::f64_suffixed(n);
+            quote!(Some(#l))
+        }
+        None => quote!(None),
+    }
+}
+
+/// The checks of one value `x` (a reference) of type `t` with constraints `c` at path `p`.
+fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStream {
+    let v = quote!(::awsgen_runtime::validate);
+    let mut out = TokenStream::new();
+    if let Some((min, max)) = c.length {
+        let len = match t {
+            Ty::String => Some(quote!(#v::chars(#x))),
+            Ty::Blob | Ty::List { .. } | Ty::Map { .. } => Some(quote!(#x.len())),
+            _ => None,
+        };
+        if let Some(len) = len {
+            let (min, max) = (opt_u(min), opt_u(max));
+            out.extend(quote!(#v::length(&#p, #len, #min, #max, errors);));
+        }
+    }
+    if let Some((min, max)) = c.range {
+        let num = match t {
+            Ty::I8 | Ty::I16 | Ty::I32 | Ty::F32 => Some(quote!(f64::from(*#x))),
+            Ty::I64 | Ty::F64 => Some(quote!(*#x as f64)),
+            _ => None,
+        };
+        if let Some(num) = num {
+            let (min, max) = (opt_f(min), opt_f(max));
+            out.extend(quote!(#v::range(&#p, #num, #min, #max, errors);));
+        }
+    }
+    if let (Some(pat), Ty::String) = (&c.pattern, t) {
+        out.extend(quote! {
+            static RE: ::std::sync::LazyLock<Option<::awsgen_runtime::__private::regex::Regex>> =
+                ::std::sync::LazyLock::new(|| #v::compile(#pat));
+            if let Some(re) = RE.as_ref() {
+                #v::pattern(&#p, #x, re, errors);
+            }
+        });
+    }
+    if let Some(n) = nested(t, x.clone(), p, 0) {
+        out.extend(n);
+    }
+    out
+}
+
+/// `impl Validate` for a structure.
+pub fn structure(s: &StructDef) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let mut body = TokenStream::new();
+    for f in &s.fields {
+        let fid = field_ident(f);
+        let member = &f.member;
+        let x = quote!(x);
+        let inner = checks(&f.ty, &f.constraints, x.clone(), quote!(p));
+        let must = f.required && f.default.is_none();
+        if inner.is_empty() && !(f.optional && must) {
+            continue;
+        }
+        let step = if f.optional && must {
+            quote! {
+                match &self.#fid {
+                    Some(x) => { #inner }
+                    None => ::awsgen_runtime::validate::required(&p, errors),
+                }
+            }
+        } else if f.optional {
+            quote!(if let Some(x) = &self.#fid { #inner })
+        } else {
+            quote!(let x = &self.#fid; #inner)
+        };
+        body.extend(quote!({ let p = path.member(#member); #step }));
+    }
+    if body.is_empty() {
+        body = quote!(let _ = (path, errors););
+    }
+    quote! {
+        impl ::awsgen_runtime::validate::Validate for #name {
+            fn validate_into(&self, path: &::awsgen_runtime::validate::Path<'_>, errors: &mut Vec<::awsgen_runtime::ValidationError>) {
+                #body
+            }
+        }
+    }
+}
+
+/// `impl Validate` for a union: the set member's nested values.
+pub fn union(u: &UnionDef) -> TokenStream {
+    let name = format_ident!("{}", u.name);
+    let arms: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .filter_map(|var| {
+            let t = var.ty.as_ref()?;
+            let vn = format_ident!("{}", var.name);
+            let member = &var.member;
+            let inner = nested(t, quote!(x), quote!(p), 0)?;
+            Some(quote!(#name::#vn(x) => { let p = path.member(#member); #inner }))
+        })
+        .collect();
+    let body = if arms.is_empty() {
+        quote!(let _ = (path, errors);)
+    } else {
+        quote! {
+            match self {
+                #(#arms)*
+                _ => {}
+            }
+        }
+    };
+    quote! {
+        impl ::awsgen_runtime::validate::Validate for #name {
+            fn validate_into(&self, path: &::awsgen_runtime::validate::Path<'_>, errors: &mut Vec<::awsgen_runtime::ValidationError>) {
+                #body
+            }
+        }
+    }
+}
