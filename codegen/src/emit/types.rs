@@ -59,7 +59,7 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
     let setters = s.fields.iter().map(|f| setter(s, f));
     let build = build_fn(s);
     let error_impls = match &s.role {
-        Role::Error(e) => Some(error_impls(&name, e)),
+        Role::Error(e) => Some(error_impls(&name, e, s)),
         _ => None,
     };
     let new_doc = format!(" Starts building a [`{}`].", s.name);
@@ -254,12 +254,17 @@ fn build_fn(s: &StructDef) -> TokenStream {
     }
 }
 
-fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo) -> TokenStream {
+fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo, s: &StructDef) -> TokenStream {
     let code = &e.code;
     let message = match &e.message_field {
         Some(m) => {
+            let optional = s.fields.iter().find(|f| &f.name == m).is_none_or(|f| f.optional);
             let m = ident(m);
-            quote!(self.#m.as_deref())
+            if optional {
+                quote!(self.#m.as_deref())
+            } else {
+                quote!(Some(self.#m.as_str()))
+            }
         }
         None => quote!(None),
     };
