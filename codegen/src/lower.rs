@@ -418,7 +418,9 @@ impl<'m> Lowerer<'m> {
     ) -> StructDef {
         let mut fields = Vec::new();
         let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
-        let is_input = role == Role::Input;
+        // Members of `@input` structures with a default stay optional, so that the server's
+        // default applies when the caller sets nothing (top-level defaults are not sent).
+        let is_input = s.has("smithy.api#input");
         for m in s.members.values() {
             let loc = format!("{}${}", s.id, m.name);
             let Some(ty) = self.ty(&m.target, &m.traits, &loc, sink) else { continue };

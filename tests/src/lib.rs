@@ -1,5 +1,8 @@
 //! Support for the cross-crate tests in `tests/`: locating `../shared`, and the protocol
 //! compliance harness.
+//!
+//! The project README is included below so that its examples are compiled as doctests.
+#![doc = include_str!("../../README.md")]
 
 pub mod compliance;
 

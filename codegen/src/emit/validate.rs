@@ -145,7 +145,7 @@ pub fn structure(s: &StructDef) -> TokenStream {
 /// `impl Validate` for a union: the set member's nested values.
 pub fn union(u: &UnionDef) -> TokenStream {
     let name = format_ident!("{}", u.name);
-    let arms: Vec<TokenStream> = u
+    let arms: Vec<(TokenStream, TokenStream)> = u
         .variants
         .iter()
         .filter_map(|var| {
@@ -153,16 +153,19 @@ pub fn union(u: &UnionDef) -> TokenStream {
             let vn = format_ident!("{}", var.name);
             let member = &var.member;
             let inner = nested(t, quote!(x), quote!(p), 0)?;
-            Some(quote!(#name::#vn(x) => { let p = path.member(#member); #inner }))
+            Some((quote!(#name::#vn(x)), quote!({ let p = path.member(#member); #inner })))
         })
         .collect();
-    let body = if arms.is_empty() {
-        quote!(let _ = (path, errors);)
-    } else {
-        quote! {
-            match self {
-                #(#arms)*
-                _ => {}
+    let body = match arms.as_slice() {
+        [] => quote!(let _ = (path, errors);),
+        [(pat, body)] => quote!(if let #pat = self #body),
+        _ => {
+            let (pats, bodies): (Vec<_>, Vec<_>) = arms.into_iter().unzip();
+            quote! {
+                match self {
+                    #(#pats => #bodies)*
+                    _ => {}
+                }
             }
         }
     };

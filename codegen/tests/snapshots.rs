@@ -1,0 +1,101 @@
+//! Snapshot tests: the generated files of small fixture models, one feature each, and the error
+//! text for invalid models. Update with `cargo insta review`; CI never writes snapshots.
+
+use std::path::Path;
+
+use codegen::config::CrateConfig;
+use codegen::{Config, Input};
+
+fn config(service: Option<&str>, operations: &[&str]) -> Config {
+    Config {
+        model: "fixture.json".into(),
+        service: service.map(String::from),
+        operations: operations.iter().map(|s| s.to_string()).collect(),
+        krate: CrateConfig {
+            name: "fixture".into(),
+            version: "0.1.0".into(),
+            runtime_path: "../runtime".into(),
+            standalone: false,
+        },
+    }
+}
+
+fn fixture(dir: &str, name: &str) -> (String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(dir).join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (format!("fixtures/{dir}/{name}.json"), text)
+}
+
+/// Every generated file, each under a `=== path ===` line.
+fn render(files: &codegen::Files) -> String {
+    files.0.iter().map(|(path, text)| format!("=== {path} ===\n{text}")).collect::<Vec<_>>().join("\n")
+}
+
+fn generate_ok(name: &str) -> String {
+    let (file, text) = fixture("ok", name);
+    match codegen::generate(&[Input { name: &file, text: &text }], &config(None, &[])) {
+        Ok(g) => render(&g.files),
+        Err(d) => panic!("{name} should generate:\n{d}"),
+    }
+}
+
+fn generate_err(name: &str, service: Option<&str>, operations: &[&str]) -> String {
+    let (file, text) = fixture("invalid", name);
+    match codegen::generate(&[Input { name: &file, text: &text }], &config(service, operations)) {
+        Ok(_) => panic!("{name} should fail"),
+        Err(d) => d.to_string(),
+    }
+}
+
+macro_rules! ok_fixture {
+    ($($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(generate_ok(stringify!($name)));
+        }
+    )*};
+}
+
+mod ok {
+    use super::*;
+    ok_fixture!(structure, enums, union, collections, scalars, recursive, naming, mixins, smithy1);
+}
+
+mod invalid {
+    use super::*;
+
+    #[test]
+    fn truncated_json_names_file_line_and_column() {
+        insta::assert_snapshot!(generate_err("truncated", None, &[]));
+    }
+
+    #[test]
+    fn wrong_json_type_names_the_path() {
+        insta::assert_snapshot!(generate_err("wrong_json_type", None, &[]));
+    }
+
+    #[test]
+    fn model_errors_are_all_reported_sorted() {
+        insta::assert_snapshot!(generate_err("model_errors", None, &[]));
+    }
+
+    #[test]
+    fn lowering_errors_name_shape_and_member() {
+        insta::assert_snapshot!(generate_err("lowering_errors", None, &[]));
+    }
+
+    #[test]
+    fn unsupported_protocol_is_one_clear_error() {
+        insta::assert_snapshot!(generate_err("unsupported_protocol", None, &[]));
+    }
+
+    #[test]
+    fn several_services_need_a_choice() {
+        insta::assert_snapshot!(generate_err("unknown_operation", None, &[]));
+    }
+
+    #[test]
+    fn unknown_operation_is_named() {
+        insta::assert_snapshot!(generate_err("unknown_operation", Some("ex#Service"), &["Nope"]));
+    }
+}
