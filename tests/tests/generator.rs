@@ -1,0 +1,200 @@
+//! Properties of the generator as a whole: deterministic output, a model that agrees with the
+//! upstream AppFlow model, the same Rust API from the full upstream model, and no panic on any
+//! of the shared AWS models.
+
+use std::collections::BTreeMap;
+
+use codegen::{Config, Input};
+use integration_tests::{shared_dir, workspace_root};
+use serde_json::Value;
+
+fn project_config() -> Config {
+    let text = std::fs::read_to_string(workspace_root().join("model/codegen.toml")).unwrap();
+    Config::parse("model/codegen.toml", &text).unwrap()
+}
+
+fn project_model() -> String {
+    std::fs::read_to_string(workspace_root().join("model/appflow.json")).unwrap()
+}
+
+fn generate(text: &str, config: &Config) -> codegen::Files {
+    codegen::generate(&[Input { name: "model.json", text }], config).unwrap_or_else(|d| panic!("{d}")).files
+}
+
+/// Writes JSON with every object's keys in a scrambled (but reproducible) order.
+fn scrambled(v: &Value, seed: &mut u64) -> String {
+    match v {
+        Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            for i in (1..keys.len()).rev() {
+                *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                keys.swap(i, (*seed >> 33) as usize % (i + 1));
+            }
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", serde_json::to_string(k).unwrap(), scrambled(&o[*k], seed)))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(|x| scrambled(x, seed)).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn output_is_byte_identical_twice_and_with_shuffled_keys() {
+    let config = project_config();
+    let text = project_model();
+    let first = generate(&text, &config);
+    assert_eq!(first, generate(&text, &config), "two runs differ");
+    let value: Value = serde_json::from_str(&text).unwrap();
+    for seed in [1u64, 7, 42] {
+        let shuffled = scrambled(&value, &mut seed.clone());
+        assert_ne!(shuffled, text);
+        assert_eq!(first, generate(&shuffled, &config), "shuffled keys (seed {seed}) change the output");
+    }
+}
+
+/// Everything of a shape but documentation: type, members, targets, traits.
+fn facts(shape: &Value) -> Value {
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .filter(|(k, _)| k.as_str() != "smithy.api#documentation")
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    strip(shape)
+}
+
+#[test]
+fn project_model_agrees_with_upstream_except_documentation() {
+    let Some(shared) = shared_dir() else { return };
+    let ours: Value = serde_json::from_str(&project_model()).unwrap();
+    let upstream: Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("models/appflow.json")).unwrap()).unwrap();
+    let cut: Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("models/appflow-four-ops.json")).unwrap()).unwrap();
+    let ours = ours["shapes"].as_object().unwrap();
+    let cut = cut["shapes"].as_object().unwrap();
+    assert_eq!(ours.len(), 228);
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        cut.keys().collect::<Vec<_>>(),
+        "not the same shape set as the upstream cut"
+    );
+    let mut differences = Vec::new();
+    for (id, shape) in ours {
+        let up = &upstream["shapes"][id];
+        let mut want = facts(up);
+        if up["type"] == "service" {
+            // The cut keeps only the four operations; everything else is the upstream service.
+            want["operations"] = facts(&cut[id])["operations"].clone();
+        }
+        if facts(shape) != want {
+            differences.push(id.clone());
+        }
+        // Our documentation is our own: never a copy of upstream's text.
+        let ours_doc = shape["traits"]["smithy.api#documentation"].as_str();
+        if ours_doc.is_some() && ours_doc == up["traits"]["smithy.api#documentation"].as_str() {
+            differences.push(format!("{id}: documentation copied from upstream"));
+        }
+    }
+    assert!(differences.is_empty(), "shapes differ from upstream: {differences:#?}");
+}
+
+/// The generated files without documentation lines.
+fn api(files: &codegen::Files) -> BTreeMap<String, String> {
+    files
+        .0
+        .iter()
+        .map(|(path, text)| {
+            let code: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    let t = l.trim_start();
+                    !(t.starts_with("///") || t.starts_with("//!") || t.starts_with("#[doc") || t.starts_with("#![doc"))
+                })
+                .collect();
+            (path.clone(), code.join("\n"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_full_upstream_model_gives_the_same_rust_api() {
+    let Some(shared) = shared_dir() else { return };
+    let config = project_config();
+    let ours = generate(&project_model(), &config);
+    let full = generate(&std::fs::read_to_string(shared.join("models/appflow.json")).unwrap(), &config);
+    let (a, b) = (api(&ours), api(&full));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "different files");
+    for (path, code) in &a {
+        assert_eq!(code, &b[path], "{path} differs beyond documentation");
+    }
+}
+
+#[test]
+fn every_shared_aws_model_generates_or_says_what_is_unsupported() {
+    let Some(shared) = shared_dir() else { return };
+    let mut paths: Vec<_> = std::fs::read_dir(shared.join("aws-models"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 366);
+    let results = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                let name = path.file_stem().unwrap().to_string_lossy().to_string();
+                let text = std::fs::read_to_string(path).unwrap();
+                let config = Config {
+                    model: name.clone(),
+                    service: None,
+                    operations: Vec::new(),
+                    krate: codegen::config::CrateConfig {
+                        name: name.clone(),
+                        version: "0.1.0".into(),
+                        runtime_path: "../runtime".into(),
+                        standalone: true,
+                    },
+                };
+                let outcome =
+                    std::panic::catch_unwind(|| codegen::generate(&[Input { name: &name, text: &text }], &config));
+                let verdict = match outcome {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(d)) => Err(d.to_string()),
+                    Err(_) => Err("PANIC".to_string()),
+                };
+                results.lock().unwrap().push((name, verdict));
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
+    let panics: Vec<_> = results.iter().filter(|(_, v)| v.as_ref().err().is_some_and(|e| e == "PANIC")).collect();
+    assert!(panics.is_empty(), "the generator panicked on {panics:?}");
+    let mut unexplained = Vec::new();
+    let mut failed = 0;
+    for (name, verdict) in &results {
+        if let Err(e) = verdict {
+            failed += 1;
+            if !e.contains("is not supported yet") {
+                unexplained.push(format!("{name}: {e}"));
+            }
+        }
+    }
+    assert!(unexplained.is_empty(), "errors that do not say what is unsupported:\n{}", unexplained.join("\n"));
+    // Every restJson1 / awsJson model generates; only awsQuery and restXml services fail.
+    assert!(failed <= 18, "{failed} models failed");
+}
