@@ -110,6 +110,8 @@ pub struct Field {
     pub binding: Binding,
     pub media_type: Option<String>,
     pub constraints: Constraints,
+    /// Constraints of each list element or map value, when its target has any.
+    pub element_constraints: Option<Constraints>,
     pub doc: Option<String>,
     pub deprecated: bool,
 }

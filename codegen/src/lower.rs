@@ -382,6 +382,18 @@ impl<'m> Lowerer<'m> {
         }
     }
 
+    /// Constraints on the elements of a list, or the values of a map, that `m` targets.
+    fn element_constraints(&self, m: &Member) -> Option<Constraints> {
+        let target = self.model.shape(&m.target);
+        let inner = match target.kind {
+            Kind::List | Kind::Set => target.members.get("member")?,
+            Kind::Map => target.members.get("value")?,
+            _ => return None,
+        };
+        let c = self.constraints(inner);
+        (c != Constraints::default()).then_some(c)
+    }
+
     fn binding(&self, m: &Member) -> Binding {
         let t = &m.traits;
         let s = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
@@ -459,6 +471,7 @@ impl<'m> Lowerer<'m> {
                 binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
                 media_type: target.traits.get("smithy.api#mediaType").and_then(Value::as_str).map(str::to_string),
                 constraints: self.constraints(m),
+                element_constraints: self.element_constraints(m),
                 doc: {
                     let mut d = doc_of(&m.traits);
                     if let Some(p) = self.constraints(m).pattern_unsupported {

@@ -118,6 +118,16 @@ pub trait ModeledError: std::error::Error {
     fn message(&self) -> Option<&str>;
 }
 
+/// Whether a modeled error is worth retrying: `@retryable`, a throttling code, or an HTTP status
+/// of 500, 502, 503 or 504 (a server fault without a status counts as 500).
+pub fn modeled_is_retryable<E: ModeledError>() -> bool {
+    let status = E::HTTP_STATUS.or(if E::SERVER_FAULT { Some(500) } else { None });
+    E::RETRYABLE
+        || E::THROTTLING
+        || THROTTLING_CODES.contains(&E::CODE)
+        || matches!(status, Some(500 | 502 | 503 | 504))
+}
+
 /// An error response the model does not declare for the operation. Keeps everything the
 /// service sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,8 @@
 #![warn(missing_docs)]
 
 pub mod client;
+/// The `http` crate, whose request and response types the protocol functions use.
+pub use http;
 pub mod json;
 pub mod protocol;
 pub mod validate;
@@ -17,7 +19,8 @@ mod numbers;
 
 pub use build::BuildError;
 pub use error::{
-    Error, ModeledError, ModeledErrorEnum, ResponseError, UnhandledError, ValidationError, ValidationErrors,
+    modeled_is_retryable, Error, ModeledError, ModeledErrorEnum, ResponseError, UnhandledError, ValidationError,
+    ValidationErrors,
 };
 pub use numbers::{BigDecimal, BigInteger};
 

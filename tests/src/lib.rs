@@ -4,6 +4,7 @@
 //! The project README is included below so that its examples are compiled as doctests.
 #![doc = include_str!("../../README.md")]
 
+pub mod appflow_data;
 pub mod compliance;
 
 use std::path::{Path, PathBuf};

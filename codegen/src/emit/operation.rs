@@ -83,10 +83,11 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
                 }
             }
 
-            /// True when the model marks the error as retryable.
+            /// True when a retry may help: the model marks the error `@retryable`, it is a
+            /// throttling error, or its HTTP status is 500, 502, 503 or 504.
             pub fn is_retryable(&self) -> bool {
                 match *self {
-                    #( #error::#variants(_) => <#err_tys as ::awsgen_runtime::ModeledError>::RETRYABLE, )*
+                    #( #error::#variants(_) => ::awsgen_runtime::modeled_is_retryable::<#err_tys>(), )*
                 }
             }
         }

@@ -103,6 +103,43 @@ fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStrea
     out
 }
 
+/// Checks of each element of a list (or value of a map) `x` against `c`.
+fn element_checks(t: &Ty, c: &Constraints) -> TokenStream {
+    let (item, sparse, map) = match t {
+        Ty::List { item, sparse } => (item.as_ref(), *sparse, false),
+        Ty::Map { value, sparse, .. } => (value.as_ref(), *sparse, true),
+        _ => return TokenStream::new(),
+    };
+    // Nested structures are validated by `checks` already; only scalar constraints here.
+    let only_scalar =
+        Constraints { length: c.length, range: c.range, pattern: c.pattern.clone(), pattern_unsupported: None };
+    let body = match item {
+        Ty::Named { .. } | Ty::List { .. } | Ty::Map { .. } => return TokenStream::new(),
+        t => checks(t, &only_scalar, quote!(e), quote!(ep)),
+    };
+    if body.is_empty() {
+        return body;
+    }
+    let bind = if sparse { quote!(let Some(e) = e else { continue };) } else { quote!() };
+    if map {
+        quote! {
+            for (k, e) in x.iter() {
+                #bind
+                let ep = p.key(k.as_str());
+                #body
+            }
+        }
+    } else {
+        quote! {
+            for (i, e) in x.iter().enumerate() {
+                #bind
+                let ep = p.index(i);
+                #body
+            }
+        }
+    }
+}
+
 /// `impl Validate` for a structure.
 pub fn structure(s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
@@ -111,7 +148,10 @@ pub fn structure(s: &StructDef) -> TokenStream {
         let fid = field_ident(f);
         let member = &f.member;
         let x = quote!(x);
-        let inner = checks(&f.ty, &f.constraints, x.clone(), quote!(p));
+        let mut inner = checks(&f.ty, &f.constraints, x.clone(), quote!(p));
+        if let Some(ec) = &f.element_constraints {
+            inner.extend(element_checks(&f.ty, ec));
+        }
         let must = f.required && f.default.is_none();
         if inner.is_empty() && !(f.optional && must) {
             continue;

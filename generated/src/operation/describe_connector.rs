@@ -210,17 +210,18 @@ impl DescribeConnectorError {
             }
         }
     }
-    /// True when the model marks the error as retryable.
+    /// True when a retry may help: the model marks the error `@retryable`, it is a
+    /// throttling error, or its HTTP status is 500, 502, 503 or 504.
     pub fn is_retryable(&self) -> bool {
         match *self {
             DescribeConnectorError::InternalServerException(_) => {
-                <InternalServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<InternalServerException>()
             }
             DescribeConnectorError::ResourceNotFoundException(_) => {
-                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ResourceNotFoundException>()
             }
             DescribeConnectorError::ValidationException(_) => {
-                <ValidationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ValidationException>()
             }
         }
     }

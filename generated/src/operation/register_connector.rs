@@ -356,35 +356,38 @@ impl RegisterConnectorError {
             }
         }
     }
-    /// True when the model marks the error as retryable.
+    /// True when a retry may help: the model marks the error `@retryable`, it is a
+    /// throttling error, or its HTTP status is 500, 502, 503 or 504.
     pub fn is_retryable(&self) -> bool {
         match *self {
             RegisterConnectorError::AccessDeniedException(_) => {
-                <AccessDeniedException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<AccessDeniedException>()
             }
             RegisterConnectorError::ConflictException(_) => {
-                <ConflictException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ConflictException>()
             }
             RegisterConnectorError::ConnectorAuthenticationException(_) => {
-                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<
+                    ConnectorAuthenticationException,
+                >()
             }
             RegisterConnectorError::ConnectorServerException(_) => {
-                <ConnectorServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ConnectorServerException>()
             }
             RegisterConnectorError::InternalServerException(_) => {
-                <InternalServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<InternalServerException>()
             }
             RegisterConnectorError::ResourceNotFoundException(_) => {
-                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ResourceNotFoundException>()
             }
             RegisterConnectorError::ServiceQuotaExceededException(_) => {
-                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ServiceQuotaExceededException>()
             }
             RegisterConnectorError::ThrottlingException(_) => {
-                <ThrottlingException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ThrottlingException>()
             }
             RegisterConnectorError::ValidationException(_) => {
-                <ValidationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ValidationException>()
             }
         }
     }

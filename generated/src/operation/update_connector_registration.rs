@@ -353,35 +353,38 @@ impl UpdateConnectorRegistrationError {
             }
         }
     }
-    /// True when the model marks the error as retryable.
+    /// True when a retry may help: the model marks the error `@retryable`, it is a
+    /// throttling error, or its HTTP status is 500, 502, 503 or 504.
     pub fn is_retryable(&self) -> bool {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(_) => {
-                <AccessDeniedException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<AccessDeniedException>()
             }
             UpdateConnectorRegistrationError::ConflictException(_) => {
-                <ConflictException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ConflictException>()
             }
             UpdateConnectorRegistrationError::ConnectorAuthenticationException(_) => {
-                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<
+                    ConnectorAuthenticationException,
+                >()
             }
             UpdateConnectorRegistrationError::ConnectorServerException(_) => {
-                <ConnectorServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ConnectorServerException>()
             }
             UpdateConnectorRegistrationError::InternalServerException(_) => {
-                <InternalServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<InternalServerException>()
             }
             UpdateConnectorRegistrationError::ResourceNotFoundException(_) => {
-                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ResourceNotFoundException>()
             }
             UpdateConnectorRegistrationError::ServiceQuotaExceededException(_) => {
-                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ServiceQuotaExceededException>()
             }
             UpdateConnectorRegistrationError::ThrottlingException(_) => {
-                <ThrottlingException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ThrottlingException>()
             }
             UpdateConnectorRegistrationError::ValidationException(_) => {
-                <ValidationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ValidationException>()
             }
         }
     }

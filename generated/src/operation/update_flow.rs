@@ -418,32 +418,35 @@ impl UpdateFlowError {
             }
         }
     }
-    /// True when the model marks the error as retryable.
+    /// True when a retry may help: the model marks the error `@retryable`, it is a
+    /// throttling error, or its HTTP status is 500, 502, 503 or 504.
     pub fn is_retryable(&self) -> bool {
         match *self {
             UpdateFlowError::AccessDeniedException(_) => {
-                <AccessDeniedException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<AccessDeniedException>()
             }
             UpdateFlowError::ConflictException(_) => {
-                <ConflictException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ConflictException>()
             }
             UpdateFlowError::ConnectorAuthenticationException(_) => {
-                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<
+                    ConnectorAuthenticationException,
+                >()
             }
             UpdateFlowError::ConnectorServerException(_) => {
-                <ConnectorServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ConnectorServerException>()
             }
             UpdateFlowError::InternalServerException(_) => {
-                <InternalServerException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<InternalServerException>()
             }
             UpdateFlowError::ResourceNotFoundException(_) => {
-                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ResourceNotFoundException>()
             }
             UpdateFlowError::ServiceQuotaExceededException(_) => {
-                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ServiceQuotaExceededException>()
             }
             UpdateFlowError::ValidationException(_) => {
-                <ValidationException as ::awsgen_runtime::ModeledError>::RETRYABLE
+                ::awsgen_runtime::modeled_is_retryable::<ValidationException>()
             }
         }
     }

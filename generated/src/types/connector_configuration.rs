@@ -658,6 +658,29 @@ impl ::awsgen_runtime::validate::Validate for ConnectorConfiguration {
             }
         }
         {
+            let p = path.member("connectorModes");
+            if let Some(x) = &self.connector_modes {
+                for (i, e) in x.iter().enumerate() {
+                    let ep = p.index(i);
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(256),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
+            }
+        }
+        {
             let p = path.member("connectorName");
             if let Some(x) = &self.connector_name {
                 ::awsgen_runtime::validate::length(
@@ -773,6 +796,29 @@ impl ::awsgen_runtime::validate::Validate for ConnectorConfiguration {
                 ));
                 if let Some(re) = RE.as_ref() {
                     ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("supportedApiVersions");
+            if let Some(x) = &self.supported_api_versions {
+                for (i, e) in x.iter().enumerate() {
+                    let ep = p.index(i);
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(256),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
                 }
             }
         }

@@ -151,6 +151,29 @@ impl ::awsgen_runtime::validate::Validate for ConnectorRuntimeSetting {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
+            let p = path.member("connectorSuppliedValueOptions");
+            if let Some(x) = &self.connector_supplied_value_options {
+                for (i, e) in x.iter().enumerate() {
+                    let ep = p.index(i);
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(256),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
+            }
+        }
+        {
             let p = path.member("dataType");
             if let Some(x) = &self.data_type {
                 ::awsgen_runtime::validate::length(

@@ -162,6 +162,24 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
                     Some(50),
                     errors,
                 );
+                for (k, e) in x.iter() {
+                    let ep = p.key(k.as_str());
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(2048),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
             }
         }
         {
@@ -193,6 +211,24 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
             let p = path.member("idFieldNames");
             if let Some(x) = &self.id_field_names {
                 ::awsgen_runtime::validate::length(&p, x.len(), Some(0), None, errors);
+                for (i, e) in x.iter().enumerate() {
+                    let ep = p.index(i);
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(128),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
             }
         }
     }

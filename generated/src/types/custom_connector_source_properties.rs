@@ -119,6 +119,24 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorSourceProperties {
                     Some(50),
                     errors,
                 );
+                for (k, e) in x.iter() {
+                    let ep = p.key(k.as_str());
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(2048),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
             }
         }
         {

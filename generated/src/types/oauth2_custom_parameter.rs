@@ -146,6 +146,29 @@ impl ::awsgen_runtime::validate::Validate for OAuth2CustomParameter {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
+            let p = path.member("connectorSuppliedValues");
+            if let Some(x) = &self.connector_supplied_values {
+                for (i, e) in x.iter().enumerate() {
+                    let ep = p.index(i);
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(256),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
+            }
+        }
+        {
             let p = path.member("description");
             if let Some(x) = &self.description {
                 ::awsgen_runtime::validate::length(

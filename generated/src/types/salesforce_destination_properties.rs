@@ -157,6 +157,24 @@ impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
             let p = path.member("idFieldNames");
             if let Some(x) = &self.id_field_names {
                 ::awsgen_runtime::validate::length(&p, x.len(), Some(0), None, errors);
+                for (i, e) in x.iter().enumerate() {
+                    let ep = p.index(i);
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(128),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^\\S+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
             }
         }
         {

@@ -159,5 +159,50 @@ impl ::awsgen_runtime::validate::Validate for Task {
                 }
             }
         }
+        {
+            let p = path.member("sourceFields");
+            let x = &self.source_fields;
+            for (i, e) in x.iter().enumerate() {
+                let ep = p.index(i);
+                ::awsgen_runtime::validate::length(
+                    &ep,
+                    ::awsgen_runtime::validate::chars(e),
+                    Some(0),
+                    Some(2048),
+                    errors,
+                );
+                static RE: ::std::sync::LazyLock<
+                    Option<::awsgen_runtime::__private::regex::Regex>,
+                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ".*",
+                ));
+                if let Some(re) = RE.as_ref() {
+                    ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                }
+            }
+        }
+        {
+            let p = path.member("taskProperties");
+            if let Some(x) = &self.task_properties {
+                for (k, e) in x.iter() {
+                    let ep = p.key(k.as_str());
+                    ::awsgen_runtime::validate::length(
+                        &ep,
+                        ::awsgen_runtime::validate::chars(e),
+                        Some(0),
+                        Some(2048),
+                        errors,
+                    );
+                    static RE: ::std::sync::LazyLock<
+                        Option<::awsgen_runtime::__private::regex::Regex>,
+                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                        "^.+$",
+                    ));
+                    if let Some(re) = RE.as_ref() {
+                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
+                    }
+                }
+            }
+        }
     }
 }
