@@ -80,7 +80,13 @@ impl Credentials {
     /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the optional
     /// `AWS_SESSION_TOKEN`.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Credentials from the standard variables, read through `lookup` (testable without
+    /// touching the process environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| lookup(k).filter(|v| !v.is_empty());
         match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
             (Some(id), Some(secret)) => Ok(Self::new(id, secret, get("AWS_SESSION_TOKEN"))),
             (None, None) => Err(ConfigError(
@@ -496,4 +502,54 @@ pub fn sign_request(
     let (instructions, _signature) = sign(signable, &params).map_err(|e| e.to_string())?.into_parts();
     instructions.apply_to_request_http1x(&mut out);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_from_variables() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        let c = Credentials::from_lookup(vars(&[("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "s3cr3t")]))
+            .unwrap();
+        assert_eq!(c.access_key_id(), "AKID");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        let err = Credentials::from_lookup(vars(&[])).unwrap_err();
+        assert!(err.to_string().contains("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "{err}");
+        let err = Credentials::from_lookup(vars(&[("AWS_ACCESS_KEY_ID", "AKID")])).unwrap_err();
+        assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY is not"), "{err}");
+    }
+
+    #[test]
+    fn endpoints_from_the_template() {
+        let s = ServiceInfo {
+            signing_name: "appflow",
+            endpoint_template: "https://appflow.{Region}.{PartitionResult#dnsSuffix}",
+            sdk_id: "Appflow",
+            api_version: "2020-08-23",
+        };
+        assert_eq!(s.endpoint_for_region("eu-west-1").unwrap().to_string(), "https://appflow.eu-west-1.amazonaws.com/");
+        assert_eq!(
+            s.endpoint_for_region("cn-north-1").unwrap().to_string(),
+            "https://appflow.cn-north-1.amazonaws.com.cn/"
+        );
+        assert!(s.endpoint_for_region("evil.com/x").is_err());
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let r = RetryConfig {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+        };
+        for attempt in 1..10 {
+            let cap = Duration::from_millis(100 * (1 << (attempt - 1).min(16))).min(Duration::from_millis(300));
+            assert!(r.backoff(attempt) <= cap);
+        }
+    }
 }

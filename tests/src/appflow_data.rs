@@ -176,7 +176,7 @@ pub fn update_flow_realistic() -> UpdateFlowInput {
 /// A minimal UpdateFlow input: the smallest body the benchmarks subtract.
 pub fn update_flow_minimal() -> UpdateFlowInput {
     UpdateFlowInput::builder()
-        .flow_name("f")
+        .flow_name("f1")
         .client_token("t")
         .trigger_config(TriggerConfig::builder().trigger_type(TriggerType::Ondemand).build().expect("set"))
         .source_flow_config(

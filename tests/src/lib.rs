@@ -6,6 +6,7 @@
 
 pub mod appflow_data;
 pub mod compliance;
+pub mod stub;
 
 use std::path::{Path, PathBuf};
 
