@@ -5,6 +5,7 @@
 #![doc = include_str!("../../README.md")]
 
 pub mod appflow_data;
+pub mod cli;
 pub mod compliance;
 pub mod stub;
 

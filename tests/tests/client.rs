@@ -182,3 +182,39 @@ async fn the_stub_rejects_a_wrong_signature() {
     assert!(matches!(&err, Error::Unhandled(u) if u.status == 403), "{err:?}");
     assert!(!stub.received()[0].signature_ok);
 }
+
+async fn run_cli(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = integration_tests::cli::run(&args, &mut stdin.as_bytes(), &mut out, &mut err).await;
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+#[tokio::test]
+async fn the_example_command_line_calls_and_reports_errors() {
+    // The command line reads credentials from the environment, like a user's shell would.
+    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    std::env::set_var("AWS_SESSION_TOKEN", "session-token");
+    let (stub, _) = setup(vec![
+        Reply::json(200, DESCRIBE_CONNECTOR_RESPONSE),
+        Reply::error(404, "ResourceNotFoundException", "no connector my_custom_connector"),
+    ])
+    .await;
+    let input = r#"{"connectorType": "CustomConnector", "connectorLabel": "my_custom_connector"}"#;
+    let (code, out, err) =
+        run_cli(&["--endpoint-url", &stub.url, "--region", REGION, "describe-connector", "-"], input).await;
+    assert_eq!(code, 0, "{err}");
+    let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(printed["connectorConfiguration"]["connectorLabel"], "my_custom_connector");
+    assert!(stub.received()[0].signature_ok);
+
+    let (code, _, err) =
+        run_cli(&["--endpoint-url", &stub.url, "--region", REGION, "describe-connector", "-"], input).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("ResourceNotFoundException"), "{err}");
+
+    let (code, _, err) = run_cli(&["frobnicate", "-"], "{}").await;
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown operation"), "{err}");
+}
