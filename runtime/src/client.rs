@@ -208,6 +208,39 @@ impl HttpConnector for ReqwestConnector {
     }
 }
 
+/// An in-process transport that answers every request with one canned response and keeps the
+/// last request it was sent: for tests and benchmarks, no network involved.
+#[derive(Debug)]
+pub struct StaticConnector {
+    response: Response,
+    last: std::sync::Mutex<Option<Request>>,
+}
+
+impl StaticConnector {
+    /// Answers with `status` and `body` (as JSON).
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        let response = http::Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(body.into())
+            .expect("a valid status");
+        Self { response, last: std::sync::Mutex::new(None) }
+    }
+
+    /// The last request sent, signed.
+    pub fn last_request(&self) -> Option<Request> {
+        self.last.lock().expect("not poisoned").clone()
+    }
+}
+
+impl HttpConnector for Arc<StaticConnector> {
+    fn send(&self, request: Request, _timeout: Option<Duration>) -> BoxFuture<'_, Result<Response, ConnectorError>> {
+        *self.last.lock().expect("not poisoned") = Some(request);
+        let response = self.response.clone();
+        Box::pin(async move { Ok(response) })
+    }
+}
+
 /// Where "now" comes from, for signing (tests freeze it).
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
@@ -481,12 +514,17 @@ pub fn sign_request(
         "awsgen",
     )
     .into();
+    // Content-Length is left to the transport and not signed, as botocore and the AWS SDKs do.
+    let mut settings = SigningSettings::default();
+    let mut excluded = settings.excluded_headers.take().unwrap_or_default();
+    excluded.push("content-length".into());
+    settings.excluded_headers = Some(excluded);
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)
         .name(signing_name)
         .time(time)
-        .settings(SigningSettings::default())
+        .settings(settings)
         .build()
         .map_err(|e| e.to_string())?
         .into();
