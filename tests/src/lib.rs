@@ -7,6 +7,8 @@
 pub mod appflow_data;
 pub mod cli;
 pub mod compliance;
+pub mod examples;
+pub mod sdk;
 pub mod stub;
 
 use std::path::{Path, PathBuf};
