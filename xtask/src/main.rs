@@ -2,6 +2,7 @@
 //! itself (`codegen`) is pure.
 
 mod codegen_task;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -10,7 +11,9 @@ usage:
   cargo xtask codegen [--check]
       regenerate generated/ from model/codegen.toml (--check: write nothing, fail if out of date)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
-      generate a standalone crate for any model into any folder";
+      generate a standalone crate for any model into any folder
+  cargo xtask sweep [DIR] [--compile] [--only a,b] [--out DIR]
+      generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -18,6 +21,7 @@ fn main() -> ExitCode {
     let rest: Vec<_> = args.collect();
     let result = match task.as_deref() {
         Some("codegen") => codegen_task::run(rest),
+        Some("sweep") => sweep::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
