@@ -12,6 +12,7 @@
 pub mod ast;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod ir;

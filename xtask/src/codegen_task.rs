@@ -69,6 +69,9 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
             } else {
                 let changes = write(&out, &files)?;
                 print_changes(&changes, files.0.len(), started);
+                if changes.added.len() + changes.changed.len() + changes.removed.len() > 0 {
+                    print_model_summary(&root);
+                }
             }
             Ok(())
         }
@@ -84,6 +87,27 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
             Ok(())
         }
         _ => Err(Failure::Usage("--model and --out go together".into())),
+    }
+}
+
+/// When the model differs from the one committed at HEAD, prints the API change report, so the
+/// developer sees it before opening the pull request. Quiet when git is not available.
+fn print_model_summary(root: &Path) {
+    let Ok(config_text) = std::fs::read_to_string(root.join(CONFIG)) else { return };
+    let Ok(config) = Config::parse(CONFIG, &config_text) else { return };
+    let rel = format!("model/{}", config.model);
+    let Ok(out) = std::process::Command::new("git").arg("-C").arg(root).args(["show", &format!("HEAD:{rel}")]).output()
+    else {
+        return;
+    };
+    let Ok(now) = std::fs::read_to_string(root.join(&rel)) else { return };
+    if !out.status.success() || out.stdout == now.as_bytes() {
+        return;
+    }
+    let old = String::from_utf8_lossy(&out.stdout);
+    match crate::diff_task::report(&format!("HEAD:{rel}"), &old, &rel, &now, &config.selection()) {
+        Ok(r) if !r.is_empty() => println!("\nmodel changes since HEAD:\n{}", codegen::diff::render_text(&r)),
+        _ => {}
     }
 }
 

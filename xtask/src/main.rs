@@ -2,6 +2,7 @@
 //! itself (`codegen`) is pure.
 
 mod codegen_task;
+mod diff_task;
 mod sweep;
 
 use std::process::ExitCode;
@@ -13,7 +14,9 @@ usage:
   cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
       generate a standalone crate for any model into any folder
   cargo xtask sweep [DIR] [--compile] [--only a,b] [--out DIR]
-      generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)";
+      generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)
+  cargo xtask diff OLD.json NEW.json [--service ID] [--operations A,B] [--format text|markdown|json]
+      report API changes between two models; exit 3 when something breaks";
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("codegen") => codegen_task::run(rest),
         Some("sweep") => sweep::run(rest),
+        Some("diff") => diff_task::run(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -46,6 +50,8 @@ pub enum Failure {
     Usage(String),
     /// A file could not be read or written: exit 2.
     Io(String),
+    /// `diff` found breaking changes (the report is already printed): exit 3.
+    Breaking(usize),
 }
 
 impl Failure {
@@ -62,6 +68,10 @@ impl Failure {
             Failure::Io(m) => {
                 eprintln!("error: {m}");
                 ExitCode::from(2)
+            }
+            Failure::Breaking(n) => {
+                eprintln!("{n} breaking change{}", if n == 1 { "" } else { "s" });
+                ExitCode::from(3)
             }
         }
     }
