@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Cold compile time of the crate generated from the full upstream AppFlow model (all 25
+# operations, with the HTTP client) against aws-sdk-appflow with default features, in debug
+# and release; prints the times and the ratio. Each build starts from an empty target folder,
+# so dependencies count too.
+#
+#   scripts/compile-time.sh            # both profiles
+#   PROFILES=debug scripts/compile-time.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work="$root/target/compile-time"
+profiles=${PROFILES:-"debug release"}
+rm -rf "$work"
+mkdir -p "$work"
+
+# Ours: the full model, every operation.
+(cd "$root" && cargo xtask codegen --model ../shared/models/appflow.json --out "$work/ours" --crate-name appflow-full >/dev/null)
+cp "$root/Cargo.lock" "$work/ours/Cargo.lock"
+
+# Theirs: aws-sdk-appflow at the version this workspace locks, default features.
+sdk_version=$(awk '/^name = "aws-sdk-appflow"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$root/Cargo.lock")
+mkdir -p "$work/sdk/src"
+cat > "$work/sdk/Cargo.toml" <<TOML
+[package]
+name = "sdk-compile-time"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+aws-sdk-appflow = "=$sdk_version"
+
+[workspace]
+TOML
+echo "pub use aws_sdk_appflow;" > "$work/sdk/src/lib.rs"
+cp "$root/Cargo.lock" "$work/sdk/Cargo.lock"
+# Fetch first, so that downloading is not timed.
+cargo fetch --manifest-path "$work/ours/Cargo.toml" >/dev/null 2>&1
+cargo fetch --manifest-path "$work/sdk/Cargo.toml" >/dev/null 2>&1
+
+build() { # manifest target-dir profile
+  local flag=""
+  [ "$3" = release ] && flag="--release"
+  local start end
+  start=$(date +%s.%N)
+  cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" >&2
+  end=$(date +%s.%N)
+  awk "BEGIN { print $end - $start }"
+}
+
+printf '%-8s %12s %12s %8s\n' profile "ours (s)" "sdk (s)" ratio
+for p in $profiles; do
+  ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p")
+  sdk=$(build "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p")
+  printf '%-8s %12.1f %12.1f %8.2f\n' "$p" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
+done
+echo "aws-sdk-appflow $sdk_version; $(nproc) cores; $(rustc --version)"
