@@ -30,8 +30,14 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     };
     let protocol = service.protocol;
 
-    let mut lw =
-        Lowerer { model, protocol, boxed: BTreeSet::new(), names: BTreeMap::new(), renames: &service_shape.rename };
+    let mut lw = Lowerer {
+        model,
+        protocol,
+        boxed: BTreeSet::new(),
+        names: BTreeMap::new(),
+        renames: &service_shape.rename,
+        patterns: Default::default(),
+    };
     lw.find_boxed_edges(closure);
 
     // Which shapes become types in `src/types`: every structure, union and enum reached as a
@@ -214,6 +220,8 @@ struct Lowerer<'m> {
     names: BTreeMap<String, String>,
     /// The service's `rename` map.
     renames: &'m BTreeMap<String, String>,
+    /// Patterns already checked, and whether Rust's regex engine accepts them.
+    patterns: std::cell::RefCell<BTreeMap<String, bool>>,
 }
 
 impl<'m> Lowerer<'m> {
@@ -364,6 +372,17 @@ impl<'m> Lowerer<'m> {
         }
     }
 
+    /// Whether Rust's regex engine accepts `pattern` (parsed once per distinct pattern; parsing
+    /// finds what compiling would reject, without building the automaton).
+    fn pattern_ok(&self, pattern: &str) -> bool {
+        if let Some(ok) = self.patterns.borrow().get(pattern) {
+            return *ok;
+        }
+        let ok = regex_syntax::Parser::new().parse(pattern).is_ok();
+        self.patterns.borrow_mut().insert(pattern.to_string(), ok);
+        ok
+    }
+
     fn constraints(&self, m: &Member) -> Constraints {
         let target = &self.model.shape(&m.target).traits;
         let get = |k: &str| m.traits.get(k).or_else(|| target.get(k));
@@ -371,7 +390,7 @@ impl<'m> Lowerer<'m> {
         let bound_f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
         let pattern = get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string);
         let (pattern, pattern_unsupported) = match pattern {
-            Some(p) if regex::Regex::new(&p).is_err() => (None, Some(p)),
+            Some(p) if !self.pattern_ok(&p) => (None, Some(p)),
             other => (other, None),
         };
         Constraints {
@@ -458,6 +477,7 @@ impl<'m> Lowerer<'m> {
                 _ => m.name.clone(),
             };
             let target = self.model.shape(&m.target);
+            let constraints = self.constraints(m);
             fields.push(Field {
                 member: m.name.clone(),
                 wire,
@@ -470,11 +490,11 @@ impl<'m> Lowerer<'m> {
                 idempotency_token: m.has("smithy.api#idempotencyToken"),
                 binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
                 media_type: target.traits.get("smithy.api#mediaType").and_then(Value::as_str).map(str::to_string),
-                constraints: self.constraints(m),
+                constraints: constraints.clone(),
                 element_constraints: self.element_constraints(m),
                 doc: {
                     let mut d = doc_of(&m.traits);
-                    if let Some(p) = self.constraints(m).pattern_unsupported {
+                    if let Some(p) = &constraints.pattern_unsupported {
                         let note = format!(
                             "The model's pattern for this member is not checked before sending: Rust's regex engine \
                              cannot compile it (`{}`).",
