@@ -83,12 +83,12 @@ pub struct HandTriggerProperties {
 #[serde(rename_all = "camelCase")]
 pub struct HandScheduled {
     pub data_pull_mode: String,
-    pub first_execution_from: f64,
+    pub first_execution_from: serde_json::Number,
     pub flow_error_deactivation_threshold: i32,
-    pub schedule_end_time: f64,
+    pub schedule_end_time: serde_json::Number,
     pub schedule_expression: String,
     pub schedule_offset: i64,
-    pub schedule_start_time: f64,
+    pub schedule_start_time: serde_json::Number,
     pub timezone: String,
 }
 

@@ -291,4 +291,6 @@ pub struct Crate {
     /// Shapes generated into `src/types`, keyed by file stem.
     pub types: BTreeMap<String, TypeDef>,
     pub operations: Vec<Operation>,
+    /// What was generated but is not fully supported, by location.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }

@@ -19,6 +19,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod patterns;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -37,7 +38,8 @@ pub struct Files(pub BTreeMap<String, String>);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Generated {
     pub files: Files,
-    /// Operations left out because they use unsupported features, each named with the reason.
+    /// What was left out or is not fully supported (operations using event streams, patterns
+    /// Rust's regex engine cannot check), each with its location.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -53,7 +55,9 @@ pub fn generate(inputs: &[Input<'_>], config: &Config) -> Result<Generated, Diag
     let model = load(inputs)?;
     let closure = model::closure(&model, &config.selection())?;
     let ir = lower::lower(&model, &closure, &config.crate_settings())?;
-    Ok(Generated { files: emit::emit_crate(&ir, config), warnings: closure.skipped })
+    let mut warnings = closure.skipped;
+    warnings.extend(ir.warnings.iter().cloned());
+    Ok(Generated { files: emit::emit_crate(&ir, config), warnings })
 }
 
 /// Parses and resolves model files.

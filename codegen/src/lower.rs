@@ -37,6 +37,7 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
         names: BTreeMap::new(),
         renames: &service_shape.rename,
         patterns: Default::default(),
+        warnings: Default::default(),
     };
     lw.find_boxed_edges(closure);
 
@@ -116,7 +117,10 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
 
-    sink.finish(Crate { crate_name: settings.crate_name.clone(), service, types, operations })
+    let mut warnings = lw.warnings.into_inner();
+    warnings.sort();
+    warnings.dedup();
+    sink.finish(Crate { crate_name: settings.crate_name.clone(), service, types, operations, warnings })
 }
 
 fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
@@ -221,7 +225,9 @@ struct Lowerer<'m> {
     /// The service's `rename` map.
     renames: &'m BTreeMap<String, String>,
     /// Patterns already checked, and whether Rust's regex engine accepts them.
-    patterns: std::cell::RefCell<BTreeMap<String, bool>>,
+    patterns: std::cell::RefCell<BTreeMap<String, Option<String>>>,
+    /// Warnings: what is generated but not fully supported (patterns that are not checked).
+    warnings: std::cell::RefCell<Vec<crate::diag::Diagnostic>>,
 }
 
 impl<'m> Lowerer<'m> {
@@ -372,15 +378,23 @@ impl<'m> Lowerer<'m> {
         }
     }
 
-    /// Whether Rust's regex engine accepts `pattern` (parsed once per distinct pattern; parsing
-    /// finds what compiling would reject, without building the automaton).
-    fn pattern_ok(&self, pattern: &str) -> bool {
-        if let Some(ok) = self.patterns.borrow().get(pattern) {
-            return *ok;
+    /// The member's name in JSON bodies: `@jsonName` applies in restJson1 only.
+    fn wire_name(&self, m: &Member) -> String {
+        match (self.protocol, m.traits.get("smithy.api#jsonName").and_then(Value::as_str)) {
+            (Protocol::RestJson1, Some(json_name)) => json_name.to_string(),
+            _ => m.name.clone(),
         }
-        let ok = regex_syntax::Parser::new().parse(pattern).is_ok();
-        self.patterns.borrow_mut().insert(pattern.to_string(), ok);
-        ok
+    }
+
+    /// The pattern as Rust's regex engine takes it (translated from Java style where needed),
+    /// worked out once per distinct pattern; `None` when it cannot be expressed.
+    fn rust_pattern(&self, pattern: &str) -> Option<String> {
+        if let Some(done) = self.patterns.borrow().get(pattern) {
+            return done.clone();
+        }
+        let rust = crate::patterns::to_rust(pattern);
+        self.patterns.borrow_mut().insert(pattern.to_string(), rust.clone());
+        rust
     }
 
     fn constraints(&self, m: &Member) -> Constraints {
@@ -390,8 +404,11 @@ impl<'m> Lowerer<'m> {
         let bound_f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
         let pattern = get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string);
         let (pattern, pattern_unsupported) = match pattern {
-            Some(p) if !self.pattern_ok(&p) => (None, Some(p)),
-            other => (other, None),
+            Some(p) => match self.rust_pattern(&p) {
+                Some(rust) => (Some(rust), None),
+                None => (None, Some(p)),
+            },
+            None => (None, None),
         };
         Constraints {
             length: get("smithy.api#length").map(|v| (bound_u(v, "min"), bound_u(v, "max"))),
@@ -472,12 +489,15 @@ impl<'m> Lowerer<'m> {
             } else {
                 true
             };
-            let wire = match (self.protocol, m.traits.get("smithy.api#jsonName").and_then(Value::as_str)) {
-                (Protocol::RestJson1, Some(json_name)) => json_name.to_string(),
-                _ => m.name.clone(),
-            };
+            let wire = self.wire_name(m);
             let target = self.model.shape(&m.target);
             let constraints = self.constraints(m);
+            if let Some(p) = &constraints.pattern_unsupported {
+                self.warnings.borrow_mut().push(crate::diag::Diagnostic::new(
+                    loc.clone(),
+                    format!("@pattern `{p}` is not checked before sending: Rust's regex engine cannot compile it"),
+                ));
+            }
             fields.push(Field {
                 member: m.name.clone(),
                 wire,
@@ -537,21 +557,10 @@ impl<'m> Lowerer<'m> {
                     None => continue,
                 }
             };
-            let mut vname = naming::variant_name(&m.name);
-            if vname == "Unknown" {
-                vname = "UnknownValue".into();
-            }
-            if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
-                sink.error(loc, format!("Rust variant name `{vname}` is also used by member `{other}`"));
-                continue;
-            }
-            let wire = match (self.protocol, m.traits.get("smithy.api#jsonName").and_then(Value::as_str)) {
-                (Protocol::RestJson1, Some(j)) => j.to_string(),
-                _ => m.name.clone(),
-            };
+            let Some(vname) = variant(m, &mut seen, loc, sink) else { continue };
             variants.push(UnionVariant {
                 member: m.name.clone(),
-                wire,
+                wire: self.wire_name(m),
                 name: vname,
                 boxed: self.boxed.contains(&(s.id.clone(), m.name.clone())),
                 sensitive: m.target != UNIT && self.sensitive(&m.target),
@@ -589,14 +598,7 @@ impl<'m> Lowerer<'m> {
                     continue;
                 }
             };
-            let mut vname = naming::variant_name(&m.name);
-            if vname == "Unknown" {
-                vname = "UnknownValue".into();
-            }
-            if let Some(other) = seen.insert(vname.clone(), m.name.clone()) {
-                sink.error(loc, format!("Rust variant name `{vname}` is also used by member `{other}`"));
-                continue;
-            }
+            let Some(vname) = variant(m, &mut seen, loc.clone(), sink) else { continue };
             if let Some(other) = values.insert(value.to_string(), m.name.clone()) {
                 sink.error(loc, format!("enum value {value} is also the value of member `{other}`"));
                 continue;
@@ -709,6 +711,21 @@ impl<'m> Lowerer<'m> {
             deprecated: op.has("smithy.api#deprecated"),
         }
     }
+}
+
+/// The Rust variant name of an enum or union member; `Unknown` is taken by the variant that
+/// keeps unrecognised values, so a member named that becomes `UnknownValue`. A name two members
+/// share is reported.
+fn variant(m: &Member, seen: &mut BTreeMap<String, String>, loc: String, sink: &mut Sink) -> Option<String> {
+    let mut name = naming::variant_name(&m.name);
+    if name == "Unknown" {
+        name = "UnknownValue".into();
+    }
+    if let Some(other) = seen.insert(name.clone(), m.name.clone()) {
+        sink.error(loc, format!("Rust variant name `{name}` is also used by member `{other}`"));
+        return None;
+    }
+    Some(name)
 }
 
 /// Rewrites references to types named like one of `own` to `crate::types::Name`.

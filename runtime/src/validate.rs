@@ -72,6 +72,16 @@ fn push(errors: &mut Vec<ValidationError>, path: &Path<'_>, message: String) {
     errors.push(ValidationError { path: path.to_string(), message });
 }
 
+/// "between 1 and 5", "at least 1", "at most 5".
+fn bounds<T: fmt::Display>(min: Option<T>, max: Option<T>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "unconstrained".into(),
+    }
+}
+
 /// A required member that is not set.
 pub fn required(path: &Path<'_>, errors: &mut Vec<ValidationError>) {
     push(errors, path, "is required".into());
@@ -81,26 +91,14 @@ pub fn required(path: &Path<'_>, errors: &mut Vec<ValidationError>) {
 pub fn length(path: &Path<'_>, len: usize, min: Option<u64>, max: Option<u64>, errors: &mut Vec<ValidationError>) {
     let len = len as u64;
     if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-        let want = match (min, max) {
-            (Some(a), Some(b)) => format!("between {a} and {b}"),
-            (Some(a), None) => format!("at least {a}"),
-            (None, Some(b)) => format!("at most {b}"),
-            (None, None) => unreachable!("checked above"),
-        };
-        push(errors, path, format!("length {len} is not {want}"));
+        push(errors, path, format!("length {len} is not {}", bounds(min, max)));
     }
 }
 
 /// `@range` on a number.
 pub fn range(path: &Path<'_>, value: f64, min: Option<f64>, max: Option<f64>, errors: &mut Vec<ValidationError>) {
     if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
-        let want = match (min, max) {
-            (Some(a), Some(b)) => format!("between {a} and {b}"),
-            (Some(a), None) => format!("at least {a}"),
-            (None, Some(b)) => format!("at most {b}"),
-            (None, None) => unreachable!("checked above"),
-        };
-        push(errors, path, format!("{value} is not {want}"));
+        push(errors, path, format!("{value} is not {}", bounds(min, max)));
     }
 }
 

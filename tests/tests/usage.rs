@@ -229,3 +229,16 @@ async fn a_mock_of_a_few_lines_replaces_the_client() {
         .await;
     assert!(matches!(out, Err(Error::NotImplemented { operation: "DescribeConnector" })));
 }
+
+#[test]
+fn java_style_patterns_from_the_model_are_translated_and_enforced() {
+    // GlueDataCatalogConfig's patterns are written with \uXXXX escapes and surrogate pairs.
+    let mut input = update_flow_realistic();
+    let glue = input.metadata_catalog_config.as_mut().unwrap().glue_data_catalog.as_mut().unwrap();
+    glue.table_prefix = "ok_prefix_é_😀".into();
+    assert!(input.validate().is_ok(), "{:?}", input.validate());
+    let glue = input.metadata_catalog_config.as_mut().unwrap().glue_data_catalog.as_mut().unwrap();
+    glue.table_prefix = "bell\u{7}".into();
+    let errors = input.validate().unwrap_err();
+    assert_eq!(errors.0[0].path, "metadataCatalogConfig.glueDataCatalog.tablePrefix", "{errors}");
+}

@@ -6,16 +6,12 @@
 #[non_exhaustive]
 pub struct GlueDataCatalogConfig {
     /// The catalog database that receives the tables.
-    ///
-    /// The model's pattern for this member is not checked before sending: Rust's regex engine cannot compile it (`^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$`).
     #[serde(rename = "databaseName")]
     pub database_name: String,
     /// IAM role AppFlow assumes to create catalog tables; it needs Glue permissions.
     #[serde(rename = "roleArn")]
     pub role_arn: String,
     /// Prefix for the names of tables AppFlow creates.
-    ///
-    /// The model's pattern for this member is not checked before sending: Rust's regex engine cannot compile it (`^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$`).
     #[serde(rename = "tablePrefix")]
     pub table_prefix: String,
 }
@@ -111,6 +107,14 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
                 Some(255),
                 errors,
             );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
         }
         {
             let p = path.member("roleArn");
@@ -141,6 +145,14 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
                 Some(128),
                 errors,
             );
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+            }
         }
     }
 }
