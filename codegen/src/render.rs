@@ -5,9 +5,12 @@ use proc_macro2::TokenStream;
 /// Formats a generated Rust file. Tokens that do not parse are a generator bug, not a model
 /// problem, so this panics naming the file.
 pub fn rust_file(path: &str, tokens: TokenStream) -> String {
-    let file = match syn::parse2::<syn::File>(tokens.clone()) {
+    let file = match syn::parse2::<syn::File>(tokens) {
         Ok(f) => f,
-        Err(e) => panic!("generator bug: tokens for {path} do not parse: {e}\n{tokens}"),
+        Err(e) => panic!(
+            "generator bug: tokens for {path} do not parse: {e} (near `{}`)",
+            e.span().source_text().unwrap_or_default()
+        ),
     };
     let body = space_items(&prettyplease::unparse(&file));
     format!("// {}\n\n{body}", crate::HEADER)

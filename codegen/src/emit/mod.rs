@@ -27,46 +27,75 @@ use crate::ir::{Crate, Protocol, TypeDef};
 use crate::render::rust_file;
 use crate::{Config, Files, HEADER};
 
+/// One file to emit.
+enum Job<'a> {
+    Type(&'a TypeDef),
+    TypesMod,
+    Operation(&'a crate::ir::Operation),
+    OperationsMod,
+    Client,
+    Lib,
+}
+
 pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
-    let mut files = Files::default();
-    let mut add = |path: String, tokens: TokenStream| {
-        let text = rust_file(&path, tokens);
-        files.0.insert(path, text);
-    };
+    let mut jobs: Vec<Job<'_>> = ir.types.values().map(Job::Type).collect();
+    jobs.extend(ir.operations.iter().map(Job::Operation));
+    jobs.extend([Job::TypesMod, Job::OperationsMod, Job::Client, Job::Lib]);
 
-    let mut type_mods = Vec::new();
-    for (file, def) in &ir.types {
-        let tokens = type_file(def, ir.service.protocol);
-        type_mods.push((format_ident!("{}", file), format_ident!("{}", def.name())));
-        add(format!("src/types/{file}.rs"), tokens);
-    }
-    let mods = type_mods.iter().map(|(m, t)| quote!(mod #m; pub use #m::#t;));
-    add(
-        "src/types/mod.rs".into(),
-        quote! {
-            //! The structures, enums and unions of the service's model.
-            #(#mods)*
-        },
-    );
-
-    let mut op_mods = Vec::new();
-    for op in &ir.operations {
-        let m = format_ident!("{}", op.module);
-        op_mods.push(quote!(pub mod #m;));
-        add(format!("src/operation/{}.rs", op.module), operation::operation_file(ir, op));
-    }
-    add(
-        "src/operation/mod.rs".into(),
-        quote! {
-            //! One module per operation: its input, output, errors, and how they travel over HTTP.
-            #(#op_mods)*
-        },
-    );
-    add("src/client.rs".into(), operation::client_file(ir));
-    add("src/lib.rs".into(), lib_rs(ir));
-
+    // Token streams are built and rendered inside each worker (they are not `Send`); files land
+    // in a sorted map, so the result does not depend on which worker finished first.
+    let rendered = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let (path, tokens) = emit_job(ir, job);
+                let text = rust_file(&path, tokens);
+                rendered.lock().expect("no worker panicked").push((path, text));
+            });
+        }
+    });
+    let mut files = Files(rendered.into_inner().expect("no worker panicked").into_iter().collect());
     files.0.insert("Cargo.toml".into(), cargo_toml(ir, config));
     files
+}
+
+fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
+    match job {
+        Job::Type(def) => (format!("src/types/{}.rs", def.file()), type_file(def, ir.service.protocol)),
+        Job::TypesMod => {
+            let mods = ir.types.iter().map(|(file, def)| {
+                let (m, t) = (format_ident!("{}", file), format_ident!("{}", def.name()));
+                quote!(mod #m; pub use #m::#t;)
+            });
+            (
+                "src/types/mod.rs".into(),
+                quote! {
+                    //! The structures, enums and unions of the service's model.
+                    #(#mods)*
+                },
+            )
+        }
+        Job::Operation(op) => (format!("src/operation/{}.rs", op.module), operation::operation_file(ir, op)),
+        Job::OperationsMod => {
+            let mods = ir.operations.iter().map(|op| {
+                let m = format_ident!("{}", op.module);
+                quote!(pub mod #m;)
+            });
+            (
+                "src/operation/mod.rs".into(),
+                quote! {
+                    //! One module per operation: its input, output, errors, and how they travel over HTTP.
+                    #(#mods)*
+                },
+            )
+        }
+        Job::Client => ("src/client.rs".into(), operation::client_file(ir)),
+        Job::Lib => ("src/lib.rs".into(), lib_rs(ir)),
+    }
 }
 
 fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
