@@ -46,7 +46,7 @@ fn serialize(c: &mut Criterion) {
 }
 
 fn parse(c: &mut Criterion) {
-    let response = http::Response::builder().status(200).body(DESCRIBE_CONNECTOR_RESPONSE.as_bytes().to_vec()).unwrap();
+    let response = http::Response::builder().status(200).body(DESCRIBE_CONNECTOR_RESPONSE.as_bytes().into()).unwrap();
     let mut g = c.benchmark_group("parse_describe_connector");
     g.bench_function("ours_response", |b| {
         b.iter(|| DescribeConnector::parse_response(std::hint::black_box(&response)).unwrap())

@@ -198,7 +198,7 @@ impl HttpConnector for ReqwestConnector {
                     builder = builder.header(k, v);
                 }
                 let body = resp.bytes().await.map_err(io)?;
-                builder.body(body.to_vec()).map_err(|e| ConnectorError::Io(Box::new(e)))
+                builder.body(body).map_err(|e| ConnectorError::Io(Box::new(e)))
             };
             match timeout {
                 Some(t) => tokio::time::timeout(t, exchange).await.map_err(|_| ConnectorError::Timeout(t))?,
@@ -222,7 +222,7 @@ impl StaticConnector {
         let response = http::Response::builder()
             .status(status)
             .header("content-type", "application/json")
-            .body(body.into())
+            .body(bytes::Bytes::from(body.into()))
             .expect("a valid status");
         Self { response, last: std::sync::Mutex::new(None) }
     }

@@ -8,6 +8,7 @@
 
 pub mod client;
 /// The `http` crate, whose request and response types the protocol functions use.
+pub use bytes;
 pub use http;
 pub mod json;
 pub mod protocol;

@@ -14,8 +14,9 @@ use crate::DateTime;
 /// An HTTP request as generated serializers build it: the URI holds only path and query; the
 /// client adds scheme and host.
 pub type Request = http::Request<Vec<u8>>;
-/// An HTTP response as generated parsers read it.
-pub type Response = http::Response<Vec<u8>>;
+/// An HTTP response as generated parsers read it. The body is `Bytes`, so that transports hand
+/// it over without copying.
+pub type Response = http::Response<bytes::Bytes>;
 
 /// Everything but the RFC 3986 unreserved characters is encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
@@ -392,7 +393,7 @@ pub fn sanitize_error_code(code: &str) -> &str {
 
 /// The error for a response the model does not describe for the operation.
 pub fn unhandled(response: &Response, code: Option<String>, message: Option<String>) -> UnhandledError {
-    UnhandledError { status: response.status().as_u16(), code, message, body: response.body().clone() }
+    UnhandledError { status: response.status().as_u16(), code, message, body: response.body().to_vec() }
 }
 
 /// Parses a JSON body into `T`; an empty body reads as `{}`. Errors say where (line, column and

@@ -359,7 +359,7 @@ impl Gen<'_> {
         });
         let body = c.get("body").and_then(Value::as_str).unwrap_or("");
         quote! {
-            let response = ::http::Response::builder().status(#code) #(#headers)* .body(#body.as_bytes().to_vec()).unwrap();
+            let response = ::http::Response::builder().status(#code) #(#headers)* .body(::awsgen_runtime::bytes::Bytes::from(#body.as_bytes().to_vec())).unwrap();
         }
     }
 

@@ -183,7 +183,7 @@ macro_rules! same_parse {
     ($op:ident, $fluent:ident, $input:expr, $body:expr) => {{
         let body: &str = $body;
         let ours = <$op as Operation>::parse_response(
-            &http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap(),
+            &http::Response::builder().status(200).body(body.as_bytes().to_vec().into()).unwrap(),
         )
         .unwrap_or_else(|e| panic!("we cannot parse {body}: {e:?}"));
         let (client, _rx) = sdk_client(Some((200, body)));
@@ -233,7 +233,7 @@ async fn both_parse_responses_to_the_same_values() {
 async fn fractions_are_read_exactly() {
     let body = r#"{"connectorConfiguration":{"registeredAt":1736942400.123}}"#;
     let ours = DescribeConnector::parse_response(
-        &http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap(),
+        &http::Response::builder().status(200).body(body.as_bytes().to_vec().into()).unwrap(),
     )
     .unwrap();
     let t = ours.connector_configuration.unwrap().registered_at.unwrap();

@@ -19,7 +19,7 @@ fn response(status: u16, code: Option<&str>, body: &[u8]) -> awsgen_runtime::pro
     if let Some(c) = code {
         b = b.header("x-amzn-errortype", c);
     }
-    b.body(body.to_vec()).unwrap()
+    b.body(body.to_vec().into()).unwrap()
 }
 
 /// Parses with operation `O`; a panic fails the property.

@@ -94,7 +94,7 @@ fn response(status: u16, headers: &[(&str, &str)], body: &str) -> awsgen_runtime
     for (k, v) in headers {
         b = b.header(*k, *v);
     }
-    b.body(body.as_bytes().to_vec()).unwrap()
+    b.body(body.as_bytes().to_vec().into()).unwrap()
 }
 
 #[test]

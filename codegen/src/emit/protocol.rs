@@ -395,8 +395,8 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
             }
             Binding::Payload => {
                 let value = match &f.ty {
-                    Ty::Blob => quote!(response.body().clone()),
-                    Ty::String => quote!(String::from_utf8(response.body().clone()).map_err(|e| {
+                    Ty::Blob => quote!(response.body().to_vec()),
+                    Ty::String => quote!(String::from_utf8(response.body().to_vec()).map_err(|e| {
                         ::awsgen_runtime::ResponseError {
                             status: response.status().as_u16(),
                             message: format!("payload is not UTF-8: {e}"),
