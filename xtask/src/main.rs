@@ -13,7 +13,7 @@ usage:
       regenerate generated/ from model/codegen.toml (--check: write nothing, fail if out of date)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
       generate a standalone crate for any model into any folder
-  cargo xtask sweep [DIR] [--compile] [--only a,b] [--out DIR]
+  cargo xtask sweep [DIR] [--compile | --check] [--only a,b] [--out DIR]
       generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)
   cargo xtask diff OLD.json NEW.json [--service ID] [--operations A,B] [--format text|markdown|json]
       report API changes between two models; exit 3 when something breaks";

@@ -1,8 +1,8 @@
-//! `cargo xtask sweep [DIR] [--compile] [--only a,b] [--out DIR]`: generates a crate for every
-//! model in a folder, in parallel across cores, with a progress bar; ends with a table of what
-//! was generated or why not, the times and the totals. `--compile` also builds the generated
-//! crates (one cargo workspace, so dependencies build once). Exits non-zero when the generator
-//! panicked on any model or a generated crate does not build.
+//! `cargo xtask sweep [DIR] [--compile | --check] [--only a,b] [--out DIR]`: generates a crate for
+//! every model in a folder, in parallel across cores, with a progress bar; ends with a table of
+//! what was generated or why not, the times and the totals. `--compile` also builds the
+//! generated crates (one cargo workspace, so dependencies build once), `--check` type-checks
+//! them. Exits non-zero when the generator panicked on any model or a crate does not build.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,8 @@ use crate::Failure;
 struct Args {
     dir: PathBuf,
     out: PathBuf,
-    compile: bool,
+    /// `Some("build")` or `Some("check")`: what cargo does with the generated crates.
+    compile: Option<&'static str>,
     only: Vec<String>,
 }
 
@@ -29,13 +30,14 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
     let mut a = Args {
         dir: root.join("../shared/aws-models"),
         out: root.join("target/sweep"),
-        compile: false,
+        compile: None,
         only: Vec::new(),
     };
     let mut p = lexopt::Parser::from_args(args);
     while let Some(arg) = p.next()? {
         match arg {
-            Long("compile") => a.compile = true,
+            Long("compile") => a.compile = Some("build"),
+            Long("check") => a.compile = Some("check"),
             Long("only") => a.only = p.value()?.string()?.split(',').map(|s| s.trim().to_string()).collect(),
             Long("out") => a.out = p.value()?.into(),
             Value(v) => a.dir = v.into(),
@@ -108,8 +110,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let generate_time = started.elapsed();
 
     let mut build_failed = false;
-    if args.compile {
-        build_failed = compile(&out, &mut rows)?;
+    if let Some(command) = args.compile {
+        build_failed = compile(&out, &mut rows, command)?;
     }
     print_table(&rows, generate_time);
     let panicked = rows.iter().filter(|r| matches!(r.outcome, Outcome::Panicked(_))).count();
@@ -169,8 +171,8 @@ fn protocol_of(text: &str) -> String {
         .to_string()
 }
 
-/// Builds every generated crate in one workspace; marks each row built or not.
-fn compile(out: &Path, rows: &mut [Row]) -> Result<bool, Failure> {
+/// Builds (or checks) every generated crate in one workspace; marks each row built or not.
+fn compile(out: &Path, rows: &mut [Row], command: &str) -> Result<bool, Failure> {
     let members: Vec<&str> =
         rows.iter().filter(|r| matches!(r.outcome, Outcome::Generated { .. })).map(|r| r.name.as_str()).collect();
     let manifest = format!(
@@ -183,9 +185,9 @@ fn compile(out: &Path, rows: &mut [Row]) -> Result<bool, Failure> {
     let mut failed = false;
     for row in rows.iter_mut().filter(|r| matches!(r.outcome, Outcome::Generated { .. })) {
         let started = Instant::now();
-        eprintln!("building {} ...", row.name);
+        eprintln!("cargo {command} {} ...", row.name);
         let status = Command::new(&cargo)
-            .args(["build", "--quiet", "--manifest-path"])
+            .args([command, "--quiet", "--manifest-path"])
             .arg(out.join("Cargo.toml"))
             .args(["-p", &sanitize_crate_name(&row.name)])
             .status()
