@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Cold compile time of the crate generated from the full upstream AppFlow model (all 25
 # operations, with the HTTP client) against aws-sdk-appflow with default features, in debug
-# and release; prints the times and the ratio. Each build starts from an empty target folder,
-# so dependencies count too.
+# and release; prints the times and the ratio. "cold" starts from an empty target folder, so
+# dependencies count too; "crate alone" rebuilds just the generated crate (or aws-sdk-appflow)
+# with its dependencies already built.
 #
 #   scripts/compile-time.sh            # both profiles
 #   PROFILES=debug scripts/compile-time.sh
@@ -48,10 +49,20 @@ build() { # manifest target-dir profile
   awk "BEGIN { print $end - $start }"
 }
 
-printf '%-8s %12s %12s %8s\n' profile "ours (s)" "sdk (s)" ratio
+rebuild() { # manifest target-dir profile package: the crate alone, its dependencies built
+  local flag=""
+  [ "$3" = release ] && flag="--release"
+  cargo clean --quiet $flag -p "$4" --manifest-path "$1" --target-dir "$2" >&2
+  build "$1" "$2" "$3"
+}
+
+printf '%-22s %12s %12s %8s\n' build "ours (s)" "sdk (s)" ratio
 for p in $profiles; do
   ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p")
   sdk=$(build "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p")
-  printf '%-8s %12.1f %12.1f %8.2f\n' "$p" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
+  printf '%-22s %12.1f %12.1f %8.2f\n' "$p, cold" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
+  ours=$(rebuild "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" appflow-full)
+  sdk=$(rebuild "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p" aws-sdk-appflow)
+  printf '%-22s %12.1f %12.1f %8.2f\n' "$p, crate alone" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
 done
 echo "aws-sdk-appflow $sdk_version; $(nproc) cores; $(rustc --version)"
