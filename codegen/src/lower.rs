@@ -61,10 +61,8 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for id in &closure.shapes {
         let s = model.shape(id);
-        if id.starts_with("smithy.api#") && s.kind != Kind::Document {
-            if s.kind == Kind::Structure && as_member.contains(id.as_str()) && id != UNIT {
-                // Prelude structures other than Unit do not exist; nothing to do.
-            }
+        // Prelude shapes map to Rust types (String, i32, ...); none is generated.
+        if id.starts_with("smithy.api#") {
             continue;
         }
         let wanted = match s.kind {
@@ -113,7 +111,7 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
             sink.error(op_id.clone(), format!("Rust operation name `{name}` is also the name of `{other}`"));
             continue;
         }
-        operations.push(lw.lower_operation(op, name, &errors, &mut sink));
+        operations.push(lw.lower_operation(op, name, &mut sink));
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -623,7 +621,7 @@ impl<'m> Lowerer<'m> {
         }
     }
 
-    fn lower_operation(&self, op: &Shape, name: String, _errors: &BTreeSet<&str>, sink: &mut Sink) -> Operation {
+    fn lower_operation(&self, op: &Shape, name: String, sink: &mut Sink) -> Operation {
         let module = naming::module_name(op.name());
         let io = |target: &Option<String>, role: Role, suffix: &str, sink: &mut Sink| {
             let sname = format!("{name}{suffix}");

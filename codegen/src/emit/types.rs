@@ -307,7 +307,6 @@ fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo, s: &StructDef) -> Token
 /// An enum or intEnum with an `Unknown` variant that keeps unrecognised values.
 pub fn enumeration(e: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", e.name);
-    let label = &e.name;
     let edoc = doc(e.doc.as_deref());
     let dep = deprecated(e.deprecated);
     let variants: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
@@ -394,7 +393,6 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
         };
     }
     let values: Vec<String> = e.variants.iter().map(|v| v.value.as_str().unwrap_or_default().to_string()).collect();
-    let _ = label;
     quote! {
         #edoc
         #dep
