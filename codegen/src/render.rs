@@ -28,7 +28,11 @@ fn space_items(src: &str) -> String {
         let ends_item = line == "}" || line.ends_with(';') && !line.starts_with(' ') && !line.starts_with("use ");
         let ends_uses = line.starts_with("use ") && line.ends_with(';') && !next.starts_with("use ");
         let ends_inner_docs = line.starts_with("//!") && !next.starts_with("//!");
-        if (ends_item || ends_uses || ends_inner_docs) && !next.is_empty() {
+        let ends_inner_attr = line.starts_with(")]") || (line.starts_with("#![") && line.ends_with(")]"));
+        if (ends_item || ends_uses || ends_inner_docs || ends_inner_attr)
+            && !next.is_empty()
+            && !next.starts_with("#![")
+        {
             out.push('\n');
         }
     }

@@ -7,7 +7,6 @@
 //! Amazon AppFlow moves data between SaaS applications and AWS services. This crate covers the operations that register and update custom connectors, describe a connector, and update a flow.
 //!
 //! Call operations through the [`Appflow`] trait; [`Client`] implements it over HTTPS with SigV4 signing and retries, and a test double can implement it too. Inputs are built with builders, for example [`operation::describe_connector::DescribeConnectorInput::builder`].
-
 #![allow(deprecated)]
 #![allow(
     clippy::large_enum_variant,
@@ -17,6 +16,7 @@
     clippy::disallowed_names,
     clippy::field_reassign_with_default
 )]
+
 #[rustfmt::skip]
 pub mod client;
 
@@ -26,6 +26,9 @@ pub mod operation;
 #[rustfmt::skip]
 pub mod types;
 
-pub use awsgen_runtime::{BuildError, DateTime, Document};
+pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
+
+/// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
+pub use awsgen_runtime as runtime;
 
 pub use client::{Appflow, Client};

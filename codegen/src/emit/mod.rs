@@ -158,7 +158,9 @@ fn lib_rs(ir: &Crate) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
 
-        pub use awsgen_runtime::{BuildError, DateTime, Document};
+        pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
+        /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
+        pub use awsgen_runtime as runtime;
         pub use client::{#trait_name, Client};
     }
 }

@@ -158,7 +158,7 @@ pub fn client_file(ir: &Crate) -> TokenStream {
     let trait_name = format_ident!("{}", ir.service.trait_name);
     let trait_doc = format!(
         " The operations of {}. [`Client`] calls the service over HTTP; a test double implements \
-         only the methods it needs, the others answer [`Error::NotImplemented`](awsgen_runtime::Error::NotImplemented).",
+         only the methods it needs, the others answer [`Error::NotImplemented`].",
         ir.service.title
     );
     let methods = ir.operations.iter().map(|op| {
@@ -173,11 +173,9 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         quote! {
             #d
             #dep
-            fn #m(&self, input: crate::operation::#module::#input)
-                -> ::awsgen_runtime::BoxFuture<'_, Result<crate::operation::#module::#output, ::awsgen_runtime::Error<crate::operation::#module::#error>>>
-            {
+            fn #m(&self, input: #module::#input) -> BoxFuture<'_, Result<#module::#output, Error<#module::#error>>> {
                 let _ = input;
-                Box::pin(async { Err(::awsgen_runtime::Error::NotImplemented { operation: #wire_name }) })
+                Box::pin(async { Err(Error::NotImplemented { operation: #wire_name }) })
             }
         }
     });
@@ -191,10 +189,8 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         let dep = if op.deprecated { quote!(#[allow(deprecated)]) } else { quote!() };
         quote! {
             #dep
-            fn #m(&self, input: crate::operation::#module::#input)
-                -> ::awsgen_runtime::BoxFuture<'_, Result<crate::operation::#module::#output, ::awsgen_runtime::Error<crate::operation::#module::#error>>>
-            {
-                Box::pin(self.core.call::<crate::operation::#module::#name>(input))
+            fn #m(&self, input: #module::#input) -> BoxFuture<'_, Result<#module::#output, Error<#module::#error>>> {
+                Box::pin(self.core.call::<#module::#name>(input))
             }
         }
     });
@@ -209,7 +205,11 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         krate = ir.crate_name.replace('-', "_"),
         trait_name = s.trait_name,
     );
+    let modules: Vec<_> = ir.operations.iter().map(|op| format_ident!("{}", op.module)).collect();
     quote! {
+        use ::awsgen_runtime::{BoxFuture, Error};
+        use crate::operation::{#(#modules),*};
+
         #[doc = #trait_doc]
         #[doc = ""]
         #[doc = " Methods return boxed futures, so the trait is usable as `dyn` (for example"]
