@@ -260,6 +260,9 @@ pub struct Operation {
     pub checksum_required: bool,
     /// `@requestCompression` with gzip: compress large bodies.
     pub gzip: bool,
+    /// `@endpoint(hostPrefix)`: text put in front of the endpoint's host, with `{label}`s filled
+    /// from `@hostLabel` input members.
+    pub host_prefix: Option<String>,
     pub doc: Option<String>,
     pub deprecated: bool,
 }

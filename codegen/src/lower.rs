@@ -699,6 +699,12 @@ impl<'m> Lowerer<'m> {
             errors,
             http,
             checksum_required: op.has("smithy.api#httpChecksumRequired"),
+            host_prefix: op
+                .traits
+                .get("smithy.api#endpoint")
+                .and_then(|e| e.get("hostPrefix"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
             gzip: op
                 .traits
                 .get("smithy.api#requestCompression")

@@ -449,6 +449,9 @@ impl ClientCore {
         }
         let mut request = O::serialize_request(&input).map_err(|e| Error::Serialization(e.0))?;
         apply_endpoint(&mut request, &self.endpoint).map_err(|e| Error::Serialization(e.0))?;
+        if let Some(prefix) = O::host_prefix(&input).map_err(|e| Error::Serialization(e.0))? {
+            crate::protocol::apply_host_prefix(&mut request, &prefix).map_err(|e| Error::Serialization(e.0))?;
+        }
         let headers = request.headers_mut();
         headers
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));

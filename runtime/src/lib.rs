@@ -51,6 +51,13 @@ pub trait Operation {
     /// once per call, before the first attempt, so that retries reuse the same token.
     fn fill_idempotency_tokens(input: &mut Self::Input, next: &mut dyn FnMut() -> String);
 
+    /// The text to put in front of the endpoint's host (`@endpoint(hostPrefix)`), with its
+    /// labels filled from the input; `None` for most operations.
+    fn host_prefix(input: &Self::Input) -> Result<Option<String>, protocol::SerializeError> {
+        let _ = input;
+        Ok(None)
+    }
+
     /// The HTTP request for `input` (path and query only; the client adds the endpoint).
     fn serialize_request(input: &Self::Input) -> Result<protocol::Request, protocol::SerializeError>;
 

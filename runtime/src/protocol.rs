@@ -155,6 +155,27 @@ pub fn apply_endpoint(request: &mut Request, endpoint: &http::Uri) -> Result<(),
     Ok(())
 }
 
+/// Puts `prefix` in front of the request's host (`@endpoint(hostPrefix)`).
+pub fn apply_host_prefix(request: &mut Request, prefix: &str) -> Result<(), SerializeError> {
+    let uri = request.uri().clone();
+    let authority = uri.authority().ok_or_else(|| SerializeError("the request has no host to prefix".into()))?;
+    let prefixed = format!("{prefix}{authority}");
+    let mut parts = uri.into_parts();
+    parts.authority = Some(prefixed.parse().map_err(|e| SerializeError(format!("invalid host `{prefixed}`: {e}")))?);
+    *request.uri_mut() = http::Uri::from_parts(parts).map_err(|e| SerializeError(e.to_string()))?;
+    Ok(())
+}
+
+/// Checks a `@hostLabel` value: not empty, and only letters, digits, `-` and `.`.
+pub fn host_label<'a>(name: &str, value: &'a str) -> Result<&'a str, SerializeError> {
+    let valid = !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if valid {
+        Ok(value)
+    } else {
+        Err(SerializeError(format!("the host label `{name}` must be letters, digits, '-' and '.', not {value:?}")))
+    }
+}
+
 /// A fresh idempotency token: a random UUID v4.
 pub fn idempotency_token() -> String {
     uuid::Uuid::new_v4().to_string()

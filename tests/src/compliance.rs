@@ -311,6 +311,9 @@ impl Gen<'_> {
             assert_eq!(req.method().as_str(), #method, "method");
             assert_eq!(req.uri().path(), #uri, "path");
         }];
+        if let Some(resolved) = c.get("resolvedHost").and_then(Value::as_str) {
+            checks.push(quote!(assert_eq!(req.uri().host(), Some(#resolved), "resolved host");));
+        }
         let str_list = |k: &str| -> Vec<String> {
             c.get(k).and_then(Value::as_array).map(|a| a.iter().map(|x| s(x).to_string()).collect()).unwrap_or_default()
         };
@@ -345,6 +348,9 @@ impl Gen<'_> {
             #path::#desc::fill_idempotency_tokens(&mut input, &mut || "00000000-0000-4000-8000-000000000000".to_string());
             let mut req = #path::#desc::serialize_request(&input).expect("serializes");
             ::awsgen_runtime::protocol::apply_endpoint(&mut req, &#endpoint.parse().unwrap()).expect("endpoint");
+            if let Some(prefix) = #path::#desc::host_prefix(&input).expect("host prefix") {
+                ::awsgen_runtime::protocol::apply_host_prefix(&mut req, &prefix).expect("host prefix applies");
+            }
             let query: Vec<String> = req.uri().query().unwrap_or("").split('&').filter(|p| !p.is_empty()).map(String::from).collect();
             let _ = &query;
             #(#checks)*

@@ -50,6 +50,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let fmt_arg = if op.errors.is_empty() { format_ident!("_f") } else { format_ident!("f") };
     let serialize = super::protocol::serialize_request(&ir.service, op);
     let fill_tokens = super::protocol::fill_tokens(op);
+    let host_prefix = super::protocol::host_prefix_fn(op);
     let parse = super::protocol::parse_response();
     let parse_error = super::protocol::parse_error_fn(op);
     let read_output = super::protocol::read_output_fn(&ir.service, op);
@@ -136,6 +137,8 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             fn fill_idempotency_tokens(input: &mut #input, next: &mut dyn FnMut() -> String) {
                 #fill_tokens
             }
+
+            #host_prefix
 
             fn serialize_request(input: &#input) -> Result<::awsgen_runtime::protocol::Request, ::awsgen_runtime::protocol::SerializeError> {
                 #serialize

@@ -201,6 +201,45 @@ fn finish(op: &Operation) -> TokenStream {
     t
 }
 
+/// `host_prefix`, for operations with `@endpoint(hostPrefix)`; nothing otherwise (the trait's
+/// default says `None`).
+pub fn host_prefix_fn(op: &Operation) -> TokenStream {
+    let Some(prefix) = &op.host_prefix else { return TokenStream::new() };
+    let rt = rt();
+    let mut steps = Vec::new();
+    let mut rest = prefix.as_str();
+    while let Some(open) = rest.find('{') {
+        let lit = &rest[..open];
+        if !lit.is_empty() {
+            steps.push(quote!(out.push_str(#lit);));
+        }
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let label = &rest[open + 1..close];
+        if let Some(f) = op.input.fields.iter().find(|f| f.member == label) {
+            let fid = field_ident(f);
+            let value = if f.optional {
+                let msg = format!("the host label `{label}` is not set");
+                quote!(input.#fid.as_deref().ok_or_else(|| #rt::SerializeError(#msg.into()))?)
+            } else {
+                quote!(input.#fid.as_str())
+            };
+            steps.push(quote!(out.push_str(#rt::host_label(#label, #value)?);));
+        }
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    if !rest.is_empty() {
+        steps.push(quote!(out.push_str(#rest);));
+    }
+    let input = quote::format_ident!("{}", op.input.name);
+    quote! {
+        fn host_prefix(input: &#input) -> Result<Option<String>, #rt::SerializeError> {
+            let mut out = String::new();
+            #(#steps)*
+            Ok(Some(out))
+        }
+    }
+}
+
 /// The body of `fill_idempotency_tokens`.
 pub fn fill_tokens(op: &Operation) -> TokenStream {
     let fills: Vec<TokenStream> = op
