@@ -82,7 +82,8 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
         impl #name {
             #[doc = #new_doc]
             pub fn builder() -> #builder {
-                #builder::default()
+                // Qualified: a member named `default` gives the builder a setter of that name.
+                <#builder as ::std::default::Default>::default()
             }
 
             #from_response

@@ -157,9 +157,10 @@ pub fn structure(s: &StructDef) -> TokenStream {
             continue;
         }
         let step = if f.optional && must {
+            let some = if inner.is_empty() { quote!(Some(_)) } else { quote!(Some(x)) };
             quote! {
                 match &self.#fid {
-                    Some(x) => { #inner }
+                    #some => { #inner }
                     None => ::awsgen_runtime::validate::required(&p, errors),
                 }
             }

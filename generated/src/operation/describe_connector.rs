@@ -23,7 +23,7 @@ pub struct DescribeConnectorInput {
 impl DescribeConnectorInput {
     /// Starts building a [`DescribeConnectorInput`].
     pub fn builder() -> DescribeConnectorInputBuilder {
-        DescribeConnectorInputBuilder::default()
+        <DescribeConnectorInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -121,7 +121,7 @@ pub struct DescribeConnectorOutput {
 impl DescribeConnectorOutput {
     /// Starts building a [`DescribeConnectorOutput`].
     pub fn builder() -> DescribeConnectorOutputBuilder {
-        DescribeConnectorOutputBuilder::default()
+        <DescribeConnectorOutputBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct RegisterConnectorInput {
 impl RegisterConnectorInput {
     /// Starts building a [`RegisterConnectorInput`].
     pub fn builder() -> RegisterConnectorInputBuilder {
-        RegisterConnectorInputBuilder::default()
+        <RegisterConnectorInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -217,7 +217,7 @@ pub struct RegisterConnectorOutput {
 impl RegisterConnectorOutput {
     /// Starts building a [`RegisterConnectorOutput`].
     pub fn builder() -> RegisterConnectorOutputBuilder {
-        RegisterConnectorOutputBuilder::default()
+        <RegisterConnectorOutputBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct UpdateConnectorRegistrationInput {
 impl UpdateConnectorRegistrationInput {
     /// Starts building a [`UpdateConnectorRegistrationInput`].
     pub fn builder() -> UpdateConnectorRegistrationInputBuilder {
-        UpdateConnectorRegistrationInputBuilder::default()
+        <UpdateConnectorRegistrationInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -208,7 +208,7 @@ pub struct UpdateConnectorRegistrationOutput {
 impl UpdateConnectorRegistrationOutput {
     /// Starts building a [`UpdateConnectorRegistrationOutput`].
     pub fn builder() -> UpdateConnectorRegistrationOutputBuilder {
-        UpdateConnectorRegistrationOutputBuilder::default()
+        <UpdateConnectorRegistrationOutputBuilder as ::std::default::Default>::default()
     }
 }
 

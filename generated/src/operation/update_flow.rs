@@ -46,7 +46,7 @@ pub struct UpdateFlowInput {
 impl UpdateFlowInput {
     /// Starts building a [`UpdateFlowInput`].
     pub fn builder() -> UpdateFlowInputBuilder {
-        UpdateFlowInputBuilder::default()
+        <UpdateFlowInputBuilder as ::std::default::Default>::default()
     }
 }
 
@@ -310,7 +310,7 @@ pub struct UpdateFlowOutput {
 impl UpdateFlowOutput {
     /// Starts building a [`UpdateFlowOutput`].
     pub fn builder() -> UpdateFlowOutputBuilder {
-        UpdateFlowOutputBuilder::default()
+        <UpdateFlowOutputBuilder as ::std::default::Default>::default()
     }
 }
 

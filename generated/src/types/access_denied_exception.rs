@@ -12,7 +12,7 @@ pub struct AccessDeniedException {
 impl AccessDeniedException {
     /// Starts building a [`AccessDeniedException`].
     pub fn builder() -> AccessDeniedExceptionBuilder {
-        AccessDeniedExceptionBuilder::default()
+        <AccessDeniedExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

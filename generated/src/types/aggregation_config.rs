@@ -18,7 +18,7 @@ pub struct AggregationConfig {
 impl AggregationConfig {
     /// Starts building a [`AggregationConfig`].
     pub fn builder() -> AggregationConfigBuilder {
-        AggregationConfigBuilder::default()
+        <AggregationConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct AmplitudeMetadata {}
 impl AmplitudeMetadata {
     /// Starts building a [`AmplitudeMetadata`].
     pub fn builder() -> AmplitudeMetadataBuilder {
-        AmplitudeMetadataBuilder::default()
+        <AmplitudeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

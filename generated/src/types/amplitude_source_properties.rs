@@ -13,7 +13,7 @@ pub struct AmplitudeSourceProperties {
 impl AmplitudeSourceProperties {
     /// Starts building a [`AmplitudeSourceProperties`].
     pub fn builder() -> AmplitudeSourcePropertiesBuilder {
-        AmplitudeSourcePropertiesBuilder::default()
+        <AmplitudeSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

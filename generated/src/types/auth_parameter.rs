@@ -34,7 +34,7 @@ pub struct AuthParameter {
 impl AuthParameter {
     /// Starts building a [`AuthParameter`].
     pub fn builder() -> AuthParameterBuilder {
-        AuthParameterBuilder::default()
+        <AuthParameterBuilder as ::std::default::Default>::default()
     }
 }
 

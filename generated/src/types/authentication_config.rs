@@ -35,7 +35,7 @@ pub struct AuthenticationConfig {
 impl AuthenticationConfig {
     /// Starts building a [`AuthenticationConfig`].
     pub fn builder() -> AuthenticationConfigBuilder {
-        AuthenticationConfigBuilder::default()
+        <AuthenticationConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -12,7 +12,7 @@ pub struct ConflictException {
 impl ConflictException {
     /// Starts building a [`ConflictException`].
     pub fn builder() -> ConflictExceptionBuilder {
-        ConflictExceptionBuilder::default()
+        <ConflictExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

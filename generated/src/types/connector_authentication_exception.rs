@@ -12,7 +12,7 @@ pub struct ConnectorAuthenticationException {
 impl ConnectorAuthenticationException {
     /// Starts building a [`ConnectorAuthenticationException`].
     pub fn builder() -> ConnectorAuthenticationExceptionBuilder {
-        ConnectorAuthenticationExceptionBuilder::default()
+        <ConnectorAuthenticationExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

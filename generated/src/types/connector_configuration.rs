@@ -152,7 +152,7 @@ pub struct ConnectorConfiguration {
 impl ConnectorConfiguration {
     /// Starts building a [`ConnectorConfiguration`].
     pub fn builder() -> ConnectorConfigurationBuilder {
-        ConnectorConfigurationBuilder::default()
+        <ConnectorConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -84,7 +84,7 @@ pub struct ConnectorMetadata {
 impl ConnectorMetadata {
     /// Starts building a [`ConnectorMetadata`].
     pub fn builder() -> ConnectorMetadataBuilder {
-        ConnectorMetadataBuilder::default()
+        <ConnectorMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

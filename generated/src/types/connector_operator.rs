@@ -70,7 +70,7 @@ pub struct ConnectorOperator {
 impl ConnectorOperator {
     /// Starts building a [`ConnectorOperator`].
     pub fn builder() -> ConnectorOperatorBuilder {
-        ConnectorOperatorBuilder::default()
+        <ConnectorOperatorBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -15,7 +15,7 @@ pub struct ConnectorProvisioningConfig {
 impl ConnectorProvisioningConfig {
     /// Starts building a [`ConnectorProvisioningConfig`].
     pub fn builder() -> ConnectorProvisioningConfigBuilder {
-        ConnectorProvisioningConfigBuilder::default()
+        <ConnectorProvisioningConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct ConnectorRuntimeSetting {
 impl ConnectorRuntimeSetting {
     /// Starts building a [`ConnectorRuntimeSetting`].
     pub fn builder() -> ConnectorRuntimeSettingBuilder {
-        ConnectorRuntimeSettingBuilder::default()
+        <ConnectorRuntimeSettingBuilder as ::std::default::Default>::default()
     }
 }
 

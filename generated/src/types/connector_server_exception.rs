@@ -12,7 +12,7 @@ pub struct ConnectorServerException {
 impl ConnectorServerException {
     /// Starts building a [`ConnectorServerException`].
     pub fn builder() -> ConnectorServerExceptionBuilder {
-        ConnectorServerExceptionBuilder::default()
+        <ConnectorServerExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

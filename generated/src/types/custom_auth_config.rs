@@ -26,7 +26,7 @@ pub struct CustomAuthConfig {
 impl CustomAuthConfig {
     /// Starts building a [`CustomAuthConfig`].
     pub fn builder() -> CustomAuthConfigBuilder {
-        CustomAuthConfigBuilder::default()
+        <CustomAuthConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct CustomConnectorDestinationProperties {
 impl CustomConnectorDestinationProperties {
     /// Starts building a [`CustomConnectorDestinationProperties`].
     pub fn builder() -> CustomConnectorDestinationPropertiesBuilder {
-        CustomConnectorDestinationPropertiesBuilder::default()
+        <CustomConnectorDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct CustomConnectorSourceProperties {
 impl CustomConnectorSourceProperties {
     /// Starts building a [`CustomConnectorSourceProperties`].
     pub fn builder() -> CustomConnectorSourcePropertiesBuilder {
-        CustomConnectorSourcePropertiesBuilder::default()
+        <CustomConnectorSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

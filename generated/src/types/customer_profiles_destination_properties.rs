@@ -16,7 +16,7 @@ pub struct CustomerProfilesDestinationProperties {
 impl CustomerProfilesDestinationProperties {
     /// Starts building a [`CustomerProfilesDestinationProperties`].
     pub fn builder() -> CustomerProfilesDestinationPropertiesBuilder {
-        CustomerProfilesDestinationPropertiesBuilder::default()
+        <CustomerProfilesDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

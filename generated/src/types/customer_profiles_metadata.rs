@@ -8,7 +8,7 @@ pub struct CustomerProfilesMetadata {}
 impl CustomerProfilesMetadata {
     /// Starts building a [`CustomerProfilesMetadata`].
     pub fn builder() -> CustomerProfilesMetadataBuilder {
-        CustomerProfilesMetadataBuilder::default()
+        <CustomerProfilesMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

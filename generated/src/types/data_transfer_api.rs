@@ -18,7 +18,7 @@ pub struct DataTransferApi {
 impl DataTransferApi {
     /// Starts building a [`DataTransferApi`].
     pub fn builder() -> DataTransferApiBuilder {
-        DataTransferApiBuilder::default()
+        <DataTransferApiBuilder as ::std::default::Default>::default()
     }
 }
 

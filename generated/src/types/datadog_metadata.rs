@@ -8,7 +8,7 @@ pub struct DatadogMetadata {}
 impl DatadogMetadata {
     /// Starts building a [`DatadogMetadata`].
     pub fn builder() -> DatadogMetadataBuilder {
-        DatadogMetadataBuilder::default()
+        <DatadogMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct DatadogSourceProperties {
 impl DatadogSourceProperties {
     /// Starts building a [`DatadogSourceProperties`].
     pub fn builder() -> DatadogSourcePropertiesBuilder {
-        DatadogSourcePropertiesBuilder::default()
+        <DatadogSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

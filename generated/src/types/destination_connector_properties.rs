@@ -59,7 +59,7 @@ pub struct DestinationConnectorProperties {
 impl DestinationConnectorProperties {
     /// Starts building a [`DestinationConnectorProperties`].
     pub fn builder() -> DestinationConnectorPropertiesBuilder {
-        DestinationConnectorPropertiesBuilder::default()
+        <DestinationConnectorPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct DestinationFlowConfig {
 impl DestinationFlowConfig {
     /// Starts building a [`DestinationFlowConfig`].
     pub fn builder() -> DestinationFlowConfigBuilder {
-        DestinationFlowConfigBuilder::default()
+        <DestinationFlowConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct DynatraceMetadata {}
 impl DynatraceMetadata {
     /// Starts building a [`DynatraceMetadata`].
     pub fn builder() -> DynatraceMetadataBuilder {
-        DynatraceMetadataBuilder::default()
+        <DynatraceMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

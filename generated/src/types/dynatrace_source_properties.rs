@@ -13,7 +13,7 @@ pub struct DynatraceSourceProperties {
 impl DynatraceSourceProperties {
     /// Starts building a [`DynatraceSourceProperties`].
     pub fn builder() -> DynatraceSourcePropertiesBuilder {
-        DynatraceSourcePropertiesBuilder::default()
+        <DynatraceSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct ErrorHandlingConfig {
 impl ErrorHandlingConfig {
     /// Starts building a [`ErrorHandlingConfig`].
     pub fn builder() -> ErrorHandlingConfigBuilder {
-        ErrorHandlingConfigBuilder::default()
+        <ErrorHandlingConfigBuilder as ::std::default::Default>::default()
     }
 }
 

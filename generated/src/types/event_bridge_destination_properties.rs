@@ -17,7 +17,7 @@ pub struct EventBridgeDestinationProperties {
 impl EventBridgeDestinationProperties {
     /// Starts building a [`EventBridgeDestinationProperties`].
     pub fn builder() -> EventBridgeDestinationPropertiesBuilder {
-        EventBridgeDestinationPropertiesBuilder::default()
+        <EventBridgeDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct EventBridgeMetadata {}
 impl EventBridgeMetadata {
     /// Starts building a [`EventBridgeMetadata`].
     pub fn builder() -> EventBridgeMetadataBuilder {
-        EventBridgeMetadataBuilder::default()
+        <EventBridgeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GlueDataCatalogConfig {
 impl GlueDataCatalogConfig {
     /// Starts building a [`GlueDataCatalogConfig`].
     pub fn builder() -> GlueDataCatalogConfigBuilder {
-        GlueDataCatalogConfigBuilder::default()
+        <GlueDataCatalogConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GoogleAnalyticsMetadata {
 impl GoogleAnalyticsMetadata {
     /// Starts building a [`GoogleAnalyticsMetadata`].
     pub fn builder() -> GoogleAnalyticsMetadataBuilder {
-        GoogleAnalyticsMetadataBuilder::default()
+        <GoogleAnalyticsMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

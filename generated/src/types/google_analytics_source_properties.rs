@@ -13,7 +13,7 @@ pub struct GoogleAnalyticsSourceProperties {
 impl GoogleAnalyticsSourceProperties {
     /// Starts building a [`GoogleAnalyticsSourceProperties`].
     pub fn builder() -> GoogleAnalyticsSourcePropertiesBuilder {
-        GoogleAnalyticsSourcePropertiesBuilder::default()
+        <GoogleAnalyticsSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct HoneycodeDestinationProperties {
 impl HoneycodeDestinationProperties {
     /// Starts building a [`HoneycodeDestinationProperties`].
     pub fn builder() -> HoneycodeDestinationPropertiesBuilder {
-        HoneycodeDestinationPropertiesBuilder::default()
+        <HoneycodeDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct HoneycodeMetadata {
 impl HoneycodeMetadata {
     /// Starts building a [`HoneycodeMetadata`].
     pub fn builder() -> HoneycodeMetadataBuilder {
-        HoneycodeMetadataBuilder::default()
+        <HoneycodeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

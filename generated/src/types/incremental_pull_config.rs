@@ -13,7 +13,7 @@ pub struct IncrementalPullConfig {
 impl IncrementalPullConfig {
     /// Starts building a [`IncrementalPullConfig`].
     pub fn builder() -> IncrementalPullConfigBuilder {
-        IncrementalPullConfigBuilder::default()
+        <IncrementalPullConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct InforNexusMetadata {}
 impl InforNexusMetadata {
     /// Starts building a [`InforNexusMetadata`].
     pub fn builder() -> InforNexusMetadataBuilder {
-        InforNexusMetadataBuilder::default()
+        <InforNexusMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

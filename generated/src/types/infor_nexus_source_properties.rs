@@ -13,7 +13,7 @@ pub struct InforNexusSourceProperties {
 impl InforNexusSourceProperties {
     /// Starts building a [`InforNexusSourceProperties`].
     pub fn builder() -> InforNexusSourcePropertiesBuilder {
-        InforNexusSourcePropertiesBuilder::default()
+        <InforNexusSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

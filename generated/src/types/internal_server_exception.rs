@@ -12,7 +12,7 @@ pub struct InternalServerException {
 impl InternalServerException {
     /// Starts building a [`InternalServerException`].
     pub fn builder() -> InternalServerExceptionBuilder {
-        InternalServerExceptionBuilder::default()
+        <InternalServerExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

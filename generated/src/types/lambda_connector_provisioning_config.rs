@@ -13,7 +13,7 @@ pub struct LambdaConnectorProvisioningConfig {
 impl LambdaConnectorProvisioningConfig {
     /// Starts building a [`LambdaConnectorProvisioningConfig`].
     pub fn builder() -> LambdaConnectorProvisioningConfigBuilder {
-        LambdaConnectorProvisioningConfigBuilder::default()
+        <LambdaConnectorProvisioningConfigBuilder as ::std::default::Default>::default()
     }
 }
 

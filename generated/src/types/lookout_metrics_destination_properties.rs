@@ -8,7 +8,7 @@ pub struct LookoutMetricsDestinationProperties {}
 impl LookoutMetricsDestinationProperties {
     /// Starts building a [`LookoutMetricsDestinationProperties`].
     pub fn builder() -> LookoutMetricsDestinationPropertiesBuilder {
-        LookoutMetricsDestinationPropertiesBuilder::default()
+        <LookoutMetricsDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct MarketoDestinationProperties {
 impl MarketoDestinationProperties {
     /// Starts building a [`MarketoDestinationProperties`].
     pub fn builder() -> MarketoDestinationPropertiesBuilder {
-        MarketoDestinationPropertiesBuilder::default()
+        <MarketoDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct MarketoMetadata {}
 impl MarketoMetadata {
     /// Starts building a [`MarketoMetadata`].
     pub fn builder() -> MarketoMetadataBuilder {
-        MarketoMetadataBuilder::default()
+        <MarketoMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct MarketoSourceProperties {
 impl MarketoSourceProperties {
     /// Starts building a [`MarketoSourceProperties`].
     pub fn builder() -> MarketoSourcePropertiesBuilder {
-        MarketoSourcePropertiesBuilder::default()
+        <MarketoSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -15,7 +15,7 @@ pub struct MetadataCatalogConfig {
 impl MetadataCatalogConfig {
     /// Starts building a [`MetadataCatalogConfig`].
     pub fn builder() -> MetadataCatalogConfigBuilder {
-        MetadataCatalogConfigBuilder::default()
+        <MetadataCatalogConfigBuilder as ::std::default::Default>::default()
     }
 }
 

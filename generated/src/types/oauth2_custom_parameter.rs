@@ -38,7 +38,7 @@ pub struct OAuth2CustomParameter {
 impl OAuth2CustomParameter {
     /// Starts building a [`OAuth2CustomParameter`].
     pub fn builder() -> OAuth2CustomParameterBuilder {
-        OAuth2CustomParameterBuilder::default()
+        <OAuth2CustomParameterBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -48,7 +48,7 @@ pub struct OAuth2Defaults {
 impl OAuth2Defaults {
     /// Starts building a [`OAuth2Defaults`].
     pub fn builder() -> OAuth2DefaultsBuilder {
-        OAuth2DefaultsBuilder::default()
+        <OAuth2DefaultsBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct PardotMetadata {}
 impl PardotMetadata {
     /// Starts building a [`PardotMetadata`].
     pub fn builder() -> PardotMetadataBuilder {
-        PardotMetadataBuilder::default()
+        <PardotMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct PardotSourceProperties {
 impl PardotSourceProperties {
     /// Starts building a [`PardotSourceProperties`].
     pub fn builder() -> PardotSourcePropertiesBuilder {
-        PardotSourcePropertiesBuilder::default()
+        <PardotSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct PrefixConfig {
 impl PrefixConfig {
     /// Starts building a [`PrefixConfig`].
     pub fn builder() -> PrefixConfigBuilder {
-        PrefixConfigBuilder::default()
+        <PrefixConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct RedshiftDestinationProperties {
 impl RedshiftDestinationProperties {
     /// Starts building a [`RedshiftDestinationProperties`].
     pub fn builder() -> RedshiftDestinationPropertiesBuilder {
-        RedshiftDestinationPropertiesBuilder::default()
+        <RedshiftDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

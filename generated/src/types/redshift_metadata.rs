@@ -8,7 +8,7 @@ pub struct RedshiftMetadata {}
 impl RedshiftMetadata {
     /// Starts building a [`RedshiftMetadata`].
     pub fn builder() -> RedshiftMetadataBuilder {
-        RedshiftMetadataBuilder::default()
+        <RedshiftMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

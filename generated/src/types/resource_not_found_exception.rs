@@ -12,7 +12,7 @@ pub struct ResourceNotFoundException {
 impl ResourceNotFoundException {
     /// Starts building a [`ResourceNotFoundException`].
     pub fn builder() -> ResourceNotFoundExceptionBuilder {
-        ResourceNotFoundExceptionBuilder::default()
+        <ResourceNotFoundExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

@@ -20,7 +20,7 @@ pub struct S3DestinationProperties {
 impl S3DestinationProperties {
     /// Starts building a [`S3DestinationProperties`].
     pub fn builder() -> S3DestinationPropertiesBuilder {
-        S3DestinationPropertiesBuilder::default()
+        <S3DestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -15,7 +15,7 @@ pub struct S3InputFormatConfig {
 impl S3InputFormatConfig {
     /// Starts building a [`S3InputFormatConfig`].
     pub fn builder() -> S3InputFormatConfigBuilder {
-        S3InputFormatConfigBuilder::default()
+        <S3InputFormatConfigBuilder as ::std::default::Default>::default()
     }
 }
 

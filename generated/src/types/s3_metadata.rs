@@ -8,7 +8,7 @@ pub struct S3Metadata {}
 impl S3Metadata {
     /// Starts building a [`S3Metadata`].
     pub fn builder() -> S3MetadataBuilder {
-        S3MetadataBuilder::default()
+        <S3MetadataBuilder as ::std::default::Default>::default()
     }
 }
 

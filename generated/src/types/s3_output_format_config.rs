@@ -26,7 +26,7 @@ pub struct S3OutputFormatConfig {
 impl S3OutputFormatConfig {
     /// Starts building a [`S3OutputFormatConfig`].
     pub fn builder() -> S3OutputFormatConfigBuilder {
-        S3OutputFormatConfigBuilder::default()
+        <S3OutputFormatConfigBuilder as ::std::default::Default>::default()
     }
 }
 

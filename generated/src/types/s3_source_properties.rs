@@ -20,7 +20,7 @@ pub struct S3SourceProperties {
 impl S3SourceProperties {
     /// Starts building a [`S3SourceProperties`].
     pub fn builder() -> S3SourcePropertiesBuilder {
-        S3SourcePropertiesBuilder::default()
+        <S3SourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -32,7 +32,7 @@ pub struct SalesforceDestinationProperties {
 impl SalesforceDestinationProperties {
     /// Starts building a [`SalesforceDestinationProperties`].
     pub fn builder() -> SalesforceDestinationPropertiesBuilder {
-        SalesforceDestinationPropertiesBuilder::default()
+        <SalesforceDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -34,7 +34,7 @@ pub struct SalesforceMetadata {
 impl SalesforceMetadata {
     /// Starts building a [`SalesforceMetadata`].
     pub fn builder() -> SalesforceMetadataBuilder {
-        SalesforceMetadataBuilder::default()
+        <SalesforceMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

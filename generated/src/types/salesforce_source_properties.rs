@@ -24,7 +24,7 @@ pub struct SalesforceSourceProperties {
 impl SalesforceSourceProperties {
     /// Starts building a [`SalesforceSourceProperties`].
     pub fn builder() -> SalesforceSourcePropertiesBuilder {
-        SalesforceSourcePropertiesBuilder::default()
+        <SalesforceSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

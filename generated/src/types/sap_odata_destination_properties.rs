@@ -34,7 +34,7 @@ pub struct SapODataDestinationProperties {
 impl SapODataDestinationProperties {
     /// Starts building a [`SapODataDestinationProperties`].
     pub fn builder() -> SapODataDestinationPropertiesBuilder {
-        SapODataDestinationPropertiesBuilder::default()
+        <SapODataDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

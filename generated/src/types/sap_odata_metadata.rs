@@ -8,7 +8,7 @@ pub struct SapODataMetadata {}
 impl SapODataMetadata {
     /// Starts building a [`SapODataMetadata`].
     pub fn builder() -> SapODataMetadataBuilder {
-        SapODataMetadataBuilder::default()
+        <SapODataMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

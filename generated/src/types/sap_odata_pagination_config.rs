@@ -13,7 +13,7 @@ pub struct SapODataPaginationConfig {
 impl SapODataPaginationConfig {
     /// Starts building a [`SapODataPaginationConfig`].
     pub fn builder() -> SapODataPaginationConfigBuilder {
-        SapODataPaginationConfigBuilder::default()
+        <SapODataPaginationConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct SapODataParallelismConfig {
 impl SapODataParallelismConfig {
     /// Starts building a [`SapODataParallelismConfig`].
     pub fn builder() -> SapODataParallelismConfigBuilder {
-        SapODataParallelismConfigBuilder::default()
+        <SapODataParallelismConfigBuilder as ::std::default::Default>::default()
     }
 }
 

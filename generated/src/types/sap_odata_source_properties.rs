@@ -21,7 +21,7 @@ pub struct SapODataSourceProperties {
 impl SapODataSourceProperties {
     /// Starts building a [`SapODataSourceProperties`].
     pub fn builder() -> SapODataSourcePropertiesBuilder {
-        SapODataSourcePropertiesBuilder::default()
+        <SapODataSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

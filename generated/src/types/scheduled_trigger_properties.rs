@@ -52,7 +52,7 @@ pub struct ScheduledTriggerProperties {
 impl ScheduledTriggerProperties {
     /// Starts building a [`ScheduledTriggerProperties`].
     pub fn builder() -> ScheduledTriggerPropertiesBuilder {
-        ScheduledTriggerPropertiesBuilder::default()
+        <ScheduledTriggerPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

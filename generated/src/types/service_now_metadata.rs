@@ -8,7 +8,7 @@ pub struct ServiceNowMetadata {}
 impl ServiceNowMetadata {
     /// Starts building a [`ServiceNowMetadata`].
     pub fn builder() -> ServiceNowMetadataBuilder {
-        ServiceNowMetadataBuilder::default()
+        <ServiceNowMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

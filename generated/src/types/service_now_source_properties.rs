@@ -13,7 +13,7 @@ pub struct ServiceNowSourceProperties {
 impl ServiceNowSourceProperties {
     /// Starts building a [`ServiceNowSourceProperties`].
     pub fn builder() -> ServiceNowSourcePropertiesBuilder {
-        ServiceNowSourcePropertiesBuilder::default()
+        <ServiceNowSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

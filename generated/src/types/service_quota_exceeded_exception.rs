@@ -12,7 +12,7 @@ pub struct ServiceQuotaExceededException {
 impl ServiceQuotaExceededException {
     /// Starts building a [`ServiceQuotaExceededException`].
     pub fn builder() -> ServiceQuotaExceededExceptionBuilder {
-        ServiceQuotaExceededExceptionBuilder::default()
+        <ServiceQuotaExceededExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

@@ -8,7 +8,7 @@ pub struct SingularMetadata {}
 impl SingularMetadata {
     /// Starts building a [`SingularMetadata`].
     pub fn builder() -> SingularMetadataBuilder {
-        SingularMetadataBuilder::default()
+        <SingularMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct SingularSourceProperties {
 impl SingularSourceProperties {
     /// Starts building a [`SingularSourceProperties`].
     pub fn builder() -> SingularSourcePropertiesBuilder {
-        SingularSourcePropertiesBuilder::default()
+        <SingularSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

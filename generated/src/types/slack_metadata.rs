@@ -19,7 +19,7 @@ pub struct SlackMetadata {
 impl SlackMetadata {
     /// Starts building a [`SlackMetadata`].
     pub fn builder() -> SlackMetadataBuilder {
-        SlackMetadataBuilder::default()
+        <SlackMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct SlackSourceProperties {
 impl SlackSourceProperties {
     /// Starts building a [`SlackSourceProperties`].
     pub fn builder() -> SlackSourcePropertiesBuilder {
-        SlackSourcePropertiesBuilder::default()
+        <SlackSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct SnowflakeDestinationProperties {
 impl SnowflakeDestinationProperties {
     /// Starts building a [`SnowflakeDestinationProperties`].
     pub fn builder() -> SnowflakeDestinationPropertiesBuilder {
-        SnowflakeDestinationPropertiesBuilder::default()
+        <SnowflakeDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

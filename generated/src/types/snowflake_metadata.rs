@@ -19,7 +19,7 @@ pub struct SnowflakeMetadata {
 impl SnowflakeMetadata {
     /// Starts building a [`SnowflakeMetadata`].
     pub fn builder() -> SnowflakeMetadataBuilder {
-        SnowflakeMetadataBuilder::default()
+        <SnowflakeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

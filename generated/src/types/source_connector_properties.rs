@@ -68,7 +68,7 @@ pub struct SourceConnectorProperties {
 impl SourceConnectorProperties {
     /// Starts building a [`SourceConnectorProperties`].
     pub fn builder() -> SourceConnectorPropertiesBuilder {
-        SourceConnectorPropertiesBuilder::default()
+        <SourceConnectorPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct SourceFlowConfig {
 impl SourceFlowConfig {
     /// Starts building a [`SourceFlowConfig`].
     pub fn builder() -> SourceFlowConfigBuilder {
-        SourceFlowConfigBuilder::default()
+        <SourceFlowConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct SuccessResponseHandlingConfig {
 impl SuccessResponseHandlingConfig {
     /// Starts building a [`SuccessResponseHandlingConfig`].
     pub fn builder() -> SuccessResponseHandlingConfigBuilder {
-        SuccessResponseHandlingConfigBuilder::default()
+        <SuccessResponseHandlingConfigBuilder as ::std::default::Default>::default()
     }
 }
 

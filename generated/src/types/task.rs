@@ -33,7 +33,7 @@ pub struct Task {
 impl Task {
     /// Starts building a [`Task`].
     pub fn builder() -> TaskBuilder {
-        TaskBuilder::default()
+        <TaskBuilder as ::std::default::Default>::default()
     }
 }
 

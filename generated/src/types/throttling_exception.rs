@@ -12,7 +12,7 @@ pub struct ThrottlingException {
 impl ThrottlingException {
     /// Starts building a [`ThrottlingException`].
     pub fn builder() -> ThrottlingExceptionBuilder {
-        ThrottlingExceptionBuilder::default()
+        <ThrottlingExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

@@ -8,7 +8,7 @@ pub struct TrendmicroMetadata {}
 impl TrendmicroMetadata {
     /// Starts building a [`TrendmicroMetadata`].
     pub fn builder() -> TrendmicroMetadataBuilder {
-        TrendmicroMetadataBuilder::default()
+        <TrendmicroMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

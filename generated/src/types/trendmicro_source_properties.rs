@@ -13,7 +13,7 @@ pub struct TrendmicroSourceProperties {
 impl TrendmicroSourceProperties {
     /// Starts building a [`TrendmicroSourceProperties`].
     pub fn builder() -> TrendmicroSourcePropertiesBuilder {
-        TrendmicroSourcePropertiesBuilder::default()
+        <TrendmicroSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -18,7 +18,7 @@ pub struct TriggerConfig {
 impl TriggerConfig {
     /// Starts building a [`TriggerConfig`].
     pub fn builder() -> TriggerConfigBuilder {
-        TriggerConfigBuilder::default()
+        <TriggerConfigBuilder as ::std::default::Default>::default()
     }
 }
 

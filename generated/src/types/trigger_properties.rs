@@ -15,7 +15,7 @@ pub struct TriggerProperties {
 impl TriggerProperties {
     /// Starts building a [`TriggerProperties`].
     pub fn builder() -> TriggerPropertiesBuilder {
-        TriggerPropertiesBuilder::default()
+        <TriggerPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

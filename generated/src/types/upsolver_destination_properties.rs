@@ -21,7 +21,7 @@ pub struct UpsolverDestinationProperties {
 impl UpsolverDestinationProperties {
     /// Starts building a [`UpsolverDestinationProperties`].
     pub fn builder() -> UpsolverDestinationPropertiesBuilder {
-        UpsolverDestinationPropertiesBuilder::default()
+        <UpsolverDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -8,7 +8,7 @@ pub struct UpsolverMetadata {}
 impl UpsolverMetadata {
     /// Starts building a [`UpsolverMetadata`].
     pub fn builder() -> UpsolverMetadataBuilder {
-        UpsolverMetadataBuilder::default()
+        <UpsolverMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct UpsolverS3OutputFormatConfig {
 impl UpsolverS3OutputFormatConfig {
     /// Starts building a [`UpsolverS3OutputFormatConfig`].
     pub fn builder() -> UpsolverS3OutputFormatConfigBuilder {
-        UpsolverS3OutputFormatConfigBuilder::default()
+        <UpsolverS3OutputFormatConfigBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -12,7 +12,7 @@ pub struct ValidationException {
 impl ValidationException {
     /// Starts building a [`ValidationException`].
     pub fn builder() -> ValidationExceptionBuilder {
-        ValidationExceptionBuilder::default()
+        <ValidationExceptionBuilder as ::std::default::Default>::default()
     }
     /// Reads the error from an error response: its JSON body and any bound headers.
     #[doc(hidden)]

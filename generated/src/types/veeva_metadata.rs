@@ -8,7 +8,7 @@ pub struct VeevaMetadata {}
 impl VeevaMetadata {
     /// Starts building a [`VeevaMetadata`].
     pub fn builder() -> VeevaMetadataBuilder {
-        VeevaMetadataBuilder::default()
+        <VeevaMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct VeevaSourceProperties {
 impl VeevaSourceProperties {
     /// Starts building a [`VeevaSourceProperties`].
     pub fn builder() -> VeevaSourcePropertiesBuilder {
-        VeevaSourcePropertiesBuilder::default()
+        <VeevaSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

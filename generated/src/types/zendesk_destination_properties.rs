@@ -26,7 +26,7 @@ pub struct ZendeskDestinationProperties {
 impl ZendeskDestinationProperties {
     /// Starts building a [`ZendeskDestinationProperties`].
     pub fn builder() -> ZendeskDestinationPropertiesBuilder {
-        ZendeskDestinationPropertiesBuilder::default()
+        <ZendeskDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 

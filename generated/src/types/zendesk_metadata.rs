@@ -19,7 +19,7 @@ pub struct ZendeskMetadata {
 impl ZendeskMetadata {
     /// Starts building a [`ZendeskMetadata`].
     pub fn builder() -> ZendeskMetadataBuilder {
-        ZendeskMetadataBuilder::default()
+        <ZendeskMetadataBuilder as ::std::default::Default>::default()
     }
 }
 

@@ -13,7 +13,7 @@ pub struct ZendeskSourceProperties {
 impl ZendeskSourceProperties {
     /// Starts building a [`ZendeskSourceProperties`].
     pub fn builder() -> ZendeskSourcePropertiesBuilder {
-        ZendeskSourcePropertiesBuilder::default()
+        <ZendeskSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
