@@ -302,6 +302,8 @@ fn enum_values(s: &Shape) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Enum members are compared by wire value: a changed `@enumValue` shows as one value removed
+/// (breaking) and one added.
 fn compare_enum(o: &Shape, n: &Shape, out: &mut Vec<Change>) {
     let id = &n.id;
     let (ov, nv) = (enum_values(o), enum_values(n));
@@ -327,14 +329,6 @@ fn compare_enum(o: &Shape, n: &Shape, out: &mut Vec<Change>) {
                 Breaking,
                 format!("value {v:?} removed: the variant disappears and the service rejects the value"),
             ));
-        }
-    }
-    for (name, om) in &o.members {
-        if let Some(nm) = n.members.get(name) {
-            let (a, b) = (om.traits.get("smithy.api#enumValue"), nm.traits.get("smithy.api#enumValue"));
-            if a != b && a.is_some() && b.is_some() && nv.contains_key(&show(a)) {
-                out.push(change(format!("{id}${name}"), "enum-value-changed", Breaking, Breaking, "value changed"));
-            }
         }
     }
 }

@@ -155,6 +155,8 @@ impl Gen<'_> {
     /// A Rust expression of type `ty` for the Smithy node value `v`.
     fn value(&self, ty: &Ty, v: &Value) -> Result<TokenStream, String> {
         let krate = &self.krate;
+        // Operation modules may refer to a type by its full path; the harness names it itself.
+        let local = |name: &str| name.trim_start_matches("crate::types::").to_string();
         Ok(match (ty, v) {
             (Ty::String, Value::String(x)) => quote!(String::from(#x)),
             (Ty::Bool, Value::Bool(b)) => quote!(#b),
@@ -203,30 +205,30 @@ impl Gen<'_> {
                 quote!(::awsgen_runtime::__private::serde_json::from_str::<::awsgen_runtime::Document>(#t).unwrap())
             }
             (Ty::Named { name, kind: NamedKind::Enum, .. }, Value::String(x)) => {
-                let name = name.trim_start_matches("crate::types::");
+                let name = local(name);
                 let n = format_ident!("{}", name);
                 quote!(#krate::types::#n::from(#x))
             }
             (Ty::Named { name, kind: NamedKind::IntEnum, .. }, Value::Number(x)) => {
-                let name = name.trim_start_matches("crate::types::");
+                let name = local(name);
                 let n = format_ident!("{}", name);
                 let i = x.as_i64().ok_or("bad intEnum")? as i32;
                 quote!(#krate::types::#n::from(#i))
             }
             (Ty::Named { name, kind: NamedKind::Struct, .. }, Value::Object(_)) => {
-                let name = name.trim_start_matches("crate::types::");
-                let def = self.find_struct(name).ok_or_else(|| format!("no structure {name}"))?;
+                let name = local(name);
+                let def = self.find_struct(&name).ok_or_else(|| format!("no structure {name}"))?;
                 let path = quote!(#krate::types);
                 self.structure(def, path, v)?
             }
             (Ty::Named { name, kind: NamedKind::Union, .. }, Value::Object(o)) => {
-                let name = name.trim_start_matches("crate::types::");
+                let name = local(name);
                 let def = self
                     .ir
                     .types
                     .values()
                     .find_map(|t| match t {
-                        TypeDef::Union(u) if u.name == *name => Some(u),
+                        TypeDef::Union(u) if u.name == name => Some(u),
                         _ => None,
                     })
                     .ok_or_else(|| format!("no union {name}"))?;

@@ -11,12 +11,12 @@
 //!   aws-sdk-appflow goes through an `f64` and gets `.122999906`. The parse comparison uses
 //!   binary-exact fractions, and `fractions_are_read_exactly` pins the difference down.
 
-use appflow::operation::describe_connector::{DescribeConnector, DescribeConnectorInput, DescribeConnectorOutput};
-use appflow::operation::register_connector::{RegisterConnector, RegisterConnectorInput, RegisterConnectorOutput};
+use appflow::operation::describe_connector::{DescribeConnector, DescribeConnectorInput};
+use appflow::operation::register_connector::{RegisterConnector, RegisterConnectorInput};
 use appflow::operation::update_connector_registration::{
-    UpdateConnectorRegistration, UpdateConnectorRegistrationInput, UpdateConnectorRegistrationOutput,
+    UpdateConnectorRegistration, UpdateConnectorRegistrationInput,
 };
-use appflow::operation::update_flow::{UpdateFlow, UpdateFlowInput, UpdateFlowOutput};
+use appflow::operation::update_flow::{UpdateFlow, UpdateFlowInput};
 use aws_smithy_http_client::test_util::capture_request;
 use aws_smithy_types::body::SdkBody;
 use awsgen_runtime::Operation;
@@ -221,12 +221,6 @@ async fn both_parse_responses_to_the_same_values() {
             &body
         );
     }
-    let _: Option<(
-        DescribeConnectorOutput,
-        UpdateFlowOutput,
-        RegisterConnectorOutput,
-        UpdateConnectorRegistrationOutput,
-    )> = None;
 }
 
 #[tokio::test]

@@ -140,7 +140,7 @@ pub fn uses_map(t: &Ty) -> bool {
 }
 
 /// `use` lines for a file whose types are `tys` (excluding the file's own type `own`).
-pub fn imports<'a>(tys: impl IntoIterator<Item = &'a Ty> + Clone, own: &str, wire: bool) -> TokenStream {
+pub fn imports<'a>(tys: impl IntoIterator<Item = &'a Ty>, own: &str, wire: bool) -> TokenStream {
     let mut named = BTreeSet::new();
     let mut map = false;
     for t in tys {

@@ -8,10 +8,8 @@ use quote::quote;
 use super::common::{field_ident, ty};
 use crate::ir::*;
 
-const RT: &str = "::awsgen_runtime::protocol";
-
 fn rt() -> TokenStream {
-    RT.parse().expect("a path")
+    quote!(::awsgen_runtime::protocol)
 }
 
 fn ts_format(f: TsFormat) -> TokenStream {
