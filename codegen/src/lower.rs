@@ -686,6 +686,19 @@ impl<'m> Lowerer<'m> {
         if self.protocol == Protocol::RestJson1 && http.is_none() {
             sink.error(op.id.clone(), "restJson1 operation has no valid @http trait");
         }
+        let host_prefix =
+            op.traits.get("smithy.api#endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str);
+        for label in host_prefix.map(host_labels).unwrap_or_default() {
+            let member = op.input.as_ref().and_then(|i| self.model.shape(i).members.get(label));
+            let field = input.fields.iter().find(|f| f.member == label);
+            let problem = match (member, field) {
+                (Some(m), Some(f)) if m.has("smithy.api#hostLabel") && f.ty == Ty::String => continue,
+                (Some(m), Some(_)) if m.has("smithy.api#hostLabel") => "must target a string",
+                (Some(_), _) => "names an input member without @hostLabel",
+                (None, _) => "names no input member",
+            };
+            sink.error(op.id.clone(), format!("host prefix label `{{{label}}}` {problem}"));
+        }
         Operation {
             shape_id: op.id.clone(),
             wire_name: op.name().to_string(),
@@ -699,12 +712,7 @@ impl<'m> Lowerer<'m> {
             errors,
             http,
             checksum_required: op.has("smithy.api#httpChecksumRequired"),
-            host_prefix: op
-                .traits
-                .get("smithy.api#endpoint")
-                .and_then(|e| e.get("hostPrefix"))
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            host_prefix: host_prefix.map(str::to_string),
             gzip: op
                 .traits
                 .get("smithy.api#requestCompression")
@@ -715,6 +723,11 @@ impl<'m> Lowerer<'m> {
             deprecated: op.has("smithy.api#deprecated"),
         }
     }
+}
+
+/// The `{label}` names in an `@endpoint(hostPrefix)` template, in order.
+pub fn host_labels(template: &str) -> Vec<&str> {
+    template.split('{').skip(1).map(|part| part.split_once('}').map_or(part, |(label, _)| label)).collect()
 }
 
 /// The Rust variant name of an enum or union member; `Unknown` is taken by the variant that

@@ -58,7 +58,7 @@ macro_rules! ok_fixture {
 
 mod ok {
     use super::*;
-    ok_fixture!(structure, enums, union, collections, scalars, recursive, naming, mixins, smithy1);
+    ok_fixture!(structure, enums, union, collections, scalars, recursive, naming, mixins, smithy1, endpoints);
 }
 
 mod invalid {

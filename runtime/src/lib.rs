@@ -49,7 +49,10 @@ pub trait Operation {
 
     /// Fills every empty `@idempotencyToken` member of `input` with `next()`. Clients call it
     /// once per call, before the first attempt, so that retries reuse the same token.
-    fn fill_idempotency_tokens(input: &mut Self::Input, next: &mut dyn FnMut() -> String);
+    /// The default does nothing: most operations have no such member.
+    fn fill_idempotency_tokens(input: &mut Self::Input, next: &mut dyn FnMut() -> String) {
+        let _ = (input, next);
+    }
 
     /// The text to put in front of the endpoint's host (`@endpoint(hostPrefix)`), with its
     /// labels filled from the input; `None` for most operations.

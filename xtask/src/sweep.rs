@@ -2,7 +2,8 @@
 //! every model in a folder, in parallel across cores, with a progress bar; ends with a table of
 //! what was generated or why not, the times and the totals. `--compile` also builds the
 //! generated crates (one cargo workspace, so dependencies build once), `--check` type-checks
-//! them. Exits non-zero when the generator panicked on any model or a crate does not build.
+//! them; warnings are denied, and each crate's own artifacts are removed once it is built. Exits
+//! non-zero when the generator panicked on any model or a crate does not build.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -186,17 +187,47 @@ fn compile(out: &Path, rows: &mut [Row], command: &str) -> Result<bool, Failure>
     for row in rows.iter_mut().filter(|r| matches!(r.outcome, Outcome::Generated { .. })) {
         let started = Instant::now();
         eprintln!("cargo {command} {} ...", row.name);
-        let status = Command::new(&cargo)
-            .args([command, "--quiet", "--manifest-path"])
-            .arg(out.join("Cargo.toml"))
-            .args(["-p", &sanitize_crate_name(&row.name)])
-            .status()
-            .map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
+        let krate = sanitize_crate_name(&row.name);
+        let mut cmd = Command::new(&cargo);
+        cmd.args([command, "--quiet", "--manifest-path"]).arg(out.join("Cargo.toml")).args(["-p", &krate]);
+        // Generated code must build without a single warning (dependencies' lints are capped by
+        // cargo). No debug info and no incremental state: hundreds of large crates would
+        // otherwise fill the disk, and nobody debugs a sweep build.
+        let mut rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
+        rustflags.push_str(" -D warnings");
+        cmd.env("RUSTFLAGS", rustflags.trim()).env("CARGO_INCREMENTAL", "0");
+        if std::env::var_os("CARGO_PROFILE_DEV_DEBUG").is_none() {
+            cmd.env("CARGO_PROFILE_DEV_DEBUG", "0");
+        }
+        let status = cmd.status().map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
         row.build = Some(status.success());
         failed |= !status.success();
         eprintln!("  {} in {:.1?}", if status.success() { "built" } else { "FAILED" }, started.elapsed());
+        prune(&out.join("target/debug"), &krate);
     }
     Ok(failed)
+}
+
+/// Removes what cargo left of crate `krate` under `profile_dir` (its libraries, metadata,
+/// fingerprints), keeping the shared dependencies: the crate itself is built once per sweep and
+/// the largest ones take hundreds of megabytes each.
+fn prune(profile_dir: &Path, krate: &str) {
+    // Fingerprints keep the package name's dashes; libraries use the crate name's underscores.
+    let lib = krate.replace('-', "_");
+    let prefixes = [format!("{krate}-"), format!("{lib}-"), format!("lib{lib}-"), format!("lib{lib}.")];
+    for dir in [profile_dir.join("deps"), profile_dir.join(".fingerprint"), profile_dir.to_path_buf()] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+                continue;
+            }
+            let path = entry.path();
+            // Best effort: a file that cannot be removed only costs disk space.
+            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        }
+    }
 }
 
 fn print_table(rows: &[Row], total: Duration) {

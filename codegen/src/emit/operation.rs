@@ -134,9 +134,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             const HTTP_CODE: u16 = #code;
             const ERRORS: &'static [&'static str] = &[#(#codes),*];
 
-            fn fill_idempotency_tokens(input: &mut #input, next: &mut dyn FnMut() -> String) {
-                #fill_tokens
-            }
+            #fill_tokens
 
             #host_prefix
 

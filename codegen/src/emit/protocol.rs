@@ -204,13 +204,21 @@ fn finish(op: &Operation) -> TokenStream {
 pub fn host_prefix_fn(op: &Operation) -> TokenStream {
     let Some(prefix) = &op.host_prefix else { return TokenStream::new() };
     let rt = rt();
-    let mut steps = Vec::new();
+    let input = quote::format_ident!("{}", op.input.name);
+    if !prefix.contains('{') {
+        return quote! {
+            fn host_prefix(_input: &#input) -> Result<Option<String>, #rt::SerializeError> {
+                Ok(Some(#prefix.to_owned()))
+            }
+        };
+    }
+    // Each label checked by `host_label` into a local, then one `format!`; lowering has made sure
+    // every label names a string `@hostLabel` member.
+    let mut template = String::new();
+    let mut args = Vec::new();
     let mut rest = prefix.as_str();
     while let Some(open) = rest.find('{') {
-        let lit = &rest[..open];
-        if !lit.is_empty() {
-            steps.push(quote!(out.push_str(#lit);));
-        }
+        template.push_str(&rest[..open]);
         let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
         let label = &rest[open + 1..close];
         if let Some(f) = op.input.fields.iter().find(|f| f.member == label) {
@@ -221,24 +229,26 @@ pub fn host_prefix_fn(op: &Operation) -> TokenStream {
             } else {
                 quote!(input.#fid.as_str())
             };
-            steps.push(quote!(out.push_str(#rt::host_label(#label, #value)?);));
+            // Format strings take no raw identifiers: `r#type` becomes `type_`.
+            let local = match fid.to_string().strip_prefix("r#") {
+                Some(keyword) => quote::format_ident!("{keyword}_"),
+                None => fid,
+            };
+            template.push_str(&format!("{{{local}}}"));
+            args.push(quote!(let #local = #rt::host_label(#label, #value)?;));
         }
         rest = &rest[(close + 1).min(rest.len())..];
     }
-    if !rest.is_empty() {
-        steps.push(quote!(out.push_str(#rest);));
-    }
-    let input = quote::format_ident!("{}", op.input.name);
+    template.push_str(rest);
     quote! {
         fn host_prefix(input: &#input) -> Result<Option<String>, #rt::SerializeError> {
-            let mut out = String::new();
-            #(#steps)*
-            Ok(Some(out))
+            #(#args)*
+            Ok(Some(format!(#template)))
         }
     }
 }
 
-/// The body of `fill_idempotency_tokens`.
+/// `fill_idempotency_tokens`, for operations with an `@idempotencyToken` member.
 pub fn fill_tokens(op: &Operation) -> TokenStream {
     let fills: Vec<TokenStream> = op
         .input
@@ -255,9 +265,13 @@ pub fn fill_tokens(op: &Operation) -> TokenStream {
         })
         .collect();
     if fills.is_empty() {
-        quote!(let _ = (input, next);)
-    } else {
-        quote!(#(#fills)*)
+        return TokenStream::new();
+    }
+    let input = quote::format_ident!("{}", op.input.name);
+    quote! {
+        fn fill_idempotency_tokens(input: &mut #input, next: &mut dyn FnMut() -> String) {
+            #(#fills)*
+        }
     }
 }
 

@@ -275,12 +275,6 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
         "ResourceNotFoundException",
         "ValidationException",
     ];
-    fn fill_idempotency_tokens(
-        input: &mut DescribeConnectorInput,
-        next: &mut dyn FnMut() -> String,
-    ) {
-        let _ = (input, next);
-    }
     fn serialize_request(
         input: &DescribeConnectorInput,
     ) -> Result<
