@@ -103,6 +103,14 @@ impl Credentials {
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
+
+    pub(crate) fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub(crate) fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -256,6 +264,7 @@ pub struct ClientCore {
     validate: bool,
     user_agent: String,
     clock: Clock,
+    keys: crate::sigv4::SigningKeyCache,
     connector: Arc<dyn HttpConnector>,
 }
 
@@ -429,6 +438,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 service.api_version
             ),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
+            keys: Default::default(),
             connector,
         }))
     }
@@ -475,7 +485,10 @@ impl ClientCore {
 
     /// A signed copy of `request` (a fresh date each attempt).
     fn sign(&self, request: &Request) -> Result<Request, String> {
-        sign_request(request, &self.credentials, &self.region, self.service.signing_name, (self.clock)())
+        let mut out = request.clone();
+        let time = (self.clock)();
+        crate::sigv4::sign(&mut out, &self.credentials, &self.region, self.service.signing_name, time, &self.keys)?;
+        Ok(out)
     }
 
     /// The endpoint requests go to.
@@ -489,8 +502,9 @@ impl ClientCore {
     }
 }
 
-/// Signs a request with SigV4 (aws-sigv4), adding `Host`, `X-Amz-Date`, `Authorization` and,
-/// for temporary credentials, `X-Amz-Security-Token`.
+/// A signed copy of `request`: SigV4 ([`crate::sigv4`]), adding `Host`, `X-Amz-Date`,
+/// `Authorization` and, for temporary credentials, `X-Amz-Security-Token`. Clients sign through
+/// their own signing-key cache; this derives the key afresh.
 pub fn sign_request(
     request: &Request,
     credentials: &Credentials,
@@ -498,50 +512,8 @@ pub fn sign_request(
     signing_name: &str,
     time: SystemTime,
 ) -> Result<Request, String> {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    use aws_sigv4::sign::v4;
-
     let mut out = request.clone();
-    if let Some(authority) = out.uri().authority().cloned() {
-        let host = match (out.uri().scheme_str(), authority.port_u16()) {
-            (Some("https"), Some(443)) | (Some("http"), Some(80)) => authority.host().to_string(),
-            _ => authority.as_str().to_string(),
-        };
-        out.headers_mut().insert(http::header::HOST, http::HeaderValue::from_str(&host).map_err(|e| e.to_string())?);
-    }
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id.clone(),
-        credentials.secret_access_key.clone(),
-        credentials.session_token.clone(),
-        None,
-        "awsgen",
-    )
-    .into();
-    // Content-Length is left to the transport and not signed, as botocore and the AWS SDKs do.
-    let mut settings = SigningSettings::default();
-    let mut excluded = settings.excluded_headers.take().unwrap_or_default();
-    excluded.push("content-length".into());
-    settings.excluded_headers = Some(excluded);
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(signing_name)
-        .time(time)
-        .settings(settings)
-        .build()
-        .map_err(|e| e.to_string())?
-        .into();
-    let headers: Vec<(&str, &str)> = out
-        .headers()
-        .iter()
-        .map(|(k, v)| Ok((k.as_str(), v.to_str().map_err(|e| e.to_string())?)))
-        .collect::<Result<_, String>>()?;
-    let uri = out.uri().to_string();
-    let signable =
-        SignableRequest::new(out.method().as_str(), &uri, headers.into_iter(), SignableBody::Bytes(out.body()))
-            .map_err(|e| e.to_string())?;
-    let (instructions, _signature) = sign(signable, &params).map_err(|e| e.to_string())?.into_parts();
-    instructions.apply_to_request_http1x(&mut out);
+    crate::sigv4::sign(&mut out, credentials, region, signing_name, time, &Default::default())?;
     Ok(out)
 }
 

@@ -12,6 +12,7 @@ pub use bytes;
 pub use http;
 pub mod json;
 pub mod protocol;
+pub mod sigv4;
 pub mod validate;
 
 mod build;
