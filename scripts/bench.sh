@@ -18,28 +18,30 @@ def t(*parts):
     with open(os.path.join(base, *parts, "new", "estimates.json")) as f:
         return json.load(f)["mean"]["point_estimate"]  # nanoseconds
 def us(ns): return f"{ns/1000:9.2f} µs"
+def share(g, who):
+    return t(g, who, "realistic") - t(g, who, "minimal")
+kinds = [("with input building", "call"), ("the call alone", "call_alone")]
 print("Serializing the realistic UpdateFlow input (about 5 KB)")
-ours_req = t("serialize_update_flow", "ours_request")
-hand = t("serialize_update_flow", "hand_written_serde")
-ours_share = t("serialize_update_flow", "ours_call", "realistic") - t("serialize_update_flow", "ours_call", "minimal")
-sdk_share = t("serialize_update_flow", "sdk_call", "realistic") - t("serialize_update_flow", "sdk_call", "minimal")
+g = "serialize_update_flow"
+ours_req, hand = t(g, "ours_request"), t(g, "hand_written_serde")
 print(f"  ours, serialize_request       {us(ours_req)}")
 print(f"  hand-written serde_json       {us(hand)}   ours / hand-written = {ours_req/hand:.2f}")
-print(f"  body share of a call, ours    {us(ours_share)}")
-print(f"  body share of a call, SDK     {us(sdk_share)}   SDK / ours = {sdk_share/ours_share:.2f}")
+for label, k in kinds:
+    o, s = share(g, f"ours_{k}"), share(g, f"sdk_{k}")
+    print(f"  body share, {label:20} ours {us(o)}  SDK {us(s)}   SDK / ours = {s/o:.2f}")
 print("Parsing the realistic DescribeConnector response (about 3.5 KB)")
-ours_parse = t("parse_describe_connector", "ours_response")
-hand_p = t("parse_describe_connector", "hand_written_serde")
-ours_pshare = t("parse_describe_connector", "ours_call", "realistic") - t("parse_describe_connector", "ours_call", "minimal")
-sdk_pshare = t("parse_describe_connector", "sdk_call", "realistic") - t("parse_describe_connector", "sdk_call", "minimal")
+g = "parse_describe_connector"
+ours_parse, hand_p = t(g, "ours_response"), t(g, "hand_written_serde")
 print(f"  ours, parse_response          {us(ours_parse)}")
 print(f"  hand-written serde_json       {us(hand_p)}   ours / hand-written = {ours_parse/hand_p:.2f}")
-print(f"  body share of a call, ours    {us(ours_pshare)}")
-print(f"  body share of a call, SDK     {us(sdk_pshare)}   SDK / ours = {sdk_pshare/ours_pshare:.2f}")
-print("The whole signed call through an in-process transport")
+for label, k in kinds:
+    o, s = share(g, f"ours_{k}"), share(g, f"sdk_{k}")
+    print(f"  body share, {label:20} ours {us(o)}  SDK {us(s)}   SDK / ours = {s/o:.2f}")
+print("The whole signed call through an in-process transport, realistic input and response")
 for g in ["serialize_update_flow", "parse_describe_connector"]:
-    o, s = t(g, "ours_call", "realistic"), t(g, "sdk_call", "realistic")
-    print(f"  {g:28} ours {us(o)}  SDK {us(s)}   SDK / ours = {s/o:.2f}")
+    for label, k in kinds:
+        o, s = t(g, f"ours_{k}", "realistic"), t(g, f"sdk_{k}", "realistic")
+        print(f"  {g:25} {label:20} ours {us(o)}  SDK {us(s)}   SDK / ours = {s/o:.2f}")
 print("Generation, end to end (parse to rendered files)")
 for b in ["appflow_four_operations", "appflow_full", "sagemaker"]:
     print(f"  {b:28} {t('generate', b)/1e6:9.1f} ms")

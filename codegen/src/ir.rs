@@ -82,6 +82,7 @@ pub enum Binding {
 pub struct Constraints {
     pub length: Option<(Option<u64>, Option<u64>)>,
     pub range: Option<(Option<f64>, Option<f64>)>,
+    /// The pattern values are checked against; `None` too when every string matches it.
     pub pattern: Option<String>,
     /// A pattern Rust's regex engine cannot compile: documented, not checked.
     pub pattern_unsupported: Option<String>,
@@ -149,6 +150,9 @@ pub struct StructDef {
     pub sensitive: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// Whether it implements `Validate`: operation inputs and the types they reach. Types only
+    /// responses use are never validated, so they get no checks to compile.
+    pub validated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +200,8 @@ pub struct UnionDef {
     pub sensitive: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// As [`StructDef::validated`].
+    pub validated: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -114,11 +114,58 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
         operations.push(lw.lower_operation(op, name, &mut sink));
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
+    mark_validated(&mut types, &mut operations);
 
     let mut warnings = lw.warnings.into_inner();
     warnings.sort();
     warnings.dedup();
     sink.finish(Crate { crate_name: settings.crate_name.clone(), service, types, operations, warnings })
+}
+
+/// Marks the structures and unions that operation inputs reach, directly or through lists, maps
+/// and other types: the ones that implement `Validate`.
+fn mark_validated(types: &mut BTreeMap<String, TypeDef>, operations: &mut [Operation]) {
+    fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+        match ty {
+            Ty::Named { name, kind: NamedKind::Struct | NamedKind::Union, .. } => {
+                out.push(name.rsplit("::").next().unwrap_or(name));
+            }
+            Ty::List { item, .. } => named(item, out),
+            Ty::Map { value, .. } => named(value, out),
+            _ => {}
+        }
+    }
+    let by_name: BTreeMap<String, String> =
+        types.iter().map(|(file, def)| (def.name().to_string(), file.clone())).collect();
+    let mut todo: Vec<&str> = Vec::new();
+    for op in operations.iter_mut() {
+        op.input.validated = true;
+    }
+    for op in operations.iter() {
+        op.input.fields.iter().for_each(|f| named(&f.ty, &mut todo));
+    }
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut todo: Vec<String> = todo.into_iter().map(str::to_string).collect();
+    while let Some(name) = todo.pop() {
+        if !reached.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = by_name.get(&name).and_then(|file| types.get(file)) else { continue };
+        let mut next = Vec::new();
+        match def {
+            TypeDef::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut next)),
+            TypeDef::Union(u) => u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut next)),
+            TypeDef::Enum(_) => {}
+        }
+        todo.extend(next.into_iter().map(str::to_string));
+    }
+    for def in types.values_mut() {
+        match def {
+            TypeDef::Struct(s) => s.validated = reached.contains(&s.name),
+            TypeDef::Union(u) => u.validated = reached.contains(&u.name),
+            TypeDef::Enum(_) => {}
+        }
+    }
 }
 
 fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
@@ -223,7 +270,7 @@ struct Lowerer<'m> {
     /// The service's `rename` map.
     renames: &'m BTreeMap<String, String>,
     /// Patterns already checked, and whether Rust's regex engine accepts them.
-    patterns: std::cell::RefCell<BTreeMap<String, Option<String>>>,
+    patterns: std::cell::RefCell<BTreeMap<String, crate::patterns::Check>>,
     /// Warnings: what is generated but not fully supported (patterns that are not checked).
     warnings: std::cell::RefCell<Vec<crate::diag::Diagnostic>>,
 }
@@ -384,15 +431,15 @@ impl<'m> Lowerer<'m> {
         }
     }
 
-    /// The pattern as Rust's regex engine takes it (translated from Java style where needed),
-    /// worked out once per distinct pattern; `None` when it cannot be expressed.
-    fn rust_pattern(&self, pattern: &str) -> Option<String> {
+    /// How a pattern is checked (translated from Java style where needed), worked out once per
+    /// distinct pattern.
+    fn pattern_check(&self, pattern: &str) -> crate::patterns::Check {
         if let Some(done) = self.patterns.borrow().get(pattern) {
             return done.clone();
         }
-        let rust = crate::patterns::to_rust(pattern);
-        self.patterns.borrow_mut().insert(pattern.to_string(), rust.clone());
-        rust
+        let check = crate::patterns::check(pattern);
+        self.patterns.borrow_mut().insert(pattern.to_string(), check.clone());
+        check
     }
 
     fn constraints(&self, m: &Member) -> Constraints {
@@ -402,9 +449,10 @@ impl<'m> Lowerer<'m> {
         let bound_f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
         let pattern = get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string);
         let (pattern, pattern_unsupported) = match pattern {
-            Some(p) => match self.rust_pattern(&p) {
-                Some(rust) => (Some(rust), None),
-                None => (None, Some(p)),
+            Some(p) => match self.pattern_check(&p) {
+                crate::patterns::Check::Regex(rust) => (Some(rust), None),
+                crate::patterns::Check::Never => (None, None),
+                crate::patterns::Check::Unsupported => (None, Some(p)),
             },
             None => (None, None),
         };
@@ -539,6 +587,7 @@ impl<'m> Lowerer<'m> {
             sensitive: s.has("smithy.api#sensitive"),
             doc: doc_of(&s.traits),
             deprecated: s.has("smithy.api#deprecated"),
+            validated: false,
         }
     }
 
@@ -576,6 +625,7 @@ impl<'m> Lowerer<'m> {
             sensitive: s.has("smithy.api#sensitive"),
             doc: doc_of(&s.traits),
             deprecated: s.has("smithy.api#deprecated"),
+            validated: false,
         }
     }
 
@@ -647,6 +697,7 @@ impl<'m> Lowerer<'m> {
                     sensitive: false,
                     doc: Some(format!("The {} of [`{name}`] (it has no members).", suffix.to_lowercase())),
                     deprecated: false,
+                    validated: false,
                 },
             }
         };

@@ -3,6 +3,27 @@
 //! surrogate pairs (`\uD800\uDC00-\uDBFF\uDFFF`). Rust's regex engine has neither, so such
 //! patterns are translated: pairs become one code point, escapes become `\x{...}`.
 
+/// What a generated crate does with a pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// Match values against this pattern, as Rust's regex engine writes it.
+    Regex(String),
+    /// Nothing: every string matches (`.*`, `\S*`: no anchors, and the empty string matches
+    /// at the start of any value).
+    Never,
+    /// Nothing: Rust's regex engine cannot express the pattern (look-around, lone surrogates).
+    Unsupported,
+}
+
+/// How values are checked against `pattern`.
+pub fn check(pattern: &str) -> Check {
+    let Some(rust) = to_rust(pattern) else { return Check::Unsupported };
+    match regex_syntax::Parser::new().parse(&rust) {
+        Ok(hir) if hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty() => Check::Never,
+        _ => Check::Regex(rust),
+    }
+}
+
 /// The pattern as Rust's regex engine accepts it, or `None` when it cannot be expressed.
 pub fn to_rust(pattern: &str) -> Option<String> {
     if parses(pattern) {
@@ -62,7 +83,19 @@ fn translate_escapes(p: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::to_rust;
+    use super::{check, to_rust, Check};
+
+    #[test]
+    fn patterns_every_string_matches_are_not_checked() {
+        for p in [".*", r"\S*", "(a|b)*", "x?"] {
+            assert_eq!(check(p), Check::Never, "{p}");
+        }
+        // Anchored, or needing at least one character: some strings fail.
+        for p in ["^.*$", r"^\S*$", ".+", r"\S+", r"\bx*"] {
+            assert!(matches!(check(p), Check::Regex(_)), "{p}");
+        }
+        assert_eq!(check(r"^(?!foo).*$"), Check::Unsupported);
+    }
 
     #[test]
     fn java_style_patterns_are_translated() {

@@ -10,7 +10,6 @@
 //! changes once a day and is cached here ([`SigningKeyCache`]), and nothing is allocated that
 //! the canonical request does not need. The tests check it against aws-sigv4 and botocore.
 
-use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
@@ -269,9 +268,11 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 
 /// Lower-case hexadecimal.
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
     }
     s
 }

@@ -140,8 +140,11 @@ fn element_checks(t: &Ty, c: &Constraints) -> TokenStream {
     }
 }
 
-/// `impl Validate` for a structure.
+/// `impl Validate` for a structure that inputs reach; nothing for the others.
 pub fn structure(s: &StructDef) -> TokenStream {
+    if !s.validated {
+        return TokenStream::new();
+    }
     let name = format_ident!("{}", s.name);
     let mut body = TokenStream::new();
     for f in &s.fields {
@@ -183,8 +186,12 @@ pub fn structure(s: &StructDef) -> TokenStream {
     }
 }
 
-/// `impl Validate` for a union: the set member's nested values.
+/// `impl Validate` for a union that inputs reach (the set member's nested values); nothing for
+/// the others.
 pub fn union(u: &UnionDef) -> TokenStream {
+    if !u.validated {
+        return TokenStream::new();
+    }
     let name = format_ident!("{}", u.name);
     let arms: Vec<(TokenStream, TokenStream)> = u
         .variants

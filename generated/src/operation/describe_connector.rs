@@ -156,21 +156,6 @@ impl DescribeConnectorOutputBuilder {
     }
 }
 
-impl ::awsgen_runtime::validate::Validate for DescribeConnectorOutput {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        {
-            let p = path.member("connectorConfiguration");
-            if let Some(x) = &self.connector_configuration {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-    }
-}
-
 /// The errors the model says [`DescribeConnector`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

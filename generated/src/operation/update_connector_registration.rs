@@ -237,35 +237,6 @@ impl UpdateConnectorRegistrationOutputBuilder {
     }
 }
 
-impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationOutput {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        {
-            let p = path.member("connectorArn");
-            if let Some(x) = &self.connector_arn {
-                ::awsgen_runtime::validate::length(
-                    &p,
-                    ::awsgen_runtime::validate::chars(x),
-                    Some(0),
-                    Some(512),
-                    errors,
-                );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^arn:aws:.*:.*:[0-9]+:",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
-            }
-        }
-    }
-}
-
 /// The errors the model says [`UpdateConnectorRegistration`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

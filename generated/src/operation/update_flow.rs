@@ -339,16 +339,6 @@ impl UpdateFlowOutputBuilder {
     }
 }
 
-impl ::awsgen_runtime::validate::Validate for UpdateFlowOutput {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        let _ = (path, errors);
-    }
-}
-
 /// The errors the model says [`UpdateFlow`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -131,31 +131,3 @@ impl AuthenticationConfigBuilder {
         }
     }
 }
-
-impl ::awsgen_runtime::validate::Validate for AuthenticationConfig {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        {
-            let p = path.member("customAuthConfigs");
-            if let Some(x) = &self.custom_auth_configs {
-                for (i0, item0) in x.iter().enumerate() {
-                    let p0 = p.index(i0);
-                    ::awsgen_runtime::validate::Validate::validate_into(
-                        item0,
-                        &p0,
-                        errors,
-                    );
-                }
-            }
-        }
-        {
-            let p = path.member("oAuth2Defaults");
-            if let Some(x) = &self.oauth2_defaults {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-    }
-}

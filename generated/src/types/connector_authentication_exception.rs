@@ -73,31 +73,3 @@ impl ::std::fmt::Display for ConnectorAuthenticationException {
 }
 
 impl ::std::error::Error for ConnectorAuthenticationException {}
-impl ::awsgen_runtime::validate::Validate for ConnectorAuthenticationException {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        {
-            let p = path.member("message");
-            if let Some(x) = &self.message {
-                ::awsgen_runtime::validate::length(
-                    &p,
-                    ::awsgen_runtime::validate::chars(x),
-                    Some(0),
-                    Some(2048),
-                    errors,
-                );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^[\\s\\w/!@#+=.-]*$",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
-            }
-        }
-    }
-}

@@ -21,13 +21,3 @@ impl S3MetadataBuilder {
         S3Metadata {}
     }
 }
-
-impl ::awsgen_runtime::validate::Validate for S3Metadata {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        let _ = (path, errors);
-    }
-}

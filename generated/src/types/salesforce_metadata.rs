@@ -98,35 +98,3 @@ impl SalesforceMetadataBuilder {
         }
     }
 }
-
-impl ::awsgen_runtime::validate::Validate for SalesforceMetadata {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        {
-            let p = path.member("oAuthScopes");
-            if let Some(x) = &self.oauth_scopes {
-                for (i, e) in x.iter().enumerate() {
-                    let ep = p.index(i);
-                    ::awsgen_runtime::validate::length(
-                        &ep,
-                        ::awsgen_runtime::validate::chars(e),
-                        Some(0),
-                        Some(128),
-                        errors,
-                    );
-                    static RE: ::std::sync::LazyLock<
-                        Option<::awsgen_runtime::__private::regex::Regex>,
-                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                        "^\\S+$",
-                    ));
-                    if let Some(re) = RE.as_ref() {
-                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
-                    }
-                }
-            }
-        }
-    }
-}

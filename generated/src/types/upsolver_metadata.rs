@@ -21,13 +21,3 @@ impl UpsolverMetadataBuilder {
         UpsolverMetadata {}
     }
 }
-
-impl ::awsgen_runtime::validate::Validate for UpsolverMetadata {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        let _ = (path, errors);
-    }
-}

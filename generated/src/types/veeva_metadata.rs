@@ -21,13 +21,3 @@ impl VeevaMetadataBuilder {
         VeevaMetadata {}
     }
 }
-
-impl ::awsgen_runtime::validate::Validate for VeevaMetadata {
-    fn validate_into(
-        &self,
-        path: &::awsgen_runtime::validate::Path<'_>,
-        errors: &mut Vec<::awsgen_runtime::ValidationError>,
-    ) {
-        let _ = (path, errors);
-    }
-}
