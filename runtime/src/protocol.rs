@@ -426,15 +426,80 @@ pub fn parse_json_body<T: serde::de::DeserializeOwned>(status: u16, body: &[u8])
     let text = std::str::from_utf8(body)
         .map_err(|e| ResponseError { status, message: format!("invalid JSON body: it is not UTF-8 ({e})") })?;
     serde_json::from_str(text).map_err(|e| {
-        // Parse again only on failure, to name the member path; the fast path pays nothing.
-        let mut de = serde_json::Deserializer::from_str(text);
-        let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(pe) => pe.path().to_string(),
-            Ok(_) => String::new(),
-        };
-        let at = if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") };
+        let path = json_path_at(text, byte_offset(text, e.line(), e.column()));
+        let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
         ResponseError { status, message: format!("invalid JSON body{at}: {e}") }
     })
+}
+
+/// The byte offset of serde_json's one-based `line` and byte `column`.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (start + column).min(text.len())
+}
+
+/// The member path (`a.b[2].c`) of the value being read at byte `offset` of a JSON text, found by
+/// scanning the text up to there. Errors name it without deserializing a second time through a
+/// path-tracking wrapper, which would compile every response type's parser twice.
+fn json_path_at(text: &str, offset: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let bytes = &text.as_bytes()[..offset.min(text.len())];
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expecting_key = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expecting_key = true;
+            }
+            b'[' => {
+                stack.push(Frame::Array(0));
+                expecting_key = false;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                expecting_key = false;
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(_)) => expecting_key = true,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if expecting_key {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        *key = Some(text[start..i.min(bytes.len())].to_string());
+                    }
+                    expecting_key = false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(n) => path.push_str(&format!("[{n}]")),
+        }
+    }
+    path
 }
 
 /// Serializes a JSON body.
@@ -454,6 +519,36 @@ pub fn fmt_float32(v: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_errors_name_the_member_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            items: Vec<Inner>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            name: String,
+            tags: std::collections::HashMap<String, u8>,
+        }
+        let body = "{\"items\": [{\"name\": \"a\", \"tags\": {}},\n {\"name\": \"b\\\",\", \"tags\": {\"x\": 1, \"y\": \"2\"}}]}";
+        let err = parse_json_body::<Outer>(200, body.as_bytes()).unwrap_err();
+        assert!(
+            err.message.starts_with("invalid JSON body at `items[1].tags.y`: invalid type: string"),
+            "{}",
+            err.message
+        );
+        let err = parse_json_body::<Outer>(200, b"{\"items\": [{\"name\": 5").unwrap_err();
+        assert!(err.message.starts_with("invalid JSON body at `items[0].name`:"), "{}", err.message);
+        let err = parse_json_body::<Outer>(200, b"[1]").unwrap_err();
+        assert!(err.message.starts_with("invalid JSON body at `[0]`: invalid type: integer"), "{}", err.message);
+        let err = parse_json_body::<Outer>(200, b"5").unwrap_err();
+        assert!(err.message.starts_with("invalid JSON body: invalid type: integer `5`"), "{}", err.message);
+        let err = parse_json_body::<Outer>(200, b"{\"items\": [], \"extra\": \xff}").unwrap_err();
+        assert!(err.message.contains("not UTF-8"), "{}", err.message);
+    }
 
     #[test]
     fn header_lists() {
