@@ -8,6 +8,9 @@
 #   scripts/compile-time.sh            # both profiles
 #   PROFILES=debug scripts/compile-time.sh
 set -euo pipefail
+# Path dependencies (our generated crate) build incrementally by default and crates.io ones
+# (aws-sdk-appflow) do not; incremental state is extra work on a cold build, so it is off for both.
+export CARGO_INCREMENTAL=0
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/target/compile-time"
 profiles=${PROFILES:-"debug release"}
