@@ -138,26 +138,24 @@ fn mark_validated(types: &mut BTreeMap<String, TypeDef>, operations: &mut [Opera
     let by_name: BTreeMap<String, String> =
         types.iter().map(|(file, def)| (def.name().to_string(), file.clone())).collect();
     let mut todo: Vec<&str> = Vec::new();
-    for op in operations.iter_mut() {
-        op.input.validated = true;
-    }
     for op in operations.iter() {
         op.input.fields.iter().for_each(|f| named(&f.ty, &mut todo));
     }
     let mut reached: BTreeSet<String> = BTreeSet::new();
-    let mut todo: Vec<String> = todo.into_iter().map(str::to_string).collect();
     while let Some(name) = todo.pop() {
-        if !reached.insert(name.clone()) {
+        if !reached.insert(name.to_string()) {
             continue;
         }
-        let Some(def) = by_name.get(&name).and_then(|file| types.get(file)) else { continue };
-        let mut next = Vec::new();
-        match def {
-            TypeDef::Struct(s) => s.fields.iter().for_each(|f| named(&f.ty, &mut next)),
-            TypeDef::Union(u) => u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut next)),
-            TypeDef::Enum(_) => {}
+        match by_name.get(name).and_then(|file| types.get(file)) {
+            Some(TypeDef::Struct(s)) => s.fields.iter().for_each(|f| named(&f.ty, &mut todo)),
+            Some(TypeDef::Union(u)) => {
+                u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut todo))
+            }
+            _ => {}
         }
-        todo.extend(next.into_iter().map(str::to_string));
+    }
+    for op in operations.iter_mut() {
+        op.input.validated = true;
     }
     for def in types.values_mut() {
         match def {
