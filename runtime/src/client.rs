@@ -465,9 +465,21 @@ impl ClientCore {
         let headers = request.headers_mut();
         headers
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
+        let payload_hash = crate::sigv4::payload_hash(request.body());
         let mut attempt = 1;
         loop {
-            let signed = self.sign(&request).map_err(Error::Signing)?;
+            // Each attempt is signed afresh: the signature covers the time.
+            let time = (self.clock)();
+            let signed = signed_copy(
+                &request,
+                &payload_hash,
+                &self.credentials,
+                &self.region,
+                self.service.signing_name,
+                time,
+                &self.keys,
+            )
+            .map_err(Error::Signing)?;
             let result = match self.connector.send(signed, self.attempt_timeout).await {
                 Ok(response) => O::parse_response(&response),
                 Err(ConnectorError::Timeout(t)) => Err(Error::Timeout(t)),
@@ -481,14 +493,6 @@ impl ClientCore {
                 other => return other,
             }
         }
-    }
-
-    /// A signed copy of `request` (a fresh date each attempt).
-    fn sign(&self, request: &Request) -> Result<Request, String> {
-        let mut out = request.clone();
-        let time = (self.clock)();
-        crate::sigv4::sign(&mut out, &self.credentials, &self.region, self.service.signing_name, time, &self.keys)?;
-        Ok(out)
     }
 
     /// The endpoint requests go to.
@@ -512,8 +516,22 @@ pub fn sign_request(
     signing_name: &str,
     time: SystemTime,
 ) -> Result<Request, String> {
+    let payload_hash = crate::sigv4::payload_hash(request.body());
+    signed_copy(request, &payload_hash, credentials, region, signing_name, time, &Default::default())
+}
+
+/// A copy of `request` signed for `time`; the request a client keeps for retries stays unsigned.
+fn signed_copy(
+    request: &Request,
+    payload_hash: &str,
+    credentials: &Credentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+    keys: &crate::sigv4::SigningKeyCache,
+) -> Result<Request, String> {
     let mut out = request.clone();
-    crate::sigv4::sign(&mut out, credentials, region, signing_name, time, &Default::default())?;
+    crate::sigv4::sign(&mut out, payload_hash, credentials, region, signing_name, time, keys)?;
     Ok(out)
 }
 

@@ -65,8 +65,31 @@ pub trait Operation {
     /// The HTTP request for `input` (path and query only; the client adds the endpoint).
     fn serialize_request(input: &Self::Input) -> Result<protocol::Request, protocol::SerializeError>;
 
-    /// The output, or the operation's error, read from an HTTP response.
-    fn parse_response(response: &protocol::Response) -> Result<Self::Output, Error<Self::Error>>;
+    /// The output, read from a successful response.
+    fn read_output(response: &protocol::Response) -> Result<Self::Output, ResponseError>;
+
+    /// The modeled error whose code is `code`, read from an error response; `None` when the
+    /// operation declares no error with that code. The default is for operations that declare
+    /// no errors.
+    fn read_error(code: &str, response: &protocol::Response) -> Option<Result<Self::Error, ResponseError>> {
+        let _ = (code, response);
+        None
+    }
+
+    /// The output, or the operation's error, read from an HTTP response: [`Self::read_output`]
+    /// for a success status, else the error the response's code names ([`Self::read_error`]),
+    /// or an unhandled error for a code the operation does not declare.
+    fn parse_response(response: &protocol::Response) -> Result<Self::Output, Error<Self::Error>> {
+        if response.status().is_success() {
+            return Self::read_output(response).map_err(Error::Response);
+        }
+        let (code, message) = protocol::error_info(response);
+        Err(match code.as_deref().and_then(|c| Self::read_error(c, response)) {
+            Some(Ok(e)) => Error::Service(e),
+            Some(Err(e)) => Error::Response(e),
+            None => Error::Unhandled(protocol::unhandled(response, code, message)),
+        })
+    }
 }
 
 /// A point in time, in UTC. Timestamps in generated types use this type.

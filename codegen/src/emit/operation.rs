@@ -51,8 +51,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let serialize = super::protocol::serialize_request(&ir.service, op);
     let fill_tokens = super::protocol::fill_tokens(op);
     let host_prefix = super::protocol::host_prefix_fn(op);
-    let parse = super::protocol::parse_response();
-    let parse_error = super::protocol::parse_error_fn(op);
+    let read_error = super::protocol::read_error_fn(op);
     let read_output = super::protocol::read_output_fn(&ir.service, op);
 
     quote! {
@@ -142,14 +141,9 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
                 #serialize
             }
 
-            fn parse_response(response: &::awsgen_runtime::protocol::Response) -> Result<#output, ::awsgen_runtime::Error<#error>> {
-                #parse
-            }
-        }
-
-        impl #name {
-            #parse_error
             #read_output
+
+            #read_error
         }
     }
 }

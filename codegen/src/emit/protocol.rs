@@ -497,17 +497,7 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
     }
 }
 
-/// The body of `parse_response`.
-pub fn parse_response() -> TokenStream {
-    quote! {
-        if !response.status().is_success() {
-            return Err(Self::parse_error(response));
-        }
-        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
-    }
-}
-
-/// An inherent `read_output` on the operation descriptor.
+/// `read_output`, a method of the `Operation` impl.
 pub fn read_output_fn(service: &Service, op: &Operation) -> TokenStream {
     let rt = rt();
     let output = quote::format_ident!("{}", op.output.name);
@@ -519,36 +509,26 @@ pub fn read_output_fn(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// An inherent `parse_error` on the operation descriptor: matches the error code to the
-/// operation's modeled errors.
-pub fn parse_error_fn(op: &Operation) -> TokenStream {
+/// `read_error`, a method of the `Operation` impl: matches the error code to the operation's
+/// modeled errors. Nothing for an operation without errors (the trait's default answers `None`).
+pub fn read_error_fn(op: &Operation) -> TokenStream {
+    if op.errors.is_empty() {
+        return TokenStream::new();
+    }
     let rt = rt();
     let error = quote::format_ident!("{}", op.error_enum);
     let arms = op.errors.iter().map(|e| {
         let code = &e.code;
         let v = quote::format_ident!("{}", e.variant);
         let t = quote::format_ident!("{}", e.ty);
-        quote!(Some(#code) => #t::from_response(response).map(#error::#v),)
+        quote!(#code => #t::from_response(response).map(#error::#v),)
     });
-    if op.errors.is_empty() {
-        return quote! {
-            fn parse_error(response: &#rt::Response) -> ::awsgen_runtime::Error<#error> {
-                let (code, message) = #rt::error_info(response);
-                ::awsgen_runtime::Error::Unhandled(#rt::unhandled(response, code, message))
-            }
-        };
-    }
     quote! {
-        fn parse_error(response: &#rt::Response) -> ::awsgen_runtime::Error<#error> {
-            let (code, message) = #rt::error_info(response);
-            let parsed = match code.as_deref() {
+        fn read_error(code: &str, response: &#rt::Response) -> Option<Result<#error, ::awsgen_runtime::ResponseError>> {
+            Some(match code {
                 #(#arms)*
-                _ => return ::awsgen_runtime::Error::Unhandled(#rt::unhandled(response, code, message)),
-            };
-            match parsed {
-                Ok(e) => ::awsgen_runtime::Error::Service(e),
-                Err(e) => ::awsgen_runtime::Error::Response(e),
-            }
+                _ => return None,
+            })
         }
     }
 }

@@ -271,54 +271,34 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
         req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
         req.build()
     }
-    fn parse_response(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> Result<
-        DescribeConnectorOutput,
-        ::awsgen_runtime::Error<DescribeConnectorError>,
-    > {
-        if !response.status().is_success() {
-            return Err(Self::parse_error(response));
-        }
-        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
-    }
-}
-
-impl DescribeConnector {
-    fn parse_error(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> ::awsgen_runtime::Error<DescribeConnectorError> {
-        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
-        let parsed = match code.as_deref() {
-            Some("InternalServerException") => {
-                InternalServerException::from_response(response)
-                    .map(DescribeConnectorError::InternalServerException)
-            }
-            Some("ResourceNotFoundException") => {
-                ResourceNotFoundException::from_response(response)
-                    .map(DescribeConnectorError::ResourceNotFoundException)
-            }
-            Some("ValidationException") => {
-                ValidationException::from_response(response)
-                    .map(DescribeConnectorError::ValidationException)
-            }
-            _ => {
-                return ::awsgen_runtime::Error::Unhandled(
-                    ::awsgen_runtime::protocol::unhandled(response, code, message),
-                );
-            }
-        };
-        match parsed {
-            Ok(e) => ::awsgen_runtime::Error::Service(e),
-            Err(e) => ::awsgen_runtime::Error::Response(e),
-        }
-    }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
     ) -> Result<DescribeConnectorOutput, ::awsgen_runtime::ResponseError> {
         ::awsgen_runtime::protocol::parse_json_body(
             response.status().as_u16(),
             response.body(),
+        )
+    }
+    fn read_error(
+        code: &str,
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Option<Result<DescribeConnectorError, ::awsgen_runtime::ResponseError>> {
+        Some(
+            match code {
+                "InternalServerException" => {
+                    InternalServerException::from_response(response)
+                        .map(DescribeConnectorError::InternalServerException)
+                }
+                "ResourceNotFoundException" => {
+                    ResourceNotFoundException::from_response(response)
+                        .map(DescribeConnectorError::ResourceNotFoundException)
+                }
+                "ValidationException" => {
+                    ValidationException::from_response(response)
+                        .map(DescribeConnectorError::ValidationException)
+                }
+                _ => return None,
+            },
         )
     }
 }

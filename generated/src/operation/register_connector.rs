@@ -449,78 +449,58 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
         req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
         req.build()
     }
-    fn parse_response(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> Result<
-        RegisterConnectorOutput,
-        ::awsgen_runtime::Error<RegisterConnectorError>,
-    > {
-        if !response.status().is_success() {
-            return Err(Self::parse_error(response));
-        }
-        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
-    }
-}
-
-impl RegisterConnector {
-    fn parse_error(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> ::awsgen_runtime::Error<RegisterConnectorError> {
-        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
-        let parsed = match code.as_deref() {
-            Some("AccessDeniedException") => {
-                AccessDeniedException::from_response(response)
-                    .map(RegisterConnectorError::AccessDeniedException)
-            }
-            Some("ConflictException") => {
-                ConflictException::from_response(response)
-                    .map(RegisterConnectorError::ConflictException)
-            }
-            Some("ConnectorAuthenticationException") => {
-                ConnectorAuthenticationException::from_response(response)
-                    .map(RegisterConnectorError::ConnectorAuthenticationException)
-            }
-            Some("ConnectorServerException") => {
-                ConnectorServerException::from_response(response)
-                    .map(RegisterConnectorError::ConnectorServerException)
-            }
-            Some("InternalServerException") => {
-                InternalServerException::from_response(response)
-                    .map(RegisterConnectorError::InternalServerException)
-            }
-            Some("ResourceNotFoundException") => {
-                ResourceNotFoundException::from_response(response)
-                    .map(RegisterConnectorError::ResourceNotFoundException)
-            }
-            Some("ServiceQuotaExceededException") => {
-                ServiceQuotaExceededException::from_response(response)
-                    .map(RegisterConnectorError::ServiceQuotaExceededException)
-            }
-            Some("ThrottlingException") => {
-                ThrottlingException::from_response(response)
-                    .map(RegisterConnectorError::ThrottlingException)
-            }
-            Some("ValidationException") => {
-                ValidationException::from_response(response)
-                    .map(RegisterConnectorError::ValidationException)
-            }
-            _ => {
-                return ::awsgen_runtime::Error::Unhandled(
-                    ::awsgen_runtime::protocol::unhandled(response, code, message),
-                );
-            }
-        };
-        match parsed {
-            Ok(e) => ::awsgen_runtime::Error::Service(e),
-            Err(e) => ::awsgen_runtime::Error::Response(e),
-        }
-    }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
     ) -> Result<RegisterConnectorOutput, ::awsgen_runtime::ResponseError> {
         ::awsgen_runtime::protocol::parse_json_body(
             response.status().as_u16(),
             response.body(),
+        )
+    }
+    fn read_error(
+        code: &str,
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Option<Result<RegisterConnectorError, ::awsgen_runtime::ResponseError>> {
+        Some(
+            match code {
+                "AccessDeniedException" => {
+                    AccessDeniedException::from_response(response)
+                        .map(RegisterConnectorError::AccessDeniedException)
+                }
+                "ConflictException" => {
+                    ConflictException::from_response(response)
+                        .map(RegisterConnectorError::ConflictException)
+                }
+                "ConnectorAuthenticationException" => {
+                    ConnectorAuthenticationException::from_response(response)
+                        .map(RegisterConnectorError::ConnectorAuthenticationException)
+                }
+                "ConnectorServerException" => {
+                    ConnectorServerException::from_response(response)
+                        .map(RegisterConnectorError::ConnectorServerException)
+                }
+                "InternalServerException" => {
+                    InternalServerException::from_response(response)
+                        .map(RegisterConnectorError::InternalServerException)
+                }
+                "ResourceNotFoundException" => {
+                    ResourceNotFoundException::from_response(response)
+                        .map(RegisterConnectorError::ResourceNotFoundException)
+                }
+                "ServiceQuotaExceededException" => {
+                    ServiceQuotaExceededException::from_response(response)
+                        .map(RegisterConnectorError::ServiceQuotaExceededException)
+                }
+                "ThrottlingException" => {
+                    ThrottlingException::from_response(response)
+                        .map(RegisterConnectorError::ThrottlingException)
+                }
+                "ValidationException" => {
+                    ValidationException::from_response(response)
+                        .map(RegisterConnectorError::ValidationException)
+                }
+                _ => return None,
+            },
         )
     }
 }

@@ -456,80 +456,64 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
         req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
         req.build()
     }
-    fn parse_response(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> Result<
-        UpdateConnectorRegistrationOutput,
-        ::awsgen_runtime::Error<UpdateConnectorRegistrationError>,
-    > {
-        if !response.status().is_success() {
-            return Err(Self::parse_error(response));
-        }
-        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
-    }
-}
-
-impl UpdateConnectorRegistration {
-    fn parse_error(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> ::awsgen_runtime::Error<UpdateConnectorRegistrationError> {
-        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
-        let parsed = match code.as_deref() {
-            Some("AccessDeniedException") => {
-                AccessDeniedException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::AccessDeniedException)
-            }
-            Some("ConflictException") => {
-                ConflictException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::ConflictException)
-            }
-            Some("ConnectorAuthenticationException") => {
-                ConnectorAuthenticationException::from_response(response)
-                    .map(
-                        UpdateConnectorRegistrationError::ConnectorAuthenticationException,
-                    )
-            }
-            Some("ConnectorServerException") => {
-                ConnectorServerException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::ConnectorServerException)
-            }
-            Some("InternalServerException") => {
-                InternalServerException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::InternalServerException)
-            }
-            Some("ResourceNotFoundException") => {
-                ResourceNotFoundException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::ResourceNotFoundException)
-            }
-            Some("ServiceQuotaExceededException") => {
-                ServiceQuotaExceededException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::ServiceQuotaExceededException)
-            }
-            Some("ThrottlingException") => {
-                ThrottlingException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::ThrottlingException)
-            }
-            Some("ValidationException") => {
-                ValidationException::from_response(response)
-                    .map(UpdateConnectorRegistrationError::ValidationException)
-            }
-            _ => {
-                return ::awsgen_runtime::Error::Unhandled(
-                    ::awsgen_runtime::protocol::unhandled(response, code, message),
-                );
-            }
-        };
-        match parsed {
-            Ok(e) => ::awsgen_runtime::Error::Service(e),
-            Err(e) => ::awsgen_runtime::Error::Response(e),
-        }
-    }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
     ) -> Result<UpdateConnectorRegistrationOutput, ::awsgen_runtime::ResponseError> {
         ::awsgen_runtime::protocol::parse_json_body(
             response.status().as_u16(),
             response.body(),
+        )
+    }
+    fn read_error(
+        code: &str,
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Option<
+        Result<UpdateConnectorRegistrationError, ::awsgen_runtime::ResponseError>,
+    > {
+        Some(
+            match code {
+                "AccessDeniedException" => {
+                    AccessDeniedException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::AccessDeniedException)
+                }
+                "ConflictException" => {
+                    ConflictException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::ConflictException)
+                }
+                "ConnectorAuthenticationException" => {
+                    ConnectorAuthenticationException::from_response(response)
+                        .map(
+                            UpdateConnectorRegistrationError::ConnectorAuthenticationException,
+                        )
+                }
+                "ConnectorServerException" => {
+                    ConnectorServerException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::ConnectorServerException)
+                }
+                "InternalServerException" => {
+                    InternalServerException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::InternalServerException)
+                }
+                "ResourceNotFoundException" => {
+                    ResourceNotFoundException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::ResourceNotFoundException)
+                }
+                "ServiceQuotaExceededException" => {
+                    ServiceQuotaExceededException::from_response(response)
+                        .map(
+                            UpdateConnectorRegistrationError::ServiceQuotaExceededException,
+                        )
+                }
+                "ThrottlingException" => {
+                    ThrottlingException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::ThrottlingException)
+                }
+                "ValidationException" => {
+                    ValidationException::from_response(response)
+                        .map(UpdateConnectorRegistrationError::ValidationException)
+                }
+                _ => return None,
+            },
         )
     }
 }

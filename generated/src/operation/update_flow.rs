@@ -524,71 +524,54 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
         req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
         req.build()
     }
-    fn parse_response(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> Result<UpdateFlowOutput, ::awsgen_runtime::Error<UpdateFlowError>> {
-        if !response.status().is_success() {
-            return Err(Self::parse_error(response));
-        }
-        Self::read_output(response).map_err(::awsgen_runtime::Error::Response)
-    }
-}
-
-impl UpdateFlow {
-    fn parse_error(
-        response: &::awsgen_runtime::protocol::Response,
-    ) -> ::awsgen_runtime::Error<UpdateFlowError> {
-        let (code, message) = ::awsgen_runtime::protocol::error_info(response);
-        let parsed = match code.as_deref() {
-            Some("AccessDeniedException") => {
-                AccessDeniedException::from_response(response)
-                    .map(UpdateFlowError::AccessDeniedException)
-            }
-            Some("ConflictException") => {
-                ConflictException::from_response(response)
-                    .map(UpdateFlowError::ConflictException)
-            }
-            Some("ConnectorAuthenticationException") => {
-                ConnectorAuthenticationException::from_response(response)
-                    .map(UpdateFlowError::ConnectorAuthenticationException)
-            }
-            Some("ConnectorServerException") => {
-                ConnectorServerException::from_response(response)
-                    .map(UpdateFlowError::ConnectorServerException)
-            }
-            Some("InternalServerException") => {
-                InternalServerException::from_response(response)
-                    .map(UpdateFlowError::InternalServerException)
-            }
-            Some("ResourceNotFoundException") => {
-                ResourceNotFoundException::from_response(response)
-                    .map(UpdateFlowError::ResourceNotFoundException)
-            }
-            Some("ServiceQuotaExceededException") => {
-                ServiceQuotaExceededException::from_response(response)
-                    .map(UpdateFlowError::ServiceQuotaExceededException)
-            }
-            Some("ValidationException") => {
-                ValidationException::from_response(response)
-                    .map(UpdateFlowError::ValidationException)
-            }
-            _ => {
-                return ::awsgen_runtime::Error::Unhandled(
-                    ::awsgen_runtime::protocol::unhandled(response, code, message),
-                );
-            }
-        };
-        match parsed {
-            Ok(e) => ::awsgen_runtime::Error::Service(e),
-            Err(e) => ::awsgen_runtime::Error::Response(e),
-        }
-    }
     fn read_output(
         response: &::awsgen_runtime::protocol::Response,
     ) -> Result<UpdateFlowOutput, ::awsgen_runtime::ResponseError> {
         ::awsgen_runtime::protocol::parse_json_body(
             response.status().as_u16(),
             response.body(),
+        )
+    }
+    fn read_error(
+        code: &str,
+        response: &::awsgen_runtime::protocol::Response,
+    ) -> Option<Result<UpdateFlowError, ::awsgen_runtime::ResponseError>> {
+        Some(
+            match code {
+                "AccessDeniedException" => {
+                    AccessDeniedException::from_response(response)
+                        .map(UpdateFlowError::AccessDeniedException)
+                }
+                "ConflictException" => {
+                    ConflictException::from_response(response)
+                        .map(UpdateFlowError::ConflictException)
+                }
+                "ConnectorAuthenticationException" => {
+                    ConnectorAuthenticationException::from_response(response)
+                        .map(UpdateFlowError::ConnectorAuthenticationException)
+                }
+                "ConnectorServerException" => {
+                    ConnectorServerException::from_response(response)
+                        .map(UpdateFlowError::ConnectorServerException)
+                }
+                "InternalServerException" => {
+                    InternalServerException::from_response(response)
+                        .map(UpdateFlowError::InternalServerException)
+                }
+                "ResourceNotFoundException" => {
+                    ResourceNotFoundException::from_response(response)
+                        .map(UpdateFlowError::ResourceNotFoundException)
+                }
+                "ServiceQuotaExceededException" => {
+                    ServiceQuotaExceededException::from_response(response)
+                        .map(UpdateFlowError::ServiceQuotaExceededException)
+                }
+                "ValidationException" => {
+                    ValidationException::from_response(response)
+                        .map(UpdateFlowError::ValidationException)
+                }
+                _ => return None,
+            },
         )
     }
 }
