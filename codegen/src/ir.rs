@@ -82,10 +82,19 @@ pub enum Binding {
 pub struct Constraints {
     pub length: Option<(Option<u64>, Option<u64>)>,
     pub range: Option<(Option<f64>, Option<f64>)>,
-    /// The pattern values are checked against; `None` too when every string matches it.
-    pub pattern: Option<String>,
+    /// How values are checked against the pattern; `None` too when every string matches it.
+    pub pattern: Option<Pattern>,
     /// A pattern Rust's regex engine cannot compile: documented, not checked.
     pub pattern_unsupported: Option<String>,
+}
+
+/// A checked `@pattern`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pattern {
+    /// By the regex engine: the pattern as it writes it.
+    Regex(String),
+    /// Character by character, without a regex engine.
+    Chars(crate::patterns::CharClass),
 }
 
 /// A structure member.

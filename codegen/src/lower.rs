@@ -448,7 +448,8 @@ impl<'m> Lowerer<'m> {
         let pattern = get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string);
         let (pattern, pattern_unsupported) = match pattern {
             Some(p) => match self.pattern_check(&p) {
-                crate::patterns::Check::Regex(rust) => (Some(rust), None),
+                crate::patterns::Check::Regex(rust) => (Some(Pattern::Regex(rust)), None),
+                crate::patterns::Check::Chars(class) => (Some(Pattern::Chars(class)), None),
                 crate::patterns::Check::Never => (None, None),
                 crate::patterns::Check::Unsupported => (None, Some(p)),
             },

@@ -8,6 +8,10 @@
 pub enum Check {
     /// Match values against this pattern, as Rust's regex engine writes it.
     Regex(String),
+    /// Check the characters one by one: the pattern is a single character class repeated,
+    /// anchored at both ends (`^\S+$`, `^[a-zA-Z0-9_]*$`: the most common form in AWS
+    /// models), and needs no regex engine.
+    Chars(CharClass),
     /// Nothing: every string matches (`.*`, `\S*`: no anchors, and the empty string matches
     /// at the start of any value).
     Never,
@@ -15,12 +19,54 @@ pub enum Check {
     Unsupported,
 }
 
+/// A pattern `^[class]{min,max}$`: a value matches when it has between `min` and `max`
+/// characters and each is in one of `ranges`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharClass {
+    /// Inclusive ranges of characters, sorted and disjoint.
+    pub ranges: Vec<(char, char)>,
+    pub min: u32,
+    pub max: Option<u32>,
+    /// The pattern as Rust's regex engine writes it, for error messages.
+    pub pattern: String,
+}
+
+/// Classes with more ranges than this (Unicode `\w` has hundreds) are left to the regex engine:
+/// the generated `matches!` would be longer than the regex is slow.
+const MAX_RANGES: usize = 16;
+
 /// How values are checked against `pattern`.
 pub fn check(pattern: &str) -> Check {
     let Some(rust) = to_rust(pattern) else { return Check::Unsupported };
     match regex_syntax::Parser::new().parse(&rust) {
         Ok(hir) if hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty() => Check::Never,
-        _ => Check::Regex(rust),
+        Ok(hir) => match char_class(&hir, &rust) {
+            Some(class) => Check::Chars(class),
+            None => Check::Regex(rust),
+        },
+        Err(_) => Check::Regex(rust),
+    }
+}
+
+/// The class and bounds of `^[class]{min,max}$` (or `^[class]$`), if `hir` (the parsed `rust`)
+/// is that.
+fn char_class(hir: &regex_syntax::hir::Hir, rust: &str) -> Option<CharClass> {
+    use regex_syntax::hir::{Class, HirKind, Look};
+    let HirKind::Concat(parts) = hir.kind() else { return None };
+    let [start, middle, end] = parts.as_slice() else { return None };
+    if !matches!(start.kind(), HirKind::Look(Look::Start)) || !matches!(end.kind(), HirKind::Look(Look::End)) {
+        return None;
+    }
+    let (class, min, max) = match middle.kind() {
+        HirKind::Repetition(r) => (r.sub.kind(), r.min, r.max),
+        other => (other, 1, Some(1)),
+    };
+    match class {
+        HirKind::Class(Class::Unicode(c)) if c.ranges().len() <= MAX_RANGES => {
+            let ranges = c.ranges().iter().map(|r| (r.start(), r.end())).collect();
+            Some(CharClass { ranges, min, max, pattern: rust.to_string() })
+        }
+        _ => None,
     }
 }
 
@@ -83,7 +129,65 @@ fn translate_escapes(p: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check, to_rust, Check};
+    use super::{check, to_rust, CharClass, Check};
+
+    impl CharClass {
+        /// What the generated check does.
+        fn matches(&self, value: &str) -> bool {
+            let n = value.chars().count() as u32;
+            value.chars().all(|c| self.ranges.iter().any(|&(a, b)| a <= c && c <= b))
+                && n >= self.min
+                && self.max.is_none_or(|m| n <= m)
+        }
+    }
+
+    /// Checked character by character, single-class patterns accept exactly what the regex
+    /// engine accepts.
+    #[test]
+    fn single_class_patterns_are_checked_without_a_regex() {
+        let patterns = [
+            r"^\S+$",
+            r"^[ -~]+$",
+            r"^.+$",
+            r"^[a-zA-Z0-9_]*$",
+            r"^[^a-c]{2,3}$",
+            r"^[0-9]$",
+            r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$",
+        ];
+        let values = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "a b",
+            " ",
+            "x\n",
+            "\n",
+            "\t",
+            "é",
+            "😀",
+            "Z_9",
+            "0",
+            "09",
+            "\u{85}",
+            "~~~",
+            "\u{7}",
+            "dd",
+            "\u{2028}x",
+        ];
+        for p in patterns {
+            let Check::Chars(class) = check(p) else { panic!("{p}: {:?}", check(p)) };
+            let re = regex::Regex::new(&class.pattern).unwrap();
+            for v in values {
+                assert_eq!(class.matches(v), re.is_match(v), "{p} on {v:?}");
+            }
+        }
+        // Not one class between anchors: the regex engine checks them.
+        for p in [r"^[a-z][0-9]+$", r"[a-z]+", r"^\w+$", r"^\d{3}$", r"^(ab)+$", r"^a|b$"] {
+            assert!(matches!(check(p), Check::Regex(_)), "{p}: {:?}", check(p));
+        }
+    }
 
     #[test]
     fn patterns_every_string_matches_are_not_checked() {
@@ -92,7 +196,7 @@ mod tests {
         }
         // Anchored, or needing at least one character: some strings fail.
         for p in ["^.*$", r"^\S*$", ".+", r"\S+", r"\bx*"] {
-            assert!(matches!(check(p), Check::Regex(_)), "{p}");
+            assert!(matches!(check(p), Check::Regex(_) | Check::Chars(_)), "{p}");
         }
         assert_eq!(check(r"^(?!foo).*$"), Check::Unsupported);
     }

@@ -110,20 +110,64 @@ pub fn pattern(path: &Path<'_>, value: &str, re: &regex::Regex, errors: &mut Vec
     }
 }
 
+/// `@pattern` of the form `^[class]{min,max}$`, which the generator checks without a regex:
+/// `value` matches when it has between `min` and `max` characters and each is in one of the
+/// inclusive `ranges` (a handful, sorted). `pattern` is for the message.
+pub fn pattern_chars(
+    path: &Path<'_>,
+    value: &str,
+    min: usize,
+    max: Option<usize>,
+    ranges: &[(char, char)],
+    pattern: &str,
+    errors: &mut Vec<ValidationError>,
+) {
+    let mut n = 0;
+    let all_in = value.chars().all(|c| {
+        n += 1;
+        ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+    });
+    if !all_in || n < min || max.is_some_and(|m| n > m) {
+        push(errors, path, format!("{value:?} does not match the pattern {pattern}"));
+    }
+}
+
 /// Compiles a pattern the generator already checked; a pattern that still fails to compile is
 /// skipped (returns `None`) rather than panicking.
 pub fn compile(pattern: &str) -> Option<regex::Regex> {
     regex::Regex::new(pattern).ok()
 }
 
-/// Characters of a string, as Smithy's `@length` counts them (Unicode scalar values).
-pub fn chars(s: &str) -> usize {
-    s.chars().count()
+/// `@length` of a string: its characters (Unicode scalar values), counted only when its length
+/// in bytes leaves the answer open (a character takes one to four bytes).
+pub fn string_length(path: &Path<'_>, s: &str, min: Option<u64>, max: Option<u64>, errors: &mut Vec<ValidationError>) {
+    let bytes = s.len() as u64;
+    if max.is_none_or(|m| bytes <= m) && min.is_none_or(|m| bytes.div_ceil(4) >= m) {
+        return;
+    }
+    length(path, s.chars().count(), min, max, errors);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counting only when the byte length leaves the answer open gives the same answers as
+    /// always counting.
+    #[test]
+    fn string_lengths_count_characters() {
+        let bounds = [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(8)];
+        for s in ["", "a", "ab", "abcd", "é", "éé", "😀", "😀😀", "a😀b", "abcdefgh", "ééééé"] {
+            for min in bounds {
+                for max in bounds {
+                    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                    string_length(&Path::Root, s, min, max, &mut fast);
+                    length(&Path::Root, s.chars().count(), min, max, &mut slow);
+                    assert_eq!(fast.len(), slow.len(), "{s:?} {min:?} {max:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn paths_print_like_member_paths() {
@@ -141,7 +185,9 @@ mod tests {
         length(&Path::Root.member("name"), 300, None, Some(256), &mut e);
         range(&Path::Root.member("n"), 0.0, Some(1.0), None, &mut e);
         pattern(&Path::Root.member("p"), "a b", &compile("^[a-z]+$").unwrap(), &mut e);
-        assert_eq!(e.len(), 3);
+        pattern_chars(&Path::Root.member("q"), "a b", 1, None, &[('a', 'z')], "^[a-z]+$", &mut e);
+        assert_eq!(e.len(), 4);
+        assert_eq!(e[3].message, "\"a b\" does not match the pattern ^[a-z]+$");
         assert_eq!(e[0].message, "length 300 is not at most 256");
     }
 }

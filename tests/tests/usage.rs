@@ -231,6 +231,31 @@ async fn a_mock_of_a_few_lines_replaces_the_client() {
 }
 
 #[test]
+fn single_class_patterns_are_enforced_character_by_character() {
+    // S3DestinationProperties.bucketName is `^\S+$` (checked without the regex engine) and
+    // 3 to 63 characters long.
+    let errors_for = |bucket: &str| {
+        let mut input = update_flow_realistic();
+        let s3 = input.destination_flow_config_list[0].destination_connector_properties.s3.as_mut().unwrap();
+        s3.bucket_name = bucket.into();
+        input.validate().err().map(|e| e.0).unwrap_or_default()
+    };
+    for ok in ["my-bucket", "é😀x"] {
+        assert_eq!(errors_for(ok), [], "{ok:?}");
+    }
+    for bad in ["my bucket", "tab\there", "end\u{2028}"] {
+        let errors = errors_for(bad);
+        assert_eq!(errors.len(), 1, "{bad:?}: {errors:?}");
+        assert_eq!(errors[0].path, "destinationFlowConfigList[0].destinationConnectorProperties.S3.bucketName");
+        assert_eq!(errors[0].message, format!("{bad:?} does not match the pattern ^\\S+$"));
+    }
+    // Two characters in six bytes: too short, and no whitespace.
+    let errors = errors_for("é😀");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].message, "length 2 is not between 3 and 63");
+}
+
+#[test]
 fn java_style_patterns_from_the_model_are_translated_and_enforced() {
     // GlueDataCatalogConfig's patterns are written with \uXXXX escapes and surrogate pairs.
     let mut input = update_flow_realistic();

@@ -62,19 +62,27 @@ fn opt_f(v: Option<f64>) -> TokenStream {
     }
 }
 
+/// A character literal readable in review: ASCII as itself, anything else as `'\u{…}'`.
+fn char_literal(c: char) -> Literal {
+    if c.is_ascii_graphic() || c == ' ' {
+        Literal::character(c)
+    } else {
+        format!("'\\u{{{:x}}}'", u32::from(c)).parse().expect("a valid character literal")
+    }
+}
+
 /// The checks of one value `x` (a reference) of type `t` with constraints `c` at path `p`.
 fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStream {
     let v = quote!(::awsgen_runtime::validate);
     let mut out = TokenStream::new();
     if let Some((min, max)) = c.length {
-        let len = match t {
-            Ty::String => Some(quote!(#v::chars(#x))),
-            Ty::Blob | Ty::List { .. } | Ty::Map { .. } => Some(quote!(#x.len())),
-            _ => None,
-        };
-        if let Some(len) = len {
-            let (min, max) = (opt_u(min), opt_u(max));
-            out.extend(quote!(#v::length(&#p, #len, #min, #max, errors);));
+        let (min, max) = (opt_u(min), opt_u(max));
+        match t {
+            Ty::String => out.extend(quote!(#v::string_length(&#p, #x, #min, #max, errors);)),
+            Ty::Blob | Ty::List { .. } | Ty::Map { .. } => {
+                out.extend(quote!(#v::length(&#p, #x.len(), #min, #max, errors);))
+            }
+            _ => {}
         }
     }
     if let Some((min, max)) = c.range {
@@ -88,14 +96,33 @@ fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStrea
             out.extend(quote!(#v::range(&#p, #num, #min, #max, errors);));
         }
     }
-    if let (Some(pat), Ty::String) = (&c.pattern, t) {
-        out.extend(quote! {
+    match (&c.pattern, t) {
+        (Some(Pattern::Regex(pat)), Ty::String) => out.extend(quote! {
             static RE: ::std::sync::LazyLock<Option<::awsgen_runtime::__private::regex::Regex>> =
                 ::std::sync::LazyLock::new(|| #v::compile(#pat));
             if let Some(re) = RE.as_ref() {
                 #v::pattern(&#p, #x, re, errors);
             }
-        });
+        }),
+        (Some(Pattern::Chars(class)), Ty::String) => {
+            let ranges = class.ranges.iter().map(|&(a, b)| {
+                let (a, b) = (char_literal(a), char_literal(b));
+                quote!((#a, #b))
+            });
+            let min = Literal::usize_unsuffixed(class.min as usize);
+            let max = match class.max {
+                Some(m) => {
+                    let m = Literal::usize_unsuffixed(m as usize);
+                    quote!(Some(#m))
+                }
+                None => quote!(None),
+            };
+            let pat = &class.pattern;
+            out.extend(quote! {
+                #v::pattern_chars(&#p, #x, #min, #max, &[#(#ranges),*], #pat, errors);
+            });
+        }
+        _ => {}
     }
     if let Some(n) = nested(t, x.clone(), p, 0) {
         out.extend(n);

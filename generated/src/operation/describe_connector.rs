@@ -88,9 +88,9 @@ impl ::awsgen_runtime::validate::Validate for DescribeConnectorInput {
         {
             let p = path.member("connectorLabel");
             if let Some(x) = &self.connector_label {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(256),
                     errors,

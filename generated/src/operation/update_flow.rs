@@ -206,29 +206,30 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
         {
             let p = path.member("clientToken");
             if let Some(x) = &self.client_token {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(1),
                     Some(256),
                     errors,
                 );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    1,
+                    None,
+                    &[(' ', '~')],
                     "^[ -~]+$",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
+                    errors,
+                );
             }
         }
         {
             let p = path.member("description");
             if let Some(x) = &self.description {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(2048),
                     errors,
@@ -254,13 +255,7 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
         {
             let p = path.member("flowName");
             let x = &self.flow_name;
-            ::awsgen_runtime::validate::length(
-                &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(256),
-                errors,
-            );
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(256), errors);
             static RE: ::std::sync::LazyLock<
                 Option<::awsgen_runtime::__private::regex::Regex>,
             > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(

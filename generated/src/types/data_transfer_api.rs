@@ -68,9 +68,9 @@ impl ::awsgen_runtime::validate::Validate for DataTransferApi {
         {
             let p = path.member("Name");
             if let Some(x) = &self.name {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(64),
                     errors,

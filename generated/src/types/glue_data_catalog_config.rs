@@ -100,32 +100,26 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
         {
             let p = path.member("databaseName");
             let x = &self.database_name;
-            ::awsgen_runtime::validate::length(
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(255), errors);
+            ::awsgen_runtime::validate::pattern_chars(
                 &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(255),
+                x,
+                0,
+                None,
+                &[
+                    ('\u{9}', '\u{9}'),
+                    (' ', '\u{d7ff}'),
+                    ('\u{e000}', '\u{fffd}'),
+                    ('\u{10000}', '\u{10ffff}'),
+                ],
+                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
                 errors,
             );
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-            }
         }
         {
             let p = path.member("roleArn");
             let x = &self.role_arn;
-            ::awsgen_runtime::validate::length(
-                &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(512),
-                errors,
-            );
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
             static RE: ::std::sync::LazyLock<
                 Option<::awsgen_runtime::__private::regex::Regex>,
             > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
@@ -138,21 +132,21 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
         {
             let p = path.member("tablePrefix");
             let x = &self.table_prefix;
-            ::awsgen_runtime::validate::length(
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(128), errors);
+            ::awsgen_runtime::validate::pattern_chars(
                 &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(128),
+                x,
+                0,
+                None,
+                &[
+                    ('\u{9}', '\u{9}'),
+                    (' ', '\u{d7ff}'),
+                    ('\u{e000}', '\u{fffd}'),
+                    ('\u{10000}', '\u{10ffff}'),
+                ],
+                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
                 errors,
             );
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-            }
         }
     }
 }

@@ -51,9 +51,9 @@ impl ::awsgen_runtime::validate::Validate for IncrementalPullConfig {
         {
             let p = path.member("datetimeTypeFieldName");
             if let Some(x) = &self.datetime_type_field_name {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(256),
                     errors,

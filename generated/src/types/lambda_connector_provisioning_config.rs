@@ -68,13 +68,7 @@ impl ::awsgen_runtime::validate::Validate for LambdaConnectorProvisioningConfig 
         {
             let p = path.member("lambdaArn");
             let x = &self.lambda_arn;
-            ::awsgen_runtime::validate::length(
-                &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(512),
-                errors,
-            );
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
             static RE: ::std::sync::LazyLock<
                 Option<::awsgen_runtime::__private::regex::Regex>,
             > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(

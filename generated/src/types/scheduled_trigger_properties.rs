@@ -222,13 +222,7 @@ impl ::awsgen_runtime::validate::Validate for ScheduledTriggerProperties {
         {
             let p = path.member("scheduleExpression");
             let x = &self.schedule_expression;
-            ::awsgen_runtime::validate::length(
-                &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(256),
-                errors,
-            );
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(256), errors);
         }
         {
             let p = path.member("scheduleOffset");
@@ -245,9 +239,9 @@ impl ::awsgen_runtime::validate::Validate for ScheduledTriggerProperties {
         {
             let p = path.member("timezone");
             if let Some(x) = &self.timezone {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(256),
                     errors,

@@ -64,21 +64,28 @@ impl ::awsgen_runtime::validate::Validate for SingularSourceProperties {
         {
             let p = path.member("object");
             let x = &self.object;
-            ::awsgen_runtime::validate::length(
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
+            ::awsgen_runtime::validate::pattern_chars(
                 &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(0),
-                Some(512),
+                x,
+                1,
+                None,
+                &[
+                    ('\u{0}', '\u{8}'),
+                    ('\u{e}', '\u{1f}'),
+                    ('!', '\u{84}'),
+                    ('\u{86}', '\u{9f}'),
+                    ('\u{a1}', '\u{167f}'),
+                    ('\u{1681}', '\u{1fff}'),
+                    ('\u{200b}', '\u{2027}'),
+                    ('\u{202a}', '\u{202e}'),
+                    ('\u{2030}', '\u{205e}'),
+                    ('\u{2060}', '\u{2fff}'),
+                    ('\u{3001}', '\u{10ffff}'),
+                ],
+                "^\\S+$",
                 errors,
             );
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "^\\S+$",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-            }
         }
     }
 }

@@ -142,9 +142,9 @@ impl ::awsgen_runtime::validate::Validate for Task {
         {
             let p = path.member("destinationField");
             if let Some(x) = &self.destination_field {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(256),
                     errors,
@@ -156,9 +156,9 @@ impl ::awsgen_runtime::validate::Validate for Task {
             let x = &self.source_fields;
             for (i, e) in x.iter().enumerate() {
                 let ep = p.index(i);
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &ep,
-                    ::awsgen_runtime::validate::chars(e),
+                    e,
                     Some(0),
                     Some(2048),
                     errors,
@@ -170,21 +170,22 @@ impl ::awsgen_runtime::validate::Validate for Task {
             if let Some(x) = &self.task_properties {
                 for (k, e) in x.iter() {
                     let ep = p.key(k.as_str());
-                    ::awsgen_runtime::validate::length(
+                    ::awsgen_runtime::validate::string_length(
                         &ep,
-                        ::awsgen_runtime::validate::chars(e),
+                        e,
                         Some(0),
                         Some(2048),
                         errors,
                     );
-                    static RE: ::std::sync::LazyLock<
-                        Option<::awsgen_runtime::__private::regex::Regex>,
-                    > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                    ::awsgen_runtime::validate::pattern_chars(
+                        &ep,
+                        e,
+                        1,
+                        None,
+                        &[('\u{0}', '\u{9}'), ('\u{b}', '\u{10ffff}')],
                         "^.+$",
-                    ));
-                    if let Some(re) = RE.as_ref() {
-                        ::awsgen_runtime::validate::pattern(&ep, e, re, errors);
-                    }
+                        errors,
+                    );
                 }
             }
         }

@@ -109,13 +109,7 @@ impl ::awsgen_runtime::validate::Validate for UpsolverDestinationProperties {
         {
             let p = path.member("bucketName");
             let x = &self.bucket_name;
-            ::awsgen_runtime::validate::length(
-                &p,
-                ::awsgen_runtime::validate::chars(x),
-                Some(16),
-                Some(63),
-                errors,
-            );
+            ::awsgen_runtime::validate::string_length(&p, x, Some(16), Some(63), errors);
             static RE: ::std::sync::LazyLock<
                 Option<::awsgen_runtime::__private::regex::Regex>,
             > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
@@ -128,9 +122,9 @@ impl ::awsgen_runtime::validate::Validate for UpsolverDestinationProperties {
         {
             let p = path.member("bucketPrefix");
             if let Some(x) = &self.bucket_prefix {
-                ::awsgen_runtime::validate::length(
+                ::awsgen_runtime::validate::string_length(
                     &p,
-                    ::awsgen_runtime::validate::chars(x),
+                    x,
                     Some(0),
                     Some(512),
                     errors,
