@@ -101,15 +101,28 @@ pub fn sign(
     }
 
     let (canonical, signed_headers) = canonical_request(request, payload_hash)?;
-    let scope = format!("{date}/{region}/{service}/aws4_request");
-    let string_to_sign = format!("{ALGORITHM}\n{date_time}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
+    let scope = [date.as_str(), region, service, "aws4_request"].join("/");
+    // The string to sign goes straight into the HMAC: algorithm, time, scope and the hash of
+    // the canonical request, one per line.
     let mut mac = cache.key(credentials, &date, region, service);
-    mac.update(string_to_sign.as_bytes());
+    for part in [ALGORITHM, "\n", &date_time, "\n", &scope, "\n", &hex(&Sha256::digest(canonical.as_bytes()))] {
+        mac.update(part.as_bytes());
+    }
     let signature = hex(&mac.finalize().into_bytes());
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-        credentials.access_key_id()
-    );
+    let mut authorization = String::with_capacity(160 + signed_headers.len());
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        credentials.access_key_id(),
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        &signed_headers,
+        ", Signature=",
+        &signature,
+    ] {
+        authorization.push_str(part);
+    }
     let authorization =
         HeaderValue::from_str(&authorization).map_err(|_| "the access key id is not a valid header value")?;
     request.headers_mut().insert(AUTHORIZATION, authorization);
@@ -252,9 +265,25 @@ fn timestamps(time: SystemTime) -> Result<(String, String), String> {
     if time < SystemTime::UNIX_EPOCH || t.year() > 9999 {
         return Err(format!("cannot sign for {t}: the date must be between 1970 and 9999"));
     }
-    let date = format!("{:04}{:02}{:02}", t.year(), t.month(), t.day());
-    let date_time = format!("{date}T{:02}{:02}{:02}Z", t.hour(), t.minute(), t.second());
+    let mut date_time = String::with_capacity(16);
+    for (n, width) in [(t.year() as u32, 4), (t.month(), 2), (t.day(), 2)] {
+        push_padded(&mut date_time, n, width);
+    }
+    let date = date_time.clone();
+    date_time.push('T');
+    for n in [t.hour(), t.minute(), t.second()] {
+        push_padded(&mut date_time, n, 2);
+    }
+    date_time.push('Z');
     Ok((date, date_time))
+}
+
+/// Appends the last `width` decimal digits of `n`, zero-padded (this runs on every signature,
+/// where `format!` is a measurable share).
+fn push_padded(out: &mut String, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
+    }
 }
 
 /// The day's signing key: the secret chained through the date, region, service and terminator.
