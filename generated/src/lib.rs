@@ -26,6 +26,9 @@ pub mod operation;
 #[rustfmt::skip]
 pub mod types;
 
+#[rustfmt::skip]
+mod patterns;
+
 pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
 
 /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.

@@ -110,25 +110,37 @@ pub fn pattern(path: &Path<'_>, value: &str, re: &regex::Regex, errors: &mut Vec
     }
 }
 
-/// `@pattern` of the form `^[class]{min,max}$`, which the generator checks without a regex:
-/// `value` matches when it has between `min` and `max` characters and each is in one of the
-/// inclusive `ranges` (a handful, sorted). `pattern` is for the message.
-pub fn pattern_chars(
-    path: &Path<'_>,
-    value: &str,
-    min: usize,
-    max: Option<usize>,
-    ranges: &[(char, char)],
-    pattern: &str,
-    errors: &mut Vec<ValidationError>,
-) {
-    let mut n = 0;
-    let all_in = value.chars().all(|c| {
-        n += 1;
-        ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
-    });
-    if !all_in || n < min || max.is_some_and(|m| n > m) {
-        push(errors, path, format!("{value:?} does not match the pattern {pattern}"));
+/// A `@pattern` of the form `^[class]{min,max}$`, which generated code checks without a regex
+/// engine: a value matches when it has between `min` and `max` characters and each is in one of
+/// the inclusive `ranges`.
+#[derive(Debug)]
+pub struct CharPattern {
+    /// The pattern, for messages.
+    pub pattern: &'static str,
+    /// The fewest characters.
+    pub min: usize,
+    /// The most characters, if bounded.
+    pub max: Option<usize>,
+    /// The class: sorted, disjoint, inclusive ranges.
+    pub ranges: &'static [(char, char)],
+}
+
+impl CharPattern {
+    /// Whether `value` matches.
+    pub fn matches(&self, value: &str) -> bool {
+        let mut n = 0;
+        let all_in = value.chars().all(|c| {
+            n += 1;
+            self.ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+        });
+        all_in && n >= self.min && self.max.is_none_or(|m| n <= m)
+    }
+}
+
+/// `@pattern`, checked character by character.
+pub fn pattern_chars(path: &Path<'_>, value: &str, p: &CharPattern, errors: &mut Vec<ValidationError>) {
+    if !p.matches(value) {
+        push(errors, path, format!("{value:?} does not match the pattern {}", p.pattern));
     }
 }
 
@@ -185,7 +197,8 @@ mod tests {
         length(&Path::Root.member("name"), 300, None, Some(256), &mut e);
         range(&Path::Root.member("n"), 0.0, Some(1.0), None, &mut e);
         pattern(&Path::Root.member("p"), "a b", &compile("^[a-z]+$").unwrap(), &mut e);
-        pattern_chars(&Path::Root.member("q"), "a b", 1, None, &[('a', 'z')], "^[a-z]+$", &mut e);
+        let lower = CharPattern { pattern: "^[a-z]+$", min: 1, max: None, ranges: &[('a', 'z')] };
+        pattern_chars(&Path::Root.member("q"), "a b", &lower, &mut e);
         assert_eq!(e.len(), 4);
         assert_eq!(e[3].message, "\"a b\" does not match the pattern ^[a-z]+$");
         assert_eq!(e[0].message, "length 300 is not at most 256");

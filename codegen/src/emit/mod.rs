@@ -10,6 +10,7 @@
 //! src/operation/mod.rs
 //! src/operation/<op>.rs   input, output, error enum, descriptor, wire functions
 //! src/client.rs           the client trait and its HTTP implementation
+//! src/patterns.rs         the @patterns validation checks character by character, if any
 //! ```
 //!
 //! A change to one shape changes its own file, and the files of what embeds it.
@@ -34,13 +35,21 @@ enum Job<'a> {
     Operation(&'a crate::ir::Operation),
     OperationsMod,
     Client,
-    Lib,
+    Patterns,
+    /// With `mod patterns` or not.
+    Lib {
+        patterns: bool,
+    },
 }
 
 pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
     let mut jobs: Vec<Job<'_>> = ir.types.values().map(Job::Type).collect();
     jobs.extend(ir.operations.iter().map(Job::Operation));
-    jobs.extend([Job::TypesMod, Job::OperationsMod, Job::Client, Job::Lib]);
+    let patterns = validate::has_char_patterns(ir);
+    jobs.extend([Job::TypesMod, Job::OperationsMod, Job::Client, Job::Lib { patterns }]);
+    if patterns {
+        jobs.push(Job::Patterns);
+    }
 
     // Token streams are built and rendered inside each worker (they are not `Send`); files land
     // in a sorted map, so the result does not depend on which worker finished first.
@@ -94,7 +103,8 @@ fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
             )
         }
         Job::Client => ("src/client.rs".into(), operation::client_file(ir)),
-        Job::Lib => ("src/lib.rs".into(), lib_rs(ir)),
+        Job::Patterns => ("src/patterns.rs".into(), validate::patterns_file(ir)),
+        Job::Lib { patterns } => ("src/lib.rs".into(), lib_rs(ir, *patterns)),
     }
 }
 
@@ -112,7 +122,7 @@ fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
     quote! { #imports #body }
 }
 
-fn lib_rs(ir: &Crate) -> TokenStream {
+fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     let s = &ir.service;
     let protocol = match s.protocol {
         Protocol::RestJson1 => "restJson1",
@@ -139,6 +149,12 @@ fn lib_rs(ir: &Crate) -> TokenStream {
     text.push_str(&usage);
     let docs = common::inner_doc(Some(&text));
     let trait_name = format_ident!("{}", s.trait_name);
+    let patterns_mod = patterns.then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod patterns;
+        }
+    });
     quote! {
         #docs
         #![allow(deprecated)]
@@ -157,6 +173,7 @@ fn lib_rs(ir: &Crate) -> TokenStream {
         pub mod operation;
         #[rustfmt::skip]
         pub mod types;
+        #patterns_mod
 
         pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
         /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.

@@ -1,11 +1,14 @@
 //! Emitter for `Validate` impls: client-side checks of `@required`, `@length`, `@range` and
 //! `@pattern`, recursing into nested structures and unions.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::common::field_ident;
 use crate::ir::*;
+use crate::patterns::CharClass;
 
 /// Code that validates nested structures and unions inside a value `x` of type `t` at path `p`.
 fn nested(t: &Ty, x: TokenStream, p: TokenStream, depth: usize) -> Option<TokenStream> {
@@ -71,6 +74,86 @@ fn char_literal(c: char) -> Literal {
     }
 }
 
+/// The name of the constant `src/patterns.rs` holds a pattern in: from a hash of its text, so
+/// that a pattern keeps its name when the model gains or loses others (no churn in the diff).
+fn const_name(class: &CharClass) -> String {
+    // FNV-1a, 32 bits: stable across Rust versions and platforms, unlike `DefaultHasher`.
+    let hash = class.pattern.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    format!("P{hash:08X}")
+}
+
+/// The patterns checked character by character that validation uses, once each: a pattern
+/// usually constrains many members, and its class table is long.
+fn char_patterns(ir: &Crate) -> BTreeMap<String, &CharClass> {
+    let structs = ir
+        .types
+        .values()
+        .filter_map(|d| match d {
+            TypeDef::Struct(s) => Some(s),
+            _ => None,
+        })
+        .chain(ir.operations.iter().map(|op| &op.input))
+        .filter(|s| s.validated);
+    let mut out = BTreeMap::new();
+    for f in structs.flat_map(|s| &s.fields) {
+        let item = match &f.ty {
+            Ty::List { item, .. } => Some(item.as_ref()),
+            Ty::Map { value, .. } => Some(value.as_ref()),
+            _ => None,
+        };
+        let element = f.element_constraints.as_ref().zip(item).map(|(c, t)| (t, c));
+        for (t, c) in std::iter::once((&f.ty, &f.constraints)).chain(element) {
+            if let (Ty::String, Some(Pattern::Chars(class))) = (t, &c.pattern) {
+                out.insert(const_name(class), class);
+            }
+        }
+    }
+    out
+}
+
+/// Whether validation checks some pattern character by character (and the crate has a
+/// `src/patterns.rs`).
+pub fn has_char_patterns(ir: &Crate) -> bool {
+    !char_patterns(ir).is_empty()
+}
+
+/// `src/patterns.rs`: one constant per pattern checked character by character.
+pub fn patterns_file(ir: &Crate) -> TokenStream {
+    let patterns = char_patterns(ir);
+    let consts = patterns.iter().map(|(name, class)| {
+        let name = format_ident!("{name}");
+        let doc = format!(" `{}`", class.pattern);
+        let pattern = &class.pattern;
+        let min = Literal::usize_unsuffixed(class.min as usize);
+        let max = match class.max {
+            Some(m) => {
+                let m = Literal::usize_unsuffixed(m as usize);
+                quote!(Some(#m))
+            }
+            None => quote!(None),
+        };
+        let ranges = class.ranges.iter().map(|&(a, b)| {
+            let (a, b) = (char_literal(a), char_literal(b));
+            quote!((#a, #b))
+        });
+        quote! {
+            #[doc = #doc]
+            pub(crate) static #name: CharPattern = CharPattern {
+                pattern: #pattern,
+                min: #min,
+                max: #max,
+                ranges: &[#(#ranges),*],
+            };
+        }
+    });
+    quote! {
+        //! The `@pattern`s of the form `^[class]{min,max}$` that validation checks character by
+        //! character (no regex engine), with their classes as ranges of characters.
+        use ::awsgen_runtime::validate::CharPattern;
+        #(#consts)*
+    }
+}
+
 /// The checks of one value `x` (a reference) of type `t` with constraints `c` at path `p`.
 fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStream {
     let v = quote!(::awsgen_runtime::validate);
@@ -105,22 +188,8 @@ fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStrea
             }
         }),
         (Some(Pattern::Chars(class)), Ty::String) => {
-            let ranges = class.ranges.iter().map(|&(a, b)| {
-                let (a, b) = (char_literal(a), char_literal(b));
-                quote!((#a, #b))
-            });
-            let min = Literal::usize_unsuffixed(class.min as usize);
-            let max = match class.max {
-                Some(m) => {
-                    let m = Literal::usize_unsuffixed(m as usize);
-                    quote!(Some(#m))
-                }
-                None => quote!(None),
-            };
-            let pat = &class.pattern;
-            out.extend(quote! {
-                #v::pattern_chars(&#p, #x, #min, #max, &[#(#ranges),*], #pat, errors);
-            });
+            let name = format_ident!("{}", const_name(class));
+            out.extend(quote!(#v::pattern_chars(&#p, #x, &crate::patterns::#name, errors);));
         }
         _ => {}
     }

@@ -140,10 +140,7 @@ impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    1,
-                    None,
-                    &[(' ', '~')],
-                    "^[ -~]+$",
+                    &crate::patterns::P5F6B22EB,
                     errors,
                 );
             }

@@ -104,15 +104,7 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                0,
-                None,
-                &[
-                    ('\u{9}', '\u{9}'),
-                    (' ', '\u{d7ff}'),
-                    ('\u{e000}', '\u{fffd}'),
-                    ('\u{10000}', '\u{10ffff}'),
-                ],
-                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
+                &crate::patterns::P1419F97E,
                 errors,
             );
         }
@@ -136,15 +128,7 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                0,
-                None,
-                &[
-                    ('\u{9}', '\u{9}'),
-                    (' ', '\u{d7ff}'),
-                    ('\u{e000}', '\u{fffd}'),
-                    ('\u{10000}', '\u{10ffff}'),
-                ],
-                "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
+                &crate::patterns::P1419F97E,
                 errors,
             );
         }

@@ -104,22 +104,7 @@ impl ::awsgen_runtime::validate::Validate for S3SourceProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                1,
-                None,
-                &[
-                    ('\u{0}', '\u{8}'),
-                    ('\u{e}', '\u{1f}'),
-                    ('!', '\u{84}'),
-                    ('\u{86}', '\u{9f}'),
-                    ('\u{a1}', '\u{167f}'),
-                    ('\u{1681}', '\u{1fff}'),
-                    ('\u{200b}', '\u{2027}'),
-                    ('\u{202a}', '\u{202e}'),
-                    ('\u{2030}', '\u{205e}'),
-                    ('\u{2060}', '\u{2fff}'),
-                    ('\u{3001}', '\u{10ffff}'),
-                ],
-                "^\\S+$",
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }

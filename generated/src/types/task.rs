@@ -180,10 +180,7 @@ impl ::awsgen_runtime::validate::Validate for Task {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        1,
-                        None,
-                        &[('\u{0}', '\u{9}'), ('\u{b}', '\u{10ffff}')],
-                        "^.+$",
+                        &crate::patterns::P8B6701B2,
                         errors,
                     );
                 }
