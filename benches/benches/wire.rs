@@ -44,19 +44,21 @@ fn serialize(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("sdk_call", name), input, |b, i| {
             b.to_async(&rt).iter(|| async { update_flow_fluent(&sdk, i).send().await.unwrap() })
         });
-        // The call alone: the input is built before the clock starts, on both sides.
+        // The call alone: the input is built before the clock starts, on both sides, right
+        // before each call (`PerIteration`): built in batches, inputs would be cold in cache when
+        // their call reads them, which an application's freshly built input is not.
         g.bench_with_input(BenchmarkId::new("ours_call_alone", name), input, |b, i| {
             b.to_async(&rt).iter_batched(
                 || i.clone(),
                 |i| async { ours.update_flow(i).await.unwrap() },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
         g.bench_with_input(BenchmarkId::new("sdk_call_alone", name), input, |b, i| {
             b.to_async(&rt).iter_batched(
                 || update_flow_fluent(&sdk, i),
                 |call| async { call.send().await.unwrap() },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
     }
@@ -92,14 +94,14 @@ fn parse(c: &mut Criterion) {
             b.to_async(&rt).iter_batched(
                 || input.clone(),
                 |i| async { ours.describe_connector(i).await.unwrap() },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
         g.bench_function(BenchmarkId::new("sdk_call_alone", name), |b| {
             b.to_async(&rt).iter_batched(
                 || integration_tests::sdk::describe_connector_fluent(&sdk, &input),
                 |call| async { call.send().await.unwrap() },
-                BatchSize::SmallInput,
+                BatchSize::PerIteration,
             )
         });
     }

@@ -32,7 +32,7 @@ pub struct CharClass {
 }
 
 /// Classes with more ranges than this (Unicode `\w` has hundreds) are left to the regex engine:
-/// the generated `matches!` would be longer than the regex is slow.
+/// their tables would be long, and a linear scan of them slower than the regex.
 const MAX_RANGES: usize = 16;
 
 /// How values are checked against `pattern`.
