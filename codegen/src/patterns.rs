@@ -15,7 +15,9 @@ pub enum Check {
     /// Nothing: every string matches (`.*`, `\S*`: no anchors, and the empty string matches
     /// at the start of any value).
     Never,
-    /// Nothing: Rust's regex engine cannot express the pattern (look-around, lone surrogates).
+    /// Nothing: Rust's regex engine cannot express the pattern (look-around, lone surrogates)
+    /// or cannot compile it within its default size limit (large classes repeated hundreds of
+    /// times among other parts, as in `^arn:…:[\w+=,.@-]{1,512}$`).
     Unsupported,
 }
 
@@ -31,9 +33,14 @@ pub struct CharClass {
     pub pattern: String,
 }
 
-/// Classes with more ranges than this (Unicode `\w` has hundreds) are left to the regex engine:
-/// their tables would be long, and a linear scan of them slower than the regex.
+/// Classes with more ranges than this (Unicode `\w` has hundreds) are left to the regex engine,
+/// as their tables would be long, unless they are repeated more than [`MAX_UNROLLED`] times.
 const MAX_RANGES: usize = 16;
+
+/// The regex engine unrolls a bounded repetition into copies of its class: `^[\w.-]{1,255}$`
+/// exceeds its default size limit and would not be checked at all, so large classes repeated
+/// more than this many times are checked character by character too.
+const MAX_UNROLLED: u32 = 64;
 
 /// How values are checked against `pattern`.
 pub fn check(pattern: &str) -> Check {
@@ -42,9 +49,26 @@ pub fn check(pattern: &str) -> Check {
         Ok(hir) if hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty() => Check::Never,
         Ok(hir) => match char_class(&hir, &rust) {
             Some(class) => Check::Chars(class),
+            // Only large bounded repetitions can take a pattern over the regex engine's size
+            // limit; compiling every pattern here would slow generation by a third.
+            None if large_repetition(&hir) && regex::Regex::new(&rust).is_err() => Check::Unsupported,
             None => Check::Regex(rust),
         },
         Err(_) => Check::Regex(rust),
+    }
+}
+
+/// Whether `hir` repeats something a bounded number of times larger than [`MAX_UNROLLED`]
+/// (the regex engine unrolls such repetitions into copies).
+fn large_repetition(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Repetition(r) => {
+            r.min > MAX_UNROLLED || r.max.is_some_and(|m| m > MAX_UNROLLED) || large_repetition(&r.sub)
+        }
+        HirKind::Capture(c) => large_repetition(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(large_repetition),
+        _ => false,
     }
 }
 
@@ -57,12 +81,18 @@ fn char_class(hir: &regex_syntax::hir::Hir, rust: &str) -> Option<CharClass> {
     if !matches!(start.kind(), HirKind::Look(Look::Start)) || !matches!(end.kind(), HirKind::Look(Look::End)) {
         return None;
     }
-    let (class, min, max) = match middle.kind() {
+    let (mut class, min, max) = match middle.kind() {
         HirKind::Repetition(r) => (r.sub.kind(), r.min, r.max),
         other => (other, 1, Some(1)),
     };
+    // A group around the class (`^(\w|\.|-){1,255}$`) does not change what matches.
+    while let HirKind::Capture(c) = class {
+        class = c.sub.kind();
+    }
     match class {
-        HirKind::Class(Class::Unicode(c)) if c.ranges().len() <= MAX_RANGES => {
+        HirKind::Class(Class::Unicode(c))
+            if c.ranges().len() <= MAX_RANGES || max.is_some_and(|m| m > MAX_UNROLLED) =>
+        {
             let ranges = c.ranges().iter().map(|r| (r.start(), r.end())).collect();
             Some(CharClass { ranges, min, max, pattern: rust.to_string() })
         }
@@ -183,6 +213,11 @@ mod tests {
                 assert_eq!(class.matches(v), re.is_match(v), "{p} on {v:?}");
             }
         }
+        // A large class repeated many times is checked by characters too (the regex engine
+        // would refuse it as too large); among other parts it cannot be checked at all.
+        assert!(matches!(check(r"^[\w.-]{1,255}$"), Check::Chars(c) if c.ranges.len() > 16 && c.max == Some(255)));
+        assert!(matches!(check(r"^[\w.-]{1,10}$"), Check::Regex(_)));
+        assert_eq!(check(r"^arn:.*:s3:::[\w\.\-]{1,255}$"), Check::Unsupported);
         // Not one class between anchors: the regex engine checks them.
         for p in [r"^[a-z][0-9]+$", r"[a-z]+", r"^\w+$", r"^\d{3}$", r"^(ab)+$", r"^a|b$"] {
             assert!(matches!(check(p), Check::Regex(_)), "{p}: {:?}", check(p));

@@ -121,7 +121,7 @@ pub struct CharPattern {
     pub min: usize,
     /// The most characters, if bounded.
     pub max: Option<usize>,
-    /// The class: sorted, disjoint, inclusive ranges.
+    /// The class: sorted, disjoint, inclusive ranges (searched by bisection).
     pub ranges: &'static [(char, char)],
 }
 
@@ -131,7 +131,17 @@ impl CharPattern {
         let mut n = 0;
         let all_in = value.chars().all(|c| {
             n += 1;
-            self.ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+            self.ranges
+                .binary_search_by(|&(lo, hi)| {
+                    if hi < c {
+                        std::cmp::Ordering::Less
+                    } else if lo > c {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .is_ok()
         });
         all_in && n >= self.min && self.max.is_none_or(|m| n <= m)
     }
