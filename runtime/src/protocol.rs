@@ -124,19 +124,31 @@ impl RequestBuilder {
     }
 
     /// The finished request, with `Content-Length` when it has a body.
-    pub fn build(mut self) -> Result<Request, SerializeError> {
-        if !self.body.is_empty() && !self.has_header("content-length") {
-            let len = self.body.len().to_string();
-            self.header("Content-Length", len);
-        }
-        let uri = format!("{}{}", if self.path.is_empty() { "/" } else { &self.path }, self.query);
-        let mut b = http::Request::builder().method(self.method).uri(&uri);
-        for (n, v) in &self.headers {
-            let value = http::HeaderValue::from_str(v)
+    pub fn build(self) -> Result<Request, SerializeError> {
+        let needs_length = !self.body.is_empty() && !self.has_header("content-length");
+        let mut uri = if self.path.is_empty() { String::from("/") } else { self.path };
+        uri.push_str(&self.query);
+        // Set part by part rather than through `http::request::Builder`, which carries a
+        // `Result` through every step.
+        let mut request = http::Request::new(self.body);
+        *request.method_mut() = http::Method::from_bytes(self.method.as_bytes())
+            .map_err(|_| SerializeError(format!("`{}` is not an HTTP method", self.method)))?;
+        *request.uri_mut() =
+            http::Uri::try_from(uri).map_err(|e| SerializeError(format!("the request URI is not valid: {e}")))?;
+        let headers = request.headers_mut();
+        headers.reserve(self.headers.len() + 1);
+        for (n, v) in self.headers {
+            let name = http::HeaderName::from_bytes(n.as_bytes())
+                .map_err(|_| SerializeError(format!("`{n}` cannot be an HTTP header name")))?;
+            let value = http::HeaderValue::from_str(&v)
                 .map_err(|_| SerializeError(format!("the value of header `{n}` cannot be sent in HTTP: {v:?}")))?;
-            b = b.header(n.as_str(), value);
+            headers.append(name, value);
         }
-        b.body(self.body).map_err(|e| SerializeError(format!("{e} (URI {uri})")))
+        if needs_length {
+            let len = request.body().len();
+            request.headers_mut().insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+        }
+        Ok(request)
     }
 }
 
@@ -519,6 +531,28 @@ pub fn fmt_float32(v: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_are_built_with_length_and_checked_headers() {
+        let mut b = RequestBuilder::new("PUT");
+        b.push_path("/things/");
+        b.push_label("id", "a b", false).unwrap();
+        b.push_query("k", Some("v w"));
+        b.header("X-Amz-Meta", "one");
+        b.body("application/json", b"{}".to_vec());
+        let r = b.build().unwrap();
+        assert_eq!(r.method(), "PUT");
+        assert_eq!(r.uri(), "/things/a%20b?k=v%20w");
+        let names: Vec<&str> = r.headers().keys().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["x-amz-meta", "content-type", "content-length"]);
+        assert_eq!(r.headers()["content-length"], "2");
+
+        let mut b = RequestBuilder::new("GET");
+        b.header("X-Bad", "line\nbreak");
+        let e = b.build().unwrap_err();
+        assert_eq!(e.0, "the value of header `X-Bad` cannot be sent in HTTP: \"line\\nbreak\"");
+        assert_eq!(RequestBuilder::new("GET").build().unwrap().uri(), "/");
+    }
 
     #[test]
     fn json_errors_name_the_member_path() {
