@@ -35,7 +35,8 @@ enum Job<'a> {
     Operation(&'a crate::ir::Operation),
     OperationsMod,
     Client,
-    Patterns,
+    /// `src/patterns.rs`, with the patterns validation checks character by character.
+    Patterns(validate::CharPatterns<'a>),
     /// With `mod patterns` or not.
     Lib {
         patterns: bool,
@@ -45,10 +46,10 @@ enum Job<'a> {
 pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
     let mut jobs: Vec<Job<'_>> = ir.types.values().map(Job::Type).collect();
     jobs.extend(ir.operations.iter().map(Job::Operation));
-    let patterns = validate::has_char_patterns(ir);
-    jobs.extend([Job::TypesMod, Job::OperationsMod, Job::Client, Job::Lib { patterns }]);
-    if patterns {
-        jobs.push(Job::Patterns);
+    let patterns = validate::char_patterns(ir);
+    jobs.extend([Job::TypesMod, Job::OperationsMod, Job::Client, Job::Lib { patterns: !patterns.is_empty() }]);
+    if !patterns.is_empty() {
+        jobs.push(Job::Patterns(patterns));
     }
 
     // Token streams are built and rendered inside each worker (they are not `Send`); files land
@@ -103,7 +104,7 @@ fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
             )
         }
         Job::Client => ("src/client.rs".into(), operation::client_file(ir)),
-        Job::Patterns => ("src/patterns.rs".into(), validate::patterns_file(ir)),
+        Job::Patterns(patterns) => ("src/patterns.rs".into(), validate::patterns_file(patterns)),
         Job::Lib { patterns } => ("src/lib.rs".into(), lib_rs(ir, *patterns)),
     }
 }

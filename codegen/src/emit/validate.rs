@@ -82,9 +82,12 @@ fn const_name(class: &CharClass) -> String {
     format!("P{hash:08X}")
 }
 
+/// Patterns checked character by character, by the name of their constant.
+pub type CharPatterns<'a> = BTreeMap<String, &'a CharClass>;
+
 /// The patterns checked character by character that validation uses, once each: a pattern
 /// usually constrains many members, and its class table is long.
-fn char_patterns(ir: &Crate) -> BTreeMap<String, &CharClass> {
+pub fn char_patterns(ir: &Crate) -> CharPatterns<'_> {
     let structs = ir
         .types
         .values()
@@ -111,15 +114,8 @@ fn char_patterns(ir: &Crate) -> BTreeMap<String, &CharClass> {
     out
 }
 
-/// Whether validation checks some pattern character by character (and the crate has a
-/// `src/patterns.rs`).
-pub fn has_char_patterns(ir: &Crate) -> bool {
-    !char_patterns(ir).is_empty()
-}
-
 /// `src/patterns.rs`: one constant per pattern checked character by character.
-pub fn patterns_file(ir: &Crate) -> TokenStream {
-    let patterns = char_patterns(ir);
+pub fn patterns_file(patterns: &CharPatterns<'_>) -> TokenStream {
     let consts = patterns.iter().map(|(name, class)| {
         let name = format_ident!("{name}");
         let doc = format!(" `{}`", class.pattern);
