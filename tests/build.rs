@@ -44,7 +44,7 @@ fn setters(s: &StructDef) -> Vec<TokenStream> {
             let ours = codegen::naming::ident(&f.name);
             let set = format_ident!("set_{}", f.member.to_snake_case());
             let c = conv(&f.ty, quote!(x));
-            if f.optional {
+            if f.optional() {
                 quote!(.#set(self.#ours.as_ref().map(|x| #c)))
             } else {
                 quote!(.#set(Some({ let x = &self.#ours; #c })))
@@ -61,10 +61,11 @@ fn main() {
     let text = std::fs::read_to_string(root.join("model").join(&config.model)).unwrap();
     let model = codegen::load(&[codegen::Input { name: "model", text: &text }]).unwrap();
     let closure = codegen::model::closure(&model, &config.selection()).unwrap();
-    let ir = codegen::lower::lower(&model, &closure, &config.crate_settings()).unwrap();
+    let ir = codegen::lower::lower(&model, &closure, &config.meta()).unwrap();
 
     let mut items = Vec::new();
-    for def in ir.types.values() {
+    for item in ir.types.values() {
+        let def = &item.def;
         match def {
             TypeDef::Struct(s) => {
                 let ours = format_ident!("{}", s.name);

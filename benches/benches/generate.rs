@@ -14,7 +14,7 @@ fn config(operations: &[&str]) -> Config {
         krate: codegen::config::CrateConfig {
             name: "bench".into(),
             version: "0.1.0".into(),
-            runtime_path: "../runtime".into(),
+            runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
             standalone: true,
         },
     }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use appflow::Client;
-use awsgen_runtime::client::{Credentials, StaticConnector};
+use awsgen_runtime::http::StaticConnector;
+use awsgen_runtime::Credentials;
 use serde::{Deserialize, Serialize};
 
 /// Our client, answering every call in process with `body`.

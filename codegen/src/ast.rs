@@ -1,10 +1,13 @@
 //! Parse stage: a serde mirror of the Smithy JSON AST, with no interpretation.
 //!
 //! Object keys land in `BTreeMap`s so that nothing downstream can depend on the key order of the
-//! input file: the same model with shuffled keys produces the same output.
+//! input file: the same model with shuffled keys produces the same output. The one exception is
+//! the members of a shape, whose order is part of the model (Smithy keeps it, and the generated
+//! structs list fields as the model and the AWS documentation do): an `IndexMap`.
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -43,7 +46,7 @@ pub struct AstShape {
     #[serde(default)]
     pub traits: BTreeMap<String, Value>,
     #[serde(default)]
-    pub members: BTreeMap<String, AstMember>,
+    pub members: IndexMap<String, AstMember>,
     pub member: Option<AstMember>,
     pub key: Option<AstMember>,
     pub value: Option<AstMember>,

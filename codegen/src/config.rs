@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::lower::CrateSettings;
+use crate::ir::{CrateMeta, RuntimeDep};
 use crate::model::Selection;
 
 /// The contents of a `codegen.toml`.
@@ -29,11 +29,34 @@ pub struct CrateConfig {
     pub name: String,
     #[serde(default = "default_version")]
     pub version: String,
-    /// The path of the runtime crate, relative to the generated crate's directory.
-    pub runtime_path: String,
+    /// How the generated crate depends on the runtime: `{ path = "../runtime" }` (relative to
+    /// the generated crate's folder), `{ git = "https://…", rev = "…" }` or
+    /// `{ version = "0.1" }`.
+    #[serde(deserialize_with = "runtime_dep")]
+    pub runtime: RuntimeDep,
     /// Adds an empty `[workspace]` table, for crates generated outside this workspace.
     #[serde(default)]
     pub standalone: bool,
+}
+
+fn runtime_dep<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RuntimeDep, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Spec {
+        path: Option<String>,
+        git: Option<String>,
+        rev: Option<String>,
+        version: Option<String>,
+    }
+    let spec = Spec::deserialize(d)?;
+    match spec {
+        Spec { path: Some(p), git: None, rev: None, version: None } => Ok(RuntimeDep::Path(p)),
+        Spec { path: None, git: Some(url), rev, version: None } => Ok(RuntimeDep::Git { url, rev }),
+        Spec { path: None, git: None, rev: None, version: Some(v) } => Ok(RuntimeDep::Version(v)),
+        _ => Err(serde::de::Error::custom(
+            "`runtime` takes exactly one of `path`, `git` (with an optional `rev`) or `version`",
+        )),
+    }
 }
 
 fn default_version() -> String {
@@ -61,7 +84,13 @@ impl Config {
         Selection { service: self.service.clone(), operations: self.operations.clone() }
     }
 
-    pub fn crate_settings(&self) -> CrateSettings {
-        CrateSettings { crate_name: self.krate.name.clone() }
+    /// The package facts of the generated crate.
+    pub fn meta(&self) -> CrateMeta {
+        CrateMeta {
+            name: self.krate.name.clone(),
+            version: self.krate.version.clone(),
+            runtime: self.krate.runtime.clone(),
+            standalone: self.krate.standalone,
+        }
     }
 }

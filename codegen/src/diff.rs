@@ -20,6 +20,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::{Closure, Kind, Member, Model, Shape};
+use crate::nullability::{self, Nullability};
+use crate::traits::Bounds;
 
 /// What a change does to one audience.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -82,8 +84,6 @@ fn change(
 ) -> Change {
     Change { shape: shape.into(), kind, rust, wire, reason: reason.into() }
 }
-
-const DOC: &str = "smithy.api#documentation";
 
 /// Traits that change the wire format whenever they change (smithy-diff's "const" traits).
 const CONST_TRAITS: &[&str] = &[
@@ -153,12 +153,12 @@ pub fn compare(old: &Model, old_closure: &Closure, new: &Model, new_closure: &Cl
         let (o, n) = (old.shape(id), new.shape(id));
         let before = changes.len();
         compare_shape(old, o, new, n, &mut changes);
-        if changes.len() == before && o.traits.get(DOC) != n.traits.get(DOC) {
+        if changes.len() == before && o.traits.documentation != n.traits.documentation {
             docs += 1;
         }
         for (name, om) in &o.members {
             if let Some(nm) = n.members.get(name) {
-                if om.traits.get(DOC) != nm.traits.get(DOC) {
+                if om.traits.documentation != nm.traits.documentation {
                     docs += 1;
                 }
             }
@@ -221,8 +221,8 @@ fn compare_shape(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec<C
         ));
         return;
     }
-    compare_constraints(id, &o.traits, &n.traits, out);
-    compare_const_traits(id, &o.traits, &n.traits, out);
+    compare_constraints(id, Constraints::of_shape(o), Constraints::of_shape(n), out);
+    compare_const_traits(id, &o.raw, &n.raw, out);
     match n.kind {
         Kind::Operation => compare_operation(o, n, out),
         Kind::Enum | Kind::IntEnum => compare_enum(o, n, out),
@@ -239,7 +239,12 @@ fn compare_shape(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec<C
                             format!("{name} changed from `{}` to `{}`", om.target, nm.target),
                         ));
                     }
-                    compare_constraints(&format!("{id}${name}"), &om.traits, &nm.traits, out);
+                    compare_constraints(
+                        &format!("{id}${name}"),
+                        Constraints::of_member(om),
+                        Constraints::of_member(nm),
+                        out,
+                    );
                 }
             }
         }
@@ -273,14 +278,17 @@ fn compare_operation(o: &Shape, n: &Shape, out: &mut Vec<Change>) {
             format!("no longer returns `{e}`: the variant disappears from the error enum"),
         ));
     }
-    let http = "smithy.api#http";
-    if o.traits.get(http) != n.traits.get(http) {
+    let (a, b) = (&o.operation.http, &n.operation.http);
+    if a != b {
+        let show = |h: &Option<crate::traits::Http>| {
+            h.as_ref().map_or("none".into(), |h| format!("{} {} ({})", h.method, h.uri, h.code))
+        };
         out.push(change(
             id,
             "http-changed",
             Compatible,
             Breaking,
-            format!("HTTP binding changed from {} to {}", show(o.traits.get(http)), show(n.traits.get(http))),
+            format!("HTTP binding changed from {} to {}", show(a), show(b)),
         ));
     }
 }
@@ -289,13 +297,31 @@ fn show(v: Option<&Value>) -> String {
     v.map_or("none".into(), Value::to_string)
 }
 
+/// The constraint traits of a shape or member, for comparing.
+#[derive(Clone, Copy)]
+struct Constraints<'a> {
+    length: Option<Bounds<u64>>,
+    range: Option<Bounds<f64>>,
+    pattern: Option<&'a str>,
+}
+
+impl<'a> Constraints<'a> {
+    fn of_shape(s: &'a Shape) -> Self {
+        Self { length: s.traits.length, range: s.traits.range, pattern: s.traits.pattern.as_deref() }
+    }
+    fn of_member(m: &'a Member) -> Self {
+        Self { length: m.traits.length, range: m.traits.range, pattern: m.traits.pattern.as_deref() }
+    }
+}
+
 fn enum_values(s: &Shape) -> BTreeMap<String, String> {
     s.members
         .values()
         .map(|m| {
             let v = m
                 .traits
-                .get("smithy.api#enumValue")
+                .enum_value
+                .as_ref()
                 .map_or(m.name.clone(), |v| v.as_str().map_or(v.to_string(), str::to_string));
             (v, m.name.clone())
         })
@@ -335,12 +361,12 @@ fn compare_enum(o: &Shape, n: &Shape, out: &mut Vec<Change>) {
 
 fn compare_members(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec<Change>) {
     let id = &n.id;
-    let input = n.has("smithy.api#input");
     let union = n.kind == Kind::Union;
     for (name, nm) in &n.members {
         let loc = format!("{id}${name}");
         let Some(om) = o.members.get(name) else {
-            let required = nm.has("smithy.api#required") && !nm.has("smithy.api#default");
+            let wire_required = nm.traits.required && nm.traits.default_value().is_none();
+            let rust_required = nullability::member(&n.traits, &nm.traits) == Nullability::Required;
             if union {
                 out.push(change(
                     loc,
@@ -349,13 +375,21 @@ fn compare_members(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec
                     Compatible,
                     "new union member; older clients see it as `Unknown`",
                 ));
-            } else if required {
+            } else if wire_required && rust_required {
                 out.push(change(
                     loc,
                     "member-added",
                     Breaking,
                     Breaking,
                     "new required member: builders fail until it is set, and old callers do not send it",
+                ));
+            } else if wire_required {
+                out.push(change(
+                    loc,
+                    "member-added",
+                    Compatible,
+                    Breaking,
+                    "new required member, @clientOptional: the Rust field is an Option, but old callers do not send it",
                 ));
             } else {
                 out.push(change(
@@ -368,7 +402,7 @@ fn compare_members(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec
             }
             continue;
         };
-        compare_member(old, om, new, nm, &loc, input, out);
+        compare_member(old, (o, om), new, (n, nm), &loc, out);
     }
     for name in o.members.keys() {
         if !n.members.contains_key(name) {
@@ -383,7 +417,14 @@ fn compare_members(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec
     }
 }
 
-fn compare_member(old: &Model, om: &Member, new: &Model, nm: &Member, loc: &str, input: bool, out: &mut Vec<Change>) {
+fn compare_member(
+    old: &Model,
+    (oc, om): (&Shape, &Member),
+    new: &Model,
+    (nc, nm): (&Shape, &Member),
+    loc: &str,
+    out: &mut Vec<Change>,
+) {
     if om.target != nm.target {
         let same_kind = old.get(&om.target).map(|s| s.kind) == new.get(&nm.target).map(|s| s.kind);
         let why = if same_kind { "the field's Rust type changes" } else { "the value's type changes" };
@@ -395,52 +436,71 @@ fn compare_member(old: &Model, om: &Member, new: &Model, nm: &Member, loc: &str,
             format!("target changed from `{}` to `{}`: {why}", om.target, nm.target),
         ));
     }
-    let req = "smithy.api#required";
-    let def = "smithy.api#default";
-    match (om.has(req), nm.has(req)) {
-        (false, true) if !nm.has(def) => out.push(change(
-            loc,
-            "required-added",
-            Breaking,
-            Breaking,
-            "now required: existing callers may not send it, and the Rust field is no longer an Option",
-        )),
-        (true, false) if !nm.has(def) => {
+    // The Rust view of every optionality change comes from the one rule lowering uses.
+    let (was, now) = (nullability::member(&oc.traits, &om.traits), nullability::member(&nc.traits, &nm.traits));
+    let option_changes = was.is_optional() != now.is_optional();
+    let rust_type = |wire_why: &str| -> (Impact, String) {
+        match (option_changes, now.is_optional()) {
+            (true, true) => (Breaking, format!("{wire_why}; the Rust field becomes an Option")),
+            (true, false) => (Breaking, format!("{wire_why}; the Rust field stops being an Option")),
+            (false, true) => (Compatible, format!("{wire_why}; the Rust field stays an Option")),
+            (false, false) => (Compatible, wire_why.to_string()),
+        }
+    };
+    let (o_default, n_default) = (om.traits.default_value(), nm.traits.default_value());
+    match (om.traits.required, nm.traits.required) {
+        (false, true) if n_default.is_none() => {
+            // The builder fails without it from now on, whatever the field's type.
+            let (_, why) = rust_type("now required: existing callers may not send it");
+            out.push(change(loc, "required-added", Breaking, Breaking, why));
+        }
+        (true, false) if n_default.is_none() => {
+            let input = nc.traits.input;
             let wire = if input { Compatible } else { Breaking };
-            let why = if input {
-                "no longer required; fine on the wire (the structure is @input), but the Rust field becomes an Option"
+            let (rust, why) = rust_type(if input {
+                "no longer required; fine on the wire (the structure is @input)"
             } else {
-                "no longer required: responses may omit it and the Rust field becomes an Option"
-            };
-            out.push(change(loc, "required-removed", Breaking, wire, why));
+                "no longer required: responses may omit it"
+            });
+            out.push(change(loc, "required-removed", rust, wire, why));
         }
         _ => {}
     }
-    match (om.traits.get(def), nm.traits.get(def)) {
+    match (om.traits.client_optional, nm.traits.client_optional) {
+        (false, true) => {
+            let (rust, why) = rust_type("now @clientOptional: nothing changes on the wire");
+            out.push(change(loc, "client-optional-added", rust, Compatible, why));
+        }
+        (true, false) => {
+            let (rust, why) = rust_type("no longer @clientOptional: nothing changes on the wire");
+            out.push(change(loc, "client-optional-removed", rust, Compatible, why));
+        }
+        _ => {}
+    }
+    match (o_default, n_default) {
         (Some(a), Some(b)) if a != b => {
             out.push(change(loc, "default-changed", Breaking, Breaking, format!("default changed from {a} to {b}")))
         }
-        (None, Some(b)) if !om.has(req) => out.push(change(
-            loc,
-            "default-added",
-            Breaking,
-            Breaking,
-            format!("default {b} added to a member that was optional: the Rust field stops being an Option"),
-        )),
-        (Some(a), None) => out.push(change(loc, "default-removed", Breaking, Breaking, format!("default {a} removed"))),
+        (None, Some(b)) if !om.traits.required => {
+            let (rust, why) = rust_type(&format!("default {b} added to a member that was optional"));
+            out.push(change(loc, "default-added", rust, Breaking, why));
+        }
+        (Some(a), None) => {
+            let (_, why) = rust_type(&format!("default {a} removed"));
+            out.push(change(loc, "default-removed", Breaking, Breaking, why));
+        }
         _ => {}
     }
-    compare_constraints(loc, &om.traits, &nm.traits, out);
-    compare_const_traits(loc, &om.traits, &nm.traits, out);
+    compare_constraints(loc, Constraints::of_member(om), Constraints::of_member(nm), out);
+    compare_const_traits(loc, &om.raw, &nm.raw, out);
 }
 
-fn bounds(v: Option<&Value>) -> Option<(Option<f64>, Option<f64>)> {
-    v.map(|v| (v.get("min").and_then(Value::as_f64), v.get("max").and_then(Value::as_f64)))
-}
-
-fn compare_constraints(loc: &str, o: &BTreeMap<String, Value>, n: &BTreeMap<String, Value>, out: &mut Vec<Change>) {
-    for (t, label, zero) in [("smithy.api#length", "@length", Some(0.0)), ("smithy.api#range", "@range", None)] {
-        let (a, b) = (bounds(o.get(t)), bounds(n.get(t)));
+fn compare_constraints(loc: &str, o: Constraints<'_>, n: Constraints<'_>, out: &mut Vec<Change>) {
+    let length = |b: Option<Bounds<u64>>| b.map(|b| (b.min.map(|x| x as f64), b.max.map(|x| x as f64)));
+    let range = |b: Option<Bounds<f64>>| b.map(|b| (b.min, b.max));
+    for (label, a, b, zero) in
+        [("@length", length(o.length), length(n.length), Some(0.0)), ("@range", range(o.range), range(n.range), None)]
+    {
         if a == b {
             continue;
         }
@@ -483,8 +543,7 @@ fn compare_constraints(loc: &str, o: &BTreeMap<String, Value>, n: &BTreeMap<Stri
             ));
         }
     }
-    let p = "smithy.api#pattern";
-    match (o.get(p), n.get(p)) {
+    match (o.pattern, n.pattern) {
         (a, b) if a == b => {}
         (Some(_), None) => out.push(change(loc, "constraint-loosened", Compatible, Compatible, "@pattern removed")),
         (a, b) => out.push(change(
@@ -492,7 +551,11 @@ fn compare_constraints(loc: &str, o: &BTreeMap<String, Value>, n: &BTreeMap<Stri
             "pattern-changed",
             Compatible,
             Breaking,
-            format!("@pattern changed from {} to {}: values accepted before may be rejected", show(a), show(b)),
+            format!(
+                "@pattern changed from {} to {}: values accepted before may be rejected",
+                a.map_or("none".into(), |p| format!("{p:?}")),
+                b.map_or("none".into(), |p| format!("{p:?}"))
+            ),
         )),
     }
 }

@@ -1,25 +1,47 @@
 //! The intermediate representation: plain data, sorted at the end of lowering, so that the emit
 //! stage only iterates. Every Rust name in it was decided by [`crate::naming`] in
-//! [`crate::lower`].
+//! [`crate::lower`], with collisions reported there. Types refer to each other by shape id;
+//! emit turns an id into a Rust path in one place (`emit::common::Scope`).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-/// The wire protocol of a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    RestJson1,
-    AwsJson1_0,
-    AwsJson1_1,
+pub use crate::nullability::Nullability;
+pub use crate::protocols::Protocol;
+pub use crate::traits::{Http, TimestampFormat as TsFormat};
+
+/// An absolute shape id, `namespace#Name`.
+pub type ShapeId = String;
+
+/// How the generated crate depends on the runtime crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// A path, relative to the generated crate's folder.
+    Path(String),
+    /// A git repository; `rev` is a commit, tag or branch.
+    Git { url: String, rev: Option<String> },
+    /// A published version requirement.
+    Version(String),
 }
 
-/// The wire format of a timestamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TsFormat {
-    EpochSeconds,
-    DateTime,
-    HttpDate,
+/// What the generated crate is called and how it is built: the package facts that are not in
+/// the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateMeta {
+    /// The package name (may contain `-`).
+    pub name: String,
+    pub version: String,
+    pub runtime: RuntimeDep,
+    /// Adds an empty `[workspace]` table, for crates generated outside any workspace.
+    pub standalone: bool,
+}
+
+impl CrateMeta {
+    /// The name as Rust code refers to the crate.
+    pub fn ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
 }
 
 /// A Rust type as the generator uses it.
@@ -39,10 +61,9 @@ pub enum Ty {
     /// A timestamp; the format is the one set on the member or target, if any.
     Timestamp(Option<TsFormat>),
     Document,
-    /// A generated type: its Rust name and the module path it lives in.
+    /// A generated type in `types`, by shape id (a key of [`Crate::types`]).
     Named {
-        name: String,
-        module: String,
+        id: ShapeId,
         kind: NamedKind,
     },
     List {
@@ -106,12 +127,19 @@ pub struct Field {
     pub wire: String,
     /// The Rust field name (maybe a raw identifier).
     pub name: String,
+    /// The builder's setter (`name`, or `build_value` for a member named `build`).
+    pub setter: String,
+    /// The builder's `set_` method, taking an `Option`.
+    pub set_fn: String,
+    /// For lists, the builder method that appends one item; for maps, the one that inserts one
+    /// entry.
+    pub add_fn: Option<String>,
     pub ty: Ty,
-    /// `Option<ty>` in the struct.
-    pub optional: bool,
-    /// Required by the model: the builder reports it when missing.
+    /// `Option<ty>`, `ty` required, or `ty` with a default, as [`crate::nullability`] decides.
+    pub nullability: Nullability,
+    /// `@required` in the model (a `@clientOptional` member may be both this and optional).
     pub required: bool,
-    /// The `@default` value, for non-optional members that have one.
+    /// The `@default` value, for [`Nullability::Defaulted`] members.
     pub default: Option<Value>,
     /// Boxed because the member closes a cycle of structures.
     pub boxed: bool,
@@ -148,12 +176,19 @@ pub struct ErrorInfo {
     pub message_field: Option<String>,
 }
 
+impl Field {
+    /// Whether the struct holds an `Option`.
+    pub fn optional(&self) -> bool {
+        self.nullability.is_optional()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct StructDef {
-    pub shape_id: String,
+    pub shape_id: ShapeId,
     pub name: String,
-    pub module: String,
-    pub file: String,
+    /// The builder's type name.
+    pub builder: String,
     pub fields: Vec<Field>,
     pub role: Role,
     pub sensitive: bool,
@@ -175,10 +210,8 @@ pub struct EnumVariant {
 
 #[derive(Debug, Clone)]
 pub struct EnumDef {
-    pub shape_id: String,
+    pub shape_id: ShapeId,
     pub name: String,
-    pub module: String,
-    pub file: String,
     pub int: bool,
     pub variants: Vec<EnumVariant>,
     pub sensitive: bool,
@@ -201,16 +234,22 @@ pub struct UnionVariant {
 
 #[derive(Debug, Clone)]
 pub struct UnionDef {
-    pub shape_id: String,
+    pub shape_id: ShapeId,
     pub name: String,
-    pub module: String,
-    pub file: String,
     pub variants: Vec<UnionVariant>,
     pub sensitive: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
     /// As [`StructDef::validated`].
     pub validated: bool,
+}
+
+/// A shape generated into `src/types/<file>.rs`.
+#[derive(Debug, Clone)]
+pub struct TypeItem {
+    /// The file stem (and module name) in `src/types`.
+    pub file: String,
+    pub def: TypeDef,
 }
 
 #[derive(Debug, Clone)]
@@ -221,13 +260,6 @@ pub enum TypeDef {
 }
 
 impl TypeDef {
-    pub fn file(&self) -> &str {
-        match self {
-            TypeDef::Struct(s) => &s.file,
-            TypeDef::Enum(e) => &e.file,
-            TypeDef::Union(u) => &u.file,
-        }
-    }
     pub fn name(&self) -> &str {
         match self {
             TypeDef::Struct(s) => &s.name,
@@ -237,22 +269,13 @@ impl TypeDef {
     }
 }
 
-/// The `@http` trait of an operation.
-#[derive(Debug, Clone)]
-pub struct HttpTrait {
-    pub method: String,
-    pub uri: String,
-    pub code: u16,
-}
-
 /// An error an operation may return.
 #[derive(Debug, Clone)]
 pub struct OpError {
     /// The variant name in the operation's error enum.
     pub variant: String,
-    /// The error structure's Rust name.
-    pub ty: String,
-    pub code: String,
+    /// The error structure, a key of [`Crate::types`].
+    pub id: ShapeId,
 }
 
 #[derive(Debug, Clone)]
@@ -262,15 +285,13 @@ pub struct Operation {
     pub wire_name: String,
     pub name: String,
     pub module: String,
-    /// kebab-case, for command lines.
-    pub kebab: String,
     /// The method name on the client trait.
     pub method: String,
     pub input: StructDef,
     pub output: StructDef,
     pub error_enum: String,
     pub errors: Vec<OpError>,
-    pub http: Option<HttpTrait>,
+    pub http: Option<Http>,
     /// `@httpChecksumRequired`: send `Content-MD5`.
     pub checksum_required: bool,
     /// `@requestCompression` with gzip: compress large bodies.
@@ -290,7 +311,6 @@ pub struct Service {
     pub version: String,
     pub protocol: Protocol,
     pub signing_name: String,
-    pub endpoint_prefix: String,
     pub sdk_id: String,
     pub title: String,
     /// The client trait name, e.g. `Appflow`.
@@ -304,11 +324,18 @@ pub struct Service {
 /// Everything the emit stage needs.
 #[derive(Debug, Clone)]
 pub struct Crate {
-    pub crate_name: String,
+    pub meta: CrateMeta,
     pub service: Service,
-    /// Shapes generated into `src/types`, keyed by file stem.
-    pub types: BTreeMap<String, TypeDef>,
+    /// Shapes generated into `src/types`, by shape id.
+    pub types: BTreeMap<ShapeId, TypeItem>,
     pub operations: Vec<Operation>,
     /// What was generated but is not fully supported, by location.
     pub warnings: Vec<crate::diag::Diagnostic>,
+}
+
+impl Crate {
+    /// The generated type of a shape id that lowering put into [`Crate::types`].
+    pub fn ty(&self, id: &str) -> &TypeItem {
+        self.types.get(id).unwrap_or_else(|| panic!("generator bug: `{id}` is not a generated type"))
+    }
 }

@@ -4,24 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToKebabCase;
 use serde_json::Value;
 
 use crate::diag::{Diagnostics, Sink};
 use crate::docs::html_to_markdown;
 use crate::ir::*;
-use crate::model::{shape_name, Closure, Kind, Member, Model, Shape, UNIT};
-use crate::naming;
+use crate::model::{Closure, Kind, Member, Model, Shape, UNIT};
+use crate::traits::{Fault, HttpBinding};
+use crate::{naming, nullability};
 
-const DOC: &str = "smithy.api#documentation";
-
-/// Settings that are not in the model.
-#[derive(Debug, Clone)]
-pub struct CrateSettings {
-    pub crate_name: String,
-}
-
-pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Result<Crate, Diagnostics> {
+pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate, Diagnostics> {
     let mut sink = Sink::default();
     let service_shape = model.shape(&closure.service);
     let Some(service) = lower_service(service_shape, &mut sink) else {
@@ -70,7 +62,7 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
             Kind::Structure | Kind::Union => as_member.contains(id.as_str()) || errors.contains(id.as_str()),
             _ => false,
         };
-        if !wanted || s.has("smithy.api#mixin") {
+        if !wanted || s.traits.mixin {
             continue;
         }
         if let Err(msg) = lw.unsupported_shape(s) {
@@ -94,12 +86,12 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
                 } else {
                     Role::Plain
                 };
-                TypeDef::Struct(lw.lower_struct(s, name, "types", file, role, &mut sink))
+                TypeDef::Struct(lw.lower_struct(s, name, role, &mut sink))
             }
-            Kind::Union => TypeDef::Union(lw.lower_union(s, name, file, &mut sink)),
-            _ => TypeDef::Enum(lw.lower_enum(s, name, file, &mut sink)),
+            Kind::Union => TypeDef::Union(lw.lower_union(s, name, &mut sink)),
+            _ => TypeDef::Enum(lw.lower_enum(s, name, &mut sink)),
         };
-        types.insert(def.file().to_string(), def);
+        types.insert(id.clone(), TypeItem { file, def });
     }
 
     let mut operations = Vec::new();
@@ -119,34 +111,30 @@ pub fn lower(model: &Model, closure: &Closure, settings: &CrateSettings) -> Resu
     let mut warnings = lw.warnings.into_inner();
     warnings.sort();
     warnings.dedup();
-    sink.finish(Crate { crate_name: settings.crate_name.clone(), service, types, operations, warnings })
+    sink.finish(Crate { meta: meta.clone(), service, types, operations, warnings })
 }
 
 /// Marks the structures and unions that operation inputs reach, directly or through lists, maps
 /// and other types: the ones that implement `Validate`.
-fn mark_validated(types: &mut BTreeMap<String, TypeDef>, operations: &mut [Operation]) {
+fn mark_validated(types: &mut BTreeMap<ShapeId, TypeItem>, operations: &mut [Operation]) {
     fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
         match ty {
-            Ty::Named { name, kind: NamedKind::Struct | NamedKind::Union, .. } => {
-                out.push(name.rsplit("::").next().unwrap_or(name));
-            }
+            Ty::Named { id, kind: NamedKind::Struct | NamedKind::Union } => out.push(id),
             Ty::List { item, .. } => named(item, out),
             Ty::Map { value, .. } => named(value, out),
             _ => {}
         }
     }
-    let by_name: BTreeMap<String, String> =
-        types.iter().map(|(file, def)| (def.name().to_string(), file.clone())).collect();
     let mut todo: Vec<&str> = Vec::new();
     for op in operations.iter() {
         op.input.fields.iter().for_each(|f| named(&f.ty, &mut todo));
     }
     let mut reached: BTreeSet<String> = BTreeSet::new();
-    while let Some(name) = todo.pop() {
-        if !reached.insert(name.to_string()) {
+    while let Some(id) = todo.pop() {
+        if !reached.insert(id.to_string()) {
             continue;
         }
-        match by_name.get(name).and_then(|file| types.get(file)) {
+        match types.get(id).map(|t| &t.def) {
             Some(TypeDef::Struct(s)) => s.fields.iter().for_each(|f| named(&f.ty, &mut todo)),
             Some(TypeDef::Union(u)) => {
                 u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut todo))
@@ -157,10 +145,10 @@ fn mark_validated(types: &mut BTreeMap<String, TypeDef>, operations: &mut [Opera
     for op in operations.iter_mut() {
         op.input.validated = true;
     }
-    for def in types.values_mut() {
-        match def {
-            TypeDef::Struct(s) => s.validated = reached.contains(&s.name),
-            TypeDef::Union(u) => u.validated = reached.contains(&u.name),
+    for (id, item) in types.iter_mut() {
+        match &mut item.def {
+            TypeDef::Struct(s) => s.validated = reached.contains(id),
+            TypeDef::Union(u) => u.validated = reached.contains(id),
             TypeDef::Enum(_) => {}
         }
     }
@@ -174,42 +162,21 @@ fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
 }
 
 fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
-    let protocols: Vec<&str> =
-        s.traits.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
-    let protocol = if s.has("aws.protocols#restJson1") {
-        Protocol::RestJson1
-    } else if s.has("aws.protocols#awsJson1_1") {
-        Protocol::AwsJson1_1
-    } else if s.has("aws.protocols#awsJson1_0") {
-        Protocol::AwsJson1_0
-    } else {
-        let named = protocols
-            .iter()
-            .filter(|p| !matches!(**p, "aws.protocols#awsQueryCompatible" | "aws.protocols#httpChecksum"))
-            .copied()
-            .collect::<Vec<_>>();
-        let msg = if named.is_empty() {
-            "the service has no protocol trait; supported: aws.protocols#restJson1, awsJson1_0, awsJson1_1".to_string()
-        } else {
-            format!(
-                "protocol `{}` is not supported yet (supported: restJson1, awsJson1_0, awsJson1_1)",
-                named.join("`, `")
-            )
-        };
-        sink.error(s.id.clone(), msg);
-        return None;
+    let t = &s.service;
+    let protocol = match crate::protocols::choose(&t.protocols, &t.unknown_protocols) {
+        Ok(p) => p,
+        Err(why) => {
+            sink.error(s.id.clone(), why.to_string());
+            return None;
+        }
     };
-    let aws = s.traits.get("aws.api#service");
-    let get = |v: Option<&Value>, k: &str| v.and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_string);
-    let sdk_id = get(aws, "sdkId").unwrap_or_else(|| s.name().to_string());
-    let signing_name = get(s.traits.get("aws.auth#sigv4"), "name")
-        .or_else(|| get(aws, "endpointPrefix"))
-        .unwrap_or_else(|| sdk_id.to_lowercase());
-    let endpoint_prefix = get(aws, "endpointPrefix").unwrap_or_else(|| signing_name.clone());
-    let title = s.traits.get("smithy.api#title").and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
-    let endpoint_template = s
-        .traits
-        .get("smithy.rules#endpointRuleSet")
+    let sdk_id = t.aws_service.sdk_id.clone().unwrap_or_else(|| s.name().to_string());
+    let signing_name =
+        t.sigv4_name.clone().or_else(|| t.aws_service.endpoint_prefix.clone()).unwrap_or_else(|| sdk_id.to_lowercase());
+    let endpoint_prefix = t.aws_service.endpoint_prefix.clone().unwrap_or_else(|| signing_name.clone());
+    let endpoint_template = t
+        .endpoint_rule_set
+        .as_ref()
         .and_then(regional_endpoint)
         .unwrap_or_else(|| format!("https://{endpoint_prefix}.{{Region}}.{{PartitionResult#dnsSuffix}}"));
     Some(Service {
@@ -218,12 +185,11 @@ fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
         version: s.version.clone().unwrap_or_default(),
         protocol,
         signing_name,
-        endpoint_prefix,
         trait_name: naming::type_name(&sdk_id.replace([' ', '-'], "")),
         endpoint_template,
+        title: t.title.clone().unwrap_or_else(|| sdk_id.clone()),
         sdk_id,
-        title,
-        doc: doc_of(&s.traits),
+        doc: doc_of(s.traits.documentation.as_deref()),
     })
 }
 
@@ -254,8 +220,8 @@ fn regional_endpoint(rules: &Value) -> Option<String> {
     })
 }
 
-fn doc_of(traits: &BTreeMap<String, Value>) -> Option<String> {
-    traits.get(DOC).and_then(Value::as_str).map(html_to_markdown).filter(|d| !d.is_empty())
+fn doc_of(html: Option<&str>) -> Option<String> {
+    html.map(html_to_markdown).filter(|d| !d.is_empty())
 }
 
 struct Lowerer<'m> {
@@ -296,7 +262,7 @@ impl<'m> Lowerer<'m> {
                 self.model.shape(id).members.values().filter_map(|m| index.get(m.target.as_str()).copied()).collect()
             })
             .collect();
-        let comp = tarjan(&edges);
+        let comp = crate::graph::tarjan(&edges);
         for (i, id) in nodes.iter().enumerate() {
             for m in self.model.shape(id).members.values() {
                 if let Some(&j) = index.get(m.target.as_str()) {
@@ -309,15 +275,14 @@ impl<'m> Lowerer<'m> {
     }
 
     fn unsupported_shape(&self, s: &Shape) -> Result<(), String> {
-        if s.kind == Kind::Union && s.has("smithy.api#streaming") {
+        if s.kind == Kind::Union && s.traits.streaming {
             return Err("event streams (@streaming unions) are not supported yet".into());
         }
         Ok(())
     }
 
     fn error_info(&self, s: &Shape) -> Option<ErrorInfo> {
-        let fault = s.traits.get("smithy.api#error")?.as_str().unwrap_or("client").to_string();
-        let retryable = s.traits.get("smithy.api#retryable");
+        let fault = s.traits.error?;
         let message_field = s
             .members
             .values()
@@ -325,14 +290,14 @@ impl<'m> Lowerer<'m> {
             .map(|m| naming::field_name(&m.name));
         Some(ErrorInfo {
             code: s.name().to_string(),
-            fault,
-            http_status: s
-                .traits
-                .get("smithy.api#httpError")
-                .and_then(Value::as_u64)
-                .and_then(|c| u16::try_from(c).ok()),
-            retryable: retryable.is_some(),
-            throttling: retryable.and_then(|r| r.get("throttling")).and_then(Value::as_bool).unwrap_or(false),
+            fault: match fault {
+                Fault::Client => "client",
+                Fault::Server => "server",
+            }
+            .to_string(),
+            http_status: s.traits.http_error,
+            retryable: s.traits.retryable.is_some(),
+            throttling: s.traits.retryable.is_some_and(|r| r.throttling),
             message_field,
         })
     }
@@ -344,11 +309,11 @@ impl<'m> Lowerer<'m> {
             Kind::Union => NamedKind::Union,
             _ => NamedKind::Struct,
         };
-        Ty::Named { name: naming::type_name(self.local_name(s)), module: "types".into(), kind }
+        Ty::Named { id: s.id.clone(), kind }
     }
 
     /// The Rust type of a member (or list/map element) targeting `target`.
-    fn ty(&self, target: &str, member_traits: &BTreeMap<String, Value>, loc: &str, sink: &mut Sink) -> Option<Ty> {
+    fn ty(&self, target: &str, member: &crate::traits::MemberTraits, loc: &str, sink: &mut Sink) -> Option<Ty> {
         let s = self.model.shape(target);
         Some(match s.kind {
             Kind::String => Ty::String,
@@ -363,22 +328,7 @@ impl<'m> Lowerer<'m> {
             Kind::BigDecimal => Ty::BigDecimal,
             Kind::Blob => Ty::Blob,
             Kind::Document => Ty::Document,
-            Kind::Timestamp => {
-                let fmt = member_traits
-                    .get("smithy.api#timestampFormat")
-                    .or_else(|| s.traits.get("smithy.api#timestampFormat"))
-                    .and_then(Value::as_str);
-                Ty::Timestamp(match fmt {
-                    None => None,
-                    Some("epoch-seconds") => Some(TsFormat::EpochSeconds),
-                    Some("date-time") => Some(TsFormat::DateTime),
-                    Some("http-date") => Some(TsFormat::HttpDate),
-                    Some(other) => {
-                        sink.error(loc, format!("unknown @timestampFormat `{other}`"));
-                        return None;
-                    }
-                })
-            }
+            Kind::Timestamp => Ty::Timestamp(member.timestamp_format.or(s.traits.timestamp_format)),
             Kind::Enum | Kind::IntEnum | Kind::Structure | Kind::Union => {
                 if target == UNIT {
                     sink.error(loc, "only union members may target smithy.api#Unit");
@@ -389,7 +339,7 @@ impl<'m> Lowerer<'m> {
             Kind::List | Kind::Set => {
                 let m = &s.members["member"];
                 let item = self.ty(&m.target, &m.traits, &format!("{}$member", s.id), sink)?;
-                Ty::List { item: Box::new(item), sparse: s.has("smithy.api#sparse") }
+                Ty::List { item: Box::new(item), sparse: s.traits.sparse }
             }
             Kind::Map => {
                 let (k, v) = (&s.members["key"], &s.members["value"]);
@@ -399,7 +349,7 @@ impl<'m> Lowerer<'m> {
                     return None;
                 }
                 let value = self.ty(&v.target, &v.traits, &format!("{}$value", s.id), sink)?;
-                Ty::Map { key: Box::new(key), value: Box::new(value), sparse: s.has("smithy.api#sparse") }
+                Ty::Map { key: Box::new(key), value: Box::new(value), sparse: s.traits.sparse }
             }
             Kind::Service | Kind::Operation | Kind::Resource => {
                 sink.error(loc, format!("a member cannot target the {:?} `{target}`", s.kind));
@@ -411,7 +361,7 @@ impl<'m> Lowerer<'m> {
     /// True when the target, or any element it collects, is `@sensitive`.
     fn sensitive(&self, target: &str) -> bool {
         let s = self.model.shape(target);
-        if s.has("smithy.api#sensitive") {
+        if s.traits.sensitive {
             return true;
         }
         match s.kind {
@@ -423,8 +373,8 @@ impl<'m> Lowerer<'m> {
 
     /// The member's name in JSON bodies: `@jsonName` applies in restJson1 only.
     fn wire_name(&self, m: &Member) -> String {
-        match (self.protocol, m.traits.get("smithy.api#jsonName").and_then(Value::as_str)) {
-            (Protocol::RestJson1, Some(json_name)) => json_name.to_string(),
+        match &m.traits.json_name {
+            Some(json_name) if self.protocol.json_name() => json_name.clone(),
             _ => m.name.clone(),
         }
     }
@@ -442,22 +392,19 @@ impl<'m> Lowerer<'m> {
 
     fn constraints(&self, m: &Member) -> Constraints {
         let target = &self.model.shape(&m.target).traits;
-        let get = |k: &str| m.traits.get(k).or_else(|| target.get(k));
-        let bound_u = |v: &Value, k: &str| v.get(k).and_then(Value::as_u64);
-        let bound_f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
-        let pattern = get("smithy.api#pattern").and_then(Value::as_str).map(str::to_string);
+        let pattern = m.traits.pattern.as_ref().or(target.pattern.as_ref());
         let (pattern, pattern_unsupported) = match pattern {
-            Some(p) => match self.pattern_check(&p) {
+            Some(p) => match self.pattern_check(p) {
                 crate::patterns::Check::Regex(rust) => (Some(Pattern::Regex(rust)), None),
                 crate::patterns::Check::Chars(class) => (Some(Pattern::Chars(class)), None),
                 crate::patterns::Check::Never => (None, None),
-                crate::patterns::Check::Unsupported => (None, Some(p)),
+                crate::patterns::Check::Unsupported => (None, Some(p.clone())),
             },
             None => (None, None),
         };
         Constraints {
-            length: get("smithy.api#length").map(|v| (bound_u(v, "min"), bound_u(v, "max"))),
-            range: get("smithy.api#range").map(|v| (bound_f(v, "min"), bound_f(v, "max"))),
+            length: m.traits.length.or(target.length).map(|b| (b.min, b.max)),
+            range: m.traits.range.or(target.range).map(|b| (b.min, b.max)),
             pattern,
             pattern_unsupported,
         }
@@ -476,65 +423,48 @@ impl<'m> Lowerer<'m> {
     }
 
     fn binding(&self, m: &Member) -> Binding {
-        let t = &m.traits;
-        let s = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-        if self.protocol != Protocol::RestJson1 {
+        if !self.protocol.http_bindings() {
             return Binding::Body;
         }
-        if t.contains_key("smithy.api#httpLabel") {
-            Binding::Label
-        } else if t.contains_key("smithy.api#httpQuery") {
-            Binding::Query(s("smithy.api#httpQuery"))
-        } else if t.contains_key("smithy.api#httpQueryParams") {
-            Binding::QueryParams
-        } else if t.contains_key("smithy.api#httpHeader") {
-            Binding::Header(s("smithy.api#httpHeader"))
-        } else if t.contains_key("smithy.api#httpPrefixHeaders") {
-            Binding::PrefixHeaders(s("smithy.api#httpPrefixHeaders"))
-        } else if t.contains_key("smithy.api#httpPayload") {
-            Binding::Payload
-        } else if t.contains_key("smithy.api#httpResponseCode") {
-            Binding::ResponseCode
-        } else {
-            Binding::Body
+        match &m.traits.http {
+            None => Binding::Body,
+            Some(HttpBinding::Label) => Binding::Label,
+            Some(HttpBinding::Query(n)) => Binding::Query(n.clone()),
+            Some(HttpBinding::QueryParams) => Binding::QueryParams,
+            Some(HttpBinding::Header(n)) => Binding::Header(n.clone()),
+            Some(HttpBinding::PrefixHeaders(p)) => Binding::PrefixHeaders(p.clone()),
+            Some(HttpBinding::Payload) => Binding::Payload,
+            Some(HttpBinding::ResponseCode) => Binding::ResponseCode,
         }
     }
 
-    fn lower_struct(
-        &self,
-        s: &Shape,
-        name: String,
-        module: &str,
-        file: String,
-        role: Role,
-        sink: &mut Sink,
-    ) -> StructDef {
+    fn lower_struct(&self, s: &Shape, name: String, role: Role, sink: &mut Sink) -> StructDef {
         let mut fields = Vec::new();
-        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
-        // Members of `@input` structures with a default stay optional, so that the server's
-        // default applies when the caller sets nothing (top-level defaults are not sent).
-        let is_input = s.has("smithy.api#input");
+        // Builder methods, and the fields they set: every name used once.
+        let mut methods: BTreeMap<String, &str> = BTreeMap::from([("build".to_string(), "build()")]);
+        let mut field_names: BTreeMap<String, &str> = BTreeMap::new();
         for m in s.members.values() {
             let loc = format!("{}${}", s.id, m.name);
             let Some(ty) = self.ty(&m.target, &m.traits, &loc, sink) else { continue };
             let field = naming::field_name(&m.name);
-            for taken in [field.clone(), format!("set_{}", naming::bare(&field))] {
-                if let Some(other) = rust_names.insert(taken.clone(), &m.name) {
-                    sink.error(loc.clone(), format!("Rust name `{taken}` is also used by member `{other}`"));
+            let bare = naming::bare(&field).to_string();
+            // A member named `build` would collide with `build()`: its setter is `build_value`.
+            let setter = if bare == "build" { "build_value".to_string() } else { field.clone() };
+            let set_fn = format!("set_{bare}");
+            let add_fn = match ty {
+                Ty::List { .. } => Some(format!("push_{bare}")),
+                Ty::Map { .. } => Some(format!("insert_{bare}")),
+                _ => None,
+            };
+            if let Some(other) = field_names.insert(field.clone(), &m.name) {
+                sink.error(loc.clone(), format!("Rust field name `{field}` is also the name of member `{other}`"));
+            }
+            for taken in [Some(setter.clone()), Some(set_fn.clone()), add_fn.clone()].into_iter().flatten() {
+                if let Some(other) = methods.insert(naming::bare(&taken).to_string(), &m.name) {
+                    sink.error(loc.clone(), format!("Rust builder method `{taken}` is also used by member `{other}`"));
                 }
             }
-            let required = m.has("smithy.api#required");
-            let default = m.traits.get("smithy.api#default").filter(|v| !v.is_null()).cloned();
-            let optional = if m.has("smithy.api#clientOptional") {
-                true
-            } else if required {
-                false
-            } else if default.is_some() {
-                is_input
-            } else {
-                true
-            };
-            let wire = self.wire_name(m);
+            let nullability = nullability::member(&s.traits, &m.traits);
             let target = self.model.shape(&m.target);
             let constraints = self.constraints(m);
             if let Some(p) = &constraints.pattern_unsupported {
@@ -543,54 +473,57 @@ impl<'m> Lowerer<'m> {
                     format!("@pattern `{p}` is not checked before sending: Rust's regex engine cannot compile it"),
                 ));
             }
+            let mut doc = doc_of(m.traits.documentation.as_deref());
+            if let Some(p) = &constraints.pattern_unsupported {
+                let note = format!(
+                    "The model's pattern for this member is not checked before sending: Rust's regex engine \
+                     cannot compile it (`{}`).",
+                    p.replace('`', "'")
+                );
+                doc = Some(match doc {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note,
+                });
+            }
             fields.push(Field {
                 member: m.name.clone(),
-                wire,
+                wire: self.wire_name(m),
                 name: field,
+                setter,
+                set_fn,
+                add_fn,
                 boxed: self.boxed.contains(&(s.id.clone(), m.name.clone())),
-                optional,
-                required,
-                default: if optional { None } else { default },
-                sensitive: self.sensitive(&m.target),
-                idempotency_token: m.has("smithy.api#idempotencyToken"),
-                binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
-                media_type: target.traits.get("smithy.api#mediaType").and_then(Value::as_str).map(str::to_string),
-                constraints: constraints.clone(),
-                element_constraints: self.element_constraints(m),
-                doc: {
-                    let mut d = doc_of(&m.traits);
-                    if let Some(p) = &constraints.pattern_unsupported {
-                        let note = format!(
-                            "The model's pattern for this member is not checked before sending: Rust's regex engine \
-                             cannot compile it (`{}`).",
-                            p.replace('`', "'")
-                        );
-                        d = Some(match d {
-                            Some(d) => format!("{d}\n\n{note}"),
-                            None => note,
-                        });
-                    }
-                    d
+                nullability,
+                required: m.traits.required,
+                default: match nullability {
+                    Nullability::Defaulted => m.traits.default_value().cloned(),
+                    _ => None,
                 },
-                deprecated: m.has("smithy.api#deprecated"),
+                sensitive: self.sensitive(&m.target),
+                idempotency_token: m.traits.idempotency_token,
+                binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
+                media_type: target.traits.media_type.clone(),
+                element_constraints: self.element_constraints(m),
+                constraints,
+                doc,
+                deprecated: m.traits.deprecated,
                 ty,
             });
         }
         StructDef {
             shape_id: s.id.clone(),
+            builder: format!("{name}Builder"),
             name,
-            module: module.to_string(),
-            file,
             fields,
             role,
-            sensitive: s.has("smithy.api#sensitive"),
-            doc: doc_of(&s.traits),
-            deprecated: s.has("smithy.api#deprecated"),
+            sensitive: s.traits.sensitive,
+            doc: doc_of(s.traits.documentation.as_deref()),
+            deprecated: s.traits.deprecated,
             validated: false,
         }
     }
 
-    fn lower_union(&self, s: &Shape, name: String, file: String, sink: &mut Sink) -> UnionDef {
+    fn lower_union(&self, s: &Shape, name: String, sink: &mut Sink) -> UnionDef {
         let mut variants = Vec::new();
         let mut seen = BTreeMap::new();
         for m in s.members.values() {
@@ -610,32 +543,30 @@ impl<'m> Lowerer<'m> {
                 name: vname,
                 boxed: self.boxed.contains(&(s.id.clone(), m.name.clone())),
                 sensitive: m.target != UNIT && self.sensitive(&m.target),
-                doc: doc_of(&m.traits),
-                deprecated: m.has("smithy.api#deprecated"),
+                doc: doc_of(m.traits.documentation.as_deref()),
+                deprecated: m.traits.deprecated,
                 ty,
             });
         }
         UnionDef {
             shape_id: s.id.clone(),
             name,
-            module: "types".into(),
-            file,
             variants,
-            sensitive: s.has("smithy.api#sensitive"),
-            doc: doc_of(&s.traits),
-            deprecated: s.has("smithy.api#deprecated"),
+            sensitive: s.traits.sensitive,
+            doc: doc_of(s.traits.documentation.as_deref()),
+            deprecated: s.traits.deprecated,
             validated: false,
         }
     }
 
-    fn lower_enum(&self, s: &Shape, name: String, file: String, sink: &mut Sink) -> EnumDef {
+    fn lower_enum(&self, s: &Shape, name: String, sink: &mut Sink) -> EnumDef {
         let int = s.kind == Kind::IntEnum;
         let mut variants = Vec::new();
         let mut seen = BTreeMap::new();
         let mut values = BTreeMap::new();
         for m in s.members.values() {
             let loc = format!("{}${}", s.id, m.name);
-            let value = match (int, m.traits.get("smithy.api#enumValue")) {
+            let value = match (int, &m.traits.enum_value) {
                 (false, None) => Value::String(m.name.clone()),
                 (false, Some(v @ Value::String(_))) => v.clone(),
                 (true, Some(v)) if v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => v.clone(),
@@ -653,20 +584,18 @@ impl<'m> Lowerer<'m> {
             variants.push(EnumVariant {
                 name: vname,
                 value,
-                doc: doc_of(&m.traits),
-                deprecated: m.has("smithy.api#deprecated"),
+                doc: doc_of(m.traits.documentation.as_deref()),
+                deprecated: m.traits.deprecated,
             });
         }
         EnumDef {
             shape_id: s.id.clone(),
             name,
-            module: "types".into(),
-            file,
             int,
             variants,
-            sensitive: s.has("smithy.api#sensitive"),
-            doc: doc_of(&s.traits),
-            deprecated: s.has("smithy.api#deprecated"),
+            sensitive: s.traits.sensitive,
+            doc: doc_of(s.traits.documentation.as_deref()),
+            deprecated: s.traits.deprecated,
         }
     }
 
@@ -674,23 +603,20 @@ impl<'m> Lowerer<'m> {
         let module = naming::module_name(op.name());
         let io = |target: &Option<String>, role: Role, suffix: &str, sink: &mut Sink| {
             let sname = format!("{name}{suffix}");
-            let file = module.clone();
-            let mod_path = format!("operation::{module}");
             match target.as_deref() {
                 Some(id) if id != UNIT => {
                     let shape = self.model.shape(id);
                     if shape.kind != Kind::Structure {
                         sink.error(op.id.clone(), format!("{suffix} `{id}` is not a structure"));
                     }
-                    let mut def = self.lower_struct(shape, sname, &mod_path, file, role, sink);
+                    let mut def = self.lower_struct(shape, sname, role, sink);
                     def.doc = def.doc.or_else(|| Some(format!("The {} of [`{name}`].", suffix.to_lowercase())));
                     def
                 }
                 _ => StructDef {
                     shape_id: UNIT.into(),
+                    builder: format!("{sname}Builder"),
                     name: sname,
-                    module: mod_path,
-                    file,
                     fields: Vec::new(),
                     role,
                     sensitive: false,
@@ -700,50 +626,30 @@ impl<'m> Lowerer<'m> {
                 },
             }
         };
-        let mut input = io(&op.input, Role::Input, "Input", sink);
-        let mut output = io(&op.output, Role::Output, "Output", sink);
-        // Types whose names the operation module itself uses are referred to by full path.
-        let own = [name.clone(), input.name.clone(), output.name.clone(), format!("{name}Error")];
-        for f in input.fields.iter_mut().chain(output.fields.iter_mut()) {
-            qualify(&mut f.ty, &own);
-        }
+        let input = io(&op.input, Role::Input, "Input", sink);
+        let output = io(&op.output, Role::Output, "Output", sink);
         let mut errors: Vec<OpError> = op
             .errors
             .iter()
-            .map(|e| {
-                let local = self.local_name(self.model.shape(e));
-                OpError {
-                    variant: naming::variant_name(local),
-                    ty: naming::type_name(local),
-                    code: shape_name(e).to_string(),
-                }
-            })
+            .map(|e| OpError { variant: naming::variant_name(self.local_name(self.model.shape(e))), id: e.clone() })
             .collect();
         errors.sort_by(|a, b| a.variant.cmp(&b.variant));
         errors.dedup_by(|a, b| a.variant == b.variant);
         for e in &op.errors {
-            if !self.model.shape(e).has("smithy.api#error") {
+            if self.model.shape(e).traits.error.is_none() {
                 sink.error(op.id.clone(), format!("error `{e}` has no @error trait"));
             }
         }
-        let http = op.traits.get("smithy.api#http").and_then(|h| {
-            Some(HttpTrait {
-                method: h.get("method")?.as_str()?.to_string(),
-                uri: h.get("uri")?.as_str()?.to_string(),
-                code: h.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(200),
-            })
-        });
-        if self.protocol == Protocol::RestJson1 && http.is_none() {
-            sink.error(op.id.clone(), "restJson1 operation has no valid @http trait");
+        let t = &op.operation;
+        if self.protocol.http_bindings() && t.http.is_none() {
+            sink.error(op.id.clone(), format!("{} operation has no valid @http trait", self.protocol));
         }
-        let host_prefix =
-            op.traits.get("smithy.api#endpoint").and_then(|e| e.get("hostPrefix")).and_then(Value::as_str);
-        for label in host_prefix.map(host_labels).unwrap_or_default() {
+        for label in t.host_prefix.as_deref().map(host_labels).unwrap_or_default() {
             let member = op.input.as_ref().and_then(|i| self.model.shape(i).members.get(label));
             let field = input.fields.iter().find(|f| f.member == label);
             let problem = match (member, field) {
-                (Some(m), Some(f)) if m.has("smithy.api#hostLabel") && f.ty == Ty::String => continue,
-                (Some(m), Some(_)) if m.has("smithy.api#hostLabel") => "must target a string",
+                (Some(m), Some(f)) if m.traits.host_label && f.ty == Ty::String => continue,
+                (Some(m), Some(_)) if m.traits.host_label => "must target a string",
                 (Some(_), _) => "names an input member without @hostLabel",
                 (None, _) => "names no input member",
             };
@@ -752,7 +658,6 @@ impl<'m> Lowerer<'m> {
         Operation {
             shape_id: op.id.clone(),
             wire_name: op.name().to_string(),
-            kebab: op.name().to_kebab_case(),
             method: naming::field_name(op.name()),
             error_enum: format!("{name}Error"),
             module,
@@ -760,17 +665,12 @@ impl<'m> Lowerer<'m> {
             input,
             output,
             errors,
-            http,
-            checksum_required: op.has("smithy.api#httpChecksumRequired"),
-            host_prefix: host_prefix.map(str::to_string),
-            gzip: op
-                .traits
-                .get("smithy.api#requestCompression")
-                .and_then(|t| t.get("encodings"))
-                .and_then(Value::as_array)
-                .is_some_and(|e| e.iter().any(|v| v.as_str() == Some("gzip"))),
-            doc: doc_of(&op.traits),
-            deprecated: op.has("smithy.api#deprecated"),
+            http: t.http.clone(),
+            checksum_required: t.checksum_required,
+            host_prefix: t.host_prefix.clone(),
+            gzip: t.request_compression.iter().any(|e| e == "gzip"),
+            doc: doc_of(op.traits.documentation.as_deref()),
+            deprecated: op.traits.deprecated,
         }
     }
 }
@@ -793,97 +693,4 @@ fn variant(m: &Member, seen: &mut BTreeMap<String, String>, loc: String, sink: &
         return None;
     }
     Some(name)
-}
-
-/// Rewrites references to types named like one of `own` to `crate::types::Name`.
-fn qualify(ty: &mut Ty, own: &[String]) {
-    match ty {
-        Ty::Named { name, .. } if own.contains(name) => *name = format!("crate::types::{name}"),
-        Ty::List { item, .. } => qualify(item, own),
-        Ty::Map { key, value, .. } => {
-            qualify(key, own);
-            qualify(value, own);
-        }
-        _ => {}
-    }
-}
-
-/// Tarjan's strongly connected components; returns the component index of every node.
-fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
-    struct St<'a> {
-        edges: &'a [Vec<usize>],
-        index: Vec<Option<usize>>,
-        low: Vec<usize>,
-        on: Vec<bool>,
-        stack: Vec<usize>,
-        comp: Vec<usize>,
-        next: usize,
-        ncomp: usize,
-    }
-    // Iterative to survive deep graphs.
-    fn strong(st: &mut St<'_>, root: usize) {
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some((v, i)) = work.pop() {
-            if i == 0 {
-                st.index[v] = Some(st.next);
-                st.low[v] = st.next;
-                st.next += 1;
-                st.stack.push(v);
-                st.on[v] = true;
-            }
-            if i < st.edges[v].len() {
-                let w = st.edges[v][i];
-                work.push((v, i + 1));
-                match st.index[w] {
-                    None => work.push((w, 0)),
-                    Some(wi) if st.on[w] => st.low[v] = st.low[v].min(wi),
-                    Some(_) => {}
-                }
-                continue;
-            }
-            // All edges of v done: propagate low-link to the parent.
-            if st.low[v] == st.index[v].expect("visited") {
-                loop {
-                    let w = st.stack.pop().expect("stack holds v");
-                    st.on[w] = false;
-                    st.comp[w] = st.ncomp;
-                    if w == v {
-                        break;
-                    }
-                }
-                st.ncomp += 1;
-            }
-            if let Some(&(parent, _)) = work.last() {
-                st.low[parent] = st.low[parent].min(st.low[v]);
-            }
-        }
-    }
-    let n = edges.len();
-    let mut st = St {
-        edges,
-        index: vec![None; n],
-        low: vec![0; n],
-        on: vec![false; n],
-        stack: Vec::new(),
-        comp: vec![0; n],
-        next: 0,
-        ncomp: 0,
-    };
-    for v in 0..n {
-        if st.index[v].is_none() {
-            strong(&mut st, v);
-        }
-    }
-    st.comp
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tarjan_finds_cycles() {
-        let comp = super::tarjan(&[vec![1], vec![0], vec![2], vec![]]);
-        assert_eq!(comp[0], comp[1]);
-        assert_ne!(comp[2], comp[3]);
-        assert_ne!(comp[0], comp[3]);
-    }
 }

@@ -6,12 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use indexmap::IndexMap;
 use serde_json::{json, Value};
 
 use crate::ast::{AstMember, AstModel, AstShape};
 use crate::diag::{Diagnostics, Sink};
+use crate::traits::{MemberTraits, OperationTraits, ServiceTraits, ShapeTraits};
 
-pub type Traits = BTreeMap<String, Value>;
+pub use crate::traits::RawTraits as Traits;
 
 /// The Smithy shape types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,13 +86,10 @@ impl Kind {
 pub struct Member {
     pub name: String,
     pub target: String,
-    pub traits: Traits,
-}
-
-impl Member {
-    pub fn has(&self, t: &str) -> bool {
-        self.traits.contains_key(t)
-    }
+    /// The traits as written (after `apply` and mixins), for the change report.
+    pub raw: Traits,
+    /// The traits the generator understands, decoded.
+    pub traits: MemberTraits,
 }
 
 /// One resolved shape.
@@ -98,10 +97,17 @@ impl Member {
 pub struct Shape {
     pub id: String,
     pub kind: Kind,
-    pub traits: Traits,
-    /// Structure, union, enum and intEnum members by name; `member` for lists and sets; `key`
-    /// and `value` for maps.
-    pub members: BTreeMap<String, Member>,
+    /// The traits as written (after `apply` and mixins), for the change report.
+    pub raw: Traits,
+    /// The traits of any shape the generator understands, decoded.
+    pub traits: ShapeTraits,
+    /// Operation traits, decoded; empty for other shapes.
+    pub operation: OperationTraits,
+    /// Service traits, decoded; empty for other shapes.
+    pub service: ServiceTraits,
+    /// Structure, union, enum and intEnum members by name, in model order (mixin members
+    /// first); `member` for lists and sets; `key` and `value` for maps.
+    pub members: IndexMap<String, Member>,
     pub input: Option<String>,
     pub output: Option<String>,
     pub errors: Vec<String>,
@@ -114,9 +120,6 @@ pub struct Shape {
 }
 
 impl Shape {
-    pub fn has(&self, t: &str) -> bool {
-        self.traits.contains_key(t)
-    }
     /// The part of the id after `#`.
     pub fn name(&self) -> &str {
         shape_name(&self.id)
@@ -234,16 +237,25 @@ pub fn resolve(sources: Vec<Source>) -> Result<Model, Diagnostics> {
     normalise_v1(&mut shapes, &v1_shapes);
     enum_trait_to_enum(&mut shapes, &mut sink);
     check_targets(&shapes, &mut sink);
+    if !sink.is_empty() {
+        // Later passes follow targets; with dangling ones they would only add noise.
+        return sink.finish(Model { shapes });
+    }
+    decode_traits(&mut shapes, &mut sink);
+    check_recursion(&shapes, &mut sink);
 
     sink.finish(Model { shapes })
 }
 
-fn new_shape(id: String, kind: Kind, traits: Traits) -> Shape {
+fn new_shape(id: String, kind: Kind, raw: Traits) -> Shape {
     Shape {
         id,
         kind,
-        traits,
-        members: BTreeMap::new(),
+        raw,
+        traits: ShapeTraits::default(),
+        operation: OperationTraits::default(),
+        service: ServiceTraits::default(),
+        members: IndexMap::new(),
         input: None,
         output: None,
         errors: Vec::new(),
@@ -255,7 +267,7 @@ fn new_shape(id: String, kind: Kind, traits: Traits) -> Shape {
 }
 
 fn member(name: &str, m: AstMember) -> Member {
-    Member { name: name.to_string(), target: m.target, traits: m.traits }
+    Member { name: name.to_string(), target: m.target, raw: m.traits, traits: MemberTraits::default() }
 }
 
 fn from_ast(id: &str, kind: Kind, s: AstShape, sink: &mut Sink) -> Shape {
@@ -311,9 +323,9 @@ fn apply_traits(shapes: &mut BTreeMap<String, Shape>, applies: Vec<(String, Trai
             continue;
         };
         match member_name {
-            None => shape.traits.extend(traits),
+            None => shape.raw.extend(traits),
             Some(m) => match shape.members.get_mut(m) {
-                Some(member) => member.traits.extend(traits),
+                Some(member) => member.raw.extend(traits),
                 None => sink.error(id.clone(), "`apply` names a member that is not defined"),
             },
         }
@@ -338,25 +350,25 @@ fn flatten_mixins(shapes: &mut BTreeMap<String, Shape>, refs: &BTreeMap<String, 
             return;
         }
         stack.push(id.to_string());
-        let mut members = BTreeMap::new();
+        let mut members = IndexMap::new();
         let mut traits = Traits::new();
         for mixin in refs.get(id).into_iter().flatten() {
             let Some(m) = shapes.get(mixin) else {
                 sink.error(id, format!("mixin `{mixin}` is not defined"));
                 continue;
             };
-            if !m.has("smithy.api#mixin") {
+            if !m.raw.contains_key("smithy.api#mixin") {
                 sink.error(id, format!("`{mixin}` is used as a mixin but has no @mixin trait"));
                 continue;
             }
             visit(mixin, shapes, refs, done, stack, sink);
             let m = &shapes[mixin];
-            let local: BTreeSet<String> = m.traits["smithy.api#mixin"]
+            let local: BTreeSet<String> = m.raw["smithy.api#mixin"]
                 .get("localTraits")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
-            for (k, v) in &m.traits {
+            for (k, v) in &m.raw {
                 if k != "smithy.api#mixin" && !local.contains(k) {
                     traits.insert(k.clone(), v.clone());
                 }
@@ -368,15 +380,15 @@ fn flatten_mixins(shapes: &mut BTreeMap<String, Shape>, refs: &BTreeMap<String, 
         let shape = shapes.get_mut(id).expect("visited shapes exist");
         for (name, own) in std::mem::take(&mut shape.members) {
             match members.get_mut(&name) {
-                Some(inherited) => inherited.traits.extend(own.traits),
+                Some(inherited) => inherited.raw.extend(own.raw),
                 None => {
                     members.insert(name, own);
                 }
             }
         }
         shape.members = members;
-        traits.extend(std::mem::take(&mut shape.traits));
-        shape.traits = traits;
+        traits.extend(std::mem::take(&mut shape.raw));
+        shape.raw = traits;
     }
     let mut done = BTreeSet::new();
     for id in refs.keys() {
@@ -389,7 +401,7 @@ fn flatten_mixins(shapes: &mut BTreeMap<String, Shape>, refs: &BTreeMap<String, 
 fn normalise_v1(shapes: &mut BTreeMap<String, Shape>, v1: &BTreeSet<String>) {
     let unboxed: BTreeMap<String, Value> = shapes
         .values()
-        .filter(|s| s.kind.is_number_or_bool() && !s.has("smithy.api#box"))
+        .filter(|s| s.kind.is_number_or_bool() && !s.raw.contains_key("smithy.api#box"))
         .filter(|s| v1.contains(&s.id) || s.id.starts_with("smithy.api#Primitive"))
         .map(|s| (s.id.clone(), if s.kind == Kind::Boolean { json!(false) } else { json!(0) }))
         .collect();
@@ -399,11 +411,11 @@ fn normalise_v1(shapes: &mut BTreeMap<String, Shape>, v1: &BTreeSet<String>) {
             continue;
         }
         for m in shape.members.values_mut() {
-            if m.has("smithy.api#box") || m.has("smithy.api#default") || m.has("smithy.api#required") {
+            if ["smithy.api#box", "smithy.api#default", "smithy.api#required"].iter().any(|t| m.raw.contains_key(*t)) {
                 continue;
             }
             if let Some(zero) = unboxed.get(&m.target) {
-                m.traits.insert("smithy.api#default".into(), zero.clone());
+                m.raw.insert("smithy.api#default".into(), zero.clone());
             }
         }
     }
@@ -413,7 +425,7 @@ fn normalise_v1(shapes: &mut BTreeMap<String, Shape>, v1: &BTreeSet<String>) {
 /// `@enumValue`, so later stages know one kind of enum.
 fn enum_trait_to_enum(shapes: &mut BTreeMap<String, Shape>, sink: &mut Sink) {
     for shape in shapes.values_mut() {
-        let Some(def) = shape.traits.get("smithy.api#enum").cloned() else { continue };
+        let Some(def) = shape.raw.get("smithy.api#enum").cloned() else { continue };
         if shape.kind != Kind::String {
             continue;
         }
@@ -421,7 +433,7 @@ fn enum_trait_to_enum(shapes: &mut BTreeMap<String, Shape>, sink: &mut Sink) {
             sink.error(shape.id.clone(), "@enum trait is not a list");
             continue;
         };
-        let mut members = BTreeMap::new();
+        let mut members = IndexMap::new();
         for e in entries {
             let Some(value) = e.get("value").and_then(Value::as_str) else {
                 sink.error(shape.id.clone(), "@enum entry has no string `value`");
@@ -440,12 +452,119 @@ fn enum_trait_to_enum(shapes: &mut BTreeMap<String, Shape>, sink: &mut Sink) {
                 sink.error(format!("{}${name}", shape.id), "@enum trait defines this name twice");
                 continue;
             }
-            members.insert(name.clone(), Member { name, target: UNIT.into(), traits });
+            members.insert(name.clone(), Member { name, target: UNIT.into(), raw: traits, traits: Default::default() });
         }
         shape.kind = Kind::Enum;
-        shape.traits.remove("smithy.api#enum");
+        shape.raw.remove("smithy.api#enum");
         shape.members = members;
     }
+}
+
+/// Decodes the traits the generator understands into typed fields ([`crate::traits`]), once,
+/// after every pass that adds or moves traits.
+fn decode_traits(shapes: &mut BTreeMap<String, Shape>, sink: &mut Sink) {
+    for shape in shapes.values_mut() {
+        shape.traits = crate::traits::shape_traits(&shape.raw, &shape.id, sink);
+        match shape.kind {
+            Kind::Operation => shape.operation = crate::traits::operation_traits(&shape.raw, &shape.id, sink),
+            Kind::Service => shape.service = crate::traits::service_traits(&shape.raw, &shape.id, sink),
+            _ => {}
+        }
+        for m in shape.members.values_mut() {
+            m.traits = crate::traits::member_traits(&m.raw, &format!("{}${}", shape.id, m.name), sink);
+        }
+    }
+}
+
+/// Smithy's limits on recursion, checked over the whole model:
+///
+/// - a list or map may contain itself only through a structure or union (a `Vec` of itself has
+///   no Rust type, and no language can build one);
+/// - a cycle of structures whose members are all `@required` has no finite value.
+fn check_recursion(shapes: &BTreeMap<String, Shape>, sink: &mut Sink) {
+    // Collections: edges from lists and maps to the collections they hold directly.
+    let collections: Vec<&str> = shapes
+        .values()
+        .filter(|s| matches!(s.kind, Kind::List | Kind::Set | Kind::Map))
+        .map(|s| s.id.as_str())
+        .collect();
+    let collection_edges = |id: &str| -> Vec<(String, &str)> {
+        shapes[id]
+            .members
+            .values()
+            .filter(|m| shapes.get(&m.target).is_some_and(|t| matches!(t.kind, Kind::List | Kind::Set | Kind::Map)))
+            .map(|m| (m.name.clone(), m.target.as_str()))
+            .collect()
+    };
+    for cycle in cycles(&collections, collection_edges) {
+        sink.error(
+            cycle[0].clone(),
+            format!(
+                "a list or map contains itself without a structure or union in between: {}; Smithy \
+                 allows recursion only through a structure or union member",
+                cycle.join(" > ")
+            ),
+        );
+    }
+    // Structures: edges along `@required` members to structures (lists, maps and unions may be
+    // empty or pick another member, so they end a required chain).
+    let structures: Vec<&str> = shapes.values().filter(|s| s.kind == Kind::Structure).map(|s| s.id.as_str()).collect();
+    let required_edges = |id: &str| -> Vec<(String, &str)> {
+        shapes[id]
+            .members
+            .values()
+            .filter(|m| m.traits.required && m.traits.default_value().is_none())
+            .filter(|m| shapes.get(&m.target).is_some_and(|t| t.kind == Kind::Structure))
+            .map(|m| (m.name.clone(), m.target.as_str()))
+            .collect()
+    };
+    for cycle in cycles(&structures, required_edges) {
+        sink.error(
+            cycle[0].clone(),
+            format!(
+                "structures contain each other through @required members only, so no finite value \
+                 exists: {}; make one member of the cycle optional",
+                cycle.join(" > ")
+            ),
+        );
+    }
+}
+
+/// One cycle per strongly connected component that has one, as the path of shape and member
+/// ids from its smallest shape id back to itself; `edges` gives `(member name, target)` pairs.
+fn cycles<'a>(nodes: &[&'a str], edges: impl Fn(&str) -> Vec<(String, &'a str)>) -> Vec<Vec<String>> {
+    let index: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let adjacency: Vec<Vec<(String, usize)>> =
+        nodes.iter().map(|n| edges(n).into_iter().filter_map(|(m, t)| Some((m, *index.get(t)?))).collect()).collect();
+    let plain: Vec<Vec<usize>> = adjacency.iter().map(|e| e.iter().map(|(_, t)| *t).collect()).collect();
+    let comp = crate::graph::tarjan(&plain);
+    let mut out = Vec::new();
+    let mut reported = BTreeSet::new();
+    for (i, node) in nodes.iter().enumerate() {
+        let c = comp[i];
+        let cyclic = adjacency[i].iter().any(|(_, t)| comp[*t] == c);
+        if !cyclic || !reported.insert(c) {
+            continue;
+        }
+        // Walk inside the component from the first node (nodes are sorted) until it repeats.
+        let mut path = vec![node.to_string()];
+        let mut seen = BTreeSet::from([i]);
+        let mut at = i;
+        loop {
+            let (member, next) = adjacency[at].iter().find(|(_, t)| comp[*t] == c).expect("a cyclic component");
+            path.push(format!("{}${member}", nodes[at]));
+            path.push(nodes[*next].to_string());
+            if !seen.insert(*next) {
+                // Start the report where the loop starts.
+                let start = path.iter().step_by(2).position(|p| p == nodes[*next]).unwrap_or(0) * 2;
+                path.drain(..start);
+                break;
+            }
+            at = *next;
+        }
+        out.push(path);
+    }
+    out
 }
 
 fn check_targets(shapes: &BTreeMap<String, Shape>, sink: &mut Sink) {
@@ -494,7 +613,7 @@ fn unsupported_operation(model: &Model, op: &Shape) -> Option<String> {
         let Some(s) = model.get(io) else { continue };
         for m in s.members.values() {
             if let Some(t) = model.get(&m.target) {
-                if t.kind == Kind::Union && t.has("smithy.api#streaming") {
+                if t.kind == Kind::Union && t.traits.streaming {
                     return Some(format!("uses the event stream `{}`; event streams are not supported yet", t.id));
                 }
             }

@@ -14,7 +14,7 @@ fn config(service: Option<&str>, operations: &[&str]) -> Config {
         krate: CrateConfig {
             name: "fixture".into(),
             version: "0.1.0".into(),
-            runtime_path: "../runtime".into(),
+            runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
             standalone: false,
         },
     }
@@ -82,6 +82,31 @@ mod invalid {
     #[test]
     fn lowering_errors_name_shape_and_member() {
         insta::assert_snapshot!(generate_err("lowering_errors", None, &[]));
+    }
+
+    #[test]
+    fn malformed_trait_values_are_located_errors() {
+        insta::assert_snapshot!(generate_err("malformed_traits", None, &[]));
+    }
+
+    #[test]
+    fn a_list_that_contains_itself_is_rejected() {
+        insta::assert_snapshot!(generate_err("recursive_list", None, &[]));
+    }
+
+    #[test]
+    fn a_map_that_contains_itself_is_rejected() {
+        insta::assert_snapshot!(generate_err("recursive_map", None, &[]));
+    }
+
+    #[test]
+    fn lists_that_contain_each_other_are_rejected() {
+        insta::assert_snapshot!(generate_err("recursive_list_pair", None, &[]));
+    }
+
+    #[test]
+    fn a_cycle_of_required_members_is_rejected() {
+        insta::assert_snapshot!(generate_err("required_cycle", None, &[]));
     }
 
     #[test]

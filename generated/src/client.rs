@@ -86,15 +86,15 @@ pub trait Appflow: Send + Sync {
 /// Build one with [`Client::builder`]: a region (or an explicit endpoint URL) and credentials
 /// (explicit, or the standard `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
 ///
-/**```no_run
-# async fn run() -> Result<(), Box<dyn std::error::Error>> {
-use appflow::Appflow;
-
-         let client = appflow::Client::builder().region("us-east-1").build()?; // credentials from AWS_* variables
-         # let _ = client;
-# Ok(())
-# }
-```*/
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use appflow::Appflow;
+///
+/// let client = appflow::Client::builder().region("us-east-1").build()?; // credentials from AWS_* variables
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Client {
     core: ::awsgen_runtime::client::ClientCore,

@@ -33,5 +33,4 @@ pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
 
 /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
 pub use awsgen_runtime as runtime;
-
 pub use client::{Appflow, Client};

@@ -6,10 +6,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::credentials::{Credentials, CredentialsError};
+use crate::endpoint::{apply_endpoint, apply_host_prefix, dns_suffix};
 use crate::error::{Error, ModeledErrorEnum};
-use crate::protocol::{apply_endpoint, idempotency_token, Request, Response};
+use crate::http::{ConnectorError, HttpConnector, Request, ReqwestConnector};
+use crate::protocol::idempotency_token;
+use crate::retry::RetryConfig;
+use crate::sigv4::{SigningError, SigningKeyCache};
 use crate::validate::Validate;
-use crate::{BoxFuture, Operation};
+use crate::Operation;
 
 /// The facts a generated client knows about its service, from the model.
 #[derive(Debug, Clone, Copy)]
@@ -32,221 +37,40 @@ impl ServiceInfo {
             && region.len() <= 63
             && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !valid {
-            return Err(ConfigError(format!("invalid region `{region}`")));
+            return Err(ConfigError::InvalidRegion(region.to_string()));
         }
         let url = self
             .endpoint_template
             .replace("{Region}", region)
             .replace("{PartitionResult#dnsSuffix}", dns_suffix(region));
-        url.parse().map_err(|e| ConfigError(format!("invalid endpoint `{url}`: {e}")))
-    }
-}
-
-/// The DNS suffix of the AWS partition a region belongs to.
-pub fn dns_suffix(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else if region.starts_with("us-isob-") {
-        "sc2s.sgov.gov"
-    } else if region.starts_with("us-isof-") {
-        "csp.hci.ic.gov"
-    } else if region.starts_with("us-iso-") {
-        "c2s.ic.gov"
-    } else if region.starts_with("eu-isoe-") {
-        "cloud.adc-e.uk"
-    } else {
-        "amazonaws.com"
-    }
-}
-
-/// AWS credentials. `Debug` never shows the secret key or the session token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-impl Credentials {
-    /// Credentials from explicit values.
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-        session_token: Option<String>,
-    ) -> Self {
-        Self { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token }
-    }
-
-    /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the optional
-    /// `AWS_SESSION_TOKEN`.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|k| std::env::var(k).ok())
-    }
-
-    /// Credentials from the standard variables, read through `lookup` (testable without
-    /// touching the process environment).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |k: &str| lookup(k).filter(|v| !v.is_empty());
-        match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(Self::new(id, secret, get("AWS_SESSION_TOKEN"))),
-            (None, None) => Err(ConfigError(
-                "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for \
-                 temporary credentials), or pass them to the client builder"
-                    .into(),
-            )),
-            (None, Some(_)) => Err(ConfigError("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not".into())),
-            (Some(_), None) => Err(ConfigError("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not".into())),
-        }
-    }
-
-    /// The access key id.
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    pub(crate) fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
-    }
-
-    pub(crate) fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"** redacted **")
-            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
-            .finish()
+        url.parse().map_err(|e: http::uri::InvalidUri| ConfigError::InvalidEndpoint { reason: e.to_string(), url })
     }
 }
 
 /// A client could not be configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "client configuration: {}", self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Retries: how many attempts in all, and the bounds of the exponential backoff (with full
-/// jitter) between them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryConfig {
-    /// Attempts in all, the first included; 1 disables retries.
-    pub max_attempts: u32,
-    /// The backoff before the second attempt (before jitter).
-    pub initial_backoff: Duration,
-    /// The largest backoff.
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryConfig {
-    /// Three attempts, 1 s initial backoff, 20 s at most: the AWS SDKs' standard mode.
-    fn default() -> Self {
-        Self { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
-    }
-}
-
-impl RetryConfig {
-    /// The delay before attempt `attempt + 1` (attempt counts from 1): a uniformly random
-    /// duration up to `min(max_backoff, initial_backoff * 2^(attempt-1))`.
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.initial_backoff.saturating_mul(1u32 << (attempt.saturating_sub(1)).min(16));
-        exp.min(self.max_backoff).mul_f64(fastrand::f64())
-    }
-}
-
-/// A transport failure of one attempt.
-#[derive(Debug)]
-pub enum ConnectorError {
-    /// No complete response within the attempt timeout.
-    Timeout(Duration),
-    /// Connecting, sending or receiving failed.
-    Io(Box<dyn std::error::Error + Send + Sync>),
-}
-
-/// Sends one HTTP request. The default is [`ReqwestConnector`]; tests and benchmarks plug in
-/// an in-process one.
-pub trait HttpConnector: Send + Sync + 'static {
-    /// Sends `request` and reads the whole response, within `timeout` when one is given.
-    fn send(&self, request: Request, timeout: Option<Duration>) -> BoxFuture<'_, Result<Response, ConnectorError>>;
-}
-
-/// HTTPS over reqwest (hyper, with rustls for TLS).
-#[derive(Debug, Clone)]
-pub struct ReqwestConnector(reqwest::Client);
-
-impl ReqwestConnector {
-    /// A connector with the given connect timeout.
-    pub fn new(connect_timeout: Duration) -> Result<Self, ConfigError> {
-        reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .build()
-            .map(Self)
-            .map_err(|e| ConfigError(format!("cannot build the HTTP client: {e}")))
-    }
-}
-
-impl HttpConnector for ReqwestConnector {
-    fn send(&self, request: Request, timeout: Option<Duration>) -> BoxFuture<'_, Result<Response, ConnectorError>> {
-        Box::pin(async move {
-            let io = |e: reqwest::Error| ConnectorError::Io(Box::new(e));
-            let req = reqwest::Request::try_from(request.map(reqwest::Body::from)).map_err(io)?;
-            let exchange = async {
-                let resp = self.0.execute(req).await.map_err(io)?;
-                let mut builder = http::Response::builder().status(resp.status());
-                for (k, v) in resp.headers() {
-                    builder = builder.header(k, v);
-                }
-                let body = resp.bytes().await.map_err(io)?;
-                builder.body(body).map_err(|e| ConnectorError::Io(Box::new(e)))
-            };
-            match timeout {
-                Some(t) => tokio::time::timeout(t, exchange).await.map_err(|_| ConnectorError::Timeout(t))?,
-                None => exchange.await,
-            }
-        })
-    }
-}
-
-/// An in-process transport that answers every request with one canned response and keeps the
-/// last request it was sent: for tests and benchmarks, no network involved.
-#[derive(Debug)]
-pub struct StaticConnector {
-    response: Response,
-    last: std::sync::Mutex<Option<Request>>,
-}
-
-impl StaticConnector {
-    /// Answers with `status` and `body` (as JSON).
-    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        let response = http::Response::builder()
-            .status(status)
-            .header("content-type", "application/json")
-            .body(bytes::Bytes::from(body.into()))
-            .expect("a valid status");
-        Self { response, last: std::sync::Mutex::new(None) }
-    }
-
-    /// The last request sent, signed.
-    pub fn last_request(&self) -> Option<Request> {
-        self.last.lock().expect("not poisoned").clone()
-    }
-}
-
-impl HttpConnector for Arc<StaticConnector> {
-    fn send(&self, request: Request, _timeout: Option<Duration>) -> BoxFuture<'_, Result<Response, ConnectorError>> {
-        *self.last.lock().expect("not poisoned") = Some(request);
-        let response = self.response.clone();
-        Box::pin(async move { Ok(response) })
-    }
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No region was given or found.
+    #[error("client configuration: no region: call .region(..) or set AWS_REGION")]
+    NoRegion,
+    /// The region is not a valid region name.
+    #[error("client configuration: invalid region `{0}`")]
+    InvalidRegion(String),
+    /// The endpoint URL is not usable.
+    #[error("client configuration: invalid endpoint `{url}`: {reason}")]
+    InvalidEndpoint {
+        /// The URL as given or derived.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No usable credentials.
+    #[error("client configuration: {0}")]
+    Credentials(#[from] CredentialsError),
+    /// The HTTP client could not be set up.
+    #[error("client configuration: cannot build the HTTP client: {0}")]
+    HttpClient(String),
 }
 
 /// Where "now" comes from, for signing (tests freeze it).
@@ -264,7 +88,7 @@ pub struct ClientCore {
     validate: bool,
     user_agent: String,
     clock: Clock,
-    keys: crate::sigv4::SigningKeyCache,
+    keys: SigningKeyCache,
     connector: Arc<dyn HttpConnector>,
 }
 
@@ -402,13 +226,14 @@ impl<C: ServiceClient> ClientBuilder<C> {
     pub fn build(self) -> Result<C, ConfigError> {
         let region = match self.region.or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty())) {
             Some(r) => r,
-            None => return Err(ConfigError("no region: call .region(..) or set AWS_REGION".into())),
+            None => return Err(ConfigError::NoRegion),
         };
         let endpoint = match &self.endpoint {
             Some(url) => {
-                let uri: http::Uri = url.parse().map_err(|e| ConfigError(format!("invalid endpoint `{url}`: {e}")))?;
+                let invalid = |reason: String| ConfigError::InvalidEndpoint { url: url.clone(), reason };
+                let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
                 if uri.scheme().is_none() || uri.authority().is_none() {
-                    return Err(ConfigError(format!("endpoint `{url}` needs a scheme and a host")));
+                    return Err(invalid("it needs a scheme and a host".into()));
                 }
                 uri
             }
@@ -457,10 +282,10 @@ impl ClientCore {
         if self.validate {
             input.validate().map_err(Error::Validation)?;
         }
-        let mut request = O::serialize_request(&input).map_err(|e| Error::Serialization(e.0))?;
-        apply_endpoint(&mut request, &self.endpoint).map_err(|e| Error::Serialization(e.0))?;
-        if let Some(prefix) = O::host_prefix(&input).map_err(|e| Error::Serialization(e.0))? {
-            crate::protocol::apply_host_prefix(&mut request, &prefix).map_err(|e| Error::Serialization(e.0))?;
+        let mut request = O::serialize_request(&input).map_err(Error::Serialization)?;
+        apply_endpoint(&mut request, &self.endpoint).map_err(Error::Serialization)?;
+        if let Some(prefix) = O::host_prefix(&input).map_err(Error::Serialization)? {
+            apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
         }
         let headers = request.headers_mut();
         headers
@@ -515,7 +340,7 @@ pub fn sign_request(
     region: &str,
     signing_name: &str,
     time: SystemTime,
-) -> Result<Request, String> {
+) -> Result<Request, SigningError> {
     let payload_hash = crate::sigv4::payload_hash(request.body());
     signed_copy(request, &payload_hash, credentials, region, signing_name, time, &Default::default())
 }
@@ -528,8 +353,8 @@ fn signed_copy(
     region: &str,
     signing_name: &str,
     time: SystemTime,
-    keys: &crate::sigv4::SigningKeyCache,
-) -> Result<Request, String> {
+    keys: &SigningKeyCache,
+) -> Result<Request, SigningError> {
     let mut out = request.clone();
     crate::sigv4::sign(&mut out, payload_hash, credentials, region, signing_name, time, keys)?;
     Ok(out)

@@ -16,11 +16,11 @@ pub enum Error<E> {
     /// nothing was sent.
     Validation(ValidationErrors),
     /// No credentials were found, or the ones found cannot be used.
-    Credentials(String),
+    Credentials(crate::credentials::CredentialsError),
     /// The input cannot be put into an HTTP request (for example an empty path label).
-    Serialization(String),
+    Serialization(crate::protocol::SerializeError),
     /// The request could not be signed.
-    Signing(String),
+    Signing(crate::sigv4::SigningError),
     /// The request could not be sent, or the connection failed while waiting for the answer.
     Transport(Box<dyn std::error::Error + Send + Sync>),
     /// No complete answer within the configured time.
@@ -89,6 +89,9 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Transport(e) => Some(e.as_ref()),
             Error::Validation(v) => Some(v),
             Error::Response(r) => Some(r),
+            Error::Credentials(e) => Some(e),
+            Error::Serialization(e) => Some(e),
+            Error::Signing(e) => Some(e),
             _ => None,
         }
     }

@@ -1,17 +1,27 @@
 //! Hand-written support for the crates that `cargo xtask codegen` generates.
 //!
-//! Everything here is independent of any one model: the JSON wire helpers that generated serde
-//! attributes name, builder errors, and the shared types that generated code uses for
-//! timestamps, documents and big numbers.
+//! Everything here is independent of any one model. One module per concern:
+//!
+//! | module | what |
+//! |---|---|
+//! | [`client`] | the client every generated `Client` wraps: configuration and the call loop |
+//! | [`credentials`] | AWS credentials |
+//! | [`sigv4`] | Signature Version 4 |
+//! | [`endpoint`] | the endpoint of a region, endpoint URLs, host prefixes |
+//! | [`retry`] | retry settings and backoff |
+//! | [`http`] | request and response types, the transport trait and the default HTTPS transport |
+//! | [`protocol`] | wire helpers generated serializers and parsers call: [`protocol::rest`], [`protocol::json`] |
+//! | [`validate`] | client-side checks of `@length`, `@range`, `@pattern` and `@required` |
+//! | [`Error`] and friends | what a call returns when it fails |
 
 #![warn(missing_docs)]
 
 pub mod client;
-/// The `http` crate, whose request and response types the protocol functions use.
-pub use bytes;
-pub use http;
-pub mod json;
+pub mod credentials;
+pub mod endpoint;
+pub mod http;
 pub mod protocol;
+pub mod retry;
 pub mod sigv4;
 pub mod validate;
 
@@ -19,12 +29,18 @@ mod build;
 mod error;
 mod numbers;
 
+/// The `bytes` crate, whose `Bytes` response bodies are.
+pub use bytes;
+
 pub use build::BuildError;
+pub use client::{ClientBuilder, ConfigError};
+pub use credentials::Credentials;
 pub use error::{
     modeled_is_retryable, Error, ModeledError, ModeledErrorEnum, ResponseError, UnhandledError, ValidationError,
     ValidationErrors,
 };
 pub use numbers::{BigDecimal, BigInteger};
+pub use retry::RetryConfig;
 
 /// The future returned by client trait methods: boxed so that the trait can be used as `dyn`.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
@@ -39,14 +55,8 @@ pub trait Operation {
     type Error;
     /// The operation's name in the model.
     const NAME: &'static str;
-    /// The HTTP method.
-    const HTTP_METHOD: &'static str;
-    /// The URI pattern, with `{label}` placeholders.
-    const HTTP_URI: &'static str;
-    /// The HTTP status code of a successful response.
-    const HTTP_CODE: u16;
-    /// The error codes the model declares for the operation.
-    const ERRORS: &'static [&'static str];
+    /// How the protocol finds the error code and message of an error response.
+    const ERROR_INFO: fn(&http::Response) -> protocol::ErrorInfo;
 
     /// Fills every empty `@idempotencyToken` member of `input` with `next()`. Clients call it
     /// once per call, before the first attempt, so that retries reuse the same token.
@@ -63,15 +73,15 @@ pub trait Operation {
     }
 
     /// The HTTP request for `input` (path and query only; the client adds the endpoint).
-    fn serialize_request(input: &Self::Input) -> Result<protocol::Request, protocol::SerializeError>;
+    fn serialize_request(input: &Self::Input) -> Result<http::Request, protocol::SerializeError>;
 
     /// The output, read from a successful response.
-    fn read_output(response: &protocol::Response) -> Result<Self::Output, ResponseError>;
+    fn read_output(response: &http::Response) -> Result<Self::Output, ResponseError>;
 
     /// The modeled error whose code is `code`, read from an error response; `None` when the
     /// operation declares no error with that code. The default is for operations that declare
     /// no errors.
-    fn read_error(code: &str, response: &protocol::Response) -> Option<Result<Self::Error, ResponseError>> {
+    fn read_error(code: &str, response: &http::Response) -> Option<Result<Self::Error, ResponseError>> {
         let _ = (code, response);
         None
     }
@@ -79,11 +89,11 @@ pub trait Operation {
     /// The output, or the operation's error, read from an HTTP response: [`Self::read_output`]
     /// for a success status, else the error the response's code names ([`Self::read_error`]),
     /// or an unhandled error for a code the operation does not declare.
-    fn parse_response(response: &protocol::Response) -> Result<Self::Output, Error<Self::Error>> {
+    fn parse_response(response: &http::Response) -> Result<Self::Output, Error<Self::Error>> {
         if response.status().is_success() {
             return Self::read_output(response).map_err(Error::Response);
         }
-        let (code, message) = protocol::error_info(response);
+        let protocol::ErrorInfo { code, message } = (Self::ERROR_INFO)(response);
         Err(match code.as_deref().and_then(|c| Self::read_error(c, response)) {
             Some(Ok(e)) => Error::Service(e),
             Some(Err(e)) => Error::Response(e),

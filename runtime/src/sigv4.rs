@@ -18,8 +18,8 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-use crate::client::Credentials;
-use crate::protocol::Request;
+use crate::credentials::Credentials;
+use crate::http::Request;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -68,6 +68,24 @@ impl SigningKeyCache {
     }
 }
 
+/// A request could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SigningError {
+    /// A credential part cannot be sent in a header.
+    #[error("{0} is not a valid header value")]
+    InvalidValue(&'static str),
+    /// The endpoint's host cannot be a `Host` header.
+    #[error("`{0}` is not a valid Host header")]
+    InvalidHost(String),
+    /// A header to sign holds bytes that are not UTF-8.
+    #[error("header `{0}` is not UTF-8")]
+    HeaderNotUtf8(String),
+    /// The clock is outside what a signature can say.
+    #[error("cannot sign for {0}: the date must be between 1970 and 9999")]
+    Time(String),
+}
+
 /// The hex SHA-256 of a request body, as the canonical request carries it. A client works it out
 /// once per call: every attempt sends the same body.
 pub fn payload_hash(body: &[u8]) -> String {
@@ -84,7 +102,7 @@ pub fn sign(
     service: &str,
     time: SystemTime,
     cache: &SigningKeyCache,
-) -> Result<(), String> {
+) -> Result<(), SigningError> {
     let (date, date_time) = timestamps(time)?;
     let headers = request.headers_mut();
     // Values from earlier signing would otherwise be signed themselves.
@@ -92,11 +110,11 @@ pub fn sign(
     headers.remove(X_AMZ_SECURITY_TOKEN);
     headers.insert(X_AMZ_DATE, HeaderValue::from_str(&date_time).expect("digits and letters"));
     if let Some(token) = credentials.session_token() {
-        let token = HeaderValue::from_str(token).map_err(|_| "the session token is not a valid header value")?;
+        let token = HeaderValue::from_str(token).map_err(|_| SigningError::InvalidValue("the session token"))?;
         request.headers_mut().insert(X_AMZ_SECURITY_TOKEN, token);
     }
     if let Some(host) = host_header(request.uri()) {
-        let host = HeaderValue::from_str(&host).map_err(|_| format!("`{host}` is not a valid Host header"))?;
+        let host = HeaderValue::from_str(&host).map_err(|_| SigningError::InvalidHost(host.clone()))?;
         request.headers_mut().insert(HOST, host);
     }
 
@@ -124,14 +142,14 @@ pub fn sign(
         authorization.push_str(part);
     }
     let authorization =
-        HeaderValue::from_str(&authorization).map_err(|_| "the access key id is not a valid header value")?;
+        HeaderValue::from_str(&authorization).map_err(|_| SigningError::InvalidValue("the access key id"))?;
     request.headers_mut().insert(AUTHORIZATION, authorization);
     Ok(())
 }
 
 /// The canonical request of `request` (already carrying the headers signing adds) and its
 /// signed header names, `;`-separated.
-pub fn canonical_request(request: &Request, payload_hash: &str) -> Result<(String, String), String> {
+pub fn canonical_request(request: &Request, payload_hash: &str) -> Result<(String, String), SigningError> {
     let mut out = String::with_capacity(256 + request.headers().len() * 48);
     out.push_str(request.method().as_str());
     out.push('\n');
@@ -150,7 +168,7 @@ pub fn canonical_request(request: &Request, payload_hash: &str) -> Result<(Strin
     headers.sort_by(|a, b| a.0.cmp(b.0));
     let mut signed = String::with_capacity(headers.len() * 16);
     for (i, (name, value)) in headers.iter().enumerate() {
-        let value = std::str::from_utf8(value).map_err(|_| format!("header `{name}` is not UTF-8"))?;
+        let value = std::str::from_utf8(value).map_err(|_| SigningError::HeaderNotUtf8(name.to_string()))?;
         let value = value.trim_matches(' ');
         if i > 0 && headers[i - 1].0 == *name {
             out.push(',');
@@ -259,11 +277,11 @@ fn host_header(uri: &http::Uri) -> Option<String> {
 }
 
 /// `YYYYMMDD` and `YYYYMMDDTHHMMSSZ` of `time`, in UTC.
-fn timestamps(time: SystemTime) -> Result<(String, String), String> {
+fn timestamps(time: SystemTime) -> Result<(String, String), SigningError> {
     use chrono::{Datelike, Timelike};
     let t = chrono::DateTime::<chrono::Utc>::from(time);
     if time < SystemTime::UNIX_EPOCH || t.year() > 9999 {
-        return Err(format!("cannot sign for {t}: the date must be between 1970 and 9999"));
+        return Err(SigningError::Time(t.to_string()));
     }
     let mut date_time = String::with_capacity(16);
     for (n, width) in [(t.year() as u32, 4), (t.month(), 2), (t.day(), 2)] {
@@ -358,7 +376,7 @@ mod tests {
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_440_938_160);
         assert_eq!(timestamps(t).unwrap(), ("20150830".into(), "20150830T123600Z".into()));
         let before = SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(1);
-        assert!(timestamps(before).unwrap_err().contains("between 1970 and 9999"));
+        assert!(timestamps(before).unwrap_err().to_string().contains("between 1970 and 9999"));
     }
 
     /// A cached key signs as a fresh one, and a new day replaces it.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use codegen::ir::{Crate, NamedKind, StructDef, Ty, TypeDef};
-use codegen::model::{Kind, Model};
+use codegen::model::Kind;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -46,20 +46,16 @@ pub fn build_suite(model_name: &str, model_text: &str, crate_name: &str, runtime
         krate: codegen::config::CrateConfig {
             name: crate_name.to_string(),
             version: "0.1.0".into(),
-            runtime_path: runtime_path.to_string(),
+            runtime: codegen::ir::RuntimeDep::Path(runtime_path.to_string()),
             standalone: true,
         },
     };
     let model = codegen::load(&inputs).map_err(|d| d.to_string())?;
     let closure = codegen::model::closure(&model, &config.selection()).map_err(|d| d.to_string())?;
-    let ir = codegen::lower::lower(&model, &closure, &config.crate_settings()).map_err(|d| d.to_string())?;
-    let mut files = codegen::emit::emit_crate(&ir, &config);
+    let ir = codegen::lower::lower(&model, &closure, &config.meta()).map_err(|d| d.to_string())?;
+    let mut files = codegen::emit::emit_crate(&ir);
 
-    let protocol = match ir.service.protocol {
-        codegen::ir::Protocol::RestJson1 => "aws.protocols#restJson1",
-        codegen::ir::Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-        codegen::ir::Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-    };
+    let protocol = ir.service.protocol.trait_id();
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let gen = Gen { ir: &ir, krate: krate.clone() };
     let mut tests = Vec::new();
@@ -70,7 +66,7 @@ pub fn build_suite(model_name: &str, model_text: &str, crate_name: &str, runtime
         for (trait_id, kind) in
             [("smithy.test#httpRequestTests", "request"), ("smithy.test#httpResponseTests", "response")]
         {
-            for c in client_cases(shape.traits.get(trait_id), protocol) {
+            for c in client_cases(shape.raw.get(trait_id), protocol) {
                 let case = new_case(&c, kind, &op.wire_name);
                 let built = if kind == "request" { gen.request_test(op, &c) } else { gen.response_test(op, &c) };
                 match built {
@@ -86,14 +82,14 @@ pub fn build_suite(model_name: &str, model_text: &str, crate_name: &str, runtime
     }
     // Error shapes: each case runs through the first operation that declares the error.
     for (id, shape) in &model.shapes {
-        let Some(t) = shape.traits.get("smithy.test#httpResponseTests") else { continue };
-        if shape.kind != Kind::Structure || !shape.has("smithy.api#error") {
+        let Some(t) = shape.raw.get("smithy.test#httpResponseTests") else { continue };
+        if shape.kind != Kind::Structure || shape.traits.error.is_none() {
             continue;
         }
         let Some(op) = ir.operations.iter().find(|o| model.shape(&o.shape_id).errors.contains(id)) else { continue };
         for c in client_cases(Some(t), protocol) {
             let case = new_case(&c, "error", &op.wire_name);
-            match gen.error_test(&model, op, id, &c) {
+            match gen.error_test(op, id, &c) {
                 Ok(body) => {
                     let name = format_ident!("{}", case.test_name);
                     tests.push(quote!(#[test] fn #name() { #body }));
@@ -145,18 +141,21 @@ fn s(v: &Value) -> &str {
 }
 
 impl Gen<'_> {
-    fn find_struct(&self, name: &str) -> Option<&StructDef> {
-        self.ir.types.values().find_map(|t| match t {
-            TypeDef::Struct(s) if s.name == name => Some(s),
+    fn find_struct(&self, id: &str) -> Option<&StructDef> {
+        match &self.ir.types.get(id)?.def {
+            TypeDef::Struct(s) => Some(s),
             _ => None,
-        })
+        }
+    }
+
+    /// The Rust name of the generated type `id`.
+    fn name_of(&self, id: &str) -> proc_macro2::Ident {
+        format_ident!("{}", self.ir.ty(id).def.name())
     }
 
     /// A Rust expression of type `ty` for the Smithy node value `v`.
     fn value(&self, ty: &Ty, v: &Value) -> Result<TokenStream, String> {
         let krate = &self.krate;
-        // Operation modules may refer to a type by its full path; the harness names it itself.
-        let local = |name: &str| name.trim_start_matches("crate::types::").to_string();
         Ok(match (ty, v) {
             (Ty::String, Value::String(x)) => quote!(String::from(#x)),
             (Ty::Bool, Value::Bool(b)) => quote!(#b),
@@ -198,43 +197,34 @@ impl Gen<'_> {
             }
             (Ty::Timestamp(_), Value::Number(n)) => {
                 let t = n.to_string();
-                quote!(::awsgen_runtime::json::parse_epoch_seconds(#t).unwrap())
+                quote!(::awsgen_runtime::protocol::parse_epoch_seconds(#t).unwrap())
             }
             (Ty::Document, v) => {
                 let t = v.to_string();
                 quote!(::awsgen_runtime::__private::serde_json::from_str::<::awsgen_runtime::Document>(#t).unwrap())
             }
-            (Ty::Named { name, kind: NamedKind::Enum, .. }, Value::String(x)) => {
-                let name = local(name);
-                let n = format_ident!("{}", name);
+            (Ty::Named { id, kind: NamedKind::Enum }, Value::String(x)) => {
+                let n = self.name_of(id);
                 quote!(#krate::types::#n::from(#x))
             }
-            (Ty::Named { name, kind: NamedKind::IntEnum, .. }, Value::Number(x)) => {
-                let name = local(name);
-                let n = format_ident!("{}", name);
+            (Ty::Named { id, kind: NamedKind::IntEnum }, Value::Number(x)) => {
+                let n = self.name_of(id);
                 let i = x.as_i64().ok_or("bad intEnum")? as i32;
                 quote!(#krate::types::#n::from(#i))
             }
-            (Ty::Named { name, kind: NamedKind::Struct, .. }, Value::Object(_)) => {
-                let name = local(name);
-                let def = self.find_struct(&name).ok_or_else(|| format!("no structure {name}"))?;
+            (Ty::Named { id, kind: NamedKind::Struct }, Value::Object(_)) => {
+                let def = self.find_struct(id).ok_or_else(|| format!("no structure {id}"))?;
                 let path = quote!(#krate::types);
                 self.structure(def, path, v)?
             }
-            (Ty::Named { name, kind: NamedKind::Union, .. }, Value::Object(o)) => {
-                let name = local(name);
-                let def = self
-                    .ir
-                    .types
-                    .values()
-                    .find_map(|t| match t {
-                        TypeDef::Union(u) if u.name == name => Some(u),
-                        _ => None,
-                    })
-                    .ok_or_else(|| format!("no union {name}"))?;
+            (Ty::Named { id, kind: NamedKind::Union }, Value::Object(o)) => {
+                let def = match self.ir.types.get(id).map(|t| &t.def) {
+                    Some(TypeDef::Union(u)) => u,
+                    _ => return Err(format!("no union {id}")),
+                };
                 let (k, val) = o.iter().next().ok_or("empty union value")?;
                 let var = def.variants.iter().find(|x| x.member == *k).ok_or_else(|| format!("no union member {k}"))?;
-                let n = format_ident!("{}", name);
+                let n = self.name_of(id);
                 let vn = format_ident!("{}", var.name);
                 match &var.ty {
                     None => quote!(#krate::types::#n::#vn),
@@ -285,13 +275,13 @@ impl Gen<'_> {
         for (k, x) in v.as_object().into_iter().flatten() {
             let f =
                 def.fields.iter().find(|f| f.member == *k).ok_or_else(|| format!("{} has no member {k}", def.name))?;
-            if x.is_null() && f.optional {
+            if x.is_null() && f.optional() {
                 continue;
             }
             let fid = codegen::naming::ident(&f.name);
             let e = self.value(&f.ty, x)?;
             let e = if f.boxed { quote!(Box::new(#e)) } else { e };
-            let e = if f.optional { quote!(Some(#e)) } else { e };
+            let e = if f.optional() { quote!(Some(#e)) } else { e };
             sets.push(quote!(s.#fid = #e;));
         }
         Ok(quote!({ let mut s = #path::#n::default(); #(#sets)* s }))
@@ -349,9 +339,9 @@ impl Gen<'_> {
             let mut input = #input;
             #path::#desc::fill_idempotency_tokens(&mut input, &mut || "00000000-0000-4000-8000-000000000000".to_string());
             let mut req = #path::#desc::serialize_request(&input).expect("serializes");
-            ::awsgen_runtime::protocol::apply_endpoint(&mut req, &#endpoint.parse().unwrap()).expect("endpoint");
+            ::awsgen_runtime::endpoint::apply_endpoint(&mut req, &#endpoint.parse().unwrap()).expect("endpoint");
             if let Some(prefix) = #path::#desc::host_prefix(&input).expect("host prefix") {
-                ::awsgen_runtime::protocol::apply_host_prefix(&mut req, &prefix).expect("host prefix applies");
+                ::awsgen_runtime::endpoint::apply_host_prefix(&mut req, &prefix).expect("host prefix applies");
             }
             let query: Vec<String> = req.uri().query().unwrap_or("").split('&').filter(|p| !p.is_empty()).map(String::from).collect();
             let _ = &query;
@@ -386,17 +376,10 @@ impl Gen<'_> {
         })
     }
 
-    fn error_test(
-        &self,
-        model: &Model,
-        op: &codegen::ir::Operation,
-        error_id: &str,
-        c: &Value,
-    ) -> Result<TokenStream, String> {
+    fn error_test(&self, op: &codegen::ir::Operation, error_id: &str, c: &Value) -> Result<TokenStream, String> {
         let path = self.op_path(op);
-        let local = model.shape(error_id).name();
-        let e = op.errors.iter().find(|e| e.code == local).ok_or("error not on operation")?;
-        let def = self.find_struct(&e.ty).ok_or("no error structure")?;
+        let e = op.errors.iter().find(|e| e.id == error_id).ok_or("error not on operation")?;
+        let def = self.find_struct(&e.id).ok_or("no error structure")?;
         let krate = &self.krate;
         let expected = self.structure(def, quote!(#krate::types), &c["params"])?;
         let desc = format_ident!("{}", op.name);

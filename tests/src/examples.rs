@@ -13,7 +13,7 @@ pub fn appflow_ir() -> Crate {
     let text = std::fs::read_to_string(root.join("model").join(&config.model)).unwrap();
     let model = codegen::load(&[codegen::Input { name: "model", text: &text }]).unwrap();
     let closure = codegen::model::closure(&model, &config.selection()).unwrap();
-    codegen::lower::lower(&model, &closure, &config.crate_settings()).unwrap()
+    codegen::lower::lower(&model, &closure, &config.meta()).unwrap()
 }
 
 /// Generates example values from one seed.
@@ -53,9 +53,8 @@ impl<'a> Examples<'a> {
             Ty::F32 | Ty::F64 => json!(n as f64 + 0.5),
             // Epoch seconds with a fraction (milliseconds).
             Ty::Timestamp(_) => json!(1_700_000_000.0 + (n % 100_000) as f64 + 0.125),
-            Ty::Named { name, kind, .. } => {
-                let name = name.trim_start_matches("crate::types::");
-                let def = self.ir.types.values().find(|d| d.name() == name).expect("a generated type");
+            Ty::Named { id, kind } => {
+                let def = &self.ir.ty(id).def;
                 match (kind, def) {
                     (NamedKind::Enum, TypeDef::Enum(e)) => {
                         // The seed picks the value, so consecutive seeds walk through all of them.
@@ -63,7 +62,7 @@ impl<'a> Examples<'a> {
                         e.variants[i].value.clone()
                     }
                     (NamedKind::Struct, TypeDef::Struct(s)) => self.structure(s),
-                    _ => panic!("unexpected type {name}"),
+                    _ => panic!("unexpected type {id}"),
                 }
             }
             Ty::List { item, .. } => json!([self.value(item), self.value(item)]),

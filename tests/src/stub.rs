@@ -6,7 +6,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use awsgen_runtime::client::{sign_request, Credentials};
+use awsgen_runtime::client::sign_request;
+use awsgen_runtime::Credentials;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use appflow::{Appflow, Client};
-use awsgen_runtime::client::{Credentials, StaticConnector};
+use awsgen_runtime::http::StaticConnector;
+use awsgen_runtime::Credentials;
 use integration_tests::appflow_data::*;
 use integration_tests::workspace_root;
 use serde_json::{json, Value};
@@ -57,7 +58,7 @@ fn creds() -> Credentials {
 }
 
 /// Our signed request for one call, captured in process.
-async fn ours<F, Fut, T>(call: F) -> awsgen_runtime::protocol::Request
+async fn ours<F, Fut, T>(call: F) -> awsgen_runtime::http::Request
 where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = T>,
@@ -74,7 +75,7 @@ where
     connector.last_request().expect("a request was sent")
 }
 
-fn botocore(py: &PathBuf, operation: &str, params: &Value, req: &awsgen_runtime::protocol::Request) -> Value {
+fn botocore(py: &PathBuf, operation: &str, params: &Value, req: &awsgen_runtime::http::Request) -> Value {
     let auth = req.headers()["authorization"].to_str().unwrap();
     let signed_headers = auth.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap();
     let job = json!({
@@ -106,7 +107,7 @@ fn botocore(py: &PathBuf, operation: &str, params: &Value, req: &awsgen_runtime:
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn check(py: &PathBuf, operation: &str, params: Value, req: &awsgen_runtime::protocol::Request) {
+fn check(py: &PathBuf, operation: &str, params: Value, req: &awsgen_runtime::http::Request) {
     let b = botocore(py, operation, &params, req);
     let our_body: Value = serde_json::from_slice(req.body()).unwrap();
     let their_body: Value = serde_json::from_str(b["body"].as_str().unwrap()).unwrap();
@@ -143,7 +144,7 @@ fn check(py: &PathBuf, operation: &str, params: Value, req: &awsgen_runtime::pro
 }
 
 /// The request without what signing added.
-fn strip_signature(req: &awsgen_runtime::protocol::Request) -> awsgen_runtime::protocol::Request {
+fn strip_signature(req: &awsgen_runtime::http::Request) -> awsgen_runtime::http::Request {
     let mut r = req.clone();
     for h in ["authorization", "x-amz-date", "x-amz-security-token", "host"] {
         r.headers_mut().remove(h);

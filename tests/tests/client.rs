@@ -7,8 +7,8 @@ use std::time::Duration;
 use appflow::operation::update_flow::UpdateFlowError;
 use appflow::types::FlowStatus;
 use appflow::{Appflow, Client};
-use awsgen_runtime::client::{Credentials, RetryConfig};
 use awsgen_runtime::Error;
+use awsgen_runtime::{Credentials, RetryConfig};
 use integration_tests::appflow_data::*;
 use integration_tests::stub::{Reply, Stub};
 

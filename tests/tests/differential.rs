@@ -100,8 +100,8 @@ fn strip_defaults(ir: &codegen::ir::Crate, s: &codegen::ir::StructDef, v: &mut V
 fn strip_in(ir: &codegen::ir::Crate, t: &codegen::ir::Ty, v: &mut Value) {
     use codegen::ir::{Ty, TypeDef};
     match (t, v) {
-        (Ty::Named { name, .. }, v) => {
-            if let Some(TypeDef::Struct(s)) = ir.types.values().find(|d| d.name() == name) {
+        (Ty::Named { id, .. }, v) => {
+            if let TypeDef::Struct(s) = &ir.ty(id).def {
                 strip_defaults(ir, s, v);
             }
         }
@@ -148,7 +148,7 @@ async fn every_member_and_enum_value_gives_equal_bodies() {
     let widest = ir
         .types
         .values()
-        .filter_map(|t| match t {
+        .filter_map(|t| match &t.def {
             codegen::ir::TypeDef::Enum(e) => Some(e.variants.len()),
             _ => None,
         })

@@ -24,7 +24,7 @@ fn fixture_crates_pass_clippy() {
             krate: codegen::config::CrateConfig {
                 name: format!("fixture-{name}"),
                 version: "0.1.0".into(),
-                runtime_path: "../../../runtime".into(),
+                runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
                 standalone: false,
             },
         };

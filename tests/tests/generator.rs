@@ -21,23 +21,80 @@ fn generate(text: &str, config: &Config) -> codegen::Files {
     codegen::generate(&[Input { name: "model.json", text }], config).unwrap_or_else(|d| panic!("{d}")).files
 }
 
-/// Writes JSON with every object's keys in a scrambled (but reproducible) order.
-fn scrambled(v: &Value, seed: &mut u64) -> String {
-    match v {
-        Value::Object(o) => {
-            let mut keys: Vec<&String> = o.keys().collect();
-            for i in (1..keys.len()).rev() {
-                *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                keys.swap(i, (*seed >> 33) as usize % (i + 1));
+/// A JSON value that keeps the order of object keys as written (`serde_json::Value` sorts them).
+enum Ordered {
+    Object(Vec<(String, Ordered)>),
+    Array(Vec<Ordered>),
+    Scalar(Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
             }
-            let parts: Vec<String> = keys
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Ordered, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, Ordered>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered::Object(out))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Ordered, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = s.next_element::<Ordered>()? {
+                    out.push(v);
+                }
+                Ok(Ordered::Array(out))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::from(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::from(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::from(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::Null))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Writes JSON with every object's keys in a scrambled (but reproducible) order, except the
+/// members of shapes: their order is part of the model, and the generated fields follow it.
+fn scrambled(v: &Ordered, seed: &mut u64, keep_order: bool) -> String {
+    match v {
+        Ordered::Object(o) => {
+            let mut entries: Vec<&(String, Ordered)> = o.iter().collect();
+            if !keep_order {
+                for i in (1..entries.len()).rev() {
+                    *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    entries.swap(i, (*seed >> 33) as usize % (i + 1));
+                }
+            }
+            let parts: Vec<String> = entries
                 .iter()
-                .map(|k| format!("{}:{}", serde_json::to_string(k).unwrap(), scrambled(&o[*k], seed)))
+                .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), scrambled(v, seed, k == "members")))
                 .collect();
             format!("{{{}}}", parts.join(","))
         }
-        Value::Array(a) => format!("[{}]", a.iter().map(|x| scrambled(x, seed)).collect::<Vec<_>>().join(",")),
-        other => other.to_string(),
+        Ordered::Array(a) => {
+            format!("[{}]", a.iter().map(|x| scrambled(x, seed, false)).collect::<Vec<_>>().join(","))
+        }
+        Ordered::Scalar(s) => s.to_string(),
     }
 }
 
@@ -47,9 +104,9 @@ fn output_is_byte_identical_twice_and_with_shuffled_keys() {
     let text = project_model();
     let first = generate(&text, &config);
     assert_eq!(first, generate(&text, &config), "two runs differ");
-    let value: Value = serde_json::from_str(&text).unwrap();
+    let value: Ordered = serde_json::from_str(&text).unwrap();
     for seed in [1u64, 7, 42] {
-        let shuffled = scrambled(&value, &mut seed.clone());
+        let shuffled = scrambled(&value, &mut seed.clone(), false);
         assert_ne!(shuffled, text);
         assert_eq!(first, generate(&shuffled, &config), "shuffled keys (seed {seed}) change the output");
     }
@@ -166,7 +223,7 @@ fn every_shared_aws_model_generates_or_says_what_is_unsupported() {
                     krate: codegen::config::CrateConfig {
                         name: name.clone(),
                         version: "0.1.0".into(),
-                        runtime_path: "../runtime".into(),
+                        runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
                         standalone: true,
                     },
                 };

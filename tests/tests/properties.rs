@@ -14,7 +14,7 @@ fn ir() -> &'static codegen::ir::Crate {
     IR.get_or_init(appflow_ir)
 }
 
-fn response(status: u16, code: Option<&str>, body: &[u8]) -> awsgen_runtime::protocol::Response {
+fn response(status: u16, code: Option<&str>, body: &[u8]) -> awsgen_runtime::http::Response {
     let mut b = http::Response::builder().status(status);
     if let Some(c) = code {
         b = b.header("x-amzn-errortype", c);
@@ -103,7 +103,7 @@ fn parse_everywhere(body: &[u8]) {
     let _ = parse::<UpdateFlow>(200, None, body);
     for op in &ir().operations {
         for e in &op.errors {
-            let code = Some(e.code.as_str());
+            let code = Some(codegen::model::shape_name(&e.id));
             let _ = parse::<DescribeConnector>(400, code, body);
             let _ = parse::<RegisterConnector>(400, code, body);
             let _ = parse::<UpdateConnectorRegistration>(400, code, body);
@@ -127,13 +127,13 @@ proptest! {
     fn valid_errors_parse_to_their_variant(seed in 0u64..10_000) {
         for op in &ir().operations {
             for e in &op.errors {
-                let def = ir().types.values().find(|t| t.name() == e.ty).unwrap();
-                let codegen::ir::TypeDef::Struct(s) = def else { unreachable!() };
+                let codegen::ir::TypeDef::Struct(s) = &ir().ty(&e.id).def else { unreachable!() };
+                let code = codegen::model::shape_name(&e.id);
                 let body = Examples::new(ir(), seed).structure(s).to_string();
-                let err = parse::<UpdateFlow>(400, Some(&e.code), body.as_bytes()).err();
+                let err = parse::<UpdateFlow>(400, Some(code), body.as_bytes()).err();
                 if op.wire_name == "UpdateFlow" {
                     let err = err.expect("an error");
-                    prop_assert_eq!(err.code(), Some(e.code.as_str()));
+                    prop_assert_eq!(err.code(), Some(code));
                     prop_assert!(matches!(err, Error::Service(_)), "{:?}", err);
                 }
             }

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use awsgen_runtime::client::{sign_request, Credentials};
+use awsgen_runtime::client::sign_request;
+use awsgen_runtime::Credentials;
 use proptest::prelude::*;
 
 /// aws-sigv4's `Authorization` for `request`, with the settings our clients use: the default

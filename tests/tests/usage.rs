@@ -16,13 +16,13 @@ use awsgen_runtime::{BoxFuture, Error, Operation};
 use integration_tests::appflow_data::*;
 use serde_json::{json, Value};
 
-fn body(req: &awsgen_runtime::protocol::Request) -> Value {
+fn body(req: &awsgen_runtime::http::Request) -> Value {
     serde_json::from_slice(req.body()).expect("JSON body")
 }
 
 #[test]
 fn every_input_builds_and_serializes_as_a_post_with_a_json_body() {
-    let cases: Vec<(awsgen_runtime::protocol::Request, &str)> = vec![
+    let cases: Vec<(awsgen_runtime::http::Request, &str)> = vec![
         (UpdateFlow::serialize_request(&update_flow_realistic()).unwrap(), "/update-flow"),
         (UpdateFlow::serialize_request(&update_flow_minimal()).unwrap(), "/update-flow"),
         (RegisterConnector::serialize_request(&register_connector()).unwrap(), "/register-connector"),
@@ -66,12 +66,13 @@ fn build_reports_every_missing_required_member_by_name() {
     let err = UpdateFlowInput::builder().description("x").build().unwrap_err();
     assert_eq!(
         err.missing,
-        vec!["destinationFlowConfigList", "flowName", "sourceFlowConfig", "tasks", "triggerConfig"]
+        // In model order, as the struct lists its fields.
+        vec!["flowName", "triggerConfig", "sourceFlowConfig", "destinationFlowConfigList", "tasks"]
     );
     assert_eq!(
         err.to_string(),
-        "cannot build `UpdateFlowInput`: missing required members `destinationFlowConfigList`, `flowName`, \
-         `sourceFlowConfig`, `tasks`, `triggerConfig`"
+        "cannot build `UpdateFlowInput`: missing required members `flowName`, `triggerConfig`, \
+         `sourceFlowConfig`, `destinationFlowConfigList`, `tasks`"
     );
     let err = Task::builder().task_type(TaskType::Map).build().unwrap_err();
     assert_eq!(err.to_string(), "cannot build `Task`: missing required member `sourceFields`");
@@ -89,8 +90,8 @@ fn enums_keep_unknown_values_and_know_their_values() {
     assert_eq!(serde_json::from_str::<TaskType>("\"Map\"").unwrap(), TaskType::Map);
 }
 
-fn response(status: u16, headers: &[(&str, &str)], body: &str) -> awsgen_runtime::protocol::Response {
-    let mut b = awsgen_runtime::http::Response::builder().status(status);
+fn response(status: u16, headers: &[(&str, &str)], body: &str) -> awsgen_runtime::http::Response {
+    let mut b = http::Response::builder().status(status);
     for (k, v) in headers {
         b = b.header(*k, *v);
     }

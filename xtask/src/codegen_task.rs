@@ -163,7 +163,7 @@ fn generate_standalone(
         krate: codegen::config::CrateConfig {
             name: crate_name,
             version: "0.1.0".into(),
-            runtime_path: runtime.to_string_lossy().replace('\\', "/"),
+            runtime: codegen::ir::RuntimeDep::Path(runtime.to_string_lossy().replace('\\', "/")),
             standalone: true,
         },
     };

@@ -138,14 +138,14 @@ fn sweep_one(path: &Path, out: &Path, runtime: &str) -> Row {
                 krate: codegen::config::CrateConfig {
                     name: sanitize_crate_name(&name),
                     version: "0.1.0".into(),
-                    runtime_path: runtime.to_string(),
+                    runtime: codegen::ir::RuntimeDep::Path(runtime.to_string()),
                     standalone: false,
                 },
             };
             let result = std::panic::catch_unwind(|| codegen::generate(&[Input { name: &name, text: &text }], &config));
             match result {
                 Ok(Ok(generated)) => {
-                    let protocol = protocol_of(&text);
+                    let protocol = generated.summary.protocol.name().to_string();
                     match write(&out.join(&name), &generated.files) {
                         Ok(_) => Outcome::Generated { files: generated.files.0.len(), protocol },
                         Err(e) => Outcome::Unsupported(format!("cannot write: {e:?}")),
@@ -162,14 +162,6 @@ fn sweep_one(path: &Path, out: &Path, runtime: &str) -> Row {
         }
     };
     Row { name, outcome, time: started.elapsed(), build: None }
-}
-
-fn protocol_of(text: &str) -> String {
-    ["restJson1", "awsJson1_1", "awsJson1_0"]
-        .into_iter()
-        .find(|p| text.contains(&format!("\"aws.protocols#{p}\"")))
-        .unwrap_or("?")
-        .to_string()
 }
 
 /// Builds (or checks) every generated crate in one workspace; marks each row built or not.

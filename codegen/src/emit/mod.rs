@@ -15,7 +15,7 @@
 //!
 //! A change to one shape changes its own file, and the files of what embeds it.
 
-mod common;
+pub(crate) mod common;
 pub mod operation;
 pub mod protocol;
 pub mod types;
@@ -23,14 +23,15 @@ pub mod validate;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 
-use crate::ir::{Crate, Protocol, TypeDef};
+use crate::ir::{Crate, RuntimeDep, TypeDef, TypeItem};
 use crate::render::rust_file;
-use crate::{Config, Files, HEADER};
+use crate::{Files, HEADER};
 
 /// One file to emit.
 enum Job<'a> {
-    Type(&'a TypeDef),
+    Type(&'a TypeItem),
     TypesMod,
     Operation(&'a crate::ir::Operation),
     OperationsMod,
@@ -43,7 +44,10 @@ enum Job<'a> {
     },
 }
 
-pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
+/// Every file of the crate `ir` describes. Files are rendered in parallel (each job builds its
+/// own token streams, which are not `Send`) into a sorted map, so the result does not depend
+/// on which finished first.
+pub fn emit_crate(ir: &Crate) -> Files {
     let mut jobs: Vec<Job<'_>> = ir.types.values().map(Job::Type).collect();
     jobs.extend(ir.operations.iter().map(Job::Operation));
     let patterns = validate::char_patterns(ir);
@@ -51,44 +55,23 @@ pub fn emit_crate(ir: &Crate, config: &Config) -> Files {
     if !patterns.is_empty() {
         jobs.push(Job::Patterns(patterns));
     }
-
-    // Token streams are built and rendered inside each worker (they are not `Send`); files land
-    // in a sorted map, so the result does not depend on which worker finished first.
-    let rendered = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
+    let mut files = Files(
+        jobs.par_iter()
+            .map(|job| {
                 let (path, tokens) = emit_job(ir, job);
                 let text = rust_file(&path, tokens);
-                rendered.lock().expect("no worker panicked").push((path, text));
-            });
-        }
-    });
-    let mut files = Files(rendered.into_inner().expect("no worker panicked").into_iter().collect());
-    files.0.insert("Cargo.toml".into(), cargo_toml(ir, config));
+                (path, text)
+            })
+            .collect(),
+    );
+    files.0.insert("Cargo.toml".into(), cargo_toml(ir));
     files
 }
 
 fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
     match job {
-        Job::Type(def) => (format!("src/types/{}.rs", def.file()), type_file(def, ir.service.protocol)),
-        Job::TypesMod => {
-            let mods = ir.types.iter().map(|(file, def)| {
-                let (m, t) = (format_ident!("{}", file), format_ident!("{}", def.name()));
-                quote!(mod #m; pub use #m::#t;)
-            });
-            (
-                "src/types/mod.rs".into(),
-                quote! {
-                    //! The structures, enums and unions of the service's model.
-                    #(#mods)*
-                },
-            )
-        }
+        Job::Type(item) => (format!("src/types/{}.rs", item.file), type_file(ir, item)),
+        Job::TypesMod => ("src/types/mod.rs".into(), types_mod(ir)),
         Job::Operation(op) => (format!("src/operation/{}.rs", op.module), operation::operation_file(ir, op)),
         Job::OperationsMod => {
             let mods = ir.operations.iter().map(|op| {
@@ -109,27 +92,69 @@ fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
     }
 }
 
-fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
+/// `types/mod.rs`: one module per shape, its type re-exported, and the builders in `builders`.
+fn types_mod(ir: &Crate) -> TokenStream {
+    let mut items: Vec<(&str, &TypeItem)> = ir.types.values().map(|t| (t.file.as_str(), t)).collect();
+    items.sort_unstable_by_key(|(file, _)| *file);
+    let mods = items.iter().map(|(file, _)| format_ident!("{}", file));
+    let uses = items.iter().map(|(file, item)| {
+        let (m, t) = (format_ident!("{}", file), format_ident!("{}", item.def.name()));
+        quote!(pub use #m::#t;)
+    });
+    let builders: Vec<TokenStream> = items
+        .iter()
+        .filter_map(|(file, item)| match &item.def {
+            TypeDef::Struct(s) => {
+                let (m, b) = (format_ident!("{}", file), format_ident!("{}", s.builder));
+                Some(quote!(pub use super::#m::#b;))
+            }
+            _ => None,
+        })
+        .collect();
+    let builders = (!builders.is_empty()).then(|| {
+        quote! {
+            /// The builders of the structures above.
+            pub mod builders {
+                #(#builders)*
+            }
+        }
+    });
+    quote! {
+        //! The structures, enums and unions of the service's model.
+        #(mod #mods;)*
+        #(#uses)*
+        #builders
+    }
+}
+
+fn type_file(ir: &Crate, item: &TypeItem) -> TokenStream {
+    let def = &item.def;
+    let local: Vec<String> = match def {
+        TypeDef::Struct(s) => vec![s.name.clone(), s.builder.clone()],
+        _ => vec![def.name().to_string()],
+    };
+    let own = match def {
+        TypeDef::Struct(s) => &s.shape_id,
+        TypeDef::Enum(e) => &e.shape_id,
+        TypeDef::Union(u) => &u.shape_id,
+    };
+    let cx = common::Scope::new(ir, Some(own), &local);
     let (tys, wire, body): (Vec<&crate::ir::Ty>, bool, TokenStream) = match def {
         TypeDef::Struct(s) => {
             let wire =
                 s.fields.iter().any(|f| f.binding == crate::ir::Binding::Body && common::adapter(&f.ty).is_some());
-            (s.fields.iter().map(|f| &f.ty).collect(), wire, types::structure(s, protocol))
+            (s.fields.iter().map(|f| &f.ty).collect(), wire, types::structure(cx, s))
         }
         TypeDef::Enum(e) => (Vec::new(), false, types::enumeration(e)),
-        TypeDef::Union(u) => (u.variants.iter().filter_map(|v| v.ty.as_ref()).collect(), true, types::union(u)),
+        TypeDef::Union(u) => (u.variants.iter().filter_map(|v| v.ty.as_ref()).collect(), true, types::union(cx, u)),
     };
-    let imports = common::imports(tys, def.name(), wire);
+    let imports = cx.imports(tys, wire);
     quote! { #imports #body }
 }
 
 fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     let s = &ir.service;
-    let protocol = match s.protocol {
-        Protocol::RestJson1 => "restJson1",
-        Protocol::AwsJson1_0 => "awsJson1_0",
-        Protocol::AwsJson1_1 => "awsJson1_1",
-    };
+    let protocol = s.protocol.name();
     let about = format!(
         " A client for `{}` (API version `{}`, protocol `{}`), generated from its Smithy model.",
         s.shape_id, s.version, protocol
@@ -183,18 +208,33 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     }
 }
 
-fn cargo_toml(ir: &Crate, config: &Config) -> String {
-    let s = &ir.service;
+/// `Cargo.toml`: the layout is written here; every value goes through `toml`, which quotes it as
+/// TOML requires.
+fn cargo_toml(ir: &Crate) -> String {
+    use toml::{Table, Value};
+    let meta = &ir.meta;
+    let string = |v: &str| Value::String(v.to_string());
+    let inline = |pairs: &[(&str, Value)]| -> Value {
+        Value::Table(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Table>())
+    };
+    let runtime = match &meta.runtime {
+        RuntimeDep::Path(p) => inline(&[("path", string(p))]),
+        RuntimeDep::Git { url, rev: None } => inline(&[("git", string(url))]),
+        RuntimeDep::Git { url, rev: Some(rev) } => inline(&[("git", string(url)), ("rev", string(rev))]),
+        RuntimeDep::Version(v) => inline(&[("version", string(v))]),
+    };
+    let serde = inline(&[("version", string("1")), ("features", Value::Array(vec![string("derive")]))]);
+    let description = string(&format!("{} client generated from its Smithy model", ir.service.title));
     let mut out = format!(
-        "# {HEADER}\n\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
-         description = \"{} client generated from its Smithy model\"\nlicense = \"Apache-2.0\"\npublish = false\n\n\
-         [dependencies]\nawsgen-runtime = {{ path = \"{}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",
-        ir.crate_name,
-        config.krate.version,
-        s.title.replace('"', "'"),
-        config.krate.runtime_path,
+        "# {HEADER}\n\n[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = \"1.85\"\n\
+         description = {description}\nlicense = \"Apache-2.0\"\npublish = false\n\n[dependencies]\n\
+         # The runtime: a path (the default), `{{ git = \"…\", rev = \"…\" }}` or `{{ version = \"…\" }}`; set it\n\
+         # with `runtime` in codegen.toml, `--runtime` on the command line or `Builder::runtime`.\n\
+         awsgen-runtime = {runtime}\nserde = {serde}\n",
+        string(&meta.name),
+        string(&meta.version),
     );
-    if config.krate.standalone {
+    if meta.standalone {
         out.push_str("\n# Not part of any outer workspace.\n[workspace]\n");
     }
     out

@@ -8,7 +8,22 @@ use super::types::structure;
 use crate::ir::*;
 use crate::naming::ident;
 
+/// The names an operation module defines; types of the same name are referred to by path.
+pub fn local_names(op: &Operation) -> Vec<String> {
+    vec![
+        op.name.clone(),
+        op.input.name.clone(),
+        op.output.name.clone(),
+        op.error_enum.clone(),
+        op.input.builder.clone(),
+        op.output.builder.clone(),
+        "builders".into(),
+    ]
+}
+
 pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
+    let local = local_names(op);
+    let cx = Scope::new(ir, None, &local);
     let name = format_ident!("{}", op.name);
     let input = format_ident!("{}", op.input.name);
     let output = format_ident!("{}", op.output.name);
@@ -17,42 +32,38 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
         let first = format!(" `{}`: {}", op.wire_name, op.doc.as_deref().unwrap_or("").lines().next().unwrap_or(""));
         quote!(#![doc = #first])
     };
-    let input_struct = structure(&op.input, ir.service.protocol);
-    let output_struct = structure(&op.output, ir.service.protocol);
+    let input_struct = structure(cx, &op.input);
+    let output_struct = structure(cx, &op.output);
 
     let mut tys: Vec<&Ty> = op.input.fields.iter().chain(&op.output.fields).map(|f| &f.ty).collect();
-    let error_tys: Vec<Ty> = op
-        .errors
-        .iter()
-        .map(|e| Ty::Named { name: e.ty.clone(), module: "types".into(), kind: NamedKind::Struct })
-        .collect();
+    let error_tys: Vec<Ty> =
+        op.errors.iter().map(|e| Ty::Named { id: e.id.clone(), kind: NamedKind::Struct }).collect();
     tys.extend(error_tys.iter());
     let wire =
         op.input.fields.iter().chain(&op.output.fields).any(|f| f.binding == Binding::Body && adapter(&f.ty).is_some());
-    let imports = imports(tys, "", wire);
+    let imports = cx.imports(tys, wire);
 
     let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.variant)).collect();
-    let err_tys: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.ty)).collect();
-    let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
+    let err_tys: Vec<_> = op.errors.iter().map(|e| cx.path(&e.id)).collect();
     let error_doc = format!(" The errors the model says [`{}`] can return.", op.name);
-    let variant_docs = op.errors.iter().map(|e| format!(" `{}`.", e.code));
+    let variant_docs = op.errors.iter().map(|e| format!(" `{}`.", crate::model::shape_name(&e.id)));
 
     let op_doc = doc(op.doc.as_deref());
     let descriptor_doc =
         format!(" The `{}` operation: its input, output, errors and HTTP binding, for generic code.", op.wire_name);
     let wire_name = &op.wire_name;
-    let (method, uri, code) = match &op.http {
-        Some(h) => (h.method.as_str(), h.uri.as_str(), h.code),
-        None => ("POST", "/", 200),
-    };
-    let code = proc_macro2::Literal::u16_unsuffixed(code);
+    let builders_doc = format!(" The builders of [`{}`] and [`{}`].", op.input.name, op.output.name);
+    let (input_builder, output_builder) =
+        (format_ident!("{}", op.input.builder), format_ident!("{}", op.output.builder));
 
     let fmt_arg = if op.errors.is_empty() { format_ident!("_f") } else { format_ident!("f") };
-    let serialize = super::protocol::serialize_request(&ir.service, op);
+    let protocol = super::protocol::of(ir.service.protocol);
+    let serialize = protocol.serialize_request(&ir.service, op);
+    let error_info = protocol.error_info();
     let fill_tokens = super::protocol::fill_tokens(op);
     let host_prefix = super::protocol::host_prefix_fn(op);
-    let read_error = super::protocol::read_error_fn(op);
-    let read_output = super::protocol::read_output_fn(&ir.service, op);
+    let read_error = super::protocol::read_error_fn(cx, op);
+    let read_output = super::protocol::read_output_fn(cx, op);
 
     quote! {
         #module_doc
@@ -60,6 +71,11 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
 
         #input_struct
         #output_struct
+
+        #[doc = #builders_doc]
+        pub mod builders {
+            pub use super::{#input_builder, #output_builder};
+        }
 
         #[doc = #error_doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +88,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             /// The error code on the wire, e.g. `ValidationException`.
             pub fn code(&self) -> &'static str {
                 match *self {
-                    #( #error::#variants(_) => #codes, )*
+                    #( #error::#variants(_) => <#err_tys as ::awsgen_runtime::ModeledError>::CODE, )*
                 }
             }
 
@@ -128,16 +144,13 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             type Output = #output;
             type Error = #error;
             const NAME: &'static str = #wire_name;
-            const HTTP_METHOD: &'static str = #method;
-            const HTTP_URI: &'static str = #uri;
-            const HTTP_CODE: u16 = #code;
-            const ERRORS: &'static [&'static str] = &[#(#codes),*];
+            const ERROR_INFO: fn(&::awsgen_runtime::http::Response) -> ::awsgen_runtime::protocol::ErrorInfo = #error_info;
 
             #fill_tokens
 
             #host_prefix
 
-            fn serialize_request(input: &#input) -> Result<::awsgen_runtime::protocol::Request, ::awsgen_runtime::protocol::SerializeError> {
+            fn serialize_request(input: &#input) -> Result<::awsgen_runtime::http::Request, ::awsgen_runtime::protocol::SerializeError> {
                 #serialize
             }
 
@@ -195,11 +208,22 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         " Calls {} over HTTPS: SigV4-signed (signing name `{}`), retried with backoff, validated before sending.",
         s.title, s.signing_name
     );
-    let example = format!(
-        "```no_run\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{trait_name};\n\n         let client = {krate}::Client::builder().region(\"us-east-1\").build()?; // credentials from AWS_* variables\n         # let _ = client;\n# Ok(())\n# }}\n```",
-        krate = ir.crate_name.replace('-', "_"),
-        trait_name = s.trait_name,
-    );
+    let example = [
+        "```no_run".to_string(),
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".into(),
+        format!("use {}::{};", ir.meta.ident(), s.trait_name),
+        String::new(),
+        format!(
+            "let client = {}::Client::builder().region(\"us-east-1\").build()?; // credentials from AWS_* variables",
+            ir.meta.ident()
+        ),
+        "# let _ = client;".into(),
+        "# Ok(())".into(),
+        "# }".into(),
+        "```".into(),
+    ]
+    .join("\n");
+    let example = doc(Some(&example));
     let modules: Vec<_> = ir.operations.iter().map(|op| format_ident!("{}", op.module)).collect();
     quote! {
         use ::awsgen_runtime::{BoxFuture, Error};
@@ -218,7 +242,7 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         #[doc = " Build one with [`Client::builder`]: a region (or an explicit endpoint URL) and credentials"]
         #[doc = " (explicit, or the standard `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`)."]
         #[doc = ""]
-        #[doc = #example]
+        #example
         #[derive(Debug, Clone)]
         pub struct Client {
             core: ::awsgen_runtime::client::ClientCore,

@@ -10,16 +10,16 @@ use crate::naming::{bare, ident};
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// A structure, its builder, and (for errors) its error impls and response reader.
-pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
+pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let builder = format_ident!("{}Builder", s.name);
+    let builder = format_ident!("{}", s.builder);
     let sdoc = doc(s.doc.as_deref());
     let dep = deprecated(s.deprecated);
     let redact = s.sensitive || s.fields.iter().any(|f| f.sensitive);
 
     let fields = s.fields.iter().map(|f| {
         let fname = field_ident(f);
-        let fty = field_ty(f);
+        let fty = cx.field_ty(f);
         let fdoc = doc(f.doc.as_deref());
         let fdep = deprecated(f.deprecated);
         let serde = field_serde(f);
@@ -33,7 +33,7 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
         let inits = s.fields.iter().map(|f| {
             let fname = field_ident(f);
             let value = match &f.default {
-                Some(v) if !f.optional => wrap_box(f, default_expr(&f.ty, v)),
+                Some(v) => wrap_box(f, cx.default_expr(&f.ty, v)),
                 _ => quote!(Default::default()),
             };
             quote!(#fname: #value,)
@@ -53,11 +53,11 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
     let builder_debug_impl = redact.then(|| debug_struct(&builder, s, quote!(self.)));
     let builder_fields = s.fields.iter().map(|f| {
         let fname = field_ident(f);
-        let t = inner_ty(f);
+        let t = cx.inner_ty(f);
         quote!(#fname: Option<#t>,)
     });
-    let setters = s.fields.iter().map(|f| setter(s, f));
-    let build = build_fn(s);
+    let setters = s.fields.iter().map(|f| setter(cx, s, f));
+    let build = build_fn(cx, s);
     let error_impls = match &s.role {
         Role::Error(e) => Some(error_impls(&name, e, s)),
         _ => None,
@@ -65,7 +65,7 @@ pub fn structure(s: &StructDef, protocol: Protocol) -> TokenStream {
     let new_doc = format!(" Starts building a [`{}`].", s.name);
     let validate = super::validate::structure(s);
     let from_response = match &s.role {
-        Role::Error(_) => super::protocol::error_from_response(s, protocol),
+        Role::Error(_) => super::protocol::error_from_response(cx, s),
         _ => TokenStream::new(),
     };
 
@@ -125,11 +125,11 @@ fn field_serde(f: &Field) -> TokenStream {
     }
     let wire = &f.wire;
     let mut parts = vec![quote!(rename = #wire)];
-    if f.optional {
+    if f.optional() {
         parts.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     if let Some(a) = adapter(&f.ty) {
-        let a = if f.optional { format!("Option<{a}>") } else { a };
+        let a = if f.optional() { format!("Option<{a}>") } else { a };
         let with = format!("wire::As::<{a}>");
         parts.push(quote!(with = #with));
     }
@@ -162,12 +162,11 @@ fn debug_struct(name: &proc_macro2::Ident, s: &StructDef, access: TokenStream) -
     }
 }
 
-fn setter(s: &StructDef, f: &Field) -> TokenStream {
+fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
     let fname = field_ident(f);
-    let set = format_ident!("set_{}", bare(&f.name));
-    // A member named `build` would collide with `build()`: its setter is `build_value`.
-    let method = if bare(&f.name) == "build" { format_ident!("build_value") } else { fname.clone() };
-    let t = ty(&f.ty);
+    let set = ident(&f.set_fn);
+    let method = ident(&f.setter);
+    let t = cx.ty(&f.ty);
     let member_doc = f.doc.as_deref().unwrap_or("");
     let first = member_doc.split("\n\n").next().unwrap_or("");
     let doc_text = if first.is_empty() {
@@ -183,6 +182,44 @@ fn setter(s: &StructDef, f: &Field) -> TokenStream {
     } else {
         (quote!(Some(value.into())), quote!(value))
     };
+    // Lists and maps also grow one item at a time, as aws-sdk-rust's builders do.
+    let add = f.add_fn.as_ref().map(|add| {
+        let add = ident(add);
+        let get = if f.boxed {
+            quote!(self.#fname.get_or_insert_with(Default::default).as_mut())
+        } else {
+            quote!(self.#fname.get_or_insert_with(Default::default))
+        };
+        match &f.ty {
+            Ty::List { item, sparse } => {
+                let item_ty = cx.ty(item);
+                let item_ty = if *sparse { quote!(Option<#item_ty>) } else { item_ty };
+                let add_doc = format!(" Appends one item to [`{}::{}`].", s.name, bare(&f.name));
+                quote! {
+                    #[doc = #add_doc]
+                    #dep
+                    pub fn #add(mut self, item: impl Into<#item_ty>) -> Self {
+                        #get.push(item.into());
+                        self
+                    }
+                }
+            }
+            Ty::Map { key, value, sparse } => {
+                let (k, v) = (cx.ty(key), cx.ty(value));
+                let v = if *sparse { quote!(Option<#v>) } else { v };
+                let add_doc = format!(" Inserts one entry into [`{}::{}`].", s.name, bare(&f.name));
+                quote! {
+                    #[doc = #add_doc]
+                    #dep
+                    pub fn #add(mut self, key: impl Into<#k>, value: impl Into<#v>) -> Self {
+                        #get.insert(key.into(), value.into());
+                        self
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    });
     quote! {
         #d
         #dep
@@ -190,6 +227,7 @@ fn setter(s: &StructDef, f: &Field) -> TokenStream {
             self.#fname = #value;
             self
         }
+        #add
         #[doc = #set_doc]
         #dep
         pub fn #set(mut self, value: Option<#t>) -> Self {
@@ -201,20 +239,20 @@ fn setter(s: &StructDef, f: &Field) -> TokenStream {
 
 /// `build()`: reports every missing required member at once; returns the value directly when
 /// the structure has no required members.
-fn build_fn(s: &StructDef) -> TokenStream {
+fn build_fn(cx: Scope<'_>, s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let label = &s.name;
-    let checked: Vec<&Field> = s.fields.iter().filter(|f| !f.optional && f.default.is_none()).collect();
+    let checked: Vec<&Field> = s.fields.iter().filter(|f| f.nullability == Nullability::Required).collect();
     let inits = s.fields.iter().map(|f| {
         let fname = field_ident(f);
         if checked.iter().any(|c| c.name == f.name) {
             quote!(#fname,)
-        } else if f.optional {
+        } else if f.optional() {
             quote!(#fname: self.#fname,)
         } else {
             let d = match &f.default {
                 Some(v) if !default_is_zero(&f.ty, v) => {
-                    let e = wrap_box(f, default_expr(&f.ty, v));
+                    let e = wrap_box(f, cx.default_expr(&f.ty, v));
                     if matches!(f.ty, Ty::Bool | Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) {
                         quote!(self.#fname.unwrap_or(#e))
                     } else {
@@ -259,7 +297,7 @@ fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo, s: &StructDef) -> Token
     let code = &e.code;
     let message = match &e.message_field {
         Some(m) => {
-            let optional = s.fields.iter().find(|f| &f.name == m).is_none_or(|f| f.optional);
+            let optional = s.fields.iter().find(|f| &f.name == m).is_none_or(Field::optional);
             let m = ident(m);
             if optional {
                 quote!(self.#m.as_deref())
@@ -386,7 +424,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    ::awsgen_runtime::json::deserialize_int_enum(d)
+                    ::awsgen_runtime::protocol::json::deserialize_int_enum(d)
                 }
             }
 
@@ -497,7 +535,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                ::awsgen_runtime::json::deserialize_str_enum(d)
+                ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
             }
         }
 
@@ -506,7 +544,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
 }
 
 /// A union: one variant per member, plus `Unknown` for members this model does not know.
-pub fn union(u: &UnionDef) -> TokenStream {
+pub fn union(cx: Scope<'_>, u: &UnionDef) -> TokenStream {
     let name = format_ident!("{}", u.name);
     let label = &u.name;
     let udoc = doc(u.doc.as_deref());
@@ -519,10 +557,10 @@ pub fn union(u: &UnionDef) -> TokenStream {
             None => quote!(#vdoc #vdep #vname,),
             Some(t) => {
                 let t = if v.boxed {
-                    let t = ty(t);
+                    let t = cx.ty(t);
                     quote!(Box<#t>)
                 } else {
-                    ty(t)
+                    cx.ty(t)
                 };
                 quote!(#vdoc #vdep #vname(#t),)
             }
@@ -532,13 +570,13 @@ pub fn union(u: &UnionDef) -> TokenStream {
         let vname = format_ident!("{}", v.name);
         let wire = &v.wire;
         match &v.ty {
-            None => quote!(#name::#vname => ::awsgen_runtime::json::serialize_union_unit(s, #wire),),
+            None => quote!(#name::#vname => ::awsgen_runtime::protocol::json::serialize_union_unit(s, #wire),),
             Some(t) => match adapter(t) {
-                None => quote!(#name::#vname(v) => ::awsgen_runtime::json::serialize_union_member(s, #wire, v),),
+                None => quote!(#name::#vname(v) => ::awsgen_runtime::protocol::json::serialize_union_member(s, #wire, v),),
                 Some(a) => {
                     let a: TokenStream = a.parse().expect("adapters are types");
-                    let t = ty(t);
-                    quote!(#name::#vname(v) => ::awsgen_runtime::json::serialize_union_member(s, #wire, &wire::SerializeAsWrap::<#t, #a>::new(v)),)
+                    let t = cx.ty(t);
+                    quote!(#name::#vname(v) => ::awsgen_runtime::protocol::json::serialize_union_member(s, #wire, &wire::SerializeAsWrap::<#t, #a>::new(v)),)
                 }
             },
         }
@@ -550,10 +588,10 @@ pub fn union(u: &UnionDef) -> TokenStream {
             None => quote!(#wire => wire::visit_unit_member(map)?.map(|()| #name::#vname),),
             Some(t) => {
                 let rt = if v.boxed {
-                    let t = ty(t);
+                    let t = cx.ty(t);
                     quote!(Box<#t>)
                 } else {
-                    ty(t)
+                    cx.ty(t)
                 };
                 match adapter(t) {
                     None => quote!(#wire => map.next_value::<Option<#rt>>()?.map(#name::#vname),),

@@ -91,7 +91,7 @@ pub fn char_patterns(ir: &Crate) -> CharPatterns<'_> {
     let structs = ir
         .types
         .values()
-        .filter_map(|d| match d {
+        .filter_map(|d| match &d.def {
             TypeDef::Struct(s) => Some(s),
             _ => None,
         })
@@ -248,10 +248,10 @@ pub fn structure(s: &StructDef) -> TokenStream {
             inner.extend(element_checks(&f.ty, ec));
         }
         let must = f.required && f.default.is_none();
-        if inner.is_empty() && !(f.optional && must) {
+        if inner.is_empty() && !(f.optional() && must) {
             continue;
         }
-        let step = if f.optional && must {
+        let step = if f.optional() && must {
             let some = if inner.is_empty() { quote!(Some(_)) } else { quote!(Some(x)) };
             quote! {
                 match &self.#fid {
@@ -259,7 +259,7 @@ pub fn structure(s: &StructDef) -> TokenStream {
                     None => ::awsgen_runtime::validate::required(&p, errors),
                 }
             }
-        } else if f.optional {
+        } else if f.optional() {
             quote!(if let Some(x) = &self.#fid { #inner })
         } else {
             quote!(let x = &self.#fid; #inner)

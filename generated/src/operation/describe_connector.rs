@@ -12,12 +12,12 @@ use crate::types::{
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeConnectorInput {
-    /// The registration label; needed only for custom connectors.
-    #[serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")]
-    pub connector_label: Option<String>,
     /// The connector type; use `CUSTOMCONNECTOR` for Lambda-based custom connectors.
     #[serde(rename = "connectorType")]
     pub connector_type: ConnectorType,
+    /// The registration label; needed only for custom connectors.
+    #[serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")]
+    pub connector_label: Option<String>,
 }
 
 impl DescribeConnectorInput {
@@ -30,21 +30,11 @@ impl DescribeConnectorInput {
 /// A builder for [`DescribeConnectorInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeConnectorInputBuilder {
-    connector_label: Option<String>,
     connector_type: Option<ConnectorType>,
+    connector_label: Option<String>,
 }
 
 impl DescribeConnectorInputBuilder {
-    /// Sets [`DescribeConnectorInput::connector_label`]: The registration label; needed only for custom connectors.
-    pub fn connector_label(mut self, value: impl Into<String>) -> Self {
-        self.connector_label = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DescribeConnectorInput::connector_label`].
-    pub fn set_connector_label(mut self, value: Option<String>) -> Self {
-        self.connector_label = value;
-        self
-    }
     /// Sets [`DescribeConnectorInput::connector_type`]: The connector type; use `CUSTOMCONNECTOR` for Lambda-based custom connectors.
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
         self.connector_type = Some(value.into());
@@ -55,6 +45,16 @@ impl DescribeConnectorInputBuilder {
         self.connector_type = value;
         self
     }
+    /// Sets [`DescribeConnectorInput::connector_label`]: The registration label; needed only for custom connectors.
+    pub fn connector_label(mut self, value: impl Into<String>) -> Self {
+        self.connector_label = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DescribeConnectorInput::connector_label`].
+    pub fn set_connector_label(mut self, value: Option<String>) -> Self {
+        self.connector_label = value;
+        self
+    }
     /// Builds the [`DescribeConnectorInput`].
     ///
     /// Fails with every required member that is not set: `connectorType`.
@@ -63,8 +63,8 @@ impl DescribeConnectorInputBuilder {
         match (self.connector_type,) {
             (Some(connector_type),) => {
                 Ok(DescribeConnectorInput {
-                    connector_label: self.connector_label,
                     connector_type,
+                    connector_label: self.connector_label,
                 })
             }
             _ => {
@@ -156,6 +156,11 @@ impl DescribeConnectorOutputBuilder {
     }
 }
 
+/// The builders of [`DescribeConnectorInput`] and [`DescribeConnectorOutput`].
+pub mod builders {
+    pub use super::{DescribeConnectorInputBuilder, DescribeConnectorOutputBuilder};
+}
+
 /// The errors the model says [`DescribeConnector`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -173,12 +178,14 @@ impl DescribeConnectorError {
     pub fn code(&self) -> &'static str {
         match *self {
             DescribeConnectorError::InternalServerException(_) => {
-                "InternalServerException"
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE
             }
             DescribeConnectorError::ResourceNotFoundException(_) => {
-                "ResourceNotFoundException"
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE
             }
-            DescribeConnectorError::ValidationException(_) => "ValidationException",
+            DescribeConnectorError::ValidationException(_) => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE
+            }
         }
     }
     /// The error's message, when the service sent one.
@@ -252,48 +259,43 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
     type Output = DescribeConnectorOutput;
     type Error = DescribeConnectorError;
     const NAME: &'static str = "DescribeConnector";
-    const HTTP_METHOD: &'static str = "POST";
-    const HTTP_URI: &'static str = "/describe-connector";
-    const HTTP_CODE: u16 = 200;
-    const ERRORS: &'static [&'static str] = &[
-        "InternalServerException",
-        "ResourceNotFoundException",
-        "ValidationException",
-    ];
+    const ERROR_INFO: fn(
+        &::awsgen_runtime::http::Response,
+    ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
     fn serialize_request(
         input: &DescribeConnectorInput,
     ) -> Result<
-        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::http::Request,
         ::awsgen_runtime::protocol::SerializeError,
     > {
-        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/describe-connector");
-        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
         req.build()
     }
     fn read_output(
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Result<DescribeConnectorOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_body(
             response.status().as_u16(),
             response.body(),
         )
     }
     fn read_error(
         code: &str,
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Option<Result<DescribeConnectorError, ::awsgen_runtime::ResponseError>> {
         Some(
             match code {
-                "InternalServerException" => {
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     InternalServerException::from_response(response)
                         .map(DescribeConnectorError::InternalServerException)
                 }
-                "ResourceNotFoundException" => {
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE => {
                     ResourceNotFoundException::from_response(response)
                         .map(DescribeConnectorError::ResourceNotFoundException)
                 }
-                "ValidationException" => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ValidationException::from_response(response)
                         .map(DescribeConnectorError::ValidationException)
                 }

@@ -3,9 +3,6 @@
 //! One module per operation: its input, output, errors, and how they travel over HTTP.
 
 pub mod describe_connector;
-
 pub mod register_connector;
-
 pub mod update_connector_registration;
-
 pub mod update_flow;

@@ -14,27 +14,27 @@ use crate::types::{
 #[serde(default)]
 #[non_exhaustive]
 pub struct RegisterConnectorInput {
-    /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
     /// The connector's name, unique among registrations in the account.
     #[serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")]
     pub connector_label: Option<String>,
-    /// Provisioning details, such as the Lambda function.
-    #[serde(
-        rename = "connectorProvisioningConfig",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connector_provisioning_config: Option<ConnectorProvisioningConfig>,
+    /// Free-text description of the connector.
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// How the connector is provisioned; only `LAMBDA` today.
     #[serde(
         rename = "connectorProvisioningType",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_provisioning_type: Option<ConnectorProvisioningType>,
-    /// Free-text description of the connector.
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// Provisioning details, such as the Lambda function.
+    #[serde(
+        rename = "connectorProvisioningConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connector_provisioning_config: Option<ConnectorProvisioningConfig>,
+    /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
 }
 
 impl RegisterConnectorInput {
@@ -47,24 +47,14 @@ impl RegisterConnectorInput {
 /// A builder for [`RegisterConnectorInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RegisterConnectorInputBuilder {
-    client_token: Option<String>,
     connector_label: Option<String>,
-    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
-    connector_provisioning_type: Option<ConnectorProvisioningType>,
     description: Option<String>,
+    connector_provisioning_type: Option<ConnectorProvisioningType>,
+    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
+    client_token: Option<String>,
 }
 
 impl RegisterConnectorInputBuilder {
-    /// Sets [`RegisterConnectorInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets or clears [`RegisterConnectorInput::client_token`].
-    pub fn set_client_token(mut self, value: Option<String>) -> Self {
-        self.client_token = value;
-        self
-    }
     /// Sets [`RegisterConnectorInput::connector_label`]: The connector's name, unique among registrations in the account.
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
         self.connector_label = Some(value.into());
@@ -75,20 +65,14 @@ impl RegisterConnectorInputBuilder {
         self.connector_label = value;
         self
     }
-    /// Sets [`RegisterConnectorInput::connector_provisioning_config`]: Provisioning details, such as the Lambda function.
-    pub fn connector_provisioning_config(
-        mut self,
-        value: impl Into<ConnectorProvisioningConfig>,
-    ) -> Self {
-        self.connector_provisioning_config = Some(value.into());
+    /// Sets [`RegisterConnectorInput::description`]: Free-text description of the connector.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
         self
     }
-    /// Sets or clears [`RegisterConnectorInput::connector_provisioning_config`].
-    pub fn set_connector_provisioning_config(
-        mut self,
-        value: Option<ConnectorProvisioningConfig>,
-    ) -> Self {
-        self.connector_provisioning_config = value;
+    /// Sets or clears [`RegisterConnectorInput::description`].
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets [`RegisterConnectorInput::connector_provisioning_type`]: How the connector is provisioned; only `LAMBDA` today.
@@ -107,24 +91,40 @@ impl RegisterConnectorInputBuilder {
         self.connector_provisioning_type = value;
         self
     }
-    /// Sets [`RegisterConnectorInput::description`]: Free-text description of the connector.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+    /// Sets [`RegisterConnectorInput::connector_provisioning_config`]: Provisioning details, such as the Lambda function.
+    pub fn connector_provisioning_config(
+        mut self,
+        value: impl Into<ConnectorProvisioningConfig>,
+    ) -> Self {
+        self.connector_provisioning_config = Some(value.into());
         self
     }
-    /// Sets or clears [`RegisterConnectorInput::description`].
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+    /// Sets or clears [`RegisterConnectorInput::connector_provisioning_config`].
+    pub fn set_connector_provisioning_config(
+        mut self,
+        value: Option<ConnectorProvisioningConfig>,
+    ) -> Self {
+        self.connector_provisioning_config = value;
+        self
+    }
+    /// Sets [`RegisterConnectorInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
+        self
+    }
+    /// Sets or clears [`RegisterConnectorInput::client_token`].
+    pub fn set_client_token(mut self, value: Option<String>) -> Self {
+        self.client_token = value;
         self
     }
     /// Builds the [`RegisterConnectorInput`].
     pub fn build(self) -> RegisterConnectorInput {
         RegisterConnectorInput {
-            client_token: self.client_token,
             connector_label: self.connector_label,
-            connector_provisioning_config: self.connector_provisioning_config,
-            connector_provisioning_type: self.connector_provisioning_type,
             description: self.description,
+            connector_provisioning_type: self.connector_provisioning_type,
+            connector_provisioning_config: self.connector_provisioning_config,
+            client_token: self.client_token,
         }
     }
 }
@@ -135,24 +135,6 @@ impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
         path: &::awsgen_runtime::validate::Path<'_>,
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
-        {
-            let p = path.member("clientToken");
-            if let Some(x) = &self.client_token {
-                ::awsgen_runtime::validate::string_length(
-                    &p,
-                    x,
-                    Some(1),
-                    Some(256),
-                    errors,
-                );
-                ::awsgen_runtime::validate::pattern_chars(
-                    &p,
-                    x,
-                    &crate::patterns::P5F6B22EB,
-                    errors,
-                );
-            }
-        }
         {
             let p = path.member("connectorLabel");
             if let Some(x) = &self.connector_label {
@@ -174,12 +156,6 @@ impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
             }
         }
         {
-            let p = path.member("connectorProvisioningConfig");
-            if let Some(x) = &self.connector_provisioning_config {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
             let p = path.member("description");
             if let Some(x) = &self.description {
                 ::awsgen_runtime::validate::string_length(
@@ -197,6 +173,30 @@ impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
                 if let Some(re) = RE.as_ref() {
                     ::awsgen_runtime::validate::pattern(&p, x, re, errors);
                 }
+            }
+        }
+        {
+            let p = path.member("connectorProvisioningConfig");
+            if let Some(x) = &self.connector_provisioning_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("clientToken");
+            if let Some(x) = &self.client_token {
+                ::awsgen_runtime::validate::string_length(
+                    &p,
+                    x,
+                    Some(1),
+                    Some(256),
+                    errors,
+                );
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::P5F6B22EB,
+                    errors,
+                );
             }
         }
     }
@@ -244,6 +244,11 @@ impl RegisterConnectorOutputBuilder {
     }
 }
 
+/// The builders of [`RegisterConnectorInput`] and [`RegisterConnectorOutput`].
+pub mod builders {
+    pub use super::{RegisterConnectorInputBuilder, RegisterConnectorOutputBuilder};
+}
+
 /// The errors the model says [`RegisterConnector`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -272,25 +277,33 @@ impl RegisterConnectorError {
     /// The error code on the wire, e.g. `ValidationException`.
     pub fn code(&self) -> &'static str {
         match *self {
-            RegisterConnectorError::AccessDeniedException(_) => "AccessDeniedException",
-            RegisterConnectorError::ConflictException(_) => "ConflictException",
+            RegisterConnectorError::AccessDeniedException(_) => {
+                <AccessDeniedException as ::awsgen_runtime::ModeledError>::CODE
+            }
+            RegisterConnectorError::ConflictException(_) => {
+                <ConflictException as ::awsgen_runtime::ModeledError>::CODE
+            }
             RegisterConnectorError::ConnectorAuthenticationException(_) => {
-                "ConnectorAuthenticationException"
+                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::CODE
             }
             RegisterConnectorError::ConnectorServerException(_) => {
-                "ConnectorServerException"
+                <ConnectorServerException as ::awsgen_runtime::ModeledError>::CODE
             }
             RegisterConnectorError::InternalServerException(_) => {
-                "InternalServerException"
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE
             }
             RegisterConnectorError::ResourceNotFoundException(_) => {
-                "ResourceNotFoundException"
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE
             }
             RegisterConnectorError::ServiceQuotaExceededException(_) => {
-                "ServiceQuotaExceededException"
+                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::CODE
             }
-            RegisterConnectorError::ThrottlingException(_) => "ThrottlingException",
-            RegisterConnectorError::ValidationException(_) => "ValidationException",
+            RegisterConnectorError::ThrottlingException(_) => {
+                <ThrottlingException as ::awsgen_runtime::ModeledError>::CODE
+            }
+            RegisterConnectorError::ValidationException(_) => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE
+            }
         }
     }
     /// The error's message, when the service sent one.
@@ -414,20 +427,9 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
     type Output = RegisterConnectorOutput;
     type Error = RegisterConnectorError;
     const NAME: &'static str = "RegisterConnector";
-    const HTTP_METHOD: &'static str = "POST";
-    const HTTP_URI: &'static str = "/register-connector";
-    const HTTP_CODE: u16 = 200;
-    const ERRORS: &'static [&'static str] = &[
-        "AccessDeniedException",
-        "ConflictException",
-        "ConnectorAuthenticationException",
-        "ConnectorServerException",
-        "InternalServerException",
-        "ResourceNotFoundException",
-        "ServiceQuotaExceededException",
-        "ThrottlingException",
-        "ValidationException",
-    ];
+    const ERROR_INFO: fn(
+        &::awsgen_runtime::http::Response,
+    ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
     fn fill_idempotency_tokens(
         input: &mut RegisterConnectorInput,
         next: &mut dyn FnMut() -> String,
@@ -439,61 +441,61 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
     fn serialize_request(
         input: &RegisterConnectorInput,
     ) -> Result<
-        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::http::Request,
         ::awsgen_runtime::protocol::SerializeError,
     > {
-        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/register-connector");
-        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
         req.build()
     }
     fn read_output(
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Result<RegisterConnectorOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_body(
             response.status().as_u16(),
             response.body(),
         )
     }
     fn read_error(
         code: &str,
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Option<Result<RegisterConnectorError, ::awsgen_runtime::ResponseError>> {
         Some(
             match code {
-                "AccessDeniedException" => {
+                <AccessDeniedException as ::awsgen_runtime::ModeledError>::CODE => {
                     AccessDeniedException::from_response(response)
                         .map(RegisterConnectorError::AccessDeniedException)
                 }
-                "ConflictException" => {
+                <ConflictException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConflictException::from_response(response)
                         .map(RegisterConnectorError::ConflictException)
                 }
-                "ConnectorAuthenticationException" => {
+                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConnectorAuthenticationException::from_response(response)
                         .map(RegisterConnectorError::ConnectorAuthenticationException)
                 }
-                "ConnectorServerException" => {
+                <ConnectorServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConnectorServerException::from_response(response)
                         .map(RegisterConnectorError::ConnectorServerException)
                 }
-                "InternalServerException" => {
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     InternalServerException::from_response(response)
                         .map(RegisterConnectorError::InternalServerException)
                 }
-                "ResourceNotFoundException" => {
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE => {
                     ResourceNotFoundException::from_response(response)
                         .map(RegisterConnectorError::ResourceNotFoundException)
                 }
-                "ServiceQuotaExceededException" => {
+                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::CODE => {
                     ServiceQuotaExceededException::from_response(response)
                         .map(RegisterConnectorError::ServiceQuotaExceededException)
                 }
-                "ThrottlingException" => {
+                <ThrottlingException as ::awsgen_runtime::ModeledError>::CODE => {
                     ThrottlingException::from_response(response)
                         .map(RegisterConnectorError::ThrottlingException)
                 }
-                "ValidationException" => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ValidationException::from_response(response)
                         .map(RegisterConnectorError::ValidationException)
                 }

@@ -14,20 +14,20 @@ use crate::types::{
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpdateConnectorRegistrationInput {
-    /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
     /// The registration to update.
     #[serde(rename = "connectorLabel")]
     pub connector_label: String,
+    /// Free-text description of the change.
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(
         rename = "connectorProvisioningConfig",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_provisioning_config: Option<ConnectorProvisioningConfig>,
-    /// Free-text description of the change.
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
 }
 
 impl UpdateConnectorRegistrationInput {
@@ -40,23 +40,13 @@ impl UpdateConnectorRegistrationInput {
 /// A builder for [`UpdateConnectorRegistrationInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateConnectorRegistrationInputBuilder {
-    client_token: Option<String>,
     connector_label: Option<String>,
-    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
     description: Option<String>,
+    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
+    client_token: Option<String>,
 }
 
 impl UpdateConnectorRegistrationInputBuilder {
-    /// Sets [`UpdateConnectorRegistrationInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
-        self
-    }
-    /// Sets or clears [`UpdateConnectorRegistrationInput::client_token`].
-    pub fn set_client_token(mut self, value: Option<String>) -> Self {
-        self.client_token = value;
-        self
-    }
     /// Sets [`UpdateConnectorRegistrationInput::connector_label`]: The registration to update.
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
         self.connector_label = Some(value.into());
@@ -65,6 +55,16 @@ impl UpdateConnectorRegistrationInputBuilder {
     /// Sets or clears [`UpdateConnectorRegistrationInput::connector_label`].
     pub fn set_connector_label(mut self, value: Option<String>) -> Self {
         self.connector_label = value;
+        self
+    }
+    /// Sets [`UpdateConnectorRegistrationInput::description`]: Free-text description of the change.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets or clears [`UpdateConnectorRegistrationInput::description`].
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets [`UpdateConnectorRegistrationInput::connector_provisioning_config`].
@@ -83,14 +83,14 @@ impl UpdateConnectorRegistrationInputBuilder {
         self.connector_provisioning_config = value;
         self
     }
-    /// Sets [`UpdateConnectorRegistrationInput::description`]: Free-text description of the change.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+    /// Sets [`UpdateConnectorRegistrationInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
-    /// Sets or clears [`UpdateConnectorRegistrationInput::description`].
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+    /// Sets or clears [`UpdateConnectorRegistrationInput::client_token`].
+    pub fn set_client_token(mut self, value: Option<String>) -> Self {
+        self.client_token = value;
         self
     }
     /// Builds the [`UpdateConnectorRegistrationInput`].
@@ -103,10 +103,10 @@ impl UpdateConnectorRegistrationInputBuilder {
         match (self.connector_label,) {
             (Some(connector_label),) => {
                 Ok(UpdateConnectorRegistrationInput {
-                    client_token: self.client_token,
                     connector_label,
-                    connector_provisioning_config: self.connector_provisioning_config,
                     description: self.description,
+                    connector_provisioning_config: self.connector_provisioning_config,
+                    client_token: self.client_token,
                 })
             }
             _ => {
@@ -128,24 +128,6 @@ impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationInput {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
-            let p = path.member("clientToken");
-            if let Some(x) = &self.client_token {
-                ::awsgen_runtime::validate::string_length(
-                    &p,
-                    x,
-                    Some(1),
-                    Some(256),
-                    errors,
-                );
-                ::awsgen_runtime::validate::pattern_chars(
-                    &p,
-                    x,
-                    &crate::patterns::P5F6B22EB,
-                    errors,
-                );
-            }
-        }
-        {
             let p = path.member("connectorLabel");
             let x = &self.connector_label;
             ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(256), errors);
@@ -156,12 +138,6 @@ impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationInput {
             ));
             if let Some(re) = RE.as_ref() {
                 ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-            }
-        }
-        {
-            let p = path.member("connectorProvisioningConfig");
-            if let Some(x) = &self.connector_provisioning_config {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
         {
@@ -182,6 +158,30 @@ impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationInput {
                 if let Some(re) = RE.as_ref() {
                     ::awsgen_runtime::validate::pattern(&p, x, re, errors);
                 }
+            }
+        }
+        {
+            let p = path.member("connectorProvisioningConfig");
+            if let Some(x) = &self.connector_provisioning_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("clientToken");
+            if let Some(x) = &self.client_token {
+                ::awsgen_runtime::validate::string_length(
+                    &p,
+                    x,
+                    Some(1),
+                    Some(256),
+                    errors,
+                );
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::P5F6B22EB,
+                    errors,
+                );
             }
         }
     }
@@ -229,6 +229,13 @@ impl UpdateConnectorRegistrationOutputBuilder {
     }
 }
 
+/// The builders of [`UpdateConnectorRegistrationInput`] and [`UpdateConnectorRegistrationOutput`].
+pub mod builders {
+    pub use super::{
+        UpdateConnectorRegistrationInputBuilder, UpdateConnectorRegistrationOutputBuilder,
+    };
+}
+
 /// The errors the model says [`UpdateConnectorRegistration`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -258,29 +265,31 @@ impl UpdateConnectorRegistrationError {
     pub fn code(&self) -> &'static str {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(_) => {
-                "AccessDeniedException"
+                <AccessDeniedException as ::awsgen_runtime::ModeledError>::CODE
             }
-            UpdateConnectorRegistrationError::ConflictException(_) => "ConflictException",
+            UpdateConnectorRegistrationError::ConflictException(_) => {
+                <ConflictException as ::awsgen_runtime::ModeledError>::CODE
+            }
             UpdateConnectorRegistrationError::ConnectorAuthenticationException(_) => {
-                "ConnectorAuthenticationException"
+                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::CODE
             }
             UpdateConnectorRegistrationError::ConnectorServerException(_) => {
-                "ConnectorServerException"
+                <ConnectorServerException as ::awsgen_runtime::ModeledError>::CODE
             }
             UpdateConnectorRegistrationError::InternalServerException(_) => {
-                "InternalServerException"
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE
             }
             UpdateConnectorRegistrationError::ResourceNotFoundException(_) => {
-                "ResourceNotFoundException"
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE
             }
             UpdateConnectorRegistrationError::ServiceQuotaExceededException(_) => {
-                "ServiceQuotaExceededException"
+                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::CODE
             }
             UpdateConnectorRegistrationError::ThrottlingException(_) => {
-                "ThrottlingException"
+                <ThrottlingException as ::awsgen_runtime::ModeledError>::CODE
             }
             UpdateConnectorRegistrationError::ValidationException(_) => {
-                "ValidationException"
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE
             }
         }
     }
@@ -415,20 +424,9 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
     type Output = UpdateConnectorRegistrationOutput;
     type Error = UpdateConnectorRegistrationError;
     const NAME: &'static str = "UpdateConnectorRegistration";
-    const HTTP_METHOD: &'static str = "POST";
-    const HTTP_URI: &'static str = "/update-connector-registration";
-    const HTTP_CODE: u16 = 200;
-    const ERRORS: &'static [&'static str] = &[
-        "AccessDeniedException",
-        "ConflictException",
-        "ConnectorAuthenticationException",
-        "ConnectorServerException",
-        "InternalServerException",
-        "ResourceNotFoundException",
-        "ServiceQuotaExceededException",
-        "ThrottlingException",
-        "ValidationException",
-    ];
+    const ERROR_INFO: fn(
+        &::awsgen_runtime::http::Response,
+    ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
     fn fill_idempotency_tokens(
         input: &mut UpdateConnectorRegistrationInput,
         next: &mut dyn FnMut() -> String,
@@ -440,67 +438,67 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
     fn serialize_request(
         input: &UpdateConnectorRegistrationInput,
     ) -> Result<
-        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::http::Request,
         ::awsgen_runtime::protocol::SerializeError,
     > {
-        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/update-connector-registration");
-        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
         req.build()
     }
     fn read_output(
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Result<UpdateConnectorRegistrationOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_body(
             response.status().as_u16(),
             response.body(),
         )
     }
     fn read_error(
         code: &str,
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Option<
         Result<UpdateConnectorRegistrationError, ::awsgen_runtime::ResponseError>,
     > {
         Some(
             match code {
-                "AccessDeniedException" => {
+                <AccessDeniedException as ::awsgen_runtime::ModeledError>::CODE => {
                     AccessDeniedException::from_response(response)
                         .map(UpdateConnectorRegistrationError::AccessDeniedException)
                 }
-                "ConflictException" => {
+                <ConflictException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConflictException::from_response(response)
                         .map(UpdateConnectorRegistrationError::ConflictException)
                 }
-                "ConnectorAuthenticationException" => {
+                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConnectorAuthenticationException::from_response(response)
                         .map(
                             UpdateConnectorRegistrationError::ConnectorAuthenticationException,
                         )
                 }
-                "ConnectorServerException" => {
+                <ConnectorServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConnectorServerException::from_response(response)
                         .map(UpdateConnectorRegistrationError::ConnectorServerException)
                 }
-                "InternalServerException" => {
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     InternalServerException::from_response(response)
                         .map(UpdateConnectorRegistrationError::InternalServerException)
                 }
-                "ResourceNotFoundException" => {
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE => {
                     ResourceNotFoundException::from_response(response)
                         .map(UpdateConnectorRegistrationError::ResourceNotFoundException)
                 }
-                "ServiceQuotaExceededException" => {
+                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::CODE => {
                     ServiceQuotaExceededException::from_response(response)
                         .map(
                             UpdateConnectorRegistrationError::ServiceQuotaExceededException,
                         )
                 }
-                "ThrottlingException" => {
+                <ThrottlingException as ::awsgen_runtime::ModeledError>::CODE => {
                     ThrottlingException::from_response(response)
                         .map(UpdateConnectorRegistrationError::ThrottlingException)
                 }
-                "ValidationException" => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ValidationException::from_response(response)
                         .map(UpdateConnectorRegistrationError::ValidationException)
                 }

@@ -2,7 +2,7 @@
 
 //! `UpdateFlow`: Changes the configuration of an existing flow.
 
-use ::awsgen_runtime::json as wire;
+use ::awsgen_runtime::protocol::json as wire;
 use crate::types::{
     AccessDeniedException, ConflictException, ConnectorAuthenticationException,
     ConnectorServerException, DestinationFlowConfig, FlowStatus, InternalServerException,
@@ -15,32 +15,32 @@ use crate::types::{
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpdateFlowInput {
-    /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
+    /// The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
+    #[serde(rename = "flowName")]
+    pub flow_name: String,
     /// Free-text description of the flow.
     #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// What starts a flow run.
+    #[serde(rename = "triggerConfig")]
+    pub trigger_config: TriggerConfig,
+    #[serde(rename = "sourceFlowConfig")]
+    pub source_flow_config: SourceFlowConfig,
     /// Where the flow writes.
     #[serde(
         rename = "destinationFlowConfigList",
         with = "wire::As::<wire::Dense<wire::Same>>"
     )]
     pub destination_flow_config_list: Vec<DestinationFlowConfig>,
-    /// The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
-    #[serde(rename = "flowName")]
-    pub flow_name: String,
-    /// Where to catalog the schema of the transferred data.
-    #[serde(rename = "metadataCatalogConfig", skip_serializing_if = "Option::is_none")]
-    pub metadata_catalog_config: Option<MetadataCatalogConfig>,
-    #[serde(rename = "sourceFlowConfig")]
-    pub source_flow_config: SourceFlowConfig,
     /// The steps applied to the data in each run.
     #[serde(rename = "tasks", with = "wire::As::<wire::Dense<wire::Same>>")]
     pub tasks: Vec<Task>,
-    /// What starts a flow run.
-    #[serde(rename = "triggerConfig")]
-    pub trigger_config: TriggerConfig,
+    /// Where to catalog the schema of the transferred data.
+    #[serde(rename = "metadataCatalogConfig", skip_serializing_if = "Option::is_none")]
+    pub metadata_catalog_config: Option<MetadataCatalogConfig>,
+    /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
 }
 
 impl UpdateFlowInput {
@@ -53,25 +53,25 @@ impl UpdateFlowInput {
 /// A builder for [`UpdateFlowInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateFlowInputBuilder {
-    client_token: Option<String>,
-    description: Option<String>,
-    destination_flow_config_list: Option<Vec<DestinationFlowConfig>>,
     flow_name: Option<String>,
-    metadata_catalog_config: Option<MetadataCatalogConfig>,
-    source_flow_config: Option<SourceFlowConfig>,
-    tasks: Option<Vec<Task>>,
+    description: Option<String>,
     trigger_config: Option<TriggerConfig>,
+    source_flow_config: Option<SourceFlowConfig>,
+    destination_flow_config_list: Option<Vec<DestinationFlowConfig>>,
+    tasks: Option<Vec<Task>>,
+    metadata_catalog_config: Option<MetadataCatalogConfig>,
+    client_token: Option<String>,
 }
 
 impl UpdateFlowInputBuilder {
-    /// Sets [`UpdateFlowInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+    /// Sets [`UpdateFlowInput::flow_name`]: The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
+    pub fn flow_name(mut self, value: impl Into<String>) -> Self {
+        self.flow_name = Some(value.into());
         self
     }
-    /// Sets or clears [`UpdateFlowInput::client_token`].
-    pub fn set_client_token(mut self, value: Option<String>) -> Self {
-        self.client_token = value;
+    /// Sets or clears [`UpdateFlowInput::flow_name`].
+    pub fn set_flow_name(mut self, value: Option<String>) -> Self {
+        self.flow_name = value;
         self
     }
     /// Sets [`UpdateFlowInput::description`]: Free-text description of the flow.
@@ -84,12 +84,42 @@ impl UpdateFlowInputBuilder {
         self.description = value;
         self
     }
+    /// Sets [`UpdateFlowInput::trigger_config`]: What starts a flow run.
+    pub fn trigger_config(mut self, value: impl Into<TriggerConfig>) -> Self {
+        self.trigger_config = Some(value.into());
+        self
+    }
+    /// Sets or clears [`UpdateFlowInput::trigger_config`].
+    pub fn set_trigger_config(mut self, value: Option<TriggerConfig>) -> Self {
+        self.trigger_config = value;
+        self
+    }
+    /// Sets [`UpdateFlowInput::source_flow_config`].
+    pub fn source_flow_config(mut self, value: impl Into<SourceFlowConfig>) -> Self {
+        self.source_flow_config = Some(value.into());
+        self
+    }
+    /// Sets or clears [`UpdateFlowInput::source_flow_config`].
+    pub fn set_source_flow_config(mut self, value: Option<SourceFlowConfig>) -> Self {
+        self.source_flow_config = value;
+        self
+    }
     /// Sets [`UpdateFlowInput::destination_flow_config_list`]: Where the flow writes.
     pub fn destination_flow_config_list(
         mut self,
         value: impl Into<Vec<DestinationFlowConfig>>,
     ) -> Self {
         self.destination_flow_config_list = Some(value.into());
+        self
+    }
+    /// Appends one item to [`UpdateFlowInput::destination_flow_config_list`].
+    pub fn push_destination_flow_config_list(
+        mut self,
+        item: impl Into<DestinationFlowConfig>,
+    ) -> Self {
+        self.destination_flow_config_list
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`UpdateFlowInput::destination_flow_config_list`].
@@ -100,14 +130,19 @@ impl UpdateFlowInputBuilder {
         self.destination_flow_config_list = value;
         self
     }
-    /// Sets [`UpdateFlowInput::flow_name`]: The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
-    pub fn flow_name(mut self, value: impl Into<String>) -> Self {
-        self.flow_name = Some(value.into());
+    /// Sets [`UpdateFlowInput::tasks`]: The steps applied to the data in each run.
+    pub fn tasks(mut self, value: impl Into<Vec<Task>>) -> Self {
+        self.tasks = Some(value.into());
         self
     }
-    /// Sets or clears [`UpdateFlowInput::flow_name`].
-    pub fn set_flow_name(mut self, value: Option<String>) -> Self {
-        self.flow_name = value;
+    /// Appends one item to [`UpdateFlowInput::tasks`].
+    pub fn push_tasks(mut self, item: impl Into<Task>) -> Self {
+        self.tasks.get_or_insert_with(Default::default).push(item.into());
+        self
+    }
+    /// Sets or clears [`UpdateFlowInput::tasks`].
+    pub fn set_tasks(mut self, value: Option<Vec<Task>>) -> Self {
+        self.tasks = value;
         self
     }
     /// Sets [`UpdateFlowInput::metadata_catalog_config`]: Where to catalog the schema of the transferred data.
@@ -126,70 +161,50 @@ impl UpdateFlowInputBuilder {
         self.metadata_catalog_config = value;
         self
     }
-    /// Sets [`UpdateFlowInput::source_flow_config`].
-    pub fn source_flow_config(mut self, value: impl Into<SourceFlowConfig>) -> Self {
-        self.source_flow_config = Some(value.into());
+    /// Sets [`UpdateFlowInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
-    /// Sets or clears [`UpdateFlowInput::source_flow_config`].
-    pub fn set_source_flow_config(mut self, value: Option<SourceFlowConfig>) -> Self {
-        self.source_flow_config = value;
-        self
-    }
-    /// Sets [`UpdateFlowInput::tasks`]: The steps applied to the data in each run.
-    pub fn tasks(mut self, value: impl Into<Vec<Task>>) -> Self {
-        self.tasks = Some(value.into());
-        self
-    }
-    /// Sets or clears [`UpdateFlowInput::tasks`].
-    pub fn set_tasks(mut self, value: Option<Vec<Task>>) -> Self {
-        self.tasks = value;
-        self
-    }
-    /// Sets [`UpdateFlowInput::trigger_config`]: What starts a flow run.
-    pub fn trigger_config(mut self, value: impl Into<TriggerConfig>) -> Self {
-        self.trigger_config = Some(value.into());
-        self
-    }
-    /// Sets or clears [`UpdateFlowInput::trigger_config`].
-    pub fn set_trigger_config(mut self, value: Option<TriggerConfig>) -> Self {
-        self.trigger_config = value;
+    /// Sets or clears [`UpdateFlowInput::client_token`].
+    pub fn set_client_token(mut self, value: Option<String>) -> Self {
+        self.client_token = value;
         self
     }
     /// Builds the [`UpdateFlowInput`].
     ///
-    /// Fails with every required member that is not set: `destinationFlowConfigList`, `flowName`, `sourceFlowConfig`, `tasks`, `triggerConfig`.
+    /// Fails with every required member that is not set: `flowName`, `triggerConfig`, `sourceFlowConfig`, `destinationFlowConfigList`, `tasks`.
     pub fn build(self) -> Result<UpdateFlowInput, ::awsgen_runtime::BuildError> {
         let missing = [
-            (self.destination_flow_config_list.is_none(), "destinationFlowConfigList"),
             (self.flow_name.is_none(), "flowName"),
-            (self.source_flow_config.is_none(), "sourceFlowConfig"),
-            (self.tasks.is_none(), "tasks"),
             (self.trigger_config.is_none(), "triggerConfig"),
+            (self.source_flow_config.is_none(), "sourceFlowConfig"),
+            (self.destination_flow_config_list.is_none(), "destinationFlowConfigList"),
+            (self.tasks.is_none(), "tasks"),
         ];
         match (
-            self.destination_flow_config_list,
             self.flow_name,
-            self.source_flow_config,
-            self.tasks,
             self.trigger_config,
+            self.source_flow_config,
+            self.destination_flow_config_list,
+            self.tasks,
         ) {
             (
-                Some(destination_flow_config_list),
                 Some(flow_name),
-                Some(source_flow_config),
-                Some(tasks),
                 Some(trigger_config),
+                Some(source_flow_config),
+                Some(destination_flow_config_list),
+                Some(tasks),
             ) => {
                 Ok(UpdateFlowInput {
-                    client_token: self.client_token,
-                    description: self.description,
-                    destination_flow_config_list,
                     flow_name,
-                    metadata_catalog_config: self.metadata_catalog_config,
-                    source_flow_config,
-                    tasks,
+                    description: self.description,
                     trigger_config,
+                    source_flow_config,
+                    destination_flow_config_list,
+                    tasks,
+                    metadata_catalog_config: self.metadata_catalog_config,
+                    client_token: self.client_token,
                 })
             }
             _ => Err(::awsgen_runtime::BuildError::missing("UpdateFlowInput", &missing)),
@@ -204,21 +219,16 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
-            let p = path.member("clientToken");
-            if let Some(x) = &self.client_token {
-                ::awsgen_runtime::validate::string_length(
-                    &p,
-                    x,
-                    Some(1),
-                    Some(256),
-                    errors,
-                );
-                ::awsgen_runtime::validate::pattern_chars(
-                    &p,
-                    x,
-                    &crate::patterns::P5F6B22EB,
-                    errors,
-                );
+            let p = path.member("flowName");
+            let x = &self.flow_name;
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(256), errors);
+            static RE: ::std::sync::LazyLock<
+                Option<::awsgen_runtime::__private::regex::Regex>,
+            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
+                "^[a-zA-Z0-9][\\w!@#.-]+$",
+            ));
+            if let Some(re) = RE.as_ref() {
+                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
             }
         }
         {
@@ -242,36 +252,22 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
             }
         }
         {
+            let p = path.member("triggerConfig");
+            let x = &self.trigger_config;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+        {
+            let p = path.member("sourceFlowConfig");
+            let x = &self.source_flow_config;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+        {
             let p = path.member("destinationFlowConfigList");
             let x = &self.destination_flow_config_list;
             for (i0, item0) in x.iter().enumerate() {
                 let p0 = p.index(i0);
                 ::awsgen_runtime::validate::Validate::validate_into(item0, &p0, errors);
             }
-        }
-        {
-            let p = path.member("flowName");
-            let x = &self.flow_name;
-            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(256), errors);
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "^[a-zA-Z0-9][\\w!@#.-]+$",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-            }
-        }
-        {
-            let p = path.member("metadataCatalogConfig");
-            if let Some(x) = &self.metadata_catalog_config {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("sourceFlowConfig");
-            let x = &self.source_flow_config;
-            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
         }
         {
             let p = path.member("tasks");
@@ -282,9 +278,28 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
             }
         }
         {
-            let p = path.member("triggerConfig");
-            let x = &self.trigger_config;
-            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            let p = path.member("metadataCatalogConfig");
+            if let Some(x) = &self.metadata_catalog_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("clientToken");
+            if let Some(x) = &self.client_token {
+                ::awsgen_runtime::validate::string_length(
+                    &p,
+                    x,
+                    Some(1),
+                    Some(256),
+                    errors,
+                );
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::P5F6B22EB,
+                    errors,
+                );
+            }
         }
     }
 }
@@ -331,6 +346,11 @@ impl UpdateFlowOutputBuilder {
     }
 }
 
+/// The builders of [`UpdateFlowInput`] and [`UpdateFlowOutput`].
+pub mod builders {
+    pub use super::{UpdateFlowInputBuilder, UpdateFlowOutputBuilder};
+}
+
 /// The errors the model says [`UpdateFlow`] can return.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -357,18 +377,30 @@ impl UpdateFlowError {
     /// The error code on the wire, e.g. `ValidationException`.
     pub fn code(&self) -> &'static str {
         match *self {
-            UpdateFlowError::AccessDeniedException(_) => "AccessDeniedException",
-            UpdateFlowError::ConflictException(_) => "ConflictException",
+            UpdateFlowError::AccessDeniedException(_) => {
+                <AccessDeniedException as ::awsgen_runtime::ModeledError>::CODE
+            }
+            UpdateFlowError::ConflictException(_) => {
+                <ConflictException as ::awsgen_runtime::ModeledError>::CODE
+            }
             UpdateFlowError::ConnectorAuthenticationException(_) => {
-                "ConnectorAuthenticationException"
+                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::CODE
             }
-            UpdateFlowError::ConnectorServerException(_) => "ConnectorServerException",
-            UpdateFlowError::InternalServerException(_) => "InternalServerException",
-            UpdateFlowError::ResourceNotFoundException(_) => "ResourceNotFoundException",
+            UpdateFlowError::ConnectorServerException(_) => {
+                <ConnectorServerException as ::awsgen_runtime::ModeledError>::CODE
+            }
+            UpdateFlowError::InternalServerException(_) => {
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE
+            }
+            UpdateFlowError::ResourceNotFoundException(_) => {
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE
+            }
             UpdateFlowError::ServiceQuotaExceededException(_) => {
-                "ServiceQuotaExceededException"
+                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::CODE
             }
-            UpdateFlowError::ValidationException(_) => "ValidationException",
+            UpdateFlowError::ValidationException(_) => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE
+            }
         }
     }
     /// The error's message, when the service sent one.
@@ -484,19 +516,9 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
     type Output = UpdateFlowOutput;
     type Error = UpdateFlowError;
     const NAME: &'static str = "UpdateFlow";
-    const HTTP_METHOD: &'static str = "POST";
-    const HTTP_URI: &'static str = "/update-flow";
-    const HTTP_CODE: u16 = 200;
-    const ERRORS: &'static [&'static str] = &[
-        "AccessDeniedException",
-        "ConflictException",
-        "ConnectorAuthenticationException",
-        "ConnectorServerException",
-        "InternalServerException",
-        "ResourceNotFoundException",
-        "ServiceQuotaExceededException",
-        "ValidationException",
-    ];
+    const ERROR_INFO: fn(
+        &::awsgen_runtime::http::Response,
+    ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
     fn fill_idempotency_tokens(
         input: &mut UpdateFlowInput,
         next: &mut dyn FnMut() -> String,
@@ -508,57 +530,57 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
     fn serialize_request(
         input: &UpdateFlowInput,
     ) -> Result<
-        ::awsgen_runtime::protocol::Request,
+        ::awsgen_runtime::http::Request,
         ::awsgen_runtime::protocol::SerializeError,
     > {
-        let mut req = ::awsgen_runtime::protocol::RequestBuilder::new("POST");
+        let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/update-flow");
-        req.body("application/json", ::awsgen_runtime::protocol::to_json(input)?);
+        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
         req.build()
     }
     fn read_output(
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Result<UpdateFlowOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_body(
             response.status().as_u16(),
             response.body(),
         )
     }
     fn read_error(
         code: &str,
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Option<Result<UpdateFlowError, ::awsgen_runtime::ResponseError>> {
         Some(
             match code {
-                "AccessDeniedException" => {
+                <AccessDeniedException as ::awsgen_runtime::ModeledError>::CODE => {
                     AccessDeniedException::from_response(response)
                         .map(UpdateFlowError::AccessDeniedException)
                 }
-                "ConflictException" => {
+                <ConflictException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConflictException::from_response(response)
                         .map(UpdateFlowError::ConflictException)
                 }
-                "ConnectorAuthenticationException" => {
+                <ConnectorAuthenticationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConnectorAuthenticationException::from_response(response)
                         .map(UpdateFlowError::ConnectorAuthenticationException)
                 }
-                "ConnectorServerException" => {
+                <ConnectorServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     ConnectorServerException::from_response(response)
                         .map(UpdateFlowError::ConnectorServerException)
                 }
-                "InternalServerException" => {
+                <InternalServerException as ::awsgen_runtime::ModeledError>::CODE => {
                     InternalServerException::from_response(response)
                         .map(UpdateFlowError::InternalServerException)
                 }
-                "ResourceNotFoundException" => {
+                <ResourceNotFoundException as ::awsgen_runtime::ModeledError>::CODE => {
                     ResourceNotFoundException::from_response(response)
                         .map(UpdateFlowError::ResourceNotFoundException)
                 }
-                "ServiceQuotaExceededException" => {
+                <ServiceQuotaExceededException as ::awsgen_runtime::ModeledError>::CODE => {
                     ServiceQuotaExceededException::from_response(response)
                         .map(UpdateFlowError::ServiceQuotaExceededException)
                 }
-                "ValidationException" => {
+                <ValidationException as ::awsgen_runtime::ModeledError>::CODE => {
                     ValidationException::from_response(response)
                         .map(UpdateFlowError::ValidationException)
                 }

@@ -104,6 +104,6 @@ impl ::serde::Serialize for AggregationType {
 
 impl<'de> ::serde::Deserialize<'de> for AggregationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -17,41 +17,27 @@ pub struct ConnectorMetadata {
     /// Set for Amplitude.
     #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<AmplitudeMetadata>,
-    /// Set for Amazon Connect Customer Profiles.
-    #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
-    pub customer_profiles: Option<CustomerProfilesMetadata>,
     /// Set for Datadog.
     #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
     pub datadog: Option<DatadogMetadata>,
     /// Set for Dynatrace.
     #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
     pub dynatrace: Option<DynatraceMetadata>,
-    /// Set for Amazon EventBridge.
-    #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
-    pub event_bridge: Option<EventBridgeMetadata>,
     /// Set for Google Analytics.
     #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
     pub google_analytics: Option<GoogleAnalyticsMetadata>,
-    /// Set for Amazon Honeycode.
-    #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
-    pub honeycode: Option<HoneycodeMetadata>,
     /// Set for Infor Nexus.
     #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
     pub infor_nexus: Option<InforNexusMetadata>,
     /// Set for Marketo.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoMetadata>,
-    /// Set for Salesforce Pardot.
-    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
-    pub pardot: Option<PardotMetadata>,
     /// Set for Amazon Redshift.
     #[serde(rename = "Redshift", skip_serializing_if = "Option::is_none")]
     pub redshift: Option<RedshiftMetadata>,
     /// Set for Amazon S3.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3Metadata>,
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
-    pub sap_odata: Option<SapODataMetadata>,
     /// Set for Salesforce.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceMetadata>,
@@ -70,15 +56,29 @@ pub struct ConnectorMetadata {
     /// Set for Trend Micro.
     #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
     pub trendmicro: Option<TrendmicroMetadata>,
-    /// Set for Upsolver.
-    #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
-    pub upsolver: Option<UpsolverMetadata>,
     /// Set for Veeva.
     #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
     pub veeva: Option<VeevaMetadata>,
     /// Set for Zendesk.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskMetadata>,
+    /// Set for Amazon EventBridge.
+    #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
+    pub event_bridge: Option<EventBridgeMetadata>,
+    /// Set for Upsolver.
+    #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
+    pub upsolver: Option<UpsolverMetadata>,
+    /// Set for Amazon Connect Customer Profiles.
+    #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
+    pub customer_profiles: Option<CustomerProfilesMetadata>,
+    /// Set for Amazon Honeycode.
+    #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
+    pub honeycode: Option<HoneycodeMetadata>,
+    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    pub sap_odata: Option<SapODataMetadata>,
+    /// Set for Salesforce Pardot.
+    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
+    pub pardot: Option<PardotMetadata>,
 }
 
 impl ConnectorMetadata {
@@ -92,27 +92,27 @@ impl ConnectorMetadata {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ConnectorMetadataBuilder {
     amplitude: Option<AmplitudeMetadata>,
-    customer_profiles: Option<CustomerProfilesMetadata>,
     datadog: Option<DatadogMetadata>,
     dynatrace: Option<DynatraceMetadata>,
-    event_bridge: Option<EventBridgeMetadata>,
     google_analytics: Option<GoogleAnalyticsMetadata>,
-    honeycode: Option<HoneycodeMetadata>,
     infor_nexus: Option<InforNexusMetadata>,
     marketo: Option<MarketoMetadata>,
-    pardot: Option<PardotMetadata>,
     redshift: Option<RedshiftMetadata>,
     s3: Option<S3Metadata>,
-    sap_odata: Option<SapODataMetadata>,
     salesforce: Option<SalesforceMetadata>,
     service_now: Option<ServiceNowMetadata>,
     singular: Option<SingularMetadata>,
     slack: Option<SlackMetadata>,
     snowflake: Option<SnowflakeMetadata>,
     trendmicro: Option<TrendmicroMetadata>,
-    upsolver: Option<UpsolverMetadata>,
     veeva: Option<VeevaMetadata>,
     zendesk: Option<ZendeskMetadata>,
+    event_bridge: Option<EventBridgeMetadata>,
+    upsolver: Option<UpsolverMetadata>,
+    customer_profiles: Option<CustomerProfilesMetadata>,
+    honeycode: Option<HoneycodeMetadata>,
+    sap_odata: Option<SapODataMetadata>,
+    pardot: Option<PardotMetadata>,
 }
 
 impl ConnectorMetadataBuilder {
@@ -124,22 +124,6 @@ impl ConnectorMetadataBuilder {
     /// Sets or clears [`ConnectorMetadata::amplitude`].
     pub fn set_amplitude(mut self, value: Option<AmplitudeMetadata>) -> Self {
         self.amplitude = value;
-        self
-    }
-    /// Sets [`ConnectorMetadata::customer_profiles`]: Set for Amazon Connect Customer Profiles.
-    pub fn customer_profiles(
-        mut self,
-        value: impl Into<CustomerProfilesMetadata>,
-    ) -> Self {
-        self.customer_profiles = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorMetadata::customer_profiles`].
-    pub fn set_customer_profiles(
-        mut self,
-        value: Option<CustomerProfilesMetadata>,
-    ) -> Self {
-        self.customer_profiles = value;
         self
     }
     /// Sets [`ConnectorMetadata::datadog`]: Set for Datadog.
@@ -162,16 +146,6 @@ impl ConnectorMetadataBuilder {
         self.dynatrace = value;
         self
     }
-    /// Sets [`ConnectorMetadata::event_bridge`]: Set for Amazon EventBridge.
-    pub fn event_bridge(mut self, value: impl Into<EventBridgeMetadata>) -> Self {
-        self.event_bridge = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorMetadata::event_bridge`].
-    pub fn set_event_bridge(mut self, value: Option<EventBridgeMetadata>) -> Self {
-        self.event_bridge = value;
-        self
-    }
     /// Sets [`ConnectorMetadata::google_analytics`]: Set for Google Analytics.
     pub fn google_analytics(
         mut self,
@@ -186,16 +160,6 @@ impl ConnectorMetadataBuilder {
         value: Option<GoogleAnalyticsMetadata>,
     ) -> Self {
         self.google_analytics = value;
-        self
-    }
-    /// Sets [`ConnectorMetadata::honeycode`]: Set for Amazon Honeycode.
-    pub fn honeycode(mut self, value: impl Into<HoneycodeMetadata>) -> Self {
-        self.honeycode = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorMetadata::honeycode`].
-    pub fn set_honeycode(mut self, value: Option<HoneycodeMetadata>) -> Self {
-        self.honeycode = value;
         self
     }
     /// Sets [`ConnectorMetadata::infor_nexus`]: Set for Infor Nexus.
@@ -218,16 +182,6 @@ impl ConnectorMetadataBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`ConnectorMetadata::pardot`]: Set for Salesforce Pardot.
-    pub fn pardot(mut self, value: impl Into<PardotMetadata>) -> Self {
-        self.pardot = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorMetadata::pardot`].
-    pub fn set_pardot(mut self, value: Option<PardotMetadata>) -> Self {
-        self.pardot = value;
-        self
-    }
     /// Sets [`ConnectorMetadata::redshift`]: Set for Amazon Redshift.
     pub fn redshift(mut self, value: impl Into<RedshiftMetadata>) -> Self {
         self.redshift = Some(value.into());
@@ -246,16 +200,6 @@ impl ConnectorMetadataBuilder {
     /// Sets or clears [`ConnectorMetadata::s3`].
     pub fn set_s3(mut self, value: Option<S3Metadata>) -> Self {
         self.s3 = value;
-        self
-    }
-    /// Sets [`ConnectorMetadata::sap_odata`].
-    pub fn sap_odata(mut self, value: impl Into<SapODataMetadata>) -> Self {
-        self.sap_odata = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorMetadata::sap_odata`].
-    pub fn set_sap_odata(mut self, value: Option<SapODataMetadata>) -> Self {
-        self.sap_odata = value;
         self
     }
     /// Sets [`ConnectorMetadata::salesforce`]: Set for Salesforce.
@@ -318,16 +262,6 @@ impl ConnectorMetadataBuilder {
         self.trendmicro = value;
         self
     }
-    /// Sets [`ConnectorMetadata::upsolver`]: Set for Upsolver.
-    pub fn upsolver(mut self, value: impl Into<UpsolverMetadata>) -> Self {
-        self.upsolver = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorMetadata::upsolver`].
-    pub fn set_upsolver(mut self, value: Option<UpsolverMetadata>) -> Self {
-        self.upsolver = value;
-        self
-    }
     /// Sets [`ConnectorMetadata::veeva`]: Set for Veeva.
     pub fn veeva(mut self, value: impl Into<VeevaMetadata>) -> Self {
         self.veeva = Some(value.into());
@@ -348,31 +282,97 @@ impl ConnectorMetadataBuilder {
         self.zendesk = value;
         self
     }
+    /// Sets [`ConnectorMetadata::event_bridge`]: Set for Amazon EventBridge.
+    pub fn event_bridge(mut self, value: impl Into<EventBridgeMetadata>) -> Self {
+        self.event_bridge = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorMetadata::event_bridge`].
+    pub fn set_event_bridge(mut self, value: Option<EventBridgeMetadata>) -> Self {
+        self.event_bridge = value;
+        self
+    }
+    /// Sets [`ConnectorMetadata::upsolver`]: Set for Upsolver.
+    pub fn upsolver(mut self, value: impl Into<UpsolverMetadata>) -> Self {
+        self.upsolver = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorMetadata::upsolver`].
+    pub fn set_upsolver(mut self, value: Option<UpsolverMetadata>) -> Self {
+        self.upsolver = value;
+        self
+    }
+    /// Sets [`ConnectorMetadata::customer_profiles`]: Set for Amazon Connect Customer Profiles.
+    pub fn customer_profiles(
+        mut self,
+        value: impl Into<CustomerProfilesMetadata>,
+    ) -> Self {
+        self.customer_profiles = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorMetadata::customer_profiles`].
+    pub fn set_customer_profiles(
+        mut self,
+        value: Option<CustomerProfilesMetadata>,
+    ) -> Self {
+        self.customer_profiles = value;
+        self
+    }
+    /// Sets [`ConnectorMetadata::honeycode`]: Set for Amazon Honeycode.
+    pub fn honeycode(mut self, value: impl Into<HoneycodeMetadata>) -> Self {
+        self.honeycode = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorMetadata::honeycode`].
+    pub fn set_honeycode(mut self, value: Option<HoneycodeMetadata>) -> Self {
+        self.honeycode = value;
+        self
+    }
+    /// Sets [`ConnectorMetadata::sap_odata`].
+    pub fn sap_odata(mut self, value: impl Into<SapODataMetadata>) -> Self {
+        self.sap_odata = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorMetadata::sap_odata`].
+    pub fn set_sap_odata(mut self, value: Option<SapODataMetadata>) -> Self {
+        self.sap_odata = value;
+        self
+    }
+    /// Sets [`ConnectorMetadata::pardot`]: Set for Salesforce Pardot.
+    pub fn pardot(mut self, value: impl Into<PardotMetadata>) -> Self {
+        self.pardot = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorMetadata::pardot`].
+    pub fn set_pardot(mut self, value: Option<PardotMetadata>) -> Self {
+        self.pardot = value;
+        self
+    }
     /// Builds the [`ConnectorMetadata`].
     pub fn build(self) -> ConnectorMetadata {
         ConnectorMetadata {
             amplitude: self.amplitude,
-            customer_profiles: self.customer_profiles,
             datadog: self.datadog,
             dynatrace: self.dynatrace,
-            event_bridge: self.event_bridge,
             google_analytics: self.google_analytics,
-            honeycode: self.honeycode,
             infor_nexus: self.infor_nexus,
             marketo: self.marketo,
-            pardot: self.pardot,
             redshift: self.redshift,
             s3: self.s3,
-            sap_odata: self.sap_odata,
             salesforce: self.salesforce,
             service_now: self.service_now,
             singular: self.singular,
             slack: self.slack,
             snowflake: self.snowflake,
             trendmicro: self.trendmicro,
-            upsolver: self.upsolver,
             veeva: self.veeva,
             zendesk: self.zendesk,
+            event_bridge: self.event_bridge,
+            upsolver: self.upsolver,
+            customer_profiles: self.customer_profiles,
+            honeycode: self.honeycode,
+            sap_odata: self.sap_odata,
+            pardot: self.pardot,
         }
     }
 }

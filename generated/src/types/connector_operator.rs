@@ -17,9 +17,6 @@ pub struct ConnectorOperator {
     /// Operator for Amplitude sources.
     #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<AmplitudeConnectorOperator>,
-    /// Operator for a custom connector.
-    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
-    pub custom_connector: Option<Operator>,
     /// Operator for Datadog sources.
     #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
     pub datadog: Option<DatadogConnectorOperator>,
@@ -35,15 +32,9 @@ pub struct ConnectorOperator {
     /// Operator for Marketo sources.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoConnectorOperator>,
-    /// Operator for Salesforce Pardot sources.
-    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
-    pub pardot: Option<PardotConnectorOperator>,
     /// Operator for Amazon S3 sources.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3ConnectorOperator>,
-    /// Operator for SAP OData sources.
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
-    pub sap_odata: Option<SapODataConnectorOperator>,
     /// Operator for Salesforce sources.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceConnectorOperator>,
@@ -65,6 +56,15 @@ pub struct ConnectorOperator {
     /// Operator for Zendesk sources.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskConnectorOperator>,
+    /// Operator for SAP OData sources.
+    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    pub sap_odata: Option<SapODataConnectorOperator>,
+    /// Operator for a custom connector.
+    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
+    pub custom_connector: Option<Operator>,
+    /// Operator for Salesforce Pardot sources.
+    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
+    pub pardot: Option<PardotConnectorOperator>,
 }
 
 impl ConnectorOperator {
@@ -78,15 +78,12 @@ impl ConnectorOperator {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ConnectorOperatorBuilder {
     amplitude: Option<AmplitudeConnectorOperator>,
-    custom_connector: Option<Operator>,
     datadog: Option<DatadogConnectorOperator>,
     dynatrace: Option<DynatraceConnectorOperator>,
     google_analytics: Option<GoogleAnalyticsConnectorOperator>,
     infor_nexus: Option<InforNexusConnectorOperator>,
     marketo: Option<MarketoConnectorOperator>,
-    pardot: Option<PardotConnectorOperator>,
     s3: Option<S3ConnectorOperator>,
-    sap_odata: Option<SapODataConnectorOperator>,
     salesforce: Option<SalesforceConnectorOperator>,
     service_now: Option<ServiceNowConnectorOperator>,
     singular: Option<SingularConnectorOperator>,
@@ -94,6 +91,9 @@ pub struct ConnectorOperatorBuilder {
     trendmicro: Option<TrendmicroConnectorOperator>,
     veeva: Option<VeevaConnectorOperator>,
     zendesk: Option<ZendeskConnectorOperator>,
+    sap_odata: Option<SapODataConnectorOperator>,
+    custom_connector: Option<Operator>,
+    pardot: Option<PardotConnectorOperator>,
 }
 
 impl ConnectorOperatorBuilder {
@@ -105,16 +105,6 @@ impl ConnectorOperatorBuilder {
     /// Sets or clears [`ConnectorOperator::amplitude`].
     pub fn set_amplitude(mut self, value: Option<AmplitudeConnectorOperator>) -> Self {
         self.amplitude = value;
-        self
-    }
-    /// Sets [`ConnectorOperator::custom_connector`]: Operator for a custom connector.
-    pub fn custom_connector(mut self, value: impl Into<Operator>) -> Self {
-        self.custom_connector = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorOperator::custom_connector`].
-    pub fn set_custom_connector(mut self, value: Option<Operator>) -> Self {
-        self.custom_connector = value;
         self
     }
     /// Sets [`ConnectorOperator::datadog`]: Operator for Datadog sources.
@@ -176,16 +166,6 @@ impl ConnectorOperatorBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`ConnectorOperator::pardot`]: Operator for Salesforce Pardot sources.
-    pub fn pardot(mut self, value: impl Into<PardotConnectorOperator>) -> Self {
-        self.pardot = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorOperator::pardot`].
-    pub fn set_pardot(mut self, value: Option<PardotConnectorOperator>) -> Self {
-        self.pardot = value;
-        self
-    }
     /// Sets [`ConnectorOperator::s3`]: Operator for Amazon S3 sources.
     pub fn s3(mut self, value: impl Into<S3ConnectorOperator>) -> Self {
         self.s3 = Some(value.into());
@@ -194,16 +174,6 @@ impl ConnectorOperatorBuilder {
     /// Sets or clears [`ConnectorOperator::s3`].
     pub fn set_s3(mut self, value: Option<S3ConnectorOperator>) -> Self {
         self.s3 = value;
-        self
-    }
-    /// Sets [`ConnectorOperator::sap_odata`]: Operator for SAP OData sources.
-    pub fn sap_odata(mut self, value: impl Into<SapODataConnectorOperator>) -> Self {
-        self.sap_odata = Some(value.into());
-        self
-    }
-    /// Sets or clears [`ConnectorOperator::sap_odata`].
-    pub fn set_sap_odata(mut self, value: Option<SapODataConnectorOperator>) -> Self {
-        self.sap_odata = value;
         self
     }
     /// Sets [`ConnectorOperator::salesforce`]: Operator for Salesforce sources.
@@ -279,19 +249,46 @@ impl ConnectorOperatorBuilder {
         self.zendesk = value;
         self
     }
+    /// Sets [`ConnectorOperator::sap_odata`]: Operator for SAP OData sources.
+    pub fn sap_odata(mut self, value: impl Into<SapODataConnectorOperator>) -> Self {
+        self.sap_odata = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorOperator::sap_odata`].
+    pub fn set_sap_odata(mut self, value: Option<SapODataConnectorOperator>) -> Self {
+        self.sap_odata = value;
+        self
+    }
+    /// Sets [`ConnectorOperator::custom_connector`]: Operator for a custom connector.
+    pub fn custom_connector(mut self, value: impl Into<Operator>) -> Self {
+        self.custom_connector = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorOperator::custom_connector`].
+    pub fn set_custom_connector(mut self, value: Option<Operator>) -> Self {
+        self.custom_connector = value;
+        self
+    }
+    /// Sets [`ConnectorOperator::pardot`]: Operator for Salesforce Pardot sources.
+    pub fn pardot(mut self, value: impl Into<PardotConnectorOperator>) -> Self {
+        self.pardot = Some(value.into());
+        self
+    }
+    /// Sets or clears [`ConnectorOperator::pardot`].
+    pub fn set_pardot(mut self, value: Option<PardotConnectorOperator>) -> Self {
+        self.pardot = value;
+        self
+    }
     /// Builds the [`ConnectorOperator`].
     pub fn build(self) -> ConnectorOperator {
         ConnectorOperator {
             amplitude: self.amplitude,
-            custom_connector: self.custom_connector,
             datadog: self.datadog,
             dynatrace: self.dynatrace,
             google_analytics: self.google_analytics,
             infor_nexus: self.infor_nexus,
             marketo: self.marketo,
-            pardot: self.pardot,
             s3: self.s3,
-            sap_odata: self.sap_odata,
             salesforce: self.salesforce,
             service_now: self.service_now,
             singular: self.singular,
@@ -299,6 +296,9 @@ impl ConnectorOperatorBuilder {
             trendmicro: self.trendmicro,
             veeva: self.veeva,
             zendesk: self.zendesk,
+            sap_odata: self.sap_odata,
+            custom_connector: self.custom_connector,
+            pardot: self.pardot,
         }
     }
 }

@@ -100,6 +100,6 @@ impl ::serde::Serialize for ConnectorProvisioningType {
 
 impl<'de> ::serde::Deserialize<'de> for ConnectorProvisioningType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,54 +3,54 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ConnectorType {
-    /// On the wire: `Amplitude`.
-    Amplitude,
-    /// On the wire: `CustomConnector`.
-    Customconnector,
-    /// On the wire: `CustomerProfiles`.
-    Customerprofiles,
-    /// On the wire: `Datadog`.
-    Datadog,
-    /// On the wire: `Dynatrace`.
-    Dynatrace,
-    /// On the wire: `EventBridge`.
-    Eventbridge,
-    /// On the wire: `Googleanalytics`.
-    Googleanalytics,
-    /// On the wire: `Honeycode`.
-    Honeycode,
-    /// On the wire: `Infornexus`.
-    Infornexus,
-    /// On the wire: `LookoutMetrics`.
-    Lookoutmetrics,
-    /// On the wire: `Marketo`.
-    Marketo,
-    /// On the wire: `Pardot`.
-    Pardot,
-    /// On the wire: `Redshift`.
-    Redshift,
-    /// On the wire: `S3`.
-    S3,
     /// On the wire: `Salesforce`.
     Salesforce,
-    /// On the wire: `SAPOData`.
-    Sapodata,
-    /// On the wire: `Servicenow`.
-    Servicenow,
     /// On the wire: `Singular`.
     Singular,
     /// On the wire: `Slack`.
     Slack,
-    /// On the wire: `Snowflake`.
-    Snowflake,
-    /// On the wire: `Trendmicro`.
-    Trendmicro,
-    /// On the wire: `Upsolver`.
-    Upsolver,
-    /// On the wire: `Veeva`.
-    Veeva,
+    /// On the wire: `Redshift`.
+    Redshift,
+    /// On the wire: `S3`.
+    S3,
+    /// On the wire: `Marketo`.
+    Marketo,
+    /// On the wire: `Googleanalytics`.
+    Googleanalytics,
     /// On the wire: `Zendesk`.
     Zendesk,
+    /// On the wire: `Servicenow`.
+    Servicenow,
+    /// On the wire: `Datadog`.
+    Datadog,
+    /// On the wire: `Trendmicro`.
+    Trendmicro,
+    /// On the wire: `Snowflake`.
+    Snowflake,
+    /// On the wire: `Dynatrace`.
+    Dynatrace,
+    /// On the wire: `Infornexus`.
+    Infornexus,
+    /// On the wire: `Amplitude`.
+    Amplitude,
+    /// On the wire: `Veeva`.
+    Veeva,
+    /// On the wire: `EventBridge`.
+    Eventbridge,
+    /// On the wire: `LookoutMetrics`.
+    Lookoutmetrics,
+    /// On the wire: `Upsolver`.
+    Upsolver,
+    /// On the wire: `Honeycode`.
+    Honeycode,
+    /// On the wire: `CustomerProfiles`.
+    Customerprofiles,
+    /// On the wire: `SAPOData`.
+    Sapodata,
+    /// On the wire: `CustomConnector`.
+    Customconnector,
+    /// On the wire: `Pardot`.
+    Pardot,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -58,58 +58,58 @@ pub enum ConnectorType {
 impl ConnectorType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "Amplitude",
-        "CustomConnector",
-        "CustomerProfiles",
-        "Datadog",
-        "Dynatrace",
-        "EventBridge",
-        "Googleanalytics",
-        "Honeycode",
-        "Infornexus",
-        "LookoutMetrics",
-        "Marketo",
-        "Pardot",
-        "Redshift",
-        "S3",
         "Salesforce",
-        "SAPOData",
-        "Servicenow",
         "Singular",
         "Slack",
-        "Snowflake",
-        "Trendmicro",
-        "Upsolver",
-        "Veeva",
+        "Redshift",
+        "S3",
+        "Marketo",
+        "Googleanalytics",
         "Zendesk",
+        "Servicenow",
+        "Datadog",
+        "Trendmicro",
+        "Snowflake",
+        "Dynatrace",
+        "Infornexus",
+        "Amplitude",
+        "Veeva",
+        "EventBridge",
+        "LookoutMetrics",
+        "Upsolver",
+        "Honeycode",
+        "CustomerProfiles",
+        "SAPOData",
+        "CustomConnector",
+        "Pardot",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ConnectorType::Amplitude => "Amplitude",
-            ConnectorType::Customconnector => "CustomConnector",
-            ConnectorType::Customerprofiles => "CustomerProfiles",
-            ConnectorType::Datadog => "Datadog",
-            ConnectorType::Dynatrace => "Dynatrace",
-            ConnectorType::Eventbridge => "EventBridge",
-            ConnectorType::Googleanalytics => "Googleanalytics",
-            ConnectorType::Honeycode => "Honeycode",
-            ConnectorType::Infornexus => "Infornexus",
-            ConnectorType::Lookoutmetrics => "LookoutMetrics",
-            ConnectorType::Marketo => "Marketo",
-            ConnectorType::Pardot => "Pardot",
-            ConnectorType::Redshift => "Redshift",
-            ConnectorType::S3 => "S3",
             ConnectorType::Salesforce => "Salesforce",
-            ConnectorType::Sapodata => "SAPOData",
-            ConnectorType::Servicenow => "Servicenow",
             ConnectorType::Singular => "Singular",
             ConnectorType::Slack => "Slack",
-            ConnectorType::Snowflake => "Snowflake",
-            ConnectorType::Trendmicro => "Trendmicro",
-            ConnectorType::Upsolver => "Upsolver",
-            ConnectorType::Veeva => "Veeva",
+            ConnectorType::Redshift => "Redshift",
+            ConnectorType::S3 => "S3",
+            ConnectorType::Marketo => "Marketo",
+            ConnectorType::Googleanalytics => "Googleanalytics",
             ConnectorType::Zendesk => "Zendesk",
+            ConnectorType::Servicenow => "Servicenow",
+            ConnectorType::Datadog => "Datadog",
+            ConnectorType::Trendmicro => "Trendmicro",
+            ConnectorType::Snowflake => "Snowflake",
+            ConnectorType::Dynatrace => "Dynatrace",
+            ConnectorType::Infornexus => "Infornexus",
+            ConnectorType::Amplitude => "Amplitude",
+            ConnectorType::Veeva => "Veeva",
+            ConnectorType::Eventbridge => "EventBridge",
+            ConnectorType::Lookoutmetrics => "LookoutMetrics",
+            ConnectorType::Upsolver => "Upsolver",
+            ConnectorType::Honeycode => "Honeycode",
+            ConnectorType::Customerprofiles => "CustomerProfiles",
+            ConnectorType::Sapodata => "SAPOData",
+            ConnectorType::Customconnector => "CustomConnector",
+            ConnectorType::Pardot => "Pardot",
             ConnectorType::Unknown(v) => v,
         }
     }
@@ -118,30 +118,30 @@ impl ConnectorType {
 impl From<&str> for ConnectorType {
     fn from(v: &str) -> Self {
         match v {
-            "Amplitude" => ConnectorType::Amplitude,
-            "CustomConnector" => ConnectorType::Customconnector,
-            "CustomerProfiles" => ConnectorType::Customerprofiles,
-            "Datadog" => ConnectorType::Datadog,
-            "Dynatrace" => ConnectorType::Dynatrace,
-            "EventBridge" => ConnectorType::Eventbridge,
-            "Googleanalytics" => ConnectorType::Googleanalytics,
-            "Honeycode" => ConnectorType::Honeycode,
-            "Infornexus" => ConnectorType::Infornexus,
-            "LookoutMetrics" => ConnectorType::Lookoutmetrics,
-            "Marketo" => ConnectorType::Marketo,
-            "Pardot" => ConnectorType::Pardot,
-            "Redshift" => ConnectorType::Redshift,
-            "S3" => ConnectorType::S3,
             "Salesforce" => ConnectorType::Salesforce,
-            "SAPOData" => ConnectorType::Sapodata,
-            "Servicenow" => ConnectorType::Servicenow,
             "Singular" => ConnectorType::Singular,
             "Slack" => ConnectorType::Slack,
-            "Snowflake" => ConnectorType::Snowflake,
-            "Trendmicro" => ConnectorType::Trendmicro,
-            "Upsolver" => ConnectorType::Upsolver,
-            "Veeva" => ConnectorType::Veeva,
+            "Redshift" => ConnectorType::Redshift,
+            "S3" => ConnectorType::S3,
+            "Marketo" => ConnectorType::Marketo,
+            "Googleanalytics" => ConnectorType::Googleanalytics,
             "Zendesk" => ConnectorType::Zendesk,
+            "Servicenow" => ConnectorType::Servicenow,
+            "Datadog" => ConnectorType::Datadog,
+            "Trendmicro" => ConnectorType::Trendmicro,
+            "Snowflake" => ConnectorType::Snowflake,
+            "Dynatrace" => ConnectorType::Dynatrace,
+            "Infornexus" => ConnectorType::Infornexus,
+            "Amplitude" => ConnectorType::Amplitude,
+            "Veeva" => ConnectorType::Veeva,
+            "EventBridge" => ConnectorType::Eventbridge,
+            "LookoutMetrics" => ConnectorType::Lookoutmetrics,
+            "Upsolver" => ConnectorType::Upsolver,
+            "Honeycode" => ConnectorType::Honeycode,
+            "CustomerProfiles" => ConnectorType::Customerprofiles,
+            "SAPOData" => ConnectorType::Sapodata,
+            "CustomConnector" => ConnectorType::Customconnector,
+            "Pardot" => ConnectorType::Pardot,
             other => ConnectorType::Unknown(other.to_owned()),
         }
     }
@@ -150,30 +150,30 @@ impl From<&str> for ConnectorType {
 impl From<String> for ConnectorType {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "Amplitude" => ConnectorType::Amplitude,
-            "CustomConnector" => ConnectorType::Customconnector,
-            "CustomerProfiles" => ConnectorType::Customerprofiles,
-            "Datadog" => ConnectorType::Datadog,
-            "Dynatrace" => ConnectorType::Dynatrace,
-            "EventBridge" => ConnectorType::Eventbridge,
-            "Googleanalytics" => ConnectorType::Googleanalytics,
-            "Honeycode" => ConnectorType::Honeycode,
-            "Infornexus" => ConnectorType::Infornexus,
-            "LookoutMetrics" => ConnectorType::Lookoutmetrics,
-            "Marketo" => ConnectorType::Marketo,
-            "Pardot" => ConnectorType::Pardot,
-            "Redshift" => ConnectorType::Redshift,
-            "S3" => ConnectorType::S3,
             "Salesforce" => ConnectorType::Salesforce,
-            "SAPOData" => ConnectorType::Sapodata,
-            "Servicenow" => ConnectorType::Servicenow,
             "Singular" => ConnectorType::Singular,
             "Slack" => ConnectorType::Slack,
-            "Snowflake" => ConnectorType::Snowflake,
-            "Trendmicro" => ConnectorType::Trendmicro,
-            "Upsolver" => ConnectorType::Upsolver,
-            "Veeva" => ConnectorType::Veeva,
+            "Redshift" => ConnectorType::Redshift,
+            "S3" => ConnectorType::S3,
+            "Marketo" => ConnectorType::Marketo,
+            "Googleanalytics" => ConnectorType::Googleanalytics,
             "Zendesk" => ConnectorType::Zendesk,
+            "Servicenow" => ConnectorType::Servicenow,
+            "Datadog" => ConnectorType::Datadog,
+            "Trendmicro" => ConnectorType::Trendmicro,
+            "Snowflake" => ConnectorType::Snowflake,
+            "Dynatrace" => ConnectorType::Dynatrace,
+            "Infornexus" => ConnectorType::Infornexus,
+            "Amplitude" => ConnectorType::Amplitude,
+            "Veeva" => ConnectorType::Veeva,
+            "EventBridge" => ConnectorType::Eventbridge,
+            "LookoutMetrics" => ConnectorType::Lookoutmetrics,
+            "Upsolver" => ConnectorType::Upsolver,
+            "Honeycode" => ConnectorType::Honeycode,
+            "CustomerProfiles" => ConnectorType::Customerprofiles,
+            "SAPOData" => ConnectorType::Sapodata,
+            "CustomConnector" => ConnectorType::Customconnector,
+            "Pardot" => ConnectorType::Pardot,
             _ => ConnectorType::Unknown(v),
         }
     }
@@ -239,6 +239,6 @@ impl ::serde::Serialize for ConnectorType {
 
 impl<'de> ::serde::Deserialize<'de> for ConnectorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,22 +3,22 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum DataPullMode {
-    /// On the wire: `Complete`.
-    Complete,
     /// On the wire: `Incremental`.
     Incremental,
+    /// On the wire: `Complete`.
+    Complete,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
 
 impl DataPullMode {
     /// Every value this version of the model knows, as on the wire.
-    pub const VALUES: &'static [&'static str] = &["Complete", "Incremental"];
+    pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            DataPullMode::Complete => "Complete",
             DataPullMode::Incremental => "Incremental",
+            DataPullMode::Complete => "Complete",
             DataPullMode::Unknown(v) => v,
         }
     }
@@ -27,8 +27,8 @@ impl DataPullMode {
 impl From<&str> for DataPullMode {
     fn from(v: &str) -> Self {
         match v {
-            "Complete" => DataPullMode::Complete,
             "Incremental" => DataPullMode::Incremental,
+            "Complete" => DataPullMode::Complete,
             other => DataPullMode::Unknown(other.to_owned()),
         }
     }
@@ -37,8 +37,8 @@ impl From<&str> for DataPullMode {
 impl From<String> for DataPullMode {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "Complete" => DataPullMode::Complete,
             "Incremental" => DataPullMode::Incremental,
+            "Complete" => DataPullMode::Complete,
             _ => DataPullMode::Unknown(v),
         }
     }
@@ -104,6 +104,6 @@ impl ::serde::Serialize for DataPullMode {
 
 impl<'de> ::serde::Deserialize<'de> for DataPullMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,25 +3,25 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum DataTransferApiType {
+    /// On the wire: `SYNC`.
+    Sync,
     /// On the wire: `ASYNC`.
     Async,
     /// On the wire: `AUTOMATIC`.
     Automatic,
-    /// On the wire: `SYNC`.
-    Sync,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
 
 impl DataTransferApiType {
     /// Every value this version of the model knows, as on the wire.
-    pub const VALUES: &'static [&'static str] = &["ASYNC", "AUTOMATIC", "SYNC"];
+    pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "AUTOMATIC"];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            DataTransferApiType::Sync => "SYNC",
             DataTransferApiType::Async => "ASYNC",
             DataTransferApiType::Automatic => "AUTOMATIC",
-            DataTransferApiType::Sync => "SYNC",
             DataTransferApiType::Unknown(v) => v,
         }
     }
@@ -30,9 +30,9 @@ impl DataTransferApiType {
 impl From<&str> for DataTransferApiType {
     fn from(v: &str) -> Self {
         match v {
+            "SYNC" => DataTransferApiType::Sync,
             "ASYNC" => DataTransferApiType::Async,
             "AUTOMATIC" => DataTransferApiType::Automatic,
-            "SYNC" => DataTransferApiType::Sync,
             other => DataTransferApiType::Unknown(other.to_owned()),
         }
     }
@@ -41,9 +41,9 @@ impl From<&str> for DataTransferApiType {
 impl From<String> for DataTransferApiType {
     fn from(v: String) -> Self {
         match v.as_str() {
+            "SYNC" => DataTransferApiType::Sync,
             "ASYNC" => DataTransferApiType::Async,
             "AUTOMATIC" => DataTransferApiType::Automatic,
-            "SYNC" => DataTransferApiType::Sync,
             _ => DataTransferApiType::Unknown(v),
         }
     }
@@ -109,6 +109,6 @@ impl ::serde::Serialize for DataTransferApiType {
 
 impl<'de> ::serde::Deserialize<'de> for DataTransferApiType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

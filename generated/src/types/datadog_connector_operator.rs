@@ -3,36 +3,36 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum DatadogConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `BETWEEN`.
     Between,
-    /// On the wire: `DIVISION`.
-    Division,
     /// On the wire: `EQUAL_TO`.
     EqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -40,40 +40,40 @@ pub enum DatadogConnectorOperator {
 impl DatadogConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
+        "PROJECTION",
         "BETWEEN",
-        "DIVISION",
         "EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            DatadogConnectorOperator::Addition => "ADDITION",
+            DatadogConnectorOperator::Projection => "PROJECTION",
             DatadogConnectorOperator::Between => "BETWEEN",
-            DatadogConnectorOperator::Division => "DIVISION",
             DatadogConnectorOperator::EqualTo => "EQUAL_TO",
+            DatadogConnectorOperator::Addition => "ADDITION",
+            DatadogConnectorOperator::Multiplication => "MULTIPLICATION",
+            DatadogConnectorOperator::Division => "DIVISION",
+            DatadogConnectorOperator::Subtraction => "SUBTRACTION",
             DatadogConnectorOperator::MaskAll => "MASK_ALL",
             DatadogConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             DatadogConnectorOperator::MaskLastN => "MASK_LAST_N",
-            DatadogConnectorOperator::Multiplication => "MULTIPLICATION",
-            DatadogConnectorOperator::NoOp => "NO_OP",
-            DatadogConnectorOperator::Projection => "PROJECTION",
-            DatadogConnectorOperator::Subtraction => "SUBTRACTION",
-            DatadogConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             DatadogConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             DatadogConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            DatadogConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             DatadogConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            DatadogConnectorOperator::NoOp => "NO_OP",
             DatadogConnectorOperator::Unknown(v) => v,
         }
     }
@@ -82,21 +82,21 @@ impl DatadogConnectorOperator {
 impl From<&str> for DatadogConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => DatadogConnectorOperator::Addition,
+            "PROJECTION" => DatadogConnectorOperator::Projection,
             "BETWEEN" => DatadogConnectorOperator::Between,
-            "DIVISION" => DatadogConnectorOperator::Division,
             "EQUAL_TO" => DatadogConnectorOperator::EqualTo,
+            "ADDITION" => DatadogConnectorOperator::Addition,
+            "MULTIPLICATION" => DatadogConnectorOperator::Multiplication,
+            "DIVISION" => DatadogConnectorOperator::Division,
+            "SUBTRACTION" => DatadogConnectorOperator::Subtraction,
             "MASK_ALL" => DatadogConnectorOperator::MaskAll,
             "MASK_FIRST_N" => DatadogConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => DatadogConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => DatadogConnectorOperator::Multiplication,
-            "NO_OP" => DatadogConnectorOperator::NoOp,
-            "PROJECTION" => DatadogConnectorOperator::Projection,
-            "SUBTRACTION" => DatadogConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => DatadogConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => DatadogConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => DatadogConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => DatadogConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => DatadogConnectorOperator::ValidateNumeric,
+            "NO_OP" => DatadogConnectorOperator::NoOp,
             other => DatadogConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -105,21 +105,21 @@ impl From<&str> for DatadogConnectorOperator {
 impl From<String> for DatadogConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => DatadogConnectorOperator::Addition,
+            "PROJECTION" => DatadogConnectorOperator::Projection,
             "BETWEEN" => DatadogConnectorOperator::Between,
-            "DIVISION" => DatadogConnectorOperator::Division,
             "EQUAL_TO" => DatadogConnectorOperator::EqualTo,
+            "ADDITION" => DatadogConnectorOperator::Addition,
+            "MULTIPLICATION" => DatadogConnectorOperator::Multiplication,
+            "DIVISION" => DatadogConnectorOperator::Division,
+            "SUBTRACTION" => DatadogConnectorOperator::Subtraction,
             "MASK_ALL" => DatadogConnectorOperator::MaskAll,
             "MASK_FIRST_N" => DatadogConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => DatadogConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => DatadogConnectorOperator::Multiplication,
-            "NO_OP" => DatadogConnectorOperator::NoOp,
-            "PROJECTION" => DatadogConnectorOperator::Projection,
-            "SUBTRACTION" => DatadogConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => DatadogConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => DatadogConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => DatadogConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => DatadogConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => DatadogConnectorOperator::ValidateNumeric,
+            "NO_OP" => DatadogConnectorOperator::NoOp,
             _ => DatadogConnectorOperator::Unknown(v),
         }
     }
@@ -185,6 +185,6 @@ impl ::serde::Serialize for DatadogConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for DatadogConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

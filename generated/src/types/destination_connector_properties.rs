@@ -15,45 +15,45 @@ use crate::types::{
 #[serde(default)]
 #[non_exhaustive]
 pub struct DestinationConnectorProperties {
-    /// Settings for a custom connector.
-    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
-    pub custom_connector: Option<CustomConnectorDestinationProperties>,
-    /// Settings for Amazon Connect Customer Profiles.
-    #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
-    pub customer_profiles: Option<CustomerProfilesDestinationProperties>,
-    /// Settings for Amazon EventBridge.
-    #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
-    pub event_bridge: Option<EventBridgeDestinationProperties>,
-    /// Settings for Amazon Honeycode.
-    #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
-    pub honeycode: Option<HoneycodeDestinationProperties>,
-    /// Settings for Amazon Lookout for Metrics.
-    #[serde(rename = "LookoutMetrics", skip_serializing_if = "Option::is_none")]
-    pub lookout_metrics: Option<LookoutMetricsDestinationProperties>,
-    /// Settings for Marketo.
-    #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
-    pub marketo: Option<MarketoDestinationProperties>,
     /// Settings for Amazon Redshift.
     #[serde(rename = "Redshift", skip_serializing_if = "Option::is_none")]
     pub redshift: Option<RedshiftDestinationProperties>,
     /// Settings for Amazon S3.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3DestinationProperties>,
-    /// Settings for SAP OData.
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
-    pub sap_odata: Option<SapODataDestinationProperties>,
     /// Settings for Salesforce.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceDestinationProperties>,
     /// Settings for Snowflake.
     #[serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")]
     pub snowflake: Option<SnowflakeDestinationProperties>,
+    /// Settings for Amazon EventBridge.
+    #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
+    pub event_bridge: Option<EventBridgeDestinationProperties>,
+    /// Settings for Amazon Lookout for Metrics.
+    #[serde(rename = "LookoutMetrics", skip_serializing_if = "Option::is_none")]
+    pub lookout_metrics: Option<LookoutMetricsDestinationProperties>,
     /// Settings for Upsolver.
     #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
     pub upsolver: Option<UpsolverDestinationProperties>,
+    /// Settings for Amazon Honeycode.
+    #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
+    pub honeycode: Option<HoneycodeDestinationProperties>,
+    /// Settings for Amazon Connect Customer Profiles.
+    #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
+    pub customer_profiles: Option<CustomerProfilesDestinationProperties>,
     /// Settings for Zendesk.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskDestinationProperties>,
+    /// Settings for Marketo.
+    #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
+    pub marketo: Option<MarketoDestinationProperties>,
+    /// Settings for a custom connector.
+    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
+    pub custom_connector: Option<CustomConnectorDestinationProperties>,
+    /// Settings for SAP OData.
+    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    pub sap_odata: Option<SapODataDestinationProperties>,
 }
 
 impl DestinationConnectorProperties {
@@ -66,112 +66,22 @@ impl DestinationConnectorProperties {
 /// A builder for [`DestinationConnectorProperties`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DestinationConnectorPropertiesBuilder {
-    custom_connector: Option<CustomConnectorDestinationProperties>,
-    customer_profiles: Option<CustomerProfilesDestinationProperties>,
-    event_bridge: Option<EventBridgeDestinationProperties>,
-    honeycode: Option<HoneycodeDestinationProperties>,
-    lookout_metrics: Option<LookoutMetricsDestinationProperties>,
-    marketo: Option<MarketoDestinationProperties>,
     redshift: Option<RedshiftDestinationProperties>,
     s3: Option<S3DestinationProperties>,
-    sap_odata: Option<SapODataDestinationProperties>,
     salesforce: Option<SalesforceDestinationProperties>,
     snowflake: Option<SnowflakeDestinationProperties>,
+    event_bridge: Option<EventBridgeDestinationProperties>,
+    lookout_metrics: Option<LookoutMetricsDestinationProperties>,
     upsolver: Option<UpsolverDestinationProperties>,
+    honeycode: Option<HoneycodeDestinationProperties>,
+    customer_profiles: Option<CustomerProfilesDestinationProperties>,
     zendesk: Option<ZendeskDestinationProperties>,
+    marketo: Option<MarketoDestinationProperties>,
+    custom_connector: Option<CustomConnectorDestinationProperties>,
+    sap_odata: Option<SapODataDestinationProperties>,
 }
 
 impl DestinationConnectorPropertiesBuilder {
-    /// Sets [`DestinationConnectorProperties::custom_connector`]: Settings for a custom connector.
-    pub fn custom_connector(
-        mut self,
-        value: impl Into<CustomConnectorDestinationProperties>,
-    ) -> Self {
-        self.custom_connector = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::custom_connector`].
-    pub fn set_custom_connector(
-        mut self,
-        value: Option<CustomConnectorDestinationProperties>,
-    ) -> Self {
-        self.custom_connector = value;
-        self
-    }
-    /// Sets [`DestinationConnectorProperties::customer_profiles`]: Settings for Amazon Connect Customer Profiles.
-    pub fn customer_profiles(
-        mut self,
-        value: impl Into<CustomerProfilesDestinationProperties>,
-    ) -> Self {
-        self.customer_profiles = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::customer_profiles`].
-    pub fn set_customer_profiles(
-        mut self,
-        value: Option<CustomerProfilesDestinationProperties>,
-    ) -> Self {
-        self.customer_profiles = value;
-        self
-    }
-    /// Sets [`DestinationConnectorProperties::event_bridge`]: Settings for Amazon EventBridge.
-    pub fn event_bridge(
-        mut self,
-        value: impl Into<EventBridgeDestinationProperties>,
-    ) -> Self {
-        self.event_bridge = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::event_bridge`].
-    pub fn set_event_bridge(
-        mut self,
-        value: Option<EventBridgeDestinationProperties>,
-    ) -> Self {
-        self.event_bridge = value;
-        self
-    }
-    /// Sets [`DestinationConnectorProperties::honeycode`]: Settings for Amazon Honeycode.
-    pub fn honeycode(
-        mut self,
-        value: impl Into<HoneycodeDestinationProperties>,
-    ) -> Self {
-        self.honeycode = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::honeycode`].
-    pub fn set_honeycode(
-        mut self,
-        value: Option<HoneycodeDestinationProperties>,
-    ) -> Self {
-        self.honeycode = value;
-        self
-    }
-    /// Sets [`DestinationConnectorProperties::lookout_metrics`]: Settings for Amazon Lookout for Metrics.
-    pub fn lookout_metrics(
-        mut self,
-        value: impl Into<LookoutMetricsDestinationProperties>,
-    ) -> Self {
-        self.lookout_metrics = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::lookout_metrics`].
-    pub fn set_lookout_metrics(
-        mut self,
-        value: Option<LookoutMetricsDestinationProperties>,
-    ) -> Self {
-        self.lookout_metrics = value;
-        self
-    }
-    /// Sets [`DestinationConnectorProperties::marketo`]: Settings for Marketo.
-    pub fn marketo(mut self, value: impl Into<MarketoDestinationProperties>) -> Self {
-        self.marketo = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::marketo`].
-    pub fn set_marketo(mut self, value: Option<MarketoDestinationProperties>) -> Self {
-        self.marketo = value;
-        self
-    }
     /// Sets [`DestinationConnectorProperties::redshift`]: Settings for Amazon Redshift.
     pub fn redshift(mut self, value: impl Into<RedshiftDestinationProperties>) -> Self {
         self.redshift = Some(value.into());
@@ -190,19 +100,6 @@ impl DestinationConnectorPropertiesBuilder {
     /// Sets or clears [`DestinationConnectorProperties::s3`].
     pub fn set_s3(mut self, value: Option<S3DestinationProperties>) -> Self {
         self.s3 = value;
-        self
-    }
-    /// Sets [`DestinationConnectorProperties::sap_odata`]: Settings for SAP OData.
-    pub fn sap_odata(mut self, value: impl Into<SapODataDestinationProperties>) -> Self {
-        self.sap_odata = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationConnectorProperties::sap_odata`].
-    pub fn set_sap_odata(
-        mut self,
-        value: Option<SapODataDestinationProperties>,
-    ) -> Self {
-        self.sap_odata = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::salesforce`]: Settings for Salesforce.
@@ -237,6 +134,38 @@ impl DestinationConnectorPropertiesBuilder {
         self.snowflake = value;
         self
     }
+    /// Sets [`DestinationConnectorProperties::event_bridge`]: Settings for Amazon EventBridge.
+    pub fn event_bridge(
+        mut self,
+        value: impl Into<EventBridgeDestinationProperties>,
+    ) -> Self {
+        self.event_bridge = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::event_bridge`].
+    pub fn set_event_bridge(
+        mut self,
+        value: Option<EventBridgeDestinationProperties>,
+    ) -> Self {
+        self.event_bridge = value;
+        self
+    }
+    /// Sets [`DestinationConnectorProperties::lookout_metrics`]: Settings for Amazon Lookout for Metrics.
+    pub fn lookout_metrics(
+        mut self,
+        value: impl Into<LookoutMetricsDestinationProperties>,
+    ) -> Self {
+        self.lookout_metrics = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::lookout_metrics`].
+    pub fn set_lookout_metrics(
+        mut self,
+        value: Option<LookoutMetricsDestinationProperties>,
+    ) -> Self {
+        self.lookout_metrics = value;
+        self
+    }
     /// Sets [`DestinationConnectorProperties::upsolver`]: Settings for Upsolver.
     pub fn upsolver(mut self, value: impl Into<UpsolverDestinationProperties>) -> Self {
         self.upsolver = Some(value.into());
@@ -245,6 +174,38 @@ impl DestinationConnectorPropertiesBuilder {
     /// Sets or clears [`DestinationConnectorProperties::upsolver`].
     pub fn set_upsolver(mut self, value: Option<UpsolverDestinationProperties>) -> Self {
         self.upsolver = value;
+        self
+    }
+    /// Sets [`DestinationConnectorProperties::honeycode`]: Settings for Amazon Honeycode.
+    pub fn honeycode(
+        mut self,
+        value: impl Into<HoneycodeDestinationProperties>,
+    ) -> Self {
+        self.honeycode = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::honeycode`].
+    pub fn set_honeycode(
+        mut self,
+        value: Option<HoneycodeDestinationProperties>,
+    ) -> Self {
+        self.honeycode = value;
+        self
+    }
+    /// Sets [`DestinationConnectorProperties::customer_profiles`]: Settings for Amazon Connect Customer Profiles.
+    pub fn customer_profiles(
+        mut self,
+        value: impl Into<CustomerProfilesDestinationProperties>,
+    ) -> Self {
+        self.customer_profiles = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::customer_profiles`].
+    pub fn set_customer_profiles(
+        mut self,
+        value: Option<CustomerProfilesDestinationProperties>,
+    ) -> Self {
+        self.customer_profiles = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::zendesk`]: Settings for Zendesk.
@@ -257,22 +218,61 @@ impl DestinationConnectorPropertiesBuilder {
         self.zendesk = value;
         self
     }
+    /// Sets [`DestinationConnectorProperties::marketo`]: Settings for Marketo.
+    pub fn marketo(mut self, value: impl Into<MarketoDestinationProperties>) -> Self {
+        self.marketo = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::marketo`].
+    pub fn set_marketo(mut self, value: Option<MarketoDestinationProperties>) -> Self {
+        self.marketo = value;
+        self
+    }
+    /// Sets [`DestinationConnectorProperties::custom_connector`]: Settings for a custom connector.
+    pub fn custom_connector(
+        mut self,
+        value: impl Into<CustomConnectorDestinationProperties>,
+    ) -> Self {
+        self.custom_connector = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::custom_connector`].
+    pub fn set_custom_connector(
+        mut self,
+        value: Option<CustomConnectorDestinationProperties>,
+    ) -> Self {
+        self.custom_connector = value;
+        self
+    }
+    /// Sets [`DestinationConnectorProperties::sap_odata`]: Settings for SAP OData.
+    pub fn sap_odata(mut self, value: impl Into<SapODataDestinationProperties>) -> Self {
+        self.sap_odata = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationConnectorProperties::sap_odata`].
+    pub fn set_sap_odata(
+        mut self,
+        value: Option<SapODataDestinationProperties>,
+    ) -> Self {
+        self.sap_odata = value;
+        self
+    }
     /// Builds the [`DestinationConnectorProperties`].
     pub fn build(self) -> DestinationConnectorProperties {
         DestinationConnectorProperties {
-            custom_connector: self.custom_connector,
-            customer_profiles: self.customer_profiles,
-            event_bridge: self.event_bridge,
-            honeycode: self.honeycode,
-            lookout_metrics: self.lookout_metrics,
-            marketo: self.marketo,
             redshift: self.redshift,
             s3: self.s3,
-            sap_odata: self.sap_odata,
             salesforce: self.salesforce,
             snowflake: self.snowflake,
+            event_bridge: self.event_bridge,
+            lookout_metrics: self.lookout_metrics,
             upsolver: self.upsolver,
+            honeycode: self.honeycode,
+            customer_profiles: self.customer_profiles,
             zendesk: self.zendesk,
+            marketo: self.marketo,
+            custom_connector: self.custom_connector,
+            sap_odata: self.sap_odata,
         }
     }
 }
@@ -284,42 +284,6 @@ impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
-            let p = path.member("CustomConnector");
-            if let Some(x) = &self.custom_connector {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("CustomerProfiles");
-            if let Some(x) = &self.customer_profiles {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("EventBridge");
-            if let Some(x) = &self.event_bridge {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("Honeycode");
-            if let Some(x) = &self.honeycode {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("LookoutMetrics");
-            if let Some(x) = &self.lookout_metrics {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("Marketo");
-            if let Some(x) = &self.marketo {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
             let p = path.member("Redshift");
             if let Some(x) = &self.redshift {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
@@ -328,12 +292,6 @@ impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
         {
             let p = path.member("S3");
             if let Some(x) = &self.s3 {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("SAPOData");
-            if let Some(x) = &self.sap_odata {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
@@ -350,14 +308,56 @@ impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
             }
         }
         {
+            let p = path.member("EventBridge");
+            if let Some(x) = &self.event_bridge {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("LookoutMetrics");
+            if let Some(x) = &self.lookout_metrics {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
             let p = path.member("Upsolver");
             if let Some(x) = &self.upsolver {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
         {
+            let p = path.member("Honeycode");
+            if let Some(x) = &self.honeycode {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("CustomerProfiles");
+            if let Some(x) = &self.customer_profiles {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
             let p = path.member("Zendesk");
             if let Some(x) = &self.zendesk {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Marketo");
+            if let Some(x) = &self.marketo {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("CustomConnector");
+            if let Some(x) = &self.custom_connector {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("SAPOData");
+            if let Some(x) = &self.sap_odata {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }

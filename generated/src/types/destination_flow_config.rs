@@ -7,15 +7,15 @@ use crate::types::{ConnectorType, DestinationConnectorProperties};
 #[serde(default)]
 #[non_exhaustive]
 pub struct DestinationFlowConfig {
+    /// The destination's connector type.
+    #[serde(rename = "connectorType")]
+    pub connector_type: ConnectorType,
     /// The connector API version to use.
     #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// The connector profile (connection) to write through; unique in the account.
     #[serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")]
     pub connector_profile_name: Option<String>,
-    /// The destination's connector type.
-    #[serde(rename = "connectorType")]
-    pub connector_type: ConnectorType,
     /// Connector-specific settings.
     #[serde(rename = "destinationConnectorProperties")]
     pub destination_connector_properties: DestinationConnectorProperties,
@@ -31,13 +31,23 @@ impl DestinationFlowConfig {
 /// A builder for [`DestinationFlowConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DestinationFlowConfigBuilder {
+    connector_type: Option<ConnectorType>,
     api_version: Option<String>,
     connector_profile_name: Option<String>,
-    connector_type: Option<ConnectorType>,
     destination_connector_properties: Option<DestinationConnectorProperties>,
 }
 
 impl DestinationFlowConfigBuilder {
+    /// Sets [`DestinationFlowConfig::connector_type`]: The destination's connector type.
+    pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
+        self.connector_type = Some(value.into());
+        self
+    }
+    /// Sets or clears [`DestinationFlowConfig::connector_type`].
+    pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
+        self.connector_type = value;
+        self
+    }
     /// Sets [`DestinationFlowConfig::api_version`]: The connector API version to use.
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = Some(value.into());
@@ -56,16 +66,6 @@ impl DestinationFlowConfigBuilder {
     /// Sets or clears [`DestinationFlowConfig::connector_profile_name`].
     pub fn set_connector_profile_name(mut self, value: Option<String>) -> Self {
         self.connector_profile_name = value;
-        self
-    }
-    /// Sets [`DestinationFlowConfig::connector_type`]: The destination's connector type.
-    pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
-        self.connector_type = Some(value.into());
-        self
-    }
-    /// Sets or clears [`DestinationFlowConfig::connector_type`].
-    pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
-        self.connector_type = value;
         self
     }
     /// Sets [`DestinationFlowConfig::destination_connector_properties`]: Connector-specific settings.
@@ -98,9 +98,9 @@ impl DestinationFlowConfigBuilder {
         match (self.connector_type, self.destination_connector_properties) {
             (Some(connector_type), Some(destination_connector_properties)) => {
                 Ok(DestinationFlowConfig {
+                    connector_type,
                     api_version: self.api_version,
                     connector_profile_name: self.connector_profile_name,
-                    connector_type,
                     destination_connector_properties,
                 })
             }

@@ -3,36 +3,36 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum DynatraceConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `BETWEEN`.
     Between,
-    /// On the wire: `DIVISION`.
-    Division,
     /// On the wire: `EQUAL_TO`.
     EqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -40,40 +40,40 @@ pub enum DynatraceConnectorOperator {
 impl DynatraceConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
+        "PROJECTION",
         "BETWEEN",
-        "DIVISION",
         "EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            DynatraceConnectorOperator::Addition => "ADDITION",
+            DynatraceConnectorOperator::Projection => "PROJECTION",
             DynatraceConnectorOperator::Between => "BETWEEN",
-            DynatraceConnectorOperator::Division => "DIVISION",
             DynatraceConnectorOperator::EqualTo => "EQUAL_TO",
+            DynatraceConnectorOperator::Addition => "ADDITION",
+            DynatraceConnectorOperator::Multiplication => "MULTIPLICATION",
+            DynatraceConnectorOperator::Division => "DIVISION",
+            DynatraceConnectorOperator::Subtraction => "SUBTRACTION",
             DynatraceConnectorOperator::MaskAll => "MASK_ALL",
             DynatraceConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             DynatraceConnectorOperator::MaskLastN => "MASK_LAST_N",
-            DynatraceConnectorOperator::Multiplication => "MULTIPLICATION",
-            DynatraceConnectorOperator::NoOp => "NO_OP",
-            DynatraceConnectorOperator::Projection => "PROJECTION",
-            DynatraceConnectorOperator::Subtraction => "SUBTRACTION",
-            DynatraceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             DynatraceConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             DynatraceConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            DynatraceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             DynatraceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            DynatraceConnectorOperator::NoOp => "NO_OP",
             DynatraceConnectorOperator::Unknown(v) => v,
         }
     }
@@ -82,21 +82,21 @@ impl DynatraceConnectorOperator {
 impl From<&str> for DynatraceConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => DynatraceConnectorOperator::Addition,
+            "PROJECTION" => DynatraceConnectorOperator::Projection,
             "BETWEEN" => DynatraceConnectorOperator::Between,
-            "DIVISION" => DynatraceConnectorOperator::Division,
             "EQUAL_TO" => DynatraceConnectorOperator::EqualTo,
+            "ADDITION" => DynatraceConnectorOperator::Addition,
+            "MULTIPLICATION" => DynatraceConnectorOperator::Multiplication,
+            "DIVISION" => DynatraceConnectorOperator::Division,
+            "SUBTRACTION" => DynatraceConnectorOperator::Subtraction,
             "MASK_ALL" => DynatraceConnectorOperator::MaskAll,
             "MASK_FIRST_N" => DynatraceConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => DynatraceConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => DynatraceConnectorOperator::Multiplication,
-            "NO_OP" => DynatraceConnectorOperator::NoOp,
-            "PROJECTION" => DynatraceConnectorOperator::Projection,
-            "SUBTRACTION" => DynatraceConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => DynatraceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => DynatraceConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => DynatraceConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => DynatraceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => DynatraceConnectorOperator::ValidateNumeric,
+            "NO_OP" => DynatraceConnectorOperator::NoOp,
             other => DynatraceConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -105,21 +105,21 @@ impl From<&str> for DynatraceConnectorOperator {
 impl From<String> for DynatraceConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => DynatraceConnectorOperator::Addition,
+            "PROJECTION" => DynatraceConnectorOperator::Projection,
             "BETWEEN" => DynatraceConnectorOperator::Between,
-            "DIVISION" => DynatraceConnectorOperator::Division,
             "EQUAL_TO" => DynatraceConnectorOperator::EqualTo,
+            "ADDITION" => DynatraceConnectorOperator::Addition,
+            "MULTIPLICATION" => DynatraceConnectorOperator::Multiplication,
+            "DIVISION" => DynatraceConnectorOperator::Division,
+            "SUBTRACTION" => DynatraceConnectorOperator::Subtraction,
             "MASK_ALL" => DynatraceConnectorOperator::MaskAll,
             "MASK_FIRST_N" => DynatraceConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => DynatraceConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => DynatraceConnectorOperator::Multiplication,
-            "NO_OP" => DynatraceConnectorOperator::NoOp,
-            "PROJECTION" => DynatraceConnectorOperator::Projection,
-            "SUBTRACTION" => DynatraceConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => DynatraceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => DynatraceConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => DynatraceConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => DynatraceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => DynatraceConnectorOperator::ValidateNumeric,
+            "NO_OP" => DynatraceConnectorOperator::NoOp,
             _ => DynatraceConnectorOperator::Unknown(v),
         }
     }
@@ -185,6 +185,6 @@ impl ::serde::Serialize for DynatraceConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for DynatraceConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

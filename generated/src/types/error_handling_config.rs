@@ -5,15 +5,15 @@
 #[serde(default)]
 #[non_exhaustive]
 pub struct ErrorHandlingConfig {
-    /// Bucket that receives failed records.
-    #[serde(rename = "bucketName", skip_serializing_if = "Option::is_none")]
-    pub bucket_name: Option<String>,
-    /// Key prefix for failed records in the bucket.
-    #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
-    pub bucket_prefix: Option<String>,
     /// Stop the flow run at the first failed record.
     #[serde(rename = "failOnFirstDestinationError")]
     pub fail_on_first_destination_error: bool,
+    /// Key prefix for failed records in the bucket.
+    #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
+    pub bucket_prefix: Option<String>,
+    /// Bucket that receives failed records.
+    #[serde(rename = "bucketName", skip_serializing_if = "Option::is_none")]
+    pub bucket_name: Option<String>,
 }
 
 impl ErrorHandlingConfig {
@@ -26,20 +26,20 @@ impl ErrorHandlingConfig {
 /// A builder for [`ErrorHandlingConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ErrorHandlingConfigBuilder {
-    bucket_name: Option<String>,
-    bucket_prefix: Option<String>,
     fail_on_first_destination_error: Option<bool>,
+    bucket_prefix: Option<String>,
+    bucket_name: Option<String>,
 }
 
 impl ErrorHandlingConfigBuilder {
-    /// Sets [`ErrorHandlingConfig::bucket_name`]: Bucket that receives failed records.
-    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
+    /// Sets [`ErrorHandlingConfig::fail_on_first_destination_error`]: Stop the flow run at the first failed record.
+    pub fn fail_on_first_destination_error(mut self, value: impl Into<bool>) -> Self {
+        self.fail_on_first_destination_error = Some(value.into());
         self
     }
-    /// Sets or clears [`ErrorHandlingConfig::bucket_name`].
-    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
-        self.bucket_name = value;
+    /// Sets or clears [`ErrorHandlingConfig::fail_on_first_destination_error`].
+    pub fn set_fail_on_first_destination_error(mut self, value: Option<bool>) -> Self {
+        self.fail_on_first_destination_error = value;
         self
     }
     /// Sets [`ErrorHandlingConfig::bucket_prefix`]: Key prefix for failed records in the bucket.
@@ -52,24 +52,24 @@ impl ErrorHandlingConfigBuilder {
         self.bucket_prefix = value;
         self
     }
-    /// Sets [`ErrorHandlingConfig::fail_on_first_destination_error`]: Stop the flow run at the first failed record.
-    pub fn fail_on_first_destination_error(mut self, value: impl Into<bool>) -> Self {
-        self.fail_on_first_destination_error = Some(value.into());
+    /// Sets [`ErrorHandlingConfig::bucket_name`]: Bucket that receives failed records.
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = Some(value.into());
         self
     }
-    /// Sets or clears [`ErrorHandlingConfig::fail_on_first_destination_error`].
-    pub fn set_fail_on_first_destination_error(mut self, value: Option<bool>) -> Self {
-        self.fail_on_first_destination_error = value;
+    /// Sets or clears [`ErrorHandlingConfig::bucket_name`].
+    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
+        self.bucket_name = value;
         self
     }
     /// Builds the [`ErrorHandlingConfig`].
     pub fn build(self) -> ErrorHandlingConfig {
         ErrorHandlingConfig {
-            bucket_name: self.bucket_name,
-            bucket_prefix: self.bucket_prefix,
             fail_on_first_destination_error: self
                 .fail_on_first_destination_error
                 .unwrap_or_default(),
+            bucket_prefix: self.bucket_prefix,
+            bucket_name: self.bucket_name,
         }
     }
 }
@@ -80,6 +80,18 @@ impl ::awsgen_runtime::validate::Validate for ErrorHandlingConfig {
         path: &::awsgen_runtime::validate::Path<'_>,
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
+        {
+            let p = path.member("bucketPrefix");
+            if let Some(x) = &self.bucket_prefix {
+                ::awsgen_runtime::validate::string_length(
+                    &p,
+                    x,
+                    Some(0),
+                    Some(512),
+                    errors,
+                );
+            }
+        }
         {
             let p = path.member("bucketName");
             if let Some(x) = &self.bucket_name {
@@ -94,18 +106,6 @@ impl ::awsgen_runtime::validate::Validate for ErrorHandlingConfig {
                     &p,
                     x,
                     &crate::patterns::PE0D31163,
-                    errors,
-                );
-            }
-        }
-        {
-            let p = path.member("bucketPrefix");
-            if let Some(x) = &self.bucket_prefix {
-                ::awsgen_runtime::validate::string_length(
-                    &p,
-                    x,
-                    Some(0),
-                    Some(512),
                     errors,
                 );
             }

@@ -109,6 +109,6 @@ impl ::serde::Serialize for FileType {
 
 impl<'de> ::serde::Deserialize<'de> for FileType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -5,10 +5,10 @@
 pub enum FlowStatus {
     /// On the wire: `Active`.
     Active,
-    /// On the wire: `Deleted`.
-    Deleted,
     /// On the wire: `Deprecated`.
     Deprecated,
+    /// On the wire: `Deleted`.
+    Deleted,
     /// On the wire: `Draft`.
     Draft,
     /// On the wire: `Errored`.
@@ -23,8 +23,8 @@ impl FlowStatus {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
         "Active",
-        "Deleted",
         "Deprecated",
+        "Deleted",
         "Draft",
         "Errored",
         "Suspended",
@@ -33,8 +33,8 @@ impl FlowStatus {
     pub fn as_str(&self) -> &str {
         match self {
             FlowStatus::Active => "Active",
-            FlowStatus::Deleted => "Deleted",
             FlowStatus::Deprecated => "Deprecated",
+            FlowStatus::Deleted => "Deleted",
             FlowStatus::Draft => "Draft",
             FlowStatus::Errored => "Errored",
             FlowStatus::Suspended => "Suspended",
@@ -47,8 +47,8 @@ impl From<&str> for FlowStatus {
     fn from(v: &str) -> Self {
         match v {
             "Active" => FlowStatus::Active,
-            "Deleted" => FlowStatus::Deleted,
             "Deprecated" => FlowStatus::Deprecated,
+            "Deleted" => FlowStatus::Deleted,
             "Draft" => FlowStatus::Draft,
             "Errored" => FlowStatus::Errored,
             "Suspended" => FlowStatus::Suspended,
@@ -61,8 +61,8 @@ impl From<String> for FlowStatus {
     fn from(v: String) -> Self {
         match v.as_str() {
             "Active" => FlowStatus::Active,
-            "Deleted" => FlowStatus::Deleted,
             "Deprecated" => FlowStatus::Deprecated,
+            "Deleted" => FlowStatus::Deleted,
             "Draft" => FlowStatus::Draft,
             "Errored" => FlowStatus::Errored,
             "Suspended" => FlowStatus::Suspended,
@@ -131,6 +131,6 @@ impl ::serde::Serialize for FlowStatus {
 
 impl<'de> ::serde::Deserialize<'de> for FlowStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -5,12 +5,12 @@
 #[serde(default)]
 #[non_exhaustive]
 pub struct GlueDataCatalogConfig {
-    /// The catalog database that receives the tables.
-    #[serde(rename = "databaseName")]
-    pub database_name: String,
     /// IAM role AppFlow assumes to create catalog tables; it needs Glue permissions.
     #[serde(rename = "roleArn")]
     pub role_arn: String,
+    /// The catalog database that receives the tables.
+    #[serde(rename = "databaseName")]
+    pub database_name: String,
     /// Prefix for the names of tables AppFlow creates.
     #[serde(rename = "tablePrefix")]
     pub table_prefix: String,
@@ -26,22 +26,12 @@ impl GlueDataCatalogConfig {
 /// A builder for [`GlueDataCatalogConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GlueDataCatalogConfigBuilder {
-    database_name: Option<String>,
     role_arn: Option<String>,
+    database_name: Option<String>,
     table_prefix: Option<String>,
 }
 
 impl GlueDataCatalogConfigBuilder {
-    /// Sets [`GlueDataCatalogConfig::database_name`]: The catalog database that receives the tables.
-    pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets or clears [`GlueDataCatalogConfig::database_name`].
-    pub fn set_database_name(mut self, value: Option<String>) -> Self {
-        self.database_name = value;
-        self
-    }
     /// Sets [`GlueDataCatalogConfig::role_arn`]: IAM role AppFlow assumes to create catalog tables; it needs Glue permissions.
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
@@ -50,6 +40,16 @@ impl GlueDataCatalogConfigBuilder {
     /// Sets or clears [`GlueDataCatalogConfig::role_arn`].
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
+        self
+    }
+    /// Sets [`GlueDataCatalogConfig::database_name`]: The catalog database that receives the tables.
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.database_name = Some(value.into());
+        self
+    }
+    /// Sets or clears [`GlueDataCatalogConfig::database_name`].
+    pub fn set_database_name(mut self, value: Option<String>) -> Self {
+        self.database_name = value;
         self
     }
     /// Sets [`GlueDataCatalogConfig::table_prefix`]: Prefix for the names of tables AppFlow creates.
@@ -64,18 +64,18 @@ impl GlueDataCatalogConfigBuilder {
     }
     /// Builds the [`GlueDataCatalogConfig`].
     ///
-    /// Fails with every required member that is not set: `databaseName`, `roleArn`, `tablePrefix`.
+    /// Fails with every required member that is not set: `roleArn`, `databaseName`, `tablePrefix`.
     pub fn build(self) -> Result<GlueDataCatalogConfig, ::awsgen_runtime::BuildError> {
         let missing = [
-            (self.database_name.is_none(), "databaseName"),
             (self.role_arn.is_none(), "roleArn"),
+            (self.database_name.is_none(), "databaseName"),
             (self.table_prefix.is_none(), "tablePrefix"),
         ];
-        match (self.database_name, self.role_arn, self.table_prefix) {
-            (Some(database_name), Some(role_arn), Some(table_prefix)) => {
+        match (self.role_arn, self.database_name, self.table_prefix) {
+            (Some(role_arn), Some(database_name), Some(table_prefix)) => {
                 Ok(GlueDataCatalogConfig {
-                    database_name,
                     role_arn,
+                    database_name,
                     table_prefix,
                 })
             }
@@ -98,17 +98,6 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
-            let p = path.member("databaseName");
-            let x = &self.database_name;
-            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(255), errors);
-            ::awsgen_runtime::validate::pattern_chars(
-                &p,
-                x,
-                &crate::patterns::P1419F97E,
-                errors,
-            );
-        }
-        {
             let p = path.member("roleArn");
             let x = &self.role_arn;
             ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
@@ -120,6 +109,17 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
             if let Some(re) = RE.as_ref() {
                 ::awsgen_runtime::validate::pattern(&p, x, re, errors);
             }
+        }
+        {
+            let p = path.member("databaseName");
+            let x = &self.database_name;
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(255), errors);
+            ::awsgen_runtime::validate::pattern_chars(
+                &p,
+                x,
+                &crate::patterns::P1419F97E,
+                errors,
+            );
         }
         {
             let p = path.member("tablePrefix");

@@ -3,22 +3,22 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GoogleAnalyticsConnectorOperator {
-    /// On the wire: `BETWEEN`.
-    Between,
     /// On the wire: `PROJECTION`.
     Projection,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
 
 impl GoogleAnalyticsConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
-    pub const VALUES: &'static [&'static str] = &["BETWEEN", "PROJECTION"];
+    pub const VALUES: &'static [&'static str] = &["PROJECTION", "BETWEEN"];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            GoogleAnalyticsConnectorOperator::Between => "BETWEEN",
             GoogleAnalyticsConnectorOperator::Projection => "PROJECTION",
+            GoogleAnalyticsConnectorOperator::Between => "BETWEEN",
             GoogleAnalyticsConnectorOperator::Unknown(v) => v,
         }
     }
@@ -27,8 +27,8 @@ impl GoogleAnalyticsConnectorOperator {
 impl From<&str> for GoogleAnalyticsConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "BETWEEN" => GoogleAnalyticsConnectorOperator::Between,
             "PROJECTION" => GoogleAnalyticsConnectorOperator::Projection,
+            "BETWEEN" => GoogleAnalyticsConnectorOperator::Between,
             other => GoogleAnalyticsConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -37,8 +37,8 @@ impl From<&str> for GoogleAnalyticsConnectorOperator {
 impl From<String> for GoogleAnalyticsConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "BETWEEN" => GoogleAnalyticsConnectorOperator::Between,
             "PROJECTION" => GoogleAnalyticsConnectorOperator::Projection,
+            "BETWEEN" => GoogleAnalyticsConnectorOperator::Between,
             _ => GoogleAnalyticsConnectorOperator::Unknown(v),
         }
     }
@@ -104,6 +104,6 @@ impl ::serde::Serialize for GoogleAnalyticsConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for GoogleAnalyticsConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -7,11 +7,11 @@ use crate::types::ErrorHandlingConfig;
 #[serde(default)]
 #[non_exhaustive]
 pub struct HoneycodeDestinationProperties {
-    #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
-    pub error_handling_config: Option<ErrorHandlingConfig>,
     /// The Amazon Honeycode object to write.
     #[serde(rename = "object")]
     pub object: String,
+    #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
+    pub error_handling_config: Option<ErrorHandlingConfig>,
 }
 
 impl HoneycodeDestinationProperties {
@@ -24,11 +24,21 @@ impl HoneycodeDestinationProperties {
 /// A builder for [`HoneycodeDestinationProperties`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct HoneycodeDestinationPropertiesBuilder {
-    error_handling_config: Option<ErrorHandlingConfig>,
     object: Option<String>,
+    error_handling_config: Option<ErrorHandlingConfig>,
 }
 
 impl HoneycodeDestinationPropertiesBuilder {
+    /// Sets [`HoneycodeDestinationProperties::object`]: The Amazon Honeycode object to write.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Some(value.into());
+        self
+    }
+    /// Sets or clears [`HoneycodeDestinationProperties::object`].
+    pub fn set_object(mut self, value: Option<String>) -> Self {
+        self.object = value;
+        self
+    }
     /// Sets [`HoneycodeDestinationProperties::error_handling_config`].
     pub fn error_handling_config(
         mut self,
@@ -45,16 +55,6 @@ impl HoneycodeDestinationPropertiesBuilder {
         self.error_handling_config = value;
         self
     }
-    /// Sets [`HoneycodeDestinationProperties::object`]: The Amazon Honeycode object to write.
-    pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
-        self
-    }
-    /// Sets or clears [`HoneycodeDestinationProperties::object`].
-    pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
-        self
-    }
     /// Builds the [`HoneycodeDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
@@ -65,8 +65,8 @@ impl HoneycodeDestinationPropertiesBuilder {
         match (self.object,) {
             (Some(object),) => {
                 Ok(HoneycodeDestinationProperties {
-                    error_handling_config: self.error_handling_config,
                     object,
+                    error_handling_config: self.error_handling_config,
                 })
             }
             _ => {
@@ -88,12 +88,6 @@ impl ::awsgen_runtime::validate::Validate for HoneycodeDestinationProperties {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
-            let p = path.member("errorHandlingConfig");
-            if let Some(x) = &self.error_handling_config {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
             let p = path.member("object");
             let x = &self.object;
             ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
@@ -103,6 +97,12 @@ impl ::awsgen_runtime::validate::Validate for HoneycodeDestinationProperties {
                 &crate::patterns::PE0D31163,
                 errors,
             );
+        }
+        {
+            let p = path.member("errorHandlingConfig");
+            if let Some(x) = &self.error_handling_config {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
         }
     }
 }

@@ -3,36 +3,36 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum InforNexusConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `BETWEEN`.
     Between,
-    /// On the wire: `DIVISION`.
-    Division,
     /// On the wire: `EQUAL_TO`.
     EqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -40,40 +40,40 @@ pub enum InforNexusConnectorOperator {
 impl InforNexusConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
+        "PROJECTION",
         "BETWEEN",
-        "DIVISION",
         "EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            InforNexusConnectorOperator::Addition => "ADDITION",
+            InforNexusConnectorOperator::Projection => "PROJECTION",
             InforNexusConnectorOperator::Between => "BETWEEN",
-            InforNexusConnectorOperator::Division => "DIVISION",
             InforNexusConnectorOperator::EqualTo => "EQUAL_TO",
+            InforNexusConnectorOperator::Addition => "ADDITION",
+            InforNexusConnectorOperator::Multiplication => "MULTIPLICATION",
+            InforNexusConnectorOperator::Division => "DIVISION",
+            InforNexusConnectorOperator::Subtraction => "SUBTRACTION",
             InforNexusConnectorOperator::MaskAll => "MASK_ALL",
             InforNexusConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             InforNexusConnectorOperator::MaskLastN => "MASK_LAST_N",
-            InforNexusConnectorOperator::Multiplication => "MULTIPLICATION",
-            InforNexusConnectorOperator::NoOp => "NO_OP",
-            InforNexusConnectorOperator::Projection => "PROJECTION",
-            InforNexusConnectorOperator::Subtraction => "SUBTRACTION",
-            InforNexusConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             InforNexusConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             InforNexusConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            InforNexusConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             InforNexusConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            InforNexusConnectorOperator::NoOp => "NO_OP",
             InforNexusConnectorOperator::Unknown(v) => v,
         }
     }
@@ -82,21 +82,21 @@ impl InforNexusConnectorOperator {
 impl From<&str> for InforNexusConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => InforNexusConnectorOperator::Addition,
+            "PROJECTION" => InforNexusConnectorOperator::Projection,
             "BETWEEN" => InforNexusConnectorOperator::Between,
-            "DIVISION" => InforNexusConnectorOperator::Division,
             "EQUAL_TO" => InforNexusConnectorOperator::EqualTo,
+            "ADDITION" => InforNexusConnectorOperator::Addition,
+            "MULTIPLICATION" => InforNexusConnectorOperator::Multiplication,
+            "DIVISION" => InforNexusConnectorOperator::Division,
+            "SUBTRACTION" => InforNexusConnectorOperator::Subtraction,
             "MASK_ALL" => InforNexusConnectorOperator::MaskAll,
             "MASK_FIRST_N" => InforNexusConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => InforNexusConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => InforNexusConnectorOperator::Multiplication,
-            "NO_OP" => InforNexusConnectorOperator::NoOp,
-            "PROJECTION" => InforNexusConnectorOperator::Projection,
-            "SUBTRACTION" => InforNexusConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => InforNexusConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => InforNexusConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => InforNexusConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => InforNexusConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => InforNexusConnectorOperator::ValidateNumeric,
+            "NO_OP" => InforNexusConnectorOperator::NoOp,
             other => InforNexusConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -105,21 +105,21 @@ impl From<&str> for InforNexusConnectorOperator {
 impl From<String> for InforNexusConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => InforNexusConnectorOperator::Addition,
+            "PROJECTION" => InforNexusConnectorOperator::Projection,
             "BETWEEN" => InforNexusConnectorOperator::Between,
-            "DIVISION" => InforNexusConnectorOperator::Division,
             "EQUAL_TO" => InforNexusConnectorOperator::EqualTo,
+            "ADDITION" => InforNexusConnectorOperator::Addition,
+            "MULTIPLICATION" => InforNexusConnectorOperator::Multiplication,
+            "DIVISION" => InforNexusConnectorOperator::Division,
+            "SUBTRACTION" => InforNexusConnectorOperator::Subtraction,
             "MASK_ALL" => InforNexusConnectorOperator::MaskAll,
             "MASK_FIRST_N" => InforNexusConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => InforNexusConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => InforNexusConnectorOperator::Multiplication,
-            "NO_OP" => InforNexusConnectorOperator::NoOp,
-            "PROJECTION" => InforNexusConnectorOperator::Projection,
-            "SUBTRACTION" => InforNexusConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => InforNexusConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => InforNexusConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => InforNexusConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => InforNexusConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => InforNexusConnectorOperator::ValidateNumeric,
+            "NO_OP" => InforNexusConnectorOperator::NoOp,
             _ => InforNexusConnectorOperator::Unknown(v),
         }
     }
@@ -185,6 +185,6 @@ impl ::serde::Serialize for InforNexusConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for InforNexusConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,38 +3,38 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum MarketoConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `BETWEEN`.
+    Between,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -42,42 +42,42 @@ pub enum MarketoConnectorOperator {
 impl MarketoConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "DIVISION",
-        "GREATER_THAN",
+        "PROJECTION",
         "LESS_THAN",
+        "GREATER_THAN",
+        "BETWEEN",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            MarketoConnectorOperator::Addition => "ADDITION",
-            MarketoConnectorOperator::Between => "BETWEEN",
-            MarketoConnectorOperator::Division => "DIVISION",
-            MarketoConnectorOperator::GreaterThan => "GREATER_THAN",
+            MarketoConnectorOperator::Projection => "PROJECTION",
             MarketoConnectorOperator::LessThan => "LESS_THAN",
+            MarketoConnectorOperator::GreaterThan => "GREATER_THAN",
+            MarketoConnectorOperator::Between => "BETWEEN",
+            MarketoConnectorOperator::Addition => "ADDITION",
+            MarketoConnectorOperator::Multiplication => "MULTIPLICATION",
+            MarketoConnectorOperator::Division => "DIVISION",
+            MarketoConnectorOperator::Subtraction => "SUBTRACTION",
             MarketoConnectorOperator::MaskAll => "MASK_ALL",
             MarketoConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             MarketoConnectorOperator::MaskLastN => "MASK_LAST_N",
-            MarketoConnectorOperator::Multiplication => "MULTIPLICATION",
-            MarketoConnectorOperator::NoOp => "NO_OP",
-            MarketoConnectorOperator::Projection => "PROJECTION",
-            MarketoConnectorOperator::Subtraction => "SUBTRACTION",
-            MarketoConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             MarketoConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             MarketoConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            MarketoConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             MarketoConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            MarketoConnectorOperator::NoOp => "NO_OP",
             MarketoConnectorOperator::Unknown(v) => v,
         }
     }
@@ -86,22 +86,22 @@ impl MarketoConnectorOperator {
 impl From<&str> for MarketoConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => MarketoConnectorOperator::Addition,
-            "BETWEEN" => MarketoConnectorOperator::Between,
-            "DIVISION" => MarketoConnectorOperator::Division,
-            "GREATER_THAN" => MarketoConnectorOperator::GreaterThan,
+            "PROJECTION" => MarketoConnectorOperator::Projection,
             "LESS_THAN" => MarketoConnectorOperator::LessThan,
+            "GREATER_THAN" => MarketoConnectorOperator::GreaterThan,
+            "BETWEEN" => MarketoConnectorOperator::Between,
+            "ADDITION" => MarketoConnectorOperator::Addition,
+            "MULTIPLICATION" => MarketoConnectorOperator::Multiplication,
+            "DIVISION" => MarketoConnectorOperator::Division,
+            "SUBTRACTION" => MarketoConnectorOperator::Subtraction,
             "MASK_ALL" => MarketoConnectorOperator::MaskAll,
             "MASK_FIRST_N" => MarketoConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => MarketoConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => MarketoConnectorOperator::Multiplication,
-            "NO_OP" => MarketoConnectorOperator::NoOp,
-            "PROJECTION" => MarketoConnectorOperator::Projection,
-            "SUBTRACTION" => MarketoConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => MarketoConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => MarketoConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => MarketoConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => MarketoConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => MarketoConnectorOperator::ValidateNumeric,
+            "NO_OP" => MarketoConnectorOperator::NoOp,
             other => MarketoConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -110,22 +110,22 @@ impl From<&str> for MarketoConnectorOperator {
 impl From<String> for MarketoConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => MarketoConnectorOperator::Addition,
-            "BETWEEN" => MarketoConnectorOperator::Between,
-            "DIVISION" => MarketoConnectorOperator::Division,
-            "GREATER_THAN" => MarketoConnectorOperator::GreaterThan,
+            "PROJECTION" => MarketoConnectorOperator::Projection,
             "LESS_THAN" => MarketoConnectorOperator::LessThan,
+            "GREATER_THAN" => MarketoConnectorOperator::GreaterThan,
+            "BETWEEN" => MarketoConnectorOperator::Between,
+            "ADDITION" => MarketoConnectorOperator::Addition,
+            "MULTIPLICATION" => MarketoConnectorOperator::Multiplication,
+            "DIVISION" => MarketoConnectorOperator::Division,
+            "SUBTRACTION" => MarketoConnectorOperator::Subtraction,
             "MASK_ALL" => MarketoConnectorOperator::MaskAll,
             "MASK_FIRST_N" => MarketoConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => MarketoConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => MarketoConnectorOperator::Multiplication,
-            "NO_OP" => MarketoConnectorOperator::NoOp,
-            "PROJECTION" => MarketoConnectorOperator::Projection,
-            "SUBTRACTION" => MarketoConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => MarketoConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => MarketoConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => MarketoConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => MarketoConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => MarketoConnectorOperator::ValidateNumeric,
+            "NO_OP" => MarketoConnectorOperator::NoOp,
             _ => MarketoConnectorOperator::Unknown(v),
         }
     }
@@ -191,6 +191,6 @@ impl ::serde::Serialize for MarketoConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for MarketoConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,525 +3,362 @@
 //! The structures, enums and unions of the service's model.
 
 mod access_denied_exception;
-
-pub use access_denied_exception::AccessDeniedException;
-
 mod aggregation_config;
-
-pub use aggregation_config::AggregationConfig;
-
 mod aggregation_type;
-
-pub use aggregation_type::AggregationType;
-
 mod amplitude_connector_operator;
-
-pub use amplitude_connector_operator::AmplitudeConnectorOperator;
-
 mod amplitude_metadata;
-
-pub use amplitude_metadata::AmplitudeMetadata;
-
 mod amplitude_source_properties;
-
-pub use amplitude_source_properties::AmplitudeSourceProperties;
-
 mod auth_parameter;
-
-pub use auth_parameter::AuthParameter;
-
 mod authentication_config;
-
-pub use authentication_config::AuthenticationConfig;
-
 mod conflict_exception;
-
-pub use conflict_exception::ConflictException;
-
 mod connector_authentication_exception;
-
-pub use connector_authentication_exception::ConnectorAuthenticationException;
-
 mod connector_configuration;
-
-pub use connector_configuration::ConnectorConfiguration;
-
 mod connector_metadata;
-
-pub use connector_metadata::ConnectorMetadata;
-
 mod connector_operator;
-
-pub use connector_operator::ConnectorOperator;
-
 mod connector_provisioning_config;
-
-pub use connector_provisioning_config::ConnectorProvisioningConfig;
-
 mod connector_provisioning_type;
-
-pub use connector_provisioning_type::ConnectorProvisioningType;
-
 mod connector_runtime_setting;
-
-pub use connector_runtime_setting::ConnectorRuntimeSetting;
-
 mod connector_server_exception;
-
-pub use connector_server_exception::ConnectorServerException;
-
 mod connector_type;
-
-pub use connector_type::ConnectorType;
-
 mod custom_auth_config;
-
-pub use custom_auth_config::CustomAuthConfig;
-
 mod custom_connector_destination_properties;
-
-pub use custom_connector_destination_properties::CustomConnectorDestinationProperties;
-
 mod custom_connector_source_properties;
-
-pub use custom_connector_source_properties::CustomConnectorSourceProperties;
-
 mod customer_profiles_destination_properties;
-
-pub use customer_profiles_destination_properties::CustomerProfilesDestinationProperties;
-
 mod customer_profiles_metadata;
-
-pub use customer_profiles_metadata::CustomerProfilesMetadata;
-
 mod data_pull_mode;
-
-pub use data_pull_mode::DataPullMode;
-
 mod data_transfer_api;
-
-pub use data_transfer_api::DataTransferApi;
-
 mod data_transfer_api_type;
-
-pub use data_transfer_api_type::DataTransferApiType;
-
 mod datadog_connector_operator;
-
-pub use datadog_connector_operator::DatadogConnectorOperator;
-
 mod datadog_metadata;
-
-pub use datadog_metadata::DatadogMetadata;
-
 mod datadog_source_properties;
-
-pub use datadog_source_properties::DatadogSourceProperties;
-
 mod destination_connector_properties;
-
-pub use destination_connector_properties::DestinationConnectorProperties;
-
 mod destination_flow_config;
-
-pub use destination_flow_config::DestinationFlowConfig;
-
 mod dynatrace_connector_operator;
-
-pub use dynatrace_connector_operator::DynatraceConnectorOperator;
-
 mod dynatrace_metadata;
-
-pub use dynatrace_metadata::DynatraceMetadata;
-
 mod dynatrace_source_properties;
-
-pub use dynatrace_source_properties::DynatraceSourceProperties;
-
 mod error_handling_config;
-
-pub use error_handling_config::ErrorHandlingConfig;
-
 mod event_bridge_destination_properties;
-
-pub use event_bridge_destination_properties::EventBridgeDestinationProperties;
-
 mod event_bridge_metadata;
-
-pub use event_bridge_metadata::EventBridgeMetadata;
-
 mod file_type;
-
-pub use file_type::FileType;
-
 mod flow_status;
-
-pub use flow_status::FlowStatus;
-
 mod glue_data_catalog_config;
-
-pub use glue_data_catalog_config::GlueDataCatalogConfig;
-
 mod google_analytics_connector_operator;
-
-pub use google_analytics_connector_operator::GoogleAnalyticsConnectorOperator;
-
 mod google_analytics_metadata;
-
-pub use google_analytics_metadata::GoogleAnalyticsMetadata;
-
 mod google_analytics_source_properties;
-
-pub use google_analytics_source_properties::GoogleAnalyticsSourceProperties;
-
 mod honeycode_destination_properties;
-
-pub use honeycode_destination_properties::HoneycodeDestinationProperties;
-
 mod honeycode_metadata;
-
-pub use honeycode_metadata::HoneycodeMetadata;
-
 mod incremental_pull_config;
-
-pub use incremental_pull_config::IncrementalPullConfig;
-
 mod infor_nexus_connector_operator;
-
-pub use infor_nexus_connector_operator::InforNexusConnectorOperator;
-
 mod infor_nexus_metadata;
-
-pub use infor_nexus_metadata::InforNexusMetadata;
-
 mod infor_nexus_source_properties;
-
-pub use infor_nexus_source_properties::InforNexusSourceProperties;
-
 mod internal_server_exception;
-
-pub use internal_server_exception::InternalServerException;
-
 mod lambda_connector_provisioning_config;
-
-pub use lambda_connector_provisioning_config::LambdaConnectorProvisioningConfig;
-
 mod lookout_metrics_destination_properties;
-
-pub use lookout_metrics_destination_properties::LookoutMetricsDestinationProperties;
-
 mod marketo_connector_operator;
-
-pub use marketo_connector_operator::MarketoConnectorOperator;
-
 mod marketo_destination_properties;
-
-pub use marketo_destination_properties::MarketoDestinationProperties;
-
 mod marketo_metadata;
-
-pub use marketo_metadata::MarketoMetadata;
-
 mod marketo_source_properties;
-
-pub use marketo_source_properties::MarketoSourceProperties;
-
 mod metadata_catalog_config;
-
-pub use metadata_catalog_config::MetadataCatalogConfig;
-
 mod oauth2_custom_parameter;
-
-pub use oauth2_custom_parameter::OAuth2CustomParameter;
-
 mod oauth2_custom_prop_type;
-
-pub use oauth2_custom_prop_type::OAuth2CustomPropType;
-
 mod oauth2_defaults;
-
-pub use oauth2_defaults::OAuth2Defaults;
-
 mod oauth2_grant_type;
-
-pub use oauth2_grant_type::OAuth2GrantType;
-
 mod operator;
-
-pub use operator::Operator;
-
 mod operator_properties_keys;
-
-pub use operator_properties_keys::OperatorPropertiesKeys;
-
 mod operators;
-
-pub use operators::Operators;
-
 mod pardot_connector_operator;
-
-pub use pardot_connector_operator::PardotConnectorOperator;
-
 mod pardot_metadata;
-
-pub use pardot_metadata::PardotMetadata;
-
 mod pardot_source_properties;
-
-pub use pardot_source_properties::PardotSourceProperties;
-
 mod path_prefix;
-
-pub use path_prefix::PathPrefix;
-
 mod prefix_config;
-
-pub use prefix_config::PrefixConfig;
-
 mod prefix_format;
-
-pub use prefix_format::PrefixFormat;
-
 mod prefix_type;
-
-pub use prefix_type::PrefixType;
-
 mod redshift_destination_properties;
-
-pub use redshift_destination_properties::RedshiftDestinationProperties;
-
 mod redshift_metadata;
-
-pub use redshift_metadata::RedshiftMetadata;
-
 mod resource_not_found_exception;
-
-pub use resource_not_found_exception::ResourceNotFoundException;
-
 mod s3_connector_operator;
-
-pub use s3_connector_operator::S3ConnectorOperator;
-
 mod s3_destination_properties;
-
-pub use s3_destination_properties::S3DestinationProperties;
-
 mod s3_input_file_type;
-
-pub use s3_input_file_type::S3InputFileType;
-
 mod s3_input_format_config;
-
-pub use s3_input_format_config::S3InputFormatConfig;
-
 mod s3_metadata;
-
-pub use s3_metadata::S3Metadata;
-
 mod s3_output_format_config;
-
-pub use s3_output_format_config::S3OutputFormatConfig;
-
 mod s3_source_properties;
-
-pub use s3_source_properties::S3SourceProperties;
-
 mod salesforce_connector_operator;
-
-pub use salesforce_connector_operator::SalesforceConnectorOperator;
-
 mod salesforce_data_transfer_api;
-
-pub use salesforce_data_transfer_api::SalesforceDataTransferApi;
-
 mod salesforce_destination_properties;
-
-pub use salesforce_destination_properties::SalesforceDestinationProperties;
-
 mod salesforce_metadata;
-
-pub use salesforce_metadata::SalesforceMetadata;
-
 mod salesforce_source_properties;
-
-pub use salesforce_source_properties::SalesforceSourceProperties;
-
 mod sap_odata_connector_operator;
-
-pub use sap_odata_connector_operator::SapODataConnectorOperator;
-
 mod sap_odata_destination_properties;
-
-pub use sap_odata_destination_properties::SapODataDestinationProperties;
-
 mod sap_odata_metadata;
-
-pub use sap_odata_metadata::SapODataMetadata;
-
 mod sap_odata_pagination_config;
-
-pub use sap_odata_pagination_config::SapODataPaginationConfig;
-
 mod sap_odata_parallelism_config;
-
-pub use sap_odata_parallelism_config::SapODataParallelismConfig;
-
 mod sap_odata_source_properties;
-
-pub use sap_odata_source_properties::SapODataSourceProperties;
-
 mod schedule_frequency_type;
-
-pub use schedule_frequency_type::ScheduleFrequencyType;
-
 mod scheduled_trigger_properties;
-
-pub use scheduled_trigger_properties::ScheduledTriggerProperties;
-
 mod service_now_connector_operator;
-
-pub use service_now_connector_operator::ServiceNowConnectorOperator;
-
 mod service_now_metadata;
-
-pub use service_now_metadata::ServiceNowMetadata;
-
 mod service_now_source_properties;
-
-pub use service_now_source_properties::ServiceNowSourceProperties;
-
 mod service_quota_exceeded_exception;
-
-pub use service_quota_exceeded_exception::ServiceQuotaExceededException;
-
 mod singular_connector_operator;
-
-pub use singular_connector_operator::SingularConnectorOperator;
-
 mod singular_metadata;
-
-pub use singular_metadata::SingularMetadata;
-
 mod singular_source_properties;
-
-pub use singular_source_properties::SingularSourceProperties;
-
 mod slack_connector_operator;
-
-pub use slack_connector_operator::SlackConnectorOperator;
-
 mod slack_metadata;
-
-pub use slack_metadata::SlackMetadata;
-
 mod slack_source_properties;
-
-pub use slack_source_properties::SlackSourceProperties;
-
 mod snowflake_destination_properties;
-
-pub use snowflake_destination_properties::SnowflakeDestinationProperties;
-
 mod snowflake_metadata;
-
-pub use snowflake_metadata::SnowflakeMetadata;
-
 mod source_connector_properties;
-
-pub use source_connector_properties::SourceConnectorProperties;
-
 mod source_flow_config;
-
-pub use source_flow_config::SourceFlowConfig;
-
 mod success_response_handling_config;
-
-pub use success_response_handling_config::SuccessResponseHandlingConfig;
-
 mod supported_data_transfer_type;
-
-pub use supported_data_transfer_type::SupportedDataTransferType;
-
 mod task;
-
-pub use task::Task;
-
 mod task_type;
-
-pub use task_type::TaskType;
-
 mod throttling_exception;
-
-pub use throttling_exception::ThrottlingException;
-
 mod trendmicro_connector_operator;
-
-pub use trendmicro_connector_operator::TrendmicroConnectorOperator;
-
 mod trendmicro_metadata;
-
-pub use trendmicro_metadata::TrendmicroMetadata;
-
 mod trendmicro_source_properties;
-
-pub use trendmicro_source_properties::TrendmicroSourceProperties;
-
 mod trigger_config;
-
-pub use trigger_config::TriggerConfig;
-
 mod trigger_properties;
-
-pub use trigger_properties::TriggerProperties;
-
 mod trigger_type;
-
-pub use trigger_type::TriggerType;
-
 mod upsolver_destination_properties;
-
-pub use upsolver_destination_properties::UpsolverDestinationProperties;
-
 mod upsolver_metadata;
-
-pub use upsolver_metadata::UpsolverMetadata;
-
 mod upsolver_s3_output_format_config;
-
-pub use upsolver_s3_output_format_config::UpsolverS3OutputFormatConfig;
-
 mod validation_exception;
-
-pub use validation_exception::ValidationException;
-
 mod veeva_connector_operator;
-
-pub use veeva_connector_operator::VeevaConnectorOperator;
-
 mod veeva_metadata;
-
-pub use veeva_metadata::VeevaMetadata;
-
 mod veeva_source_properties;
-
-pub use veeva_source_properties::VeevaSourceProperties;
-
 mod write_operation_type;
-
-pub use write_operation_type::WriteOperationType;
-
 mod zendesk_connector_operator;
-
-pub use zendesk_connector_operator::ZendeskConnectorOperator;
-
 mod zendesk_destination_properties;
-
-pub use zendesk_destination_properties::ZendeskDestinationProperties;
-
 mod zendesk_metadata;
-
-pub use zendesk_metadata::ZendeskMetadata;
-
 mod zendesk_source_properties;
 
+pub use access_denied_exception::AccessDeniedException;
+pub use aggregation_config::AggregationConfig;
+pub use aggregation_type::AggregationType;
+pub use amplitude_connector_operator::AmplitudeConnectorOperator;
+pub use amplitude_metadata::AmplitudeMetadata;
+pub use amplitude_source_properties::AmplitudeSourceProperties;
+pub use auth_parameter::AuthParameter;
+pub use authentication_config::AuthenticationConfig;
+pub use conflict_exception::ConflictException;
+pub use connector_authentication_exception::ConnectorAuthenticationException;
+pub use connector_configuration::ConnectorConfiguration;
+pub use connector_metadata::ConnectorMetadata;
+pub use connector_operator::ConnectorOperator;
+pub use connector_provisioning_config::ConnectorProvisioningConfig;
+pub use connector_provisioning_type::ConnectorProvisioningType;
+pub use connector_runtime_setting::ConnectorRuntimeSetting;
+pub use connector_server_exception::ConnectorServerException;
+pub use connector_type::ConnectorType;
+pub use custom_auth_config::CustomAuthConfig;
+pub use custom_connector_destination_properties::CustomConnectorDestinationProperties;
+pub use custom_connector_source_properties::CustomConnectorSourceProperties;
+pub use customer_profiles_destination_properties::CustomerProfilesDestinationProperties;
+pub use customer_profiles_metadata::CustomerProfilesMetadata;
+pub use data_pull_mode::DataPullMode;
+pub use data_transfer_api::DataTransferApi;
+pub use data_transfer_api_type::DataTransferApiType;
+pub use datadog_connector_operator::DatadogConnectorOperator;
+pub use datadog_metadata::DatadogMetadata;
+pub use datadog_source_properties::DatadogSourceProperties;
+pub use destination_connector_properties::DestinationConnectorProperties;
+pub use destination_flow_config::DestinationFlowConfig;
+pub use dynatrace_connector_operator::DynatraceConnectorOperator;
+pub use dynatrace_metadata::DynatraceMetadata;
+pub use dynatrace_source_properties::DynatraceSourceProperties;
+pub use error_handling_config::ErrorHandlingConfig;
+pub use event_bridge_destination_properties::EventBridgeDestinationProperties;
+pub use event_bridge_metadata::EventBridgeMetadata;
+pub use file_type::FileType;
+pub use flow_status::FlowStatus;
+pub use glue_data_catalog_config::GlueDataCatalogConfig;
+pub use google_analytics_connector_operator::GoogleAnalyticsConnectorOperator;
+pub use google_analytics_metadata::GoogleAnalyticsMetadata;
+pub use google_analytics_source_properties::GoogleAnalyticsSourceProperties;
+pub use honeycode_destination_properties::HoneycodeDestinationProperties;
+pub use honeycode_metadata::HoneycodeMetadata;
+pub use incremental_pull_config::IncrementalPullConfig;
+pub use infor_nexus_connector_operator::InforNexusConnectorOperator;
+pub use infor_nexus_metadata::InforNexusMetadata;
+pub use infor_nexus_source_properties::InforNexusSourceProperties;
+pub use internal_server_exception::InternalServerException;
+pub use lambda_connector_provisioning_config::LambdaConnectorProvisioningConfig;
+pub use lookout_metrics_destination_properties::LookoutMetricsDestinationProperties;
+pub use marketo_connector_operator::MarketoConnectorOperator;
+pub use marketo_destination_properties::MarketoDestinationProperties;
+pub use marketo_metadata::MarketoMetadata;
+pub use marketo_source_properties::MarketoSourceProperties;
+pub use metadata_catalog_config::MetadataCatalogConfig;
+pub use oauth2_custom_parameter::OAuth2CustomParameter;
+pub use oauth2_custom_prop_type::OAuth2CustomPropType;
+pub use oauth2_defaults::OAuth2Defaults;
+pub use oauth2_grant_type::OAuth2GrantType;
+pub use operator::Operator;
+pub use operator_properties_keys::OperatorPropertiesKeys;
+pub use operators::Operators;
+pub use pardot_connector_operator::PardotConnectorOperator;
+pub use pardot_metadata::PardotMetadata;
+pub use pardot_source_properties::PardotSourceProperties;
+pub use path_prefix::PathPrefix;
+pub use prefix_config::PrefixConfig;
+pub use prefix_format::PrefixFormat;
+pub use prefix_type::PrefixType;
+pub use redshift_destination_properties::RedshiftDestinationProperties;
+pub use redshift_metadata::RedshiftMetadata;
+pub use resource_not_found_exception::ResourceNotFoundException;
+pub use s3_connector_operator::S3ConnectorOperator;
+pub use s3_destination_properties::S3DestinationProperties;
+pub use s3_input_file_type::S3InputFileType;
+pub use s3_input_format_config::S3InputFormatConfig;
+pub use s3_metadata::S3Metadata;
+pub use s3_output_format_config::S3OutputFormatConfig;
+pub use s3_source_properties::S3SourceProperties;
+pub use salesforce_connector_operator::SalesforceConnectorOperator;
+pub use salesforce_data_transfer_api::SalesforceDataTransferApi;
+pub use salesforce_destination_properties::SalesforceDestinationProperties;
+pub use salesforce_metadata::SalesforceMetadata;
+pub use salesforce_source_properties::SalesforceSourceProperties;
+pub use sap_odata_connector_operator::SapODataConnectorOperator;
+pub use sap_odata_destination_properties::SapODataDestinationProperties;
+pub use sap_odata_metadata::SapODataMetadata;
+pub use sap_odata_pagination_config::SapODataPaginationConfig;
+pub use sap_odata_parallelism_config::SapODataParallelismConfig;
+pub use sap_odata_source_properties::SapODataSourceProperties;
+pub use schedule_frequency_type::ScheduleFrequencyType;
+pub use scheduled_trigger_properties::ScheduledTriggerProperties;
+pub use service_now_connector_operator::ServiceNowConnectorOperator;
+pub use service_now_metadata::ServiceNowMetadata;
+pub use service_now_source_properties::ServiceNowSourceProperties;
+pub use service_quota_exceeded_exception::ServiceQuotaExceededException;
+pub use singular_connector_operator::SingularConnectorOperator;
+pub use singular_metadata::SingularMetadata;
+pub use singular_source_properties::SingularSourceProperties;
+pub use slack_connector_operator::SlackConnectorOperator;
+pub use slack_metadata::SlackMetadata;
+pub use slack_source_properties::SlackSourceProperties;
+pub use snowflake_destination_properties::SnowflakeDestinationProperties;
+pub use snowflake_metadata::SnowflakeMetadata;
+pub use source_connector_properties::SourceConnectorProperties;
+pub use source_flow_config::SourceFlowConfig;
+pub use success_response_handling_config::SuccessResponseHandlingConfig;
+pub use supported_data_transfer_type::SupportedDataTransferType;
+pub use task::Task;
+pub use task_type::TaskType;
+pub use throttling_exception::ThrottlingException;
+pub use trendmicro_connector_operator::TrendmicroConnectorOperator;
+pub use trendmicro_metadata::TrendmicroMetadata;
+pub use trendmicro_source_properties::TrendmicroSourceProperties;
+pub use trigger_config::TriggerConfig;
+pub use trigger_properties::TriggerProperties;
+pub use trigger_type::TriggerType;
+pub use upsolver_destination_properties::UpsolverDestinationProperties;
+pub use upsolver_metadata::UpsolverMetadata;
+pub use upsolver_s3_output_format_config::UpsolverS3OutputFormatConfig;
+pub use validation_exception::ValidationException;
+pub use veeva_connector_operator::VeevaConnectorOperator;
+pub use veeva_metadata::VeevaMetadata;
+pub use veeva_source_properties::VeevaSourceProperties;
+pub use write_operation_type::WriteOperationType;
+pub use zendesk_connector_operator::ZendeskConnectorOperator;
+pub use zendesk_destination_properties::ZendeskDestinationProperties;
+pub use zendesk_metadata::ZendeskMetadata;
 pub use zendesk_source_properties::ZendeskSourceProperties;
+
+/// The builders of the structures above.
+pub mod builders {
+    pub use super::access_denied_exception::AccessDeniedExceptionBuilder;
+    pub use super::aggregation_config::AggregationConfigBuilder;
+    pub use super::amplitude_metadata::AmplitudeMetadataBuilder;
+    pub use super::amplitude_source_properties::AmplitudeSourcePropertiesBuilder;
+    pub use super::auth_parameter::AuthParameterBuilder;
+    pub use super::authentication_config::AuthenticationConfigBuilder;
+    pub use super::conflict_exception::ConflictExceptionBuilder;
+    pub use super::connector_authentication_exception::ConnectorAuthenticationExceptionBuilder;
+    pub use super::connector_configuration::ConnectorConfigurationBuilder;
+    pub use super::connector_metadata::ConnectorMetadataBuilder;
+    pub use super::connector_operator::ConnectorOperatorBuilder;
+    pub use super::connector_provisioning_config::ConnectorProvisioningConfigBuilder;
+    pub use super::connector_runtime_setting::ConnectorRuntimeSettingBuilder;
+    pub use super::connector_server_exception::ConnectorServerExceptionBuilder;
+    pub use super::custom_auth_config::CustomAuthConfigBuilder;
+    pub use super::custom_connector_destination_properties::CustomConnectorDestinationPropertiesBuilder;
+    pub use super::custom_connector_source_properties::CustomConnectorSourcePropertiesBuilder;
+    pub use super::customer_profiles_destination_properties::CustomerProfilesDestinationPropertiesBuilder;
+    pub use super::customer_profiles_metadata::CustomerProfilesMetadataBuilder;
+    pub use super::data_transfer_api::DataTransferApiBuilder;
+    pub use super::datadog_metadata::DatadogMetadataBuilder;
+    pub use super::datadog_source_properties::DatadogSourcePropertiesBuilder;
+    pub use super::destination_connector_properties::DestinationConnectorPropertiesBuilder;
+    pub use super::destination_flow_config::DestinationFlowConfigBuilder;
+    pub use super::dynatrace_metadata::DynatraceMetadataBuilder;
+    pub use super::dynatrace_source_properties::DynatraceSourcePropertiesBuilder;
+    pub use super::error_handling_config::ErrorHandlingConfigBuilder;
+    pub use super::event_bridge_destination_properties::EventBridgeDestinationPropertiesBuilder;
+    pub use super::event_bridge_metadata::EventBridgeMetadataBuilder;
+    pub use super::glue_data_catalog_config::GlueDataCatalogConfigBuilder;
+    pub use super::google_analytics_metadata::GoogleAnalyticsMetadataBuilder;
+    pub use super::google_analytics_source_properties::GoogleAnalyticsSourcePropertiesBuilder;
+    pub use super::honeycode_destination_properties::HoneycodeDestinationPropertiesBuilder;
+    pub use super::honeycode_metadata::HoneycodeMetadataBuilder;
+    pub use super::incremental_pull_config::IncrementalPullConfigBuilder;
+    pub use super::infor_nexus_metadata::InforNexusMetadataBuilder;
+    pub use super::infor_nexus_source_properties::InforNexusSourcePropertiesBuilder;
+    pub use super::internal_server_exception::InternalServerExceptionBuilder;
+    pub use super::lambda_connector_provisioning_config::LambdaConnectorProvisioningConfigBuilder;
+    pub use super::lookout_metrics_destination_properties::LookoutMetricsDestinationPropertiesBuilder;
+    pub use super::marketo_destination_properties::MarketoDestinationPropertiesBuilder;
+    pub use super::marketo_metadata::MarketoMetadataBuilder;
+    pub use super::marketo_source_properties::MarketoSourcePropertiesBuilder;
+    pub use super::metadata_catalog_config::MetadataCatalogConfigBuilder;
+    pub use super::oauth2_custom_parameter::OAuth2CustomParameterBuilder;
+    pub use super::oauth2_defaults::OAuth2DefaultsBuilder;
+    pub use super::pardot_metadata::PardotMetadataBuilder;
+    pub use super::pardot_source_properties::PardotSourcePropertiesBuilder;
+    pub use super::prefix_config::PrefixConfigBuilder;
+    pub use super::redshift_destination_properties::RedshiftDestinationPropertiesBuilder;
+    pub use super::redshift_metadata::RedshiftMetadataBuilder;
+    pub use super::resource_not_found_exception::ResourceNotFoundExceptionBuilder;
+    pub use super::s3_destination_properties::S3DestinationPropertiesBuilder;
+    pub use super::s3_input_format_config::S3InputFormatConfigBuilder;
+    pub use super::s3_metadata::S3MetadataBuilder;
+    pub use super::s3_output_format_config::S3OutputFormatConfigBuilder;
+    pub use super::s3_source_properties::S3SourcePropertiesBuilder;
+    pub use super::salesforce_destination_properties::SalesforceDestinationPropertiesBuilder;
+    pub use super::salesforce_metadata::SalesforceMetadataBuilder;
+    pub use super::salesforce_source_properties::SalesforceSourcePropertiesBuilder;
+    pub use super::sap_odata_destination_properties::SapODataDestinationPropertiesBuilder;
+    pub use super::sap_odata_metadata::SapODataMetadataBuilder;
+    pub use super::sap_odata_pagination_config::SapODataPaginationConfigBuilder;
+    pub use super::sap_odata_parallelism_config::SapODataParallelismConfigBuilder;
+    pub use super::sap_odata_source_properties::SapODataSourcePropertiesBuilder;
+    pub use super::scheduled_trigger_properties::ScheduledTriggerPropertiesBuilder;
+    pub use super::service_now_metadata::ServiceNowMetadataBuilder;
+    pub use super::service_now_source_properties::ServiceNowSourcePropertiesBuilder;
+    pub use super::service_quota_exceeded_exception::ServiceQuotaExceededExceptionBuilder;
+    pub use super::singular_metadata::SingularMetadataBuilder;
+    pub use super::singular_source_properties::SingularSourcePropertiesBuilder;
+    pub use super::slack_metadata::SlackMetadataBuilder;
+    pub use super::slack_source_properties::SlackSourcePropertiesBuilder;
+    pub use super::snowflake_destination_properties::SnowflakeDestinationPropertiesBuilder;
+    pub use super::snowflake_metadata::SnowflakeMetadataBuilder;
+    pub use super::source_connector_properties::SourceConnectorPropertiesBuilder;
+    pub use super::source_flow_config::SourceFlowConfigBuilder;
+    pub use super::success_response_handling_config::SuccessResponseHandlingConfigBuilder;
+    pub use super::task::TaskBuilder;
+    pub use super::throttling_exception::ThrottlingExceptionBuilder;
+    pub use super::trendmicro_metadata::TrendmicroMetadataBuilder;
+    pub use super::trendmicro_source_properties::TrendmicroSourcePropertiesBuilder;
+    pub use super::trigger_config::TriggerConfigBuilder;
+    pub use super::trigger_properties::TriggerPropertiesBuilder;
+    pub use super::upsolver_destination_properties::UpsolverDestinationPropertiesBuilder;
+    pub use super::upsolver_metadata::UpsolverMetadataBuilder;
+    pub use super::upsolver_s3_output_format_config::UpsolverS3OutputFormatConfigBuilder;
+    pub use super::validation_exception::ValidationExceptionBuilder;
+    pub use super::veeva_metadata::VeevaMetadataBuilder;
+    pub use super::veeva_source_properties::VeevaSourcePropertiesBuilder;
+    pub use super::zendesk_destination_properties::ZendeskDestinationPropertiesBuilder;
+    pub use super::zendesk_metadata::ZendeskMetadataBuilder;
+    pub use super::zendesk_source_properties::ZendeskSourcePropertiesBuilder;
+}

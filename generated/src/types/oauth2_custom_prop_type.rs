@@ -3,22 +3,22 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum OAuth2CustomPropType {
-    /// On the wire: `AUTH_URL`.
-    AuthUrl,
     /// On the wire: `TOKEN_URL`.
     TokenUrl,
+    /// On the wire: `AUTH_URL`.
+    AuthUrl,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
 
 impl OAuth2CustomPropType {
     /// Every value this version of the model knows, as on the wire.
-    pub const VALUES: &'static [&'static str] = &["AUTH_URL", "TOKEN_URL"];
+    pub const VALUES: &'static [&'static str] = &["TOKEN_URL", "AUTH_URL"];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            OAuth2CustomPropType::AuthUrl => "AUTH_URL",
             OAuth2CustomPropType::TokenUrl => "TOKEN_URL",
+            OAuth2CustomPropType::AuthUrl => "AUTH_URL",
             OAuth2CustomPropType::Unknown(v) => v,
         }
     }
@@ -27,8 +27,8 @@ impl OAuth2CustomPropType {
 impl From<&str> for OAuth2CustomPropType {
     fn from(v: &str) -> Self {
         match v {
-            "AUTH_URL" => OAuth2CustomPropType::AuthUrl,
             "TOKEN_URL" => OAuth2CustomPropType::TokenUrl,
+            "AUTH_URL" => OAuth2CustomPropType::AuthUrl,
             other => OAuth2CustomPropType::Unknown(other.to_owned()),
         }
     }
@@ -37,8 +37,8 @@ impl From<&str> for OAuth2CustomPropType {
 impl From<String> for OAuth2CustomPropType {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "AUTH_URL" => OAuth2CustomPropType::AuthUrl,
             "TOKEN_URL" => OAuth2CustomPropType::TokenUrl,
+            "AUTH_URL" => OAuth2CustomPropType::AuthUrl,
             _ => OAuth2CustomPropType::Unknown(v),
         }
     }
@@ -104,6 +104,6 @@ impl ::serde::Serialize for OAuth2CustomPropType {
 
 impl<'de> ::serde::Deserialize<'de> for OAuth2CustomPropType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

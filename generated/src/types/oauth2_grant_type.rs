@@ -3,10 +3,10 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum OAuth2GrantType {
-    /// On the wire: `AUTHORIZATION_CODE`.
-    AuthorizationCode,
     /// On the wire: `CLIENT_CREDENTIALS`.
     ClientCredentials,
+    /// On the wire: `AUTHORIZATION_CODE`.
+    AuthorizationCode,
     /// On the wire: `JWT_BEARER`.
     JwtBearer,
     /// A value this version of the model does not know, kept as it was received.
@@ -16,15 +16,15 @@ pub enum OAuth2GrantType {
 impl OAuth2GrantType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "AUTHORIZATION_CODE",
         "CLIENT_CREDENTIALS",
+        "AUTHORIZATION_CODE",
         "JWT_BEARER",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            OAuth2GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
             OAuth2GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
+            OAuth2GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
             OAuth2GrantType::JwtBearer => "JWT_BEARER",
             OAuth2GrantType::Unknown(v) => v,
         }
@@ -34,8 +34,8 @@ impl OAuth2GrantType {
 impl From<&str> for OAuth2GrantType {
     fn from(v: &str) -> Self {
         match v {
-            "AUTHORIZATION_CODE" => OAuth2GrantType::AuthorizationCode,
             "CLIENT_CREDENTIALS" => OAuth2GrantType::ClientCredentials,
+            "AUTHORIZATION_CODE" => OAuth2GrantType::AuthorizationCode,
             "JWT_BEARER" => OAuth2GrantType::JwtBearer,
             other => OAuth2GrantType::Unknown(other.to_owned()),
         }
@@ -45,8 +45,8 @@ impl From<&str> for OAuth2GrantType {
 impl From<String> for OAuth2GrantType {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "AUTHORIZATION_CODE" => OAuth2GrantType::AuthorizationCode,
             "CLIENT_CREDENTIALS" => OAuth2GrantType::ClientCredentials,
+            "AUTHORIZATION_CODE" => OAuth2GrantType::AuthorizationCode,
             "JWT_BEARER" => OAuth2GrantType::JwtBearer,
             _ => OAuth2GrantType::Unknown(v),
         }
@@ -113,6 +113,6 @@ impl ::serde::Serialize for OAuth2GrantType {
 
 impl<'de> ::serde::Deserialize<'de> for OAuth2GrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

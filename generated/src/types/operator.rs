@@ -3,48 +3,48 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Operator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `CONTAINS`.
-    Contains,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `CONTAINS`.
+    Contains,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -52,52 +52,52 @@ pub enum Operator {
 impl Operator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "CONTAINS",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "GREATER_THAN",
+        "CONTAINS",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Operator::Addition => "ADDITION",
-            Operator::Between => "BETWEEN",
-            Operator::Contains => "CONTAINS",
-            Operator::Division => "DIVISION",
-            Operator::EqualTo => "EQUAL_TO",
-            Operator::GreaterThan => "GREATER_THAN",
-            Operator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            Operator::Projection => "PROJECTION",
             Operator::LessThan => "LESS_THAN",
+            Operator::GreaterThan => "GREATER_THAN",
+            Operator::Contains => "CONTAINS",
+            Operator::Between => "BETWEEN",
             Operator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            Operator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            Operator::EqualTo => "EQUAL_TO",
+            Operator::NotEqualTo => "NOT_EQUAL_TO",
+            Operator::Addition => "ADDITION",
+            Operator::Multiplication => "MULTIPLICATION",
+            Operator::Division => "DIVISION",
+            Operator::Subtraction => "SUBTRACTION",
             Operator::MaskAll => "MASK_ALL",
             Operator::MaskFirstN => "MASK_FIRST_N",
             Operator::MaskLastN => "MASK_LAST_N",
-            Operator::Multiplication => "MULTIPLICATION",
-            Operator::NotEqualTo => "NOT_EQUAL_TO",
-            Operator::NoOp => "NO_OP",
-            Operator::Projection => "PROJECTION",
-            Operator::Subtraction => "SUBTRACTION",
-            Operator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             Operator::ValidateNonNull => "VALIDATE_NON_NULL",
             Operator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            Operator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             Operator::ValidateNumeric => "VALIDATE_NUMERIC",
+            Operator::NoOp => "NO_OP",
             Operator::Unknown(v) => v,
         }
     }
@@ -106,27 +106,27 @@ impl Operator {
 impl From<&str> for Operator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => Operator::Addition,
-            "BETWEEN" => Operator::Between,
-            "CONTAINS" => Operator::Contains,
-            "DIVISION" => Operator::Division,
-            "EQUAL_TO" => Operator::EqualTo,
-            "GREATER_THAN" => Operator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => Operator::GreaterThanOrEqualTo,
+            "PROJECTION" => Operator::Projection,
             "LESS_THAN" => Operator::LessThan,
+            "GREATER_THAN" => Operator::GreaterThan,
+            "CONTAINS" => Operator::Contains,
+            "BETWEEN" => Operator::Between,
             "LESS_THAN_OR_EQUAL_TO" => Operator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Operator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Operator::EqualTo,
+            "NOT_EQUAL_TO" => Operator::NotEqualTo,
+            "ADDITION" => Operator::Addition,
+            "MULTIPLICATION" => Operator::Multiplication,
+            "DIVISION" => Operator::Division,
+            "SUBTRACTION" => Operator::Subtraction,
             "MASK_ALL" => Operator::MaskAll,
             "MASK_FIRST_N" => Operator::MaskFirstN,
             "MASK_LAST_N" => Operator::MaskLastN,
-            "MULTIPLICATION" => Operator::Multiplication,
-            "NOT_EQUAL_TO" => Operator::NotEqualTo,
-            "NO_OP" => Operator::NoOp,
-            "PROJECTION" => Operator::Projection,
-            "SUBTRACTION" => Operator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => Operator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => Operator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => Operator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Operator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => Operator::ValidateNumeric,
+            "NO_OP" => Operator::NoOp,
             other => Operator::Unknown(other.to_owned()),
         }
     }
@@ -135,27 +135,27 @@ impl From<&str> for Operator {
 impl From<String> for Operator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => Operator::Addition,
-            "BETWEEN" => Operator::Between,
-            "CONTAINS" => Operator::Contains,
-            "DIVISION" => Operator::Division,
-            "EQUAL_TO" => Operator::EqualTo,
-            "GREATER_THAN" => Operator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => Operator::GreaterThanOrEqualTo,
+            "PROJECTION" => Operator::Projection,
             "LESS_THAN" => Operator::LessThan,
+            "GREATER_THAN" => Operator::GreaterThan,
+            "CONTAINS" => Operator::Contains,
+            "BETWEEN" => Operator::Between,
             "LESS_THAN_OR_EQUAL_TO" => Operator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Operator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Operator::EqualTo,
+            "NOT_EQUAL_TO" => Operator::NotEqualTo,
+            "ADDITION" => Operator::Addition,
+            "MULTIPLICATION" => Operator::Multiplication,
+            "DIVISION" => Operator::Division,
+            "SUBTRACTION" => Operator::Subtraction,
             "MASK_ALL" => Operator::MaskAll,
             "MASK_FIRST_N" => Operator::MaskFirstN,
             "MASK_LAST_N" => Operator::MaskLastN,
-            "MULTIPLICATION" => Operator::Multiplication,
-            "NOT_EQUAL_TO" => Operator::NotEqualTo,
-            "NO_OP" => Operator::NoOp,
-            "PROJECTION" => Operator::Projection,
-            "SUBTRACTION" => Operator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => Operator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => Operator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => Operator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Operator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => Operator::ValidateNumeric,
+            "NO_OP" => Operator::NoOp,
             _ => Operator::Unknown(v),
         }
     }
@@ -221,6 +221,6 @@ impl ::serde::Serialize for Operator {
 
 impl<'de> ::serde::Deserialize<'de> for Operator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

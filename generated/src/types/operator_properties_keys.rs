@@ -3,40 +3,40 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum OperatorPropertiesKeys {
-    /// On the wire: `CONCAT_FORMAT`.
-    ConcatFormat,
-    /// On the wire: `DATA_TYPE`.
-    DataType,
-    /// On the wire: `DESTINATION_DATA_TYPE`.
-    DestinationDataType,
-    /// On the wire: `EXCLUDE_SOURCE_FIELDS_LIST`.
-    ExcludeSourceFieldsList,
-    /// On the wire: `INCLUDE_NEW_FIELDS`.
-    IncludeNewFields,
-    /// On the wire: `LOWER_BOUND`.
-    LowerBound,
-    /// On the wire: `MASK_LENGTH`.
-    MaskLength,
-    /// On the wire: `MASK_VALUE`.
-    MaskValue,
-    /// On the wire: `MATH_OPERATION_FIELDS_ORDER`.
-    MathOperationFieldsOrder,
-    /// On the wire: `ORDERED_PARTITION_KEYS_LIST`.
-    OrderedPartitionKeysList,
-    /// On the wire: `SOURCE_DATA_TYPE`.
-    SourceDataType,
-    /// On the wire: `SUBFIELD_CATEGORY_MAP`.
-    SubfieldCategoryMap,
-    /// On the wire: `TRUNCATE_LENGTH`.
-    TruncateLength,
-    /// On the wire: `UPPER_BOUND`.
-    UpperBound,
-    /// On the wire: `VALIDATION_ACTION`.
-    ValidationAction,
     /// On the wire: `VALUE`.
     Value,
     /// On the wire: `VALUES`.
     Values,
+    /// On the wire: `DATA_TYPE`.
+    DataType,
+    /// On the wire: `UPPER_BOUND`.
+    UpperBound,
+    /// On the wire: `LOWER_BOUND`.
+    LowerBound,
+    /// On the wire: `SOURCE_DATA_TYPE`.
+    SourceDataType,
+    /// On the wire: `DESTINATION_DATA_TYPE`.
+    DestinationDataType,
+    /// On the wire: `VALIDATION_ACTION`.
+    ValidationAction,
+    /// On the wire: `MASK_VALUE`.
+    MaskValue,
+    /// On the wire: `MASK_LENGTH`.
+    MaskLength,
+    /// On the wire: `TRUNCATE_LENGTH`.
+    TruncateLength,
+    /// On the wire: `MATH_OPERATION_FIELDS_ORDER`.
+    MathOperationFieldsOrder,
+    /// On the wire: `CONCAT_FORMAT`.
+    ConcatFormat,
+    /// On the wire: `SUBFIELD_CATEGORY_MAP`.
+    SubfieldCategoryMap,
+    /// On the wire: `EXCLUDE_SOURCE_FIELDS_LIST`.
+    ExcludeSourceFieldsList,
+    /// On the wire: `INCLUDE_NEW_FIELDS`.
+    IncludeNewFields,
+    /// On the wire: `ORDERED_PARTITION_KEYS_LIST`.
+    OrderedPartitionKeysList,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -44,50 +44,50 @@ pub enum OperatorPropertiesKeys {
 impl OperatorPropertiesKeys {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "CONCAT_FORMAT",
-        "DATA_TYPE",
-        "DESTINATION_DATA_TYPE",
-        "EXCLUDE_SOURCE_FIELDS_LIST",
-        "INCLUDE_NEW_FIELDS",
-        "LOWER_BOUND",
-        "MASK_LENGTH",
-        "MASK_VALUE",
-        "MATH_OPERATION_FIELDS_ORDER",
-        "ORDERED_PARTITION_KEYS_LIST",
-        "SOURCE_DATA_TYPE",
-        "SUBFIELD_CATEGORY_MAP",
-        "TRUNCATE_LENGTH",
-        "UPPER_BOUND",
-        "VALIDATION_ACTION",
         "VALUE",
         "VALUES",
+        "DATA_TYPE",
+        "UPPER_BOUND",
+        "LOWER_BOUND",
+        "SOURCE_DATA_TYPE",
+        "DESTINATION_DATA_TYPE",
+        "VALIDATION_ACTION",
+        "MASK_VALUE",
+        "MASK_LENGTH",
+        "TRUNCATE_LENGTH",
+        "MATH_OPERATION_FIELDS_ORDER",
+        "CONCAT_FORMAT",
+        "SUBFIELD_CATEGORY_MAP",
+        "EXCLUDE_SOURCE_FIELDS_LIST",
+        "INCLUDE_NEW_FIELDS",
+        "ORDERED_PARTITION_KEYS_LIST",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            OperatorPropertiesKeys::ConcatFormat => "CONCAT_FORMAT",
+            OperatorPropertiesKeys::Value => "VALUE",
+            OperatorPropertiesKeys::Values => "VALUES",
             OperatorPropertiesKeys::DataType => "DATA_TYPE",
+            OperatorPropertiesKeys::UpperBound => "UPPER_BOUND",
+            OperatorPropertiesKeys::LowerBound => "LOWER_BOUND",
+            OperatorPropertiesKeys::SourceDataType => "SOURCE_DATA_TYPE",
             OperatorPropertiesKeys::DestinationDataType => "DESTINATION_DATA_TYPE",
+            OperatorPropertiesKeys::ValidationAction => "VALIDATION_ACTION",
+            OperatorPropertiesKeys::MaskValue => "MASK_VALUE",
+            OperatorPropertiesKeys::MaskLength => "MASK_LENGTH",
+            OperatorPropertiesKeys::TruncateLength => "TRUNCATE_LENGTH",
+            OperatorPropertiesKeys::MathOperationFieldsOrder => {
+                "MATH_OPERATION_FIELDS_ORDER"
+            }
+            OperatorPropertiesKeys::ConcatFormat => "CONCAT_FORMAT",
+            OperatorPropertiesKeys::SubfieldCategoryMap => "SUBFIELD_CATEGORY_MAP",
             OperatorPropertiesKeys::ExcludeSourceFieldsList => {
                 "EXCLUDE_SOURCE_FIELDS_LIST"
             }
             OperatorPropertiesKeys::IncludeNewFields => "INCLUDE_NEW_FIELDS",
-            OperatorPropertiesKeys::LowerBound => "LOWER_BOUND",
-            OperatorPropertiesKeys::MaskLength => "MASK_LENGTH",
-            OperatorPropertiesKeys::MaskValue => "MASK_VALUE",
-            OperatorPropertiesKeys::MathOperationFieldsOrder => {
-                "MATH_OPERATION_FIELDS_ORDER"
-            }
             OperatorPropertiesKeys::OrderedPartitionKeysList => {
                 "ORDERED_PARTITION_KEYS_LIST"
             }
-            OperatorPropertiesKeys::SourceDataType => "SOURCE_DATA_TYPE",
-            OperatorPropertiesKeys::SubfieldCategoryMap => "SUBFIELD_CATEGORY_MAP",
-            OperatorPropertiesKeys::TruncateLength => "TRUNCATE_LENGTH",
-            OperatorPropertiesKeys::UpperBound => "UPPER_BOUND",
-            OperatorPropertiesKeys::ValidationAction => "VALIDATION_ACTION",
-            OperatorPropertiesKeys::Value => "VALUE",
-            OperatorPropertiesKeys::Values => "VALUES",
             OperatorPropertiesKeys::Unknown(v) => v,
         }
     }
@@ -96,29 +96,29 @@ impl OperatorPropertiesKeys {
 impl From<&str> for OperatorPropertiesKeys {
     fn from(v: &str) -> Self {
         match v {
-            "CONCAT_FORMAT" => OperatorPropertiesKeys::ConcatFormat,
+            "VALUE" => OperatorPropertiesKeys::Value,
+            "VALUES" => OperatorPropertiesKeys::Values,
             "DATA_TYPE" => OperatorPropertiesKeys::DataType,
+            "UPPER_BOUND" => OperatorPropertiesKeys::UpperBound,
+            "LOWER_BOUND" => OperatorPropertiesKeys::LowerBound,
+            "SOURCE_DATA_TYPE" => OperatorPropertiesKeys::SourceDataType,
             "DESTINATION_DATA_TYPE" => OperatorPropertiesKeys::DestinationDataType,
+            "VALIDATION_ACTION" => OperatorPropertiesKeys::ValidationAction,
+            "MASK_VALUE" => OperatorPropertiesKeys::MaskValue,
+            "MASK_LENGTH" => OperatorPropertiesKeys::MaskLength,
+            "TRUNCATE_LENGTH" => OperatorPropertiesKeys::TruncateLength,
+            "MATH_OPERATION_FIELDS_ORDER" => {
+                OperatorPropertiesKeys::MathOperationFieldsOrder
+            }
+            "CONCAT_FORMAT" => OperatorPropertiesKeys::ConcatFormat,
+            "SUBFIELD_CATEGORY_MAP" => OperatorPropertiesKeys::SubfieldCategoryMap,
             "EXCLUDE_SOURCE_FIELDS_LIST" => {
                 OperatorPropertiesKeys::ExcludeSourceFieldsList
             }
             "INCLUDE_NEW_FIELDS" => OperatorPropertiesKeys::IncludeNewFields,
-            "LOWER_BOUND" => OperatorPropertiesKeys::LowerBound,
-            "MASK_LENGTH" => OperatorPropertiesKeys::MaskLength,
-            "MASK_VALUE" => OperatorPropertiesKeys::MaskValue,
-            "MATH_OPERATION_FIELDS_ORDER" => {
-                OperatorPropertiesKeys::MathOperationFieldsOrder
-            }
             "ORDERED_PARTITION_KEYS_LIST" => {
                 OperatorPropertiesKeys::OrderedPartitionKeysList
             }
-            "SOURCE_DATA_TYPE" => OperatorPropertiesKeys::SourceDataType,
-            "SUBFIELD_CATEGORY_MAP" => OperatorPropertiesKeys::SubfieldCategoryMap,
-            "TRUNCATE_LENGTH" => OperatorPropertiesKeys::TruncateLength,
-            "UPPER_BOUND" => OperatorPropertiesKeys::UpperBound,
-            "VALIDATION_ACTION" => OperatorPropertiesKeys::ValidationAction,
-            "VALUE" => OperatorPropertiesKeys::Value,
-            "VALUES" => OperatorPropertiesKeys::Values,
             other => OperatorPropertiesKeys::Unknown(other.to_owned()),
         }
     }
@@ -127,29 +127,29 @@ impl From<&str> for OperatorPropertiesKeys {
 impl From<String> for OperatorPropertiesKeys {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "CONCAT_FORMAT" => OperatorPropertiesKeys::ConcatFormat,
+            "VALUE" => OperatorPropertiesKeys::Value,
+            "VALUES" => OperatorPropertiesKeys::Values,
             "DATA_TYPE" => OperatorPropertiesKeys::DataType,
+            "UPPER_BOUND" => OperatorPropertiesKeys::UpperBound,
+            "LOWER_BOUND" => OperatorPropertiesKeys::LowerBound,
+            "SOURCE_DATA_TYPE" => OperatorPropertiesKeys::SourceDataType,
             "DESTINATION_DATA_TYPE" => OperatorPropertiesKeys::DestinationDataType,
+            "VALIDATION_ACTION" => OperatorPropertiesKeys::ValidationAction,
+            "MASK_VALUE" => OperatorPropertiesKeys::MaskValue,
+            "MASK_LENGTH" => OperatorPropertiesKeys::MaskLength,
+            "TRUNCATE_LENGTH" => OperatorPropertiesKeys::TruncateLength,
+            "MATH_OPERATION_FIELDS_ORDER" => {
+                OperatorPropertiesKeys::MathOperationFieldsOrder
+            }
+            "CONCAT_FORMAT" => OperatorPropertiesKeys::ConcatFormat,
+            "SUBFIELD_CATEGORY_MAP" => OperatorPropertiesKeys::SubfieldCategoryMap,
             "EXCLUDE_SOURCE_FIELDS_LIST" => {
                 OperatorPropertiesKeys::ExcludeSourceFieldsList
             }
             "INCLUDE_NEW_FIELDS" => OperatorPropertiesKeys::IncludeNewFields,
-            "LOWER_BOUND" => OperatorPropertiesKeys::LowerBound,
-            "MASK_LENGTH" => OperatorPropertiesKeys::MaskLength,
-            "MASK_VALUE" => OperatorPropertiesKeys::MaskValue,
-            "MATH_OPERATION_FIELDS_ORDER" => {
-                OperatorPropertiesKeys::MathOperationFieldsOrder
-            }
             "ORDERED_PARTITION_KEYS_LIST" => {
                 OperatorPropertiesKeys::OrderedPartitionKeysList
             }
-            "SOURCE_DATA_TYPE" => OperatorPropertiesKeys::SourceDataType,
-            "SUBFIELD_CATEGORY_MAP" => OperatorPropertiesKeys::SubfieldCategoryMap,
-            "TRUNCATE_LENGTH" => OperatorPropertiesKeys::TruncateLength,
-            "UPPER_BOUND" => OperatorPropertiesKeys::UpperBound,
-            "VALIDATION_ACTION" => OperatorPropertiesKeys::ValidationAction,
-            "VALUE" => OperatorPropertiesKeys::Value,
-            "VALUES" => OperatorPropertiesKeys::Values,
             _ => OperatorPropertiesKeys::Unknown(v),
         }
     }
@@ -215,6 +215,6 @@ impl ::serde::Serialize for OperatorPropertiesKeys {
 
 impl<'de> ::serde::Deserialize<'de> for OperatorPropertiesKeys {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,48 +3,48 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Operators {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `CONTAINS`.
-    Contains,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `CONTAINS`.
+    Contains,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -52,52 +52,52 @@ pub enum Operators {
 impl Operators {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "CONTAINS",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "GREATER_THAN",
+        "CONTAINS",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Operators::Addition => "ADDITION",
-            Operators::Between => "BETWEEN",
-            Operators::Contains => "CONTAINS",
-            Operators::Division => "DIVISION",
-            Operators::EqualTo => "EQUAL_TO",
-            Operators::GreaterThan => "GREATER_THAN",
-            Operators::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            Operators::Projection => "PROJECTION",
             Operators::LessThan => "LESS_THAN",
+            Operators::GreaterThan => "GREATER_THAN",
+            Operators::Contains => "CONTAINS",
+            Operators::Between => "BETWEEN",
             Operators::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            Operators::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            Operators::EqualTo => "EQUAL_TO",
+            Operators::NotEqualTo => "NOT_EQUAL_TO",
+            Operators::Addition => "ADDITION",
+            Operators::Multiplication => "MULTIPLICATION",
+            Operators::Division => "DIVISION",
+            Operators::Subtraction => "SUBTRACTION",
             Operators::MaskAll => "MASK_ALL",
             Operators::MaskFirstN => "MASK_FIRST_N",
             Operators::MaskLastN => "MASK_LAST_N",
-            Operators::Multiplication => "MULTIPLICATION",
-            Operators::NotEqualTo => "NOT_EQUAL_TO",
-            Operators::NoOp => "NO_OP",
-            Operators::Projection => "PROJECTION",
-            Operators::Subtraction => "SUBTRACTION",
-            Operators::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             Operators::ValidateNonNull => "VALIDATE_NON_NULL",
             Operators::ValidateNonZero => "VALIDATE_NON_ZERO",
+            Operators::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             Operators::ValidateNumeric => "VALIDATE_NUMERIC",
+            Operators::NoOp => "NO_OP",
             Operators::Unknown(v) => v,
         }
     }
@@ -106,27 +106,27 @@ impl Operators {
 impl From<&str> for Operators {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => Operators::Addition,
-            "BETWEEN" => Operators::Between,
-            "CONTAINS" => Operators::Contains,
-            "DIVISION" => Operators::Division,
-            "EQUAL_TO" => Operators::EqualTo,
-            "GREATER_THAN" => Operators::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => Operators::GreaterThanOrEqualTo,
+            "PROJECTION" => Operators::Projection,
             "LESS_THAN" => Operators::LessThan,
+            "GREATER_THAN" => Operators::GreaterThan,
+            "CONTAINS" => Operators::Contains,
+            "BETWEEN" => Operators::Between,
             "LESS_THAN_OR_EQUAL_TO" => Operators::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Operators::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Operators::EqualTo,
+            "NOT_EQUAL_TO" => Operators::NotEqualTo,
+            "ADDITION" => Operators::Addition,
+            "MULTIPLICATION" => Operators::Multiplication,
+            "DIVISION" => Operators::Division,
+            "SUBTRACTION" => Operators::Subtraction,
             "MASK_ALL" => Operators::MaskAll,
             "MASK_FIRST_N" => Operators::MaskFirstN,
             "MASK_LAST_N" => Operators::MaskLastN,
-            "MULTIPLICATION" => Operators::Multiplication,
-            "NOT_EQUAL_TO" => Operators::NotEqualTo,
-            "NO_OP" => Operators::NoOp,
-            "PROJECTION" => Operators::Projection,
-            "SUBTRACTION" => Operators::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => Operators::ValidateNonNegative,
             "VALIDATE_NON_NULL" => Operators::ValidateNonNull,
             "VALIDATE_NON_ZERO" => Operators::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Operators::ValidateNonNegative,
             "VALIDATE_NUMERIC" => Operators::ValidateNumeric,
+            "NO_OP" => Operators::NoOp,
             other => Operators::Unknown(other.to_owned()),
         }
     }
@@ -135,27 +135,27 @@ impl From<&str> for Operators {
 impl From<String> for Operators {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => Operators::Addition,
-            "BETWEEN" => Operators::Between,
-            "CONTAINS" => Operators::Contains,
-            "DIVISION" => Operators::Division,
-            "EQUAL_TO" => Operators::EqualTo,
-            "GREATER_THAN" => Operators::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => Operators::GreaterThanOrEqualTo,
+            "PROJECTION" => Operators::Projection,
             "LESS_THAN" => Operators::LessThan,
+            "GREATER_THAN" => Operators::GreaterThan,
+            "CONTAINS" => Operators::Contains,
+            "BETWEEN" => Operators::Between,
             "LESS_THAN_OR_EQUAL_TO" => Operators::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Operators::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Operators::EqualTo,
+            "NOT_EQUAL_TO" => Operators::NotEqualTo,
+            "ADDITION" => Operators::Addition,
+            "MULTIPLICATION" => Operators::Multiplication,
+            "DIVISION" => Operators::Division,
+            "SUBTRACTION" => Operators::Subtraction,
             "MASK_ALL" => Operators::MaskAll,
             "MASK_FIRST_N" => Operators::MaskFirstN,
             "MASK_LAST_N" => Operators::MaskLastN,
-            "MULTIPLICATION" => Operators::Multiplication,
-            "NOT_EQUAL_TO" => Operators::NotEqualTo,
-            "NO_OP" => Operators::NoOp,
-            "PROJECTION" => Operators::Projection,
-            "SUBTRACTION" => Operators::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => Operators::ValidateNonNegative,
             "VALIDATE_NON_NULL" => Operators::ValidateNonNull,
             "VALIDATE_NON_ZERO" => Operators::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Operators::ValidateNonNegative,
             "VALIDATE_NUMERIC" => Operators::ValidateNumeric,
+            "NO_OP" => Operators::NoOp,
             _ => Operators::Unknown(v),
         }
     }
@@ -221,6 +221,6 @@ impl ::serde::Serialize for Operators {
 
 impl<'de> ::serde::Deserialize<'de> for Operators {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,32 +3,32 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum PardotConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `DIVISION`.
-    Division,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `EQUAL_TO`.
     EqualTo,
+    /// On the wire: `NO_OP`.
+    NoOp,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
     /// A value this version of the model does not know, kept as it was received.
@@ -38,37 +38,37 @@ pub enum PardotConnectorOperator {
 impl PardotConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "DIVISION",
+        "PROJECTION",
         "EQUAL_TO",
+        "NO_OP",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            PardotConnectorOperator::Addition => "ADDITION",
-            PardotConnectorOperator::Division => "DIVISION",
+            PardotConnectorOperator::Projection => "PROJECTION",
             PardotConnectorOperator::EqualTo => "EQUAL_TO",
+            PardotConnectorOperator::NoOp => "NO_OP",
+            PardotConnectorOperator::Addition => "ADDITION",
+            PardotConnectorOperator::Multiplication => "MULTIPLICATION",
+            PardotConnectorOperator::Division => "DIVISION",
+            PardotConnectorOperator::Subtraction => "SUBTRACTION",
             PardotConnectorOperator::MaskAll => "MASK_ALL",
             PardotConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             PardotConnectorOperator::MaskLastN => "MASK_LAST_N",
-            PardotConnectorOperator::Multiplication => "MULTIPLICATION",
-            PardotConnectorOperator::NoOp => "NO_OP",
-            PardotConnectorOperator::Projection => "PROJECTION",
-            PardotConnectorOperator::Subtraction => "SUBTRACTION",
-            PardotConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             PardotConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             PardotConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            PardotConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             PardotConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             PardotConnectorOperator::Unknown(v) => v,
         }
@@ -78,19 +78,19 @@ impl PardotConnectorOperator {
 impl From<&str> for PardotConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => PardotConnectorOperator::Addition,
-            "DIVISION" => PardotConnectorOperator::Division,
+            "PROJECTION" => PardotConnectorOperator::Projection,
             "EQUAL_TO" => PardotConnectorOperator::EqualTo,
+            "NO_OP" => PardotConnectorOperator::NoOp,
+            "ADDITION" => PardotConnectorOperator::Addition,
+            "MULTIPLICATION" => PardotConnectorOperator::Multiplication,
+            "DIVISION" => PardotConnectorOperator::Division,
+            "SUBTRACTION" => PardotConnectorOperator::Subtraction,
             "MASK_ALL" => PardotConnectorOperator::MaskAll,
             "MASK_FIRST_N" => PardotConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => PardotConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => PardotConnectorOperator::Multiplication,
-            "NO_OP" => PardotConnectorOperator::NoOp,
-            "PROJECTION" => PardotConnectorOperator::Projection,
-            "SUBTRACTION" => PardotConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => PardotConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => PardotConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => PardotConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => PardotConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => PardotConnectorOperator::ValidateNumeric,
             other => PardotConnectorOperator::Unknown(other.to_owned()),
         }
@@ -100,19 +100,19 @@ impl From<&str> for PardotConnectorOperator {
 impl From<String> for PardotConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => PardotConnectorOperator::Addition,
-            "DIVISION" => PardotConnectorOperator::Division,
+            "PROJECTION" => PardotConnectorOperator::Projection,
             "EQUAL_TO" => PardotConnectorOperator::EqualTo,
+            "NO_OP" => PardotConnectorOperator::NoOp,
+            "ADDITION" => PardotConnectorOperator::Addition,
+            "MULTIPLICATION" => PardotConnectorOperator::Multiplication,
+            "DIVISION" => PardotConnectorOperator::Division,
+            "SUBTRACTION" => PardotConnectorOperator::Subtraction,
             "MASK_ALL" => PardotConnectorOperator::MaskAll,
             "MASK_FIRST_N" => PardotConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => PardotConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => PardotConnectorOperator::Multiplication,
-            "NO_OP" => PardotConnectorOperator::NoOp,
-            "PROJECTION" => PardotConnectorOperator::Projection,
-            "SUBTRACTION" => PardotConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => PardotConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => PardotConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => PardotConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => PardotConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => PardotConnectorOperator::ValidateNumeric,
             _ => PardotConnectorOperator::Unknown(v),
         }
@@ -179,6 +179,6 @@ impl ::serde::Serialize for PardotConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for PardotConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -104,6 +104,6 @@ impl ::serde::Serialize for PathPrefix {
 
 impl<'de> ::serde::Deserialize<'de> for PathPrefix {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

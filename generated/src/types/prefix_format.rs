@@ -3,16 +3,16 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum PrefixFormat {
+    /// On the wire: `YEAR`.
+    Year,
+    /// On the wire: `MONTH`.
+    Month,
     /// On the wire: `DAY`.
     Day,
     /// On the wire: `HOUR`.
     Hour,
     /// On the wire: `MINUTE`.
     Minute,
-    /// On the wire: `MONTH`.
-    Month,
-    /// On the wire: `YEAR`.
-    Year,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -20,20 +20,20 @@ pub enum PrefixFormat {
 impl PrefixFormat {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
+        "YEAR",
+        "MONTH",
         "DAY",
         "HOUR",
         "MINUTE",
-        "MONTH",
-        "YEAR",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            PrefixFormat::Year => "YEAR",
+            PrefixFormat::Month => "MONTH",
             PrefixFormat::Day => "DAY",
             PrefixFormat::Hour => "HOUR",
             PrefixFormat::Minute => "MINUTE",
-            PrefixFormat::Month => "MONTH",
-            PrefixFormat::Year => "YEAR",
             PrefixFormat::Unknown(v) => v,
         }
     }
@@ -42,11 +42,11 @@ impl PrefixFormat {
 impl From<&str> for PrefixFormat {
     fn from(v: &str) -> Self {
         match v {
+            "YEAR" => PrefixFormat::Year,
+            "MONTH" => PrefixFormat::Month,
             "DAY" => PrefixFormat::Day,
             "HOUR" => PrefixFormat::Hour,
             "MINUTE" => PrefixFormat::Minute,
-            "MONTH" => PrefixFormat::Month,
-            "YEAR" => PrefixFormat::Year,
             other => PrefixFormat::Unknown(other.to_owned()),
         }
     }
@@ -55,11 +55,11 @@ impl From<&str> for PrefixFormat {
 impl From<String> for PrefixFormat {
     fn from(v: String) -> Self {
         match v.as_str() {
+            "YEAR" => PrefixFormat::Year,
+            "MONTH" => PrefixFormat::Month,
             "DAY" => PrefixFormat::Day,
             "HOUR" => PrefixFormat::Hour,
             "MINUTE" => PrefixFormat::Minute,
-            "MONTH" => PrefixFormat::Month,
-            "YEAR" => PrefixFormat::Year,
             _ => PrefixFormat::Unknown(v),
         }
     }
@@ -125,6 +125,6 @@ impl ::serde::Serialize for PrefixFormat {
 
 impl<'de> ::serde::Deserialize<'de> for PrefixFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

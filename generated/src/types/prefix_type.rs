@@ -113,6 +113,6 @@ impl ::serde::Serialize for PrefixType {
 
 impl<'de> ::serde::Deserialize<'de> for PrefixType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -14,12 +14,12 @@ impl ResourceNotFoundException {
     pub fn builder() -> ResourceNotFoundExceptionBuilder {
         <ResourceNotFoundExceptionBuilder as ::std::default::Default>::default()
     }
-    /// Reads the error from an error response: its JSON body and any bound headers.
+    /// Reads the error from an error response: its body and any bound headers.
     #[doc(hidden)]
     pub fn from_response(
-        response: &::awsgen_runtime::protocol::Response,
+        response: &::awsgen_runtime::http::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_body(
             response.status().as_u16(),
             response.body(),
         )

@@ -3,46 +3,46 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum S3ConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -50,50 +50,50 @@ pub enum S3ConnectorOperator {
 impl S3ConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "GREATER_THAN",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            S3ConnectorOperator::Addition => "ADDITION",
-            S3ConnectorOperator::Between => "BETWEEN",
-            S3ConnectorOperator::Division => "DIVISION",
-            S3ConnectorOperator::EqualTo => "EQUAL_TO",
-            S3ConnectorOperator::GreaterThan => "GREATER_THAN",
-            S3ConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            S3ConnectorOperator::Projection => "PROJECTION",
             S3ConnectorOperator::LessThan => "LESS_THAN",
+            S3ConnectorOperator::GreaterThan => "GREATER_THAN",
+            S3ConnectorOperator::Between => "BETWEEN",
             S3ConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            S3ConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            S3ConnectorOperator::EqualTo => "EQUAL_TO",
+            S3ConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
+            S3ConnectorOperator::Addition => "ADDITION",
+            S3ConnectorOperator::Multiplication => "MULTIPLICATION",
+            S3ConnectorOperator::Division => "DIVISION",
+            S3ConnectorOperator::Subtraction => "SUBTRACTION",
             S3ConnectorOperator::MaskAll => "MASK_ALL",
             S3ConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             S3ConnectorOperator::MaskLastN => "MASK_LAST_N",
-            S3ConnectorOperator::Multiplication => "MULTIPLICATION",
-            S3ConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-            S3ConnectorOperator::NoOp => "NO_OP",
-            S3ConnectorOperator::Projection => "PROJECTION",
-            S3ConnectorOperator::Subtraction => "SUBTRACTION",
-            S3ConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             S3ConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             S3ConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            S3ConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             S3ConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            S3ConnectorOperator::NoOp => "NO_OP",
             S3ConnectorOperator::Unknown(v) => v,
         }
     }
@@ -102,26 +102,26 @@ impl S3ConnectorOperator {
 impl From<&str> for S3ConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => S3ConnectorOperator::Addition,
-            "BETWEEN" => S3ConnectorOperator::Between,
-            "DIVISION" => S3ConnectorOperator::Division,
-            "EQUAL_TO" => S3ConnectorOperator::EqualTo,
-            "GREATER_THAN" => S3ConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => S3ConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => S3ConnectorOperator::Projection,
             "LESS_THAN" => S3ConnectorOperator::LessThan,
+            "GREATER_THAN" => S3ConnectorOperator::GreaterThan,
+            "BETWEEN" => S3ConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => S3ConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => S3ConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => S3ConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => S3ConnectorOperator::NotEqualTo,
+            "ADDITION" => S3ConnectorOperator::Addition,
+            "MULTIPLICATION" => S3ConnectorOperator::Multiplication,
+            "DIVISION" => S3ConnectorOperator::Division,
+            "SUBTRACTION" => S3ConnectorOperator::Subtraction,
             "MASK_ALL" => S3ConnectorOperator::MaskAll,
             "MASK_FIRST_N" => S3ConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => S3ConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => S3ConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => S3ConnectorOperator::NotEqualTo,
-            "NO_OP" => S3ConnectorOperator::NoOp,
-            "PROJECTION" => S3ConnectorOperator::Projection,
-            "SUBTRACTION" => S3ConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => S3ConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => S3ConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => S3ConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => S3ConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => S3ConnectorOperator::ValidateNumeric,
+            "NO_OP" => S3ConnectorOperator::NoOp,
             other => S3ConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -130,26 +130,26 @@ impl From<&str> for S3ConnectorOperator {
 impl From<String> for S3ConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => S3ConnectorOperator::Addition,
-            "BETWEEN" => S3ConnectorOperator::Between,
-            "DIVISION" => S3ConnectorOperator::Division,
-            "EQUAL_TO" => S3ConnectorOperator::EqualTo,
-            "GREATER_THAN" => S3ConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => S3ConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => S3ConnectorOperator::Projection,
             "LESS_THAN" => S3ConnectorOperator::LessThan,
+            "GREATER_THAN" => S3ConnectorOperator::GreaterThan,
+            "BETWEEN" => S3ConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => S3ConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => S3ConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => S3ConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => S3ConnectorOperator::NotEqualTo,
+            "ADDITION" => S3ConnectorOperator::Addition,
+            "MULTIPLICATION" => S3ConnectorOperator::Multiplication,
+            "DIVISION" => S3ConnectorOperator::Division,
+            "SUBTRACTION" => S3ConnectorOperator::Subtraction,
             "MASK_ALL" => S3ConnectorOperator::MaskAll,
             "MASK_FIRST_N" => S3ConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => S3ConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => S3ConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => S3ConnectorOperator::NotEqualTo,
-            "NO_OP" => S3ConnectorOperator::NoOp,
-            "PROJECTION" => S3ConnectorOperator::Projection,
-            "SUBTRACTION" => S3ConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => S3ConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => S3ConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => S3ConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => S3ConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => S3ConnectorOperator::ValidateNumeric,
+            "NO_OP" => S3ConnectorOperator::NoOp,
             _ => S3ConnectorOperator::Unknown(v),
         }
     }
@@ -215,6 +215,6 @@ impl ::serde::Serialize for S3ConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for S3ConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

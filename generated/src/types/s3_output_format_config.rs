@@ -7,14 +7,14 @@ use crate::types::{AggregationConfig, FileType, PrefixConfig};
 #[serde(default)]
 #[non_exhaustive]
 pub struct S3OutputFormatConfig {
-    #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
-    pub aggregation_config: Option<AggregationConfig>,
     /// The output file type.
     #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
     /// What goes into output folder and file names.
     #[serde(rename = "prefixConfig", skip_serializing_if = "Option::is_none")]
     pub prefix_config: Option<PrefixConfig>,
+    #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
+    pub aggregation_config: Option<AggregationConfig>,
     /// For Parquet output: keep source data types (`true`) or write every value as a string (`false`, the default).
     #[serde(
         rename = "preserveSourceDataTyping",
@@ -33,23 +33,13 @@ impl S3OutputFormatConfig {
 /// A builder for [`S3OutputFormatConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct S3OutputFormatConfigBuilder {
-    aggregation_config: Option<AggregationConfig>,
     file_type: Option<FileType>,
     prefix_config: Option<PrefixConfig>,
+    aggregation_config: Option<AggregationConfig>,
     preserve_source_data_typing: Option<bool>,
 }
 
 impl S3OutputFormatConfigBuilder {
-    /// Sets [`S3OutputFormatConfig::aggregation_config`].
-    pub fn aggregation_config(mut self, value: impl Into<AggregationConfig>) -> Self {
-        self.aggregation_config = Some(value.into());
-        self
-    }
-    /// Sets or clears [`S3OutputFormatConfig::aggregation_config`].
-    pub fn set_aggregation_config(mut self, value: Option<AggregationConfig>) -> Self {
-        self.aggregation_config = value;
-        self
-    }
     /// Sets [`S3OutputFormatConfig::file_type`]: The output file type.
     pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
         self.file_type = Some(value.into());
@@ -70,6 +60,16 @@ impl S3OutputFormatConfigBuilder {
         self.prefix_config = value;
         self
     }
+    /// Sets [`S3OutputFormatConfig::aggregation_config`].
+    pub fn aggregation_config(mut self, value: impl Into<AggregationConfig>) -> Self {
+        self.aggregation_config = Some(value.into());
+        self
+    }
+    /// Sets or clears [`S3OutputFormatConfig::aggregation_config`].
+    pub fn set_aggregation_config(mut self, value: Option<AggregationConfig>) -> Self {
+        self.aggregation_config = value;
+        self
+    }
     /// Sets [`S3OutputFormatConfig::preserve_source_data_typing`]: For Parquet output: keep source data types (`true`) or write every value as a string (`false`, the default).
     pub fn preserve_source_data_typing(mut self, value: impl Into<bool>) -> Self {
         self.preserve_source_data_typing = Some(value.into());
@@ -83,9 +83,9 @@ impl S3OutputFormatConfigBuilder {
     /// Builds the [`S3OutputFormatConfig`].
     pub fn build(self) -> S3OutputFormatConfig {
         S3OutputFormatConfig {
-            aggregation_config: self.aggregation_config,
             file_type: self.file_type,
             prefix_config: self.prefix_config,
+            aggregation_config: self.aggregation_config,
             preserve_source_data_typing: self.preserve_source_data_typing,
         }
     }
@@ -98,14 +98,14 @@ impl ::awsgen_runtime::validate::Validate for S3OutputFormatConfig {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
-            let p = path.member("aggregationConfig");
-            if let Some(x) = &self.aggregation_config {
+            let p = path.member("prefixConfig");
+            if let Some(x) = &self.prefix_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
         {
-            let p = path.member("prefixConfig");
-            if let Some(x) = &self.prefix_config {
+            let p = path.member("aggregationConfig");
+            if let Some(x) = &self.aggregation_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }

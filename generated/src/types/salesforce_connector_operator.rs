@@ -3,48 +3,48 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SalesforceConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `CONTAINS`.
-    Contains,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `CONTAINS`.
+    Contains,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -52,54 +52,54 @@ pub enum SalesforceConnectorOperator {
 impl SalesforceConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "CONTAINS",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "CONTAINS",
+        "GREATER_THAN",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SalesforceConnectorOperator::Addition => "ADDITION",
-            SalesforceConnectorOperator::Between => "BETWEEN",
+            SalesforceConnectorOperator::Projection => "PROJECTION",
+            SalesforceConnectorOperator::LessThan => "LESS_THAN",
             SalesforceConnectorOperator::Contains => "CONTAINS",
-            SalesforceConnectorOperator::Division => "DIVISION",
-            SalesforceConnectorOperator::EqualTo => "EQUAL_TO",
             SalesforceConnectorOperator::GreaterThan => "GREATER_THAN",
+            SalesforceConnectorOperator::Between => "BETWEEN",
+            SalesforceConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
             SalesforceConnectorOperator::GreaterThanOrEqualTo => {
                 "GREATER_THAN_OR_EQUAL_TO"
             }
-            SalesforceConnectorOperator::LessThan => "LESS_THAN",
-            SalesforceConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            SalesforceConnectorOperator::EqualTo => "EQUAL_TO",
+            SalesforceConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
+            SalesforceConnectorOperator::Addition => "ADDITION",
+            SalesforceConnectorOperator::Multiplication => "MULTIPLICATION",
+            SalesforceConnectorOperator::Division => "DIVISION",
+            SalesforceConnectorOperator::Subtraction => "SUBTRACTION",
             SalesforceConnectorOperator::MaskAll => "MASK_ALL",
             SalesforceConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             SalesforceConnectorOperator::MaskLastN => "MASK_LAST_N",
-            SalesforceConnectorOperator::Multiplication => "MULTIPLICATION",
-            SalesforceConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-            SalesforceConnectorOperator::NoOp => "NO_OP",
-            SalesforceConnectorOperator::Projection => "PROJECTION",
-            SalesforceConnectorOperator::Subtraction => "SUBTRACTION",
-            SalesforceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SalesforceConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             SalesforceConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            SalesforceConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SalesforceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            SalesforceConnectorOperator::NoOp => "NO_OP",
             SalesforceConnectorOperator::Unknown(v) => v,
         }
     }
@@ -108,29 +108,29 @@ impl SalesforceConnectorOperator {
 impl From<&str> for SalesforceConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => SalesforceConnectorOperator::Addition,
-            "BETWEEN" => SalesforceConnectorOperator::Between,
+            "PROJECTION" => SalesforceConnectorOperator::Projection,
+            "LESS_THAN" => SalesforceConnectorOperator::LessThan,
             "CONTAINS" => SalesforceConnectorOperator::Contains,
-            "DIVISION" => SalesforceConnectorOperator::Division,
-            "EQUAL_TO" => SalesforceConnectorOperator::EqualTo,
             "GREATER_THAN" => SalesforceConnectorOperator::GreaterThan,
+            "BETWEEN" => SalesforceConnectorOperator::Between,
+            "LESS_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::LessThanOrEqualTo,
             "GREATER_THAN_OR_EQUAL_TO" => {
                 SalesforceConnectorOperator::GreaterThanOrEqualTo
             }
-            "LESS_THAN" => SalesforceConnectorOperator::LessThan,
-            "LESS_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::LessThanOrEqualTo,
+            "EQUAL_TO" => SalesforceConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => SalesforceConnectorOperator::NotEqualTo,
+            "ADDITION" => SalesforceConnectorOperator::Addition,
+            "MULTIPLICATION" => SalesforceConnectorOperator::Multiplication,
+            "DIVISION" => SalesforceConnectorOperator::Division,
+            "SUBTRACTION" => SalesforceConnectorOperator::Subtraction,
             "MASK_ALL" => SalesforceConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SalesforceConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SalesforceConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SalesforceConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => SalesforceConnectorOperator::NotEqualTo,
-            "NO_OP" => SalesforceConnectorOperator::NoOp,
-            "PROJECTION" => SalesforceConnectorOperator::Projection,
-            "SUBTRACTION" => SalesforceConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SalesforceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SalesforceConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SalesforceConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SalesforceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SalesforceConnectorOperator::ValidateNumeric,
+            "NO_OP" => SalesforceConnectorOperator::NoOp,
             other => SalesforceConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -139,29 +139,29 @@ impl From<&str> for SalesforceConnectorOperator {
 impl From<String> for SalesforceConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => SalesforceConnectorOperator::Addition,
-            "BETWEEN" => SalesforceConnectorOperator::Between,
+            "PROJECTION" => SalesforceConnectorOperator::Projection,
+            "LESS_THAN" => SalesforceConnectorOperator::LessThan,
             "CONTAINS" => SalesforceConnectorOperator::Contains,
-            "DIVISION" => SalesforceConnectorOperator::Division,
-            "EQUAL_TO" => SalesforceConnectorOperator::EqualTo,
             "GREATER_THAN" => SalesforceConnectorOperator::GreaterThan,
+            "BETWEEN" => SalesforceConnectorOperator::Between,
+            "LESS_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::LessThanOrEqualTo,
             "GREATER_THAN_OR_EQUAL_TO" => {
                 SalesforceConnectorOperator::GreaterThanOrEqualTo
             }
-            "LESS_THAN" => SalesforceConnectorOperator::LessThan,
-            "LESS_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::LessThanOrEqualTo,
+            "EQUAL_TO" => SalesforceConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => SalesforceConnectorOperator::NotEqualTo,
+            "ADDITION" => SalesforceConnectorOperator::Addition,
+            "MULTIPLICATION" => SalesforceConnectorOperator::Multiplication,
+            "DIVISION" => SalesforceConnectorOperator::Division,
+            "SUBTRACTION" => SalesforceConnectorOperator::Subtraction,
             "MASK_ALL" => SalesforceConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SalesforceConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SalesforceConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SalesforceConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => SalesforceConnectorOperator::NotEqualTo,
-            "NO_OP" => SalesforceConnectorOperator::NoOp,
-            "PROJECTION" => SalesforceConnectorOperator::Projection,
-            "SUBTRACTION" => SalesforceConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SalesforceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SalesforceConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SalesforceConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SalesforceConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SalesforceConnectorOperator::ValidateNumeric,
+            "NO_OP" => SalesforceConnectorOperator::NoOp,
             _ => SalesforceConnectorOperator::Unknown(v),
         }
     }
@@ -227,6 +227,6 @@ impl ::serde::Serialize for SalesforceConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for SalesforceConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

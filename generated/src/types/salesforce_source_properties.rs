@@ -7,18 +7,18 @@ use crate::types::SalesforceDataTransferApi;
 #[serde(default)]
 #[non_exhaustive]
 pub struct SalesforceSourceProperties {
-    /// Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
-    #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
-    pub data_transfer_api: Option<SalesforceDataTransferApi>,
+    /// The Salesforce object to read.
+    #[serde(rename = "object")]
+    pub object: String,
     /// Pick up fields added to the object since the flow was created.
     #[serde(rename = "enableDynamicFieldUpdate")]
     pub enable_dynamic_field_update: bool,
     /// Include deleted records.
     #[serde(rename = "includeDeletedRecords")]
     pub include_deleted_records: bool,
-    /// The Salesforce object to read.
-    #[serde(rename = "object")]
-    pub object: String,
+    /// Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
+    #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
+    pub data_transfer_api: Option<SalesforceDataTransferApi>,
 }
 
 impl SalesforceSourceProperties {
@@ -31,27 +31,21 @@ impl SalesforceSourceProperties {
 /// A builder for [`SalesforceSourceProperties`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SalesforceSourcePropertiesBuilder {
-    data_transfer_api: Option<SalesforceDataTransferApi>,
+    object: Option<String>,
     enable_dynamic_field_update: Option<bool>,
     include_deleted_records: Option<bool>,
-    object: Option<String>,
+    data_transfer_api: Option<SalesforceDataTransferApi>,
 }
 
 impl SalesforceSourcePropertiesBuilder {
-    /// Sets [`SalesforceSourceProperties::data_transfer_api`]: Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
-    pub fn data_transfer_api(
-        mut self,
-        value: impl Into<SalesforceDataTransferApi>,
-    ) -> Self {
-        self.data_transfer_api = Some(value.into());
+    /// Sets [`SalesforceSourceProperties::object`]: The Salesforce object to read.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Some(value.into());
         self
     }
-    /// Sets or clears [`SalesforceSourceProperties::data_transfer_api`].
-    pub fn set_data_transfer_api(
-        mut self,
-        value: Option<SalesforceDataTransferApi>,
-    ) -> Self {
-        self.data_transfer_api = value;
+    /// Sets or clears [`SalesforceSourceProperties::object`].
+    pub fn set_object(mut self, value: Option<String>) -> Self {
+        self.object = value;
         self
     }
     /// Sets [`SalesforceSourceProperties::enable_dynamic_field_update`]: Pick up fields added to the object since the flow was created.
@@ -74,14 +68,20 @@ impl SalesforceSourcePropertiesBuilder {
         self.include_deleted_records = value;
         self
     }
-    /// Sets [`SalesforceSourceProperties::object`]: The Salesforce object to read.
-    pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+    /// Sets [`SalesforceSourceProperties::data_transfer_api`]: Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
+    pub fn data_transfer_api(
+        mut self,
+        value: impl Into<SalesforceDataTransferApi>,
+    ) -> Self {
+        self.data_transfer_api = Some(value.into());
         self
     }
-    /// Sets or clears [`SalesforceSourceProperties::object`].
-    pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+    /// Sets or clears [`SalesforceSourceProperties::data_transfer_api`].
+    pub fn set_data_transfer_api(
+        mut self,
+        value: Option<SalesforceDataTransferApi>,
+    ) -> Self {
+        self.data_transfer_api = value;
         self
     }
     /// Builds the [`SalesforceSourceProperties`].
@@ -94,14 +94,14 @@ impl SalesforceSourcePropertiesBuilder {
         match (self.object,) {
             (Some(object),) => {
                 Ok(SalesforceSourceProperties {
-                    data_transfer_api: self.data_transfer_api,
+                    object,
                     enable_dynamic_field_update: self
                         .enable_dynamic_field_update
                         .unwrap_or_default(),
                     include_deleted_records: self
                         .include_deleted_records
                         .unwrap_or_default(),
-                    object,
+                    data_transfer_api: self.data_transfer_api,
                 })
             }
             _ => {

@@ -3,48 +3,48 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SapODataConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `CONTAINS`.
-    Contains,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `CONTAINS`.
+    Contains,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -52,52 +52,52 @@ pub enum SapODataConnectorOperator {
 impl SapODataConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "CONTAINS",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "CONTAINS",
+        "GREATER_THAN",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SapODataConnectorOperator::Addition => "ADDITION",
-            SapODataConnectorOperator::Between => "BETWEEN",
-            SapODataConnectorOperator::Contains => "CONTAINS",
-            SapODataConnectorOperator::Division => "DIVISION",
-            SapODataConnectorOperator::EqualTo => "EQUAL_TO",
-            SapODataConnectorOperator::GreaterThan => "GREATER_THAN",
-            SapODataConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            SapODataConnectorOperator::Projection => "PROJECTION",
             SapODataConnectorOperator::LessThan => "LESS_THAN",
+            SapODataConnectorOperator::Contains => "CONTAINS",
+            SapODataConnectorOperator::GreaterThan => "GREATER_THAN",
+            SapODataConnectorOperator::Between => "BETWEEN",
             SapODataConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            SapODataConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            SapODataConnectorOperator::EqualTo => "EQUAL_TO",
+            SapODataConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
+            SapODataConnectorOperator::Addition => "ADDITION",
+            SapODataConnectorOperator::Multiplication => "MULTIPLICATION",
+            SapODataConnectorOperator::Division => "DIVISION",
+            SapODataConnectorOperator::Subtraction => "SUBTRACTION",
             SapODataConnectorOperator::MaskAll => "MASK_ALL",
             SapODataConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             SapODataConnectorOperator::MaskLastN => "MASK_LAST_N",
-            SapODataConnectorOperator::Multiplication => "MULTIPLICATION",
-            SapODataConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-            SapODataConnectorOperator::NoOp => "NO_OP",
-            SapODataConnectorOperator::Projection => "PROJECTION",
-            SapODataConnectorOperator::Subtraction => "SUBTRACTION",
-            SapODataConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SapODataConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             SapODataConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            SapODataConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SapODataConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            SapODataConnectorOperator::NoOp => "NO_OP",
             SapODataConnectorOperator::Unknown(v) => v,
         }
     }
@@ -106,27 +106,27 @@ impl SapODataConnectorOperator {
 impl From<&str> for SapODataConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => SapODataConnectorOperator::Addition,
-            "BETWEEN" => SapODataConnectorOperator::Between,
-            "CONTAINS" => SapODataConnectorOperator::Contains,
-            "DIVISION" => SapODataConnectorOperator::Division,
-            "EQUAL_TO" => SapODataConnectorOperator::EqualTo,
-            "GREATER_THAN" => SapODataConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => SapODataConnectorOperator::Projection,
             "LESS_THAN" => SapODataConnectorOperator::LessThan,
+            "CONTAINS" => SapODataConnectorOperator::Contains,
+            "GREATER_THAN" => SapODataConnectorOperator::GreaterThan,
+            "BETWEEN" => SapODataConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => SapODataConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => SapODataConnectorOperator::NotEqualTo,
+            "ADDITION" => SapODataConnectorOperator::Addition,
+            "MULTIPLICATION" => SapODataConnectorOperator::Multiplication,
+            "DIVISION" => SapODataConnectorOperator::Division,
+            "SUBTRACTION" => SapODataConnectorOperator::Subtraction,
             "MASK_ALL" => SapODataConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SapODataConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SapODataConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SapODataConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => SapODataConnectorOperator::NotEqualTo,
-            "NO_OP" => SapODataConnectorOperator::NoOp,
-            "PROJECTION" => SapODataConnectorOperator::Projection,
-            "SUBTRACTION" => SapODataConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SapODataConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SapODataConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SapODataConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SapODataConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SapODataConnectorOperator::ValidateNumeric,
+            "NO_OP" => SapODataConnectorOperator::NoOp,
             other => SapODataConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -135,27 +135,27 @@ impl From<&str> for SapODataConnectorOperator {
 impl From<String> for SapODataConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => SapODataConnectorOperator::Addition,
-            "BETWEEN" => SapODataConnectorOperator::Between,
-            "CONTAINS" => SapODataConnectorOperator::Contains,
-            "DIVISION" => SapODataConnectorOperator::Division,
-            "EQUAL_TO" => SapODataConnectorOperator::EqualTo,
-            "GREATER_THAN" => SapODataConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => SapODataConnectorOperator::Projection,
             "LESS_THAN" => SapODataConnectorOperator::LessThan,
+            "CONTAINS" => SapODataConnectorOperator::Contains,
+            "GREATER_THAN" => SapODataConnectorOperator::GreaterThan,
+            "BETWEEN" => SapODataConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => SapODataConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => SapODataConnectorOperator::NotEqualTo,
+            "ADDITION" => SapODataConnectorOperator::Addition,
+            "MULTIPLICATION" => SapODataConnectorOperator::Multiplication,
+            "DIVISION" => SapODataConnectorOperator::Division,
+            "SUBTRACTION" => SapODataConnectorOperator::Subtraction,
             "MASK_ALL" => SapODataConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SapODataConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SapODataConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SapODataConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => SapODataConnectorOperator::NotEqualTo,
-            "NO_OP" => SapODataConnectorOperator::NoOp,
-            "PROJECTION" => SapODataConnectorOperator::Projection,
-            "SUBTRACTION" => SapODataConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SapODataConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SapODataConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SapODataConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SapODataConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SapODataConnectorOperator::ValidateNumeric,
+            "NO_OP" => SapODataConnectorOperator::NoOp,
             _ => SapODataConnectorOperator::Unknown(v),
         }
     }
@@ -221,6 +221,6 @@ impl ::serde::Serialize for SapODataConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for SapODataConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

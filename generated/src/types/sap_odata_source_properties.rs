@@ -10,12 +10,12 @@ pub struct SapODataSourceProperties {
     /// Path of the OData object to read.
     #[serde(rename = "objectPath", skip_serializing_if = "Option::is_none")]
     pub object_path: Option<String>,
-    /// Page size of each reading process.
-    #[serde(rename = "paginationConfig", skip_serializing_if = "Option::is_none")]
-    pub pagination_config: Option<SapODataPaginationConfig>,
     /// How many processes read at once.
     #[serde(rename = "parallelismConfig", skip_serializing_if = "Option::is_none")]
     pub parallelism_config: Option<SapODataParallelismConfig>,
+    /// Page size of each reading process.
+    #[serde(rename = "paginationConfig", skip_serializing_if = "Option::is_none")]
+    pub pagination_config: Option<SapODataPaginationConfig>,
 }
 
 impl SapODataSourceProperties {
@@ -29,8 +29,8 @@ impl SapODataSourceProperties {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SapODataSourcePropertiesBuilder {
     object_path: Option<String>,
-    pagination_config: Option<SapODataPaginationConfig>,
     parallelism_config: Option<SapODataParallelismConfig>,
+    pagination_config: Option<SapODataPaginationConfig>,
 }
 
 impl SapODataSourcePropertiesBuilder {
@@ -42,22 +42,6 @@ impl SapODataSourcePropertiesBuilder {
     /// Sets or clears [`SapODataSourceProperties::object_path`].
     pub fn set_object_path(mut self, value: Option<String>) -> Self {
         self.object_path = value;
-        self
-    }
-    /// Sets [`SapODataSourceProperties::pagination_config`]: Page size of each reading process.
-    pub fn pagination_config(
-        mut self,
-        value: impl Into<SapODataPaginationConfig>,
-    ) -> Self {
-        self.pagination_config = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SapODataSourceProperties::pagination_config`].
-    pub fn set_pagination_config(
-        mut self,
-        value: Option<SapODataPaginationConfig>,
-    ) -> Self {
-        self.pagination_config = value;
         self
     }
     /// Sets [`SapODataSourceProperties::parallelism_config`]: How many processes read at once.
@@ -76,12 +60,28 @@ impl SapODataSourcePropertiesBuilder {
         self.parallelism_config = value;
         self
     }
+    /// Sets [`SapODataSourceProperties::pagination_config`]: Page size of each reading process.
+    pub fn pagination_config(
+        mut self,
+        value: impl Into<SapODataPaginationConfig>,
+    ) -> Self {
+        self.pagination_config = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SapODataSourceProperties::pagination_config`].
+    pub fn set_pagination_config(
+        mut self,
+        value: Option<SapODataPaginationConfig>,
+    ) -> Self {
+        self.pagination_config = value;
+        self
+    }
     /// Builds the [`SapODataSourceProperties`].
     pub fn build(self) -> SapODataSourceProperties {
         SapODataSourceProperties {
             object_path: self.object_path,
-            pagination_config: self.pagination_config,
             parallelism_config: self.parallelism_config,
+            pagination_config: self.pagination_config,
         }
     }
 }
@@ -111,14 +111,14 @@ impl ::awsgen_runtime::validate::Validate for SapODataSourceProperties {
             }
         }
         {
-            let p = path.member("paginationConfig");
-            if let Some(x) = &self.pagination_config {
+            let p = path.member("parallelismConfig");
+            if let Some(x) = &self.parallelism_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
         {
-            let p = path.member("parallelismConfig");
-            if let Some(x) = &self.parallelism_config {
+            let p = path.member("paginationConfig");
+            if let Some(x) = &self.pagination_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }

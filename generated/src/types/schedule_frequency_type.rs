@@ -5,16 +5,16 @@
 pub enum ScheduleFrequencyType {
     /// On the wire: `BYMINUTE`.
     Byminute,
-    /// On the wire: `DAILY`.
-    Daily,
     /// On the wire: `HOURLY`.
     Hourly,
+    /// On the wire: `DAILY`.
+    Daily,
+    /// On the wire: `WEEKLY`.
+    Weekly,
     /// On the wire: `MONTHLY`.
     Monthly,
     /// On the wire: `ONCE`.
     Once,
-    /// On the wire: `WEEKLY`.
-    Weekly,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -23,21 +23,21 @@ impl ScheduleFrequencyType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
         "BYMINUTE",
-        "DAILY",
         "HOURLY",
+        "DAILY",
+        "WEEKLY",
         "MONTHLY",
         "ONCE",
-        "WEEKLY",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             ScheduleFrequencyType::Byminute => "BYMINUTE",
-            ScheduleFrequencyType::Daily => "DAILY",
             ScheduleFrequencyType::Hourly => "HOURLY",
+            ScheduleFrequencyType::Daily => "DAILY",
+            ScheduleFrequencyType::Weekly => "WEEKLY",
             ScheduleFrequencyType::Monthly => "MONTHLY",
             ScheduleFrequencyType::Once => "ONCE",
-            ScheduleFrequencyType::Weekly => "WEEKLY",
             ScheduleFrequencyType::Unknown(v) => v,
         }
     }
@@ -47,11 +47,11 @@ impl From<&str> for ScheduleFrequencyType {
     fn from(v: &str) -> Self {
         match v {
             "BYMINUTE" => ScheduleFrequencyType::Byminute,
-            "DAILY" => ScheduleFrequencyType::Daily,
             "HOURLY" => ScheduleFrequencyType::Hourly,
+            "DAILY" => ScheduleFrequencyType::Daily,
+            "WEEKLY" => ScheduleFrequencyType::Weekly,
             "MONTHLY" => ScheduleFrequencyType::Monthly,
             "ONCE" => ScheduleFrequencyType::Once,
-            "WEEKLY" => ScheduleFrequencyType::Weekly,
             other => ScheduleFrequencyType::Unknown(other.to_owned()),
         }
     }
@@ -61,11 +61,11 @@ impl From<String> for ScheduleFrequencyType {
     fn from(v: String) -> Self {
         match v.as_str() {
             "BYMINUTE" => ScheduleFrequencyType::Byminute,
-            "DAILY" => ScheduleFrequencyType::Daily,
             "HOURLY" => ScheduleFrequencyType::Hourly,
+            "DAILY" => ScheduleFrequencyType::Daily,
+            "WEEKLY" => ScheduleFrequencyType::Weekly,
             "MONTHLY" => ScheduleFrequencyType::Monthly,
             "ONCE" => ScheduleFrequencyType::Once,
-            "WEEKLY" => ScheduleFrequencyType::Weekly,
             _ => ScheduleFrequencyType::Unknown(v),
         }
     }
@@ -131,6 +131,6 @@ impl ::serde::Serialize for ScheduleFrequencyType {
 
 impl<'de> ::serde::Deserialize<'de> for ScheduleFrequencyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,48 +3,48 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ServiceNowConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `CONTAINS`.
     Contains,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -52,54 +52,54 @@ pub enum ServiceNowConnectorOperator {
 impl ServiceNowConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
+        "PROJECTION",
         "CONTAINS",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
         "LESS_THAN",
+        "GREATER_THAN",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ServiceNowConnectorOperator::Addition => "ADDITION",
-            ServiceNowConnectorOperator::Between => "BETWEEN",
+            ServiceNowConnectorOperator::Projection => "PROJECTION",
             ServiceNowConnectorOperator::Contains => "CONTAINS",
-            ServiceNowConnectorOperator::Division => "DIVISION",
-            ServiceNowConnectorOperator::EqualTo => "EQUAL_TO",
+            ServiceNowConnectorOperator::LessThan => "LESS_THAN",
             ServiceNowConnectorOperator::GreaterThan => "GREATER_THAN",
+            ServiceNowConnectorOperator::Between => "BETWEEN",
+            ServiceNowConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
             ServiceNowConnectorOperator::GreaterThanOrEqualTo => {
                 "GREATER_THAN_OR_EQUAL_TO"
             }
-            ServiceNowConnectorOperator::LessThan => "LESS_THAN",
-            ServiceNowConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            ServiceNowConnectorOperator::EqualTo => "EQUAL_TO",
+            ServiceNowConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
+            ServiceNowConnectorOperator::Addition => "ADDITION",
+            ServiceNowConnectorOperator::Multiplication => "MULTIPLICATION",
+            ServiceNowConnectorOperator::Division => "DIVISION",
+            ServiceNowConnectorOperator::Subtraction => "SUBTRACTION",
             ServiceNowConnectorOperator::MaskAll => "MASK_ALL",
             ServiceNowConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             ServiceNowConnectorOperator::MaskLastN => "MASK_LAST_N",
-            ServiceNowConnectorOperator::Multiplication => "MULTIPLICATION",
-            ServiceNowConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-            ServiceNowConnectorOperator::NoOp => "NO_OP",
-            ServiceNowConnectorOperator::Projection => "PROJECTION",
-            ServiceNowConnectorOperator::Subtraction => "SUBTRACTION",
-            ServiceNowConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             ServiceNowConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             ServiceNowConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            ServiceNowConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             ServiceNowConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            ServiceNowConnectorOperator::NoOp => "NO_OP",
             ServiceNowConnectorOperator::Unknown(v) => v,
         }
     }
@@ -108,29 +108,29 @@ impl ServiceNowConnectorOperator {
 impl From<&str> for ServiceNowConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => ServiceNowConnectorOperator::Addition,
-            "BETWEEN" => ServiceNowConnectorOperator::Between,
+            "PROJECTION" => ServiceNowConnectorOperator::Projection,
             "CONTAINS" => ServiceNowConnectorOperator::Contains,
-            "DIVISION" => ServiceNowConnectorOperator::Division,
-            "EQUAL_TO" => ServiceNowConnectorOperator::EqualTo,
+            "LESS_THAN" => ServiceNowConnectorOperator::LessThan,
             "GREATER_THAN" => ServiceNowConnectorOperator::GreaterThan,
+            "BETWEEN" => ServiceNowConnectorOperator::Between,
+            "LESS_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::LessThanOrEqualTo,
             "GREATER_THAN_OR_EQUAL_TO" => {
                 ServiceNowConnectorOperator::GreaterThanOrEqualTo
             }
-            "LESS_THAN" => ServiceNowConnectorOperator::LessThan,
-            "LESS_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::LessThanOrEqualTo,
+            "EQUAL_TO" => ServiceNowConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => ServiceNowConnectorOperator::NotEqualTo,
+            "ADDITION" => ServiceNowConnectorOperator::Addition,
+            "MULTIPLICATION" => ServiceNowConnectorOperator::Multiplication,
+            "DIVISION" => ServiceNowConnectorOperator::Division,
+            "SUBTRACTION" => ServiceNowConnectorOperator::Subtraction,
             "MASK_ALL" => ServiceNowConnectorOperator::MaskAll,
             "MASK_FIRST_N" => ServiceNowConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => ServiceNowConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => ServiceNowConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => ServiceNowConnectorOperator::NotEqualTo,
-            "NO_OP" => ServiceNowConnectorOperator::NoOp,
-            "PROJECTION" => ServiceNowConnectorOperator::Projection,
-            "SUBTRACTION" => ServiceNowConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => ServiceNowConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => ServiceNowConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => ServiceNowConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => ServiceNowConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => ServiceNowConnectorOperator::ValidateNumeric,
+            "NO_OP" => ServiceNowConnectorOperator::NoOp,
             other => ServiceNowConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -139,29 +139,29 @@ impl From<&str> for ServiceNowConnectorOperator {
 impl From<String> for ServiceNowConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => ServiceNowConnectorOperator::Addition,
-            "BETWEEN" => ServiceNowConnectorOperator::Between,
+            "PROJECTION" => ServiceNowConnectorOperator::Projection,
             "CONTAINS" => ServiceNowConnectorOperator::Contains,
-            "DIVISION" => ServiceNowConnectorOperator::Division,
-            "EQUAL_TO" => ServiceNowConnectorOperator::EqualTo,
+            "LESS_THAN" => ServiceNowConnectorOperator::LessThan,
             "GREATER_THAN" => ServiceNowConnectorOperator::GreaterThan,
+            "BETWEEN" => ServiceNowConnectorOperator::Between,
+            "LESS_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::LessThanOrEqualTo,
             "GREATER_THAN_OR_EQUAL_TO" => {
                 ServiceNowConnectorOperator::GreaterThanOrEqualTo
             }
-            "LESS_THAN" => ServiceNowConnectorOperator::LessThan,
-            "LESS_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::LessThanOrEqualTo,
+            "EQUAL_TO" => ServiceNowConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => ServiceNowConnectorOperator::NotEqualTo,
+            "ADDITION" => ServiceNowConnectorOperator::Addition,
+            "MULTIPLICATION" => ServiceNowConnectorOperator::Multiplication,
+            "DIVISION" => ServiceNowConnectorOperator::Division,
+            "SUBTRACTION" => ServiceNowConnectorOperator::Subtraction,
             "MASK_ALL" => ServiceNowConnectorOperator::MaskAll,
             "MASK_FIRST_N" => ServiceNowConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => ServiceNowConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => ServiceNowConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => ServiceNowConnectorOperator::NotEqualTo,
-            "NO_OP" => ServiceNowConnectorOperator::NoOp,
-            "PROJECTION" => ServiceNowConnectorOperator::Projection,
-            "SUBTRACTION" => ServiceNowConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => ServiceNowConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => ServiceNowConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => ServiceNowConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => ServiceNowConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => ServiceNowConnectorOperator::ValidateNumeric,
+            "NO_OP" => ServiceNowConnectorOperator::NoOp,
             _ => ServiceNowConnectorOperator::Unknown(v),
         }
     }
@@ -227,6 +227,6 @@ impl ::serde::Serialize for ServiceNowConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for ServiceNowConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,34 +3,34 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SingularConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `DIVISION`.
-    Division,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `EQUAL_TO`.
     EqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -38,38 +38,38 @@ pub enum SingularConnectorOperator {
 impl SingularConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "DIVISION",
+        "PROJECTION",
         "EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SingularConnectorOperator::Addition => "ADDITION",
-            SingularConnectorOperator::Division => "DIVISION",
+            SingularConnectorOperator::Projection => "PROJECTION",
             SingularConnectorOperator::EqualTo => "EQUAL_TO",
+            SingularConnectorOperator::Addition => "ADDITION",
+            SingularConnectorOperator::Multiplication => "MULTIPLICATION",
+            SingularConnectorOperator::Division => "DIVISION",
+            SingularConnectorOperator::Subtraction => "SUBTRACTION",
             SingularConnectorOperator::MaskAll => "MASK_ALL",
             SingularConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             SingularConnectorOperator::MaskLastN => "MASK_LAST_N",
-            SingularConnectorOperator::Multiplication => "MULTIPLICATION",
-            SingularConnectorOperator::NoOp => "NO_OP",
-            SingularConnectorOperator::Projection => "PROJECTION",
-            SingularConnectorOperator::Subtraction => "SUBTRACTION",
-            SingularConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SingularConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             SingularConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            SingularConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SingularConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            SingularConnectorOperator::NoOp => "NO_OP",
             SingularConnectorOperator::Unknown(v) => v,
         }
     }
@@ -78,20 +78,20 @@ impl SingularConnectorOperator {
 impl From<&str> for SingularConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => SingularConnectorOperator::Addition,
-            "DIVISION" => SingularConnectorOperator::Division,
+            "PROJECTION" => SingularConnectorOperator::Projection,
             "EQUAL_TO" => SingularConnectorOperator::EqualTo,
+            "ADDITION" => SingularConnectorOperator::Addition,
+            "MULTIPLICATION" => SingularConnectorOperator::Multiplication,
+            "DIVISION" => SingularConnectorOperator::Division,
+            "SUBTRACTION" => SingularConnectorOperator::Subtraction,
             "MASK_ALL" => SingularConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SingularConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SingularConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SingularConnectorOperator::Multiplication,
-            "NO_OP" => SingularConnectorOperator::NoOp,
-            "PROJECTION" => SingularConnectorOperator::Projection,
-            "SUBTRACTION" => SingularConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SingularConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SingularConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SingularConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SingularConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SingularConnectorOperator::ValidateNumeric,
+            "NO_OP" => SingularConnectorOperator::NoOp,
             other => SingularConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -100,20 +100,20 @@ impl From<&str> for SingularConnectorOperator {
 impl From<String> for SingularConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => SingularConnectorOperator::Addition,
-            "DIVISION" => SingularConnectorOperator::Division,
+            "PROJECTION" => SingularConnectorOperator::Projection,
             "EQUAL_TO" => SingularConnectorOperator::EqualTo,
+            "ADDITION" => SingularConnectorOperator::Addition,
+            "MULTIPLICATION" => SingularConnectorOperator::Multiplication,
+            "DIVISION" => SingularConnectorOperator::Division,
+            "SUBTRACTION" => SingularConnectorOperator::Subtraction,
             "MASK_ALL" => SingularConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SingularConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SingularConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SingularConnectorOperator::Multiplication,
-            "NO_OP" => SingularConnectorOperator::NoOp,
-            "PROJECTION" => SingularConnectorOperator::Projection,
-            "SUBTRACTION" => SingularConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SingularConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SingularConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SingularConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SingularConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SingularConnectorOperator::ValidateNumeric,
+            "NO_OP" => SingularConnectorOperator::NoOp,
             _ => SingularConnectorOperator::Unknown(v),
         }
     }
@@ -179,6 +179,6 @@ impl ::serde::Serialize for SingularConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for SingularConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,44 +3,44 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SlackConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -48,48 +48,48 @@ pub enum SlackConnectorOperator {
 impl SlackConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "GREATER_THAN",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SlackConnectorOperator::Addition => "ADDITION",
-            SlackConnectorOperator::Between => "BETWEEN",
-            SlackConnectorOperator::Division => "DIVISION",
-            SlackConnectorOperator::EqualTo => "EQUAL_TO",
-            SlackConnectorOperator::GreaterThan => "GREATER_THAN",
-            SlackConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            SlackConnectorOperator::Projection => "PROJECTION",
             SlackConnectorOperator::LessThan => "LESS_THAN",
+            SlackConnectorOperator::GreaterThan => "GREATER_THAN",
+            SlackConnectorOperator::Between => "BETWEEN",
             SlackConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            SlackConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            SlackConnectorOperator::EqualTo => "EQUAL_TO",
+            SlackConnectorOperator::Addition => "ADDITION",
+            SlackConnectorOperator::Multiplication => "MULTIPLICATION",
+            SlackConnectorOperator::Division => "DIVISION",
+            SlackConnectorOperator::Subtraction => "SUBTRACTION",
             SlackConnectorOperator::MaskAll => "MASK_ALL",
             SlackConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             SlackConnectorOperator::MaskLastN => "MASK_LAST_N",
-            SlackConnectorOperator::Multiplication => "MULTIPLICATION",
-            SlackConnectorOperator::NoOp => "NO_OP",
-            SlackConnectorOperator::Projection => "PROJECTION",
-            SlackConnectorOperator::Subtraction => "SUBTRACTION",
-            SlackConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SlackConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             SlackConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            SlackConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             SlackConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            SlackConnectorOperator::NoOp => "NO_OP",
             SlackConnectorOperator::Unknown(v) => v,
         }
     }
@@ -98,25 +98,25 @@ impl SlackConnectorOperator {
 impl From<&str> for SlackConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => SlackConnectorOperator::Addition,
-            "BETWEEN" => SlackConnectorOperator::Between,
-            "DIVISION" => SlackConnectorOperator::Division,
-            "EQUAL_TO" => SlackConnectorOperator::EqualTo,
-            "GREATER_THAN" => SlackConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => SlackConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => SlackConnectorOperator::Projection,
             "LESS_THAN" => SlackConnectorOperator::LessThan,
+            "GREATER_THAN" => SlackConnectorOperator::GreaterThan,
+            "BETWEEN" => SlackConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => SlackConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => SlackConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => SlackConnectorOperator::EqualTo,
+            "ADDITION" => SlackConnectorOperator::Addition,
+            "MULTIPLICATION" => SlackConnectorOperator::Multiplication,
+            "DIVISION" => SlackConnectorOperator::Division,
+            "SUBTRACTION" => SlackConnectorOperator::Subtraction,
             "MASK_ALL" => SlackConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SlackConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SlackConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SlackConnectorOperator::Multiplication,
-            "NO_OP" => SlackConnectorOperator::NoOp,
-            "PROJECTION" => SlackConnectorOperator::Projection,
-            "SUBTRACTION" => SlackConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SlackConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SlackConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SlackConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SlackConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SlackConnectorOperator::ValidateNumeric,
+            "NO_OP" => SlackConnectorOperator::NoOp,
             other => SlackConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -125,25 +125,25 @@ impl From<&str> for SlackConnectorOperator {
 impl From<String> for SlackConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => SlackConnectorOperator::Addition,
-            "BETWEEN" => SlackConnectorOperator::Between,
-            "DIVISION" => SlackConnectorOperator::Division,
-            "EQUAL_TO" => SlackConnectorOperator::EqualTo,
-            "GREATER_THAN" => SlackConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => SlackConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => SlackConnectorOperator::Projection,
             "LESS_THAN" => SlackConnectorOperator::LessThan,
+            "GREATER_THAN" => SlackConnectorOperator::GreaterThan,
+            "BETWEEN" => SlackConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => SlackConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => SlackConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => SlackConnectorOperator::EqualTo,
+            "ADDITION" => SlackConnectorOperator::Addition,
+            "MULTIPLICATION" => SlackConnectorOperator::Multiplication,
+            "DIVISION" => SlackConnectorOperator::Division,
+            "SUBTRACTION" => SlackConnectorOperator::Subtraction,
             "MASK_ALL" => SlackConnectorOperator::MaskAll,
             "MASK_FIRST_N" => SlackConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => SlackConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => SlackConnectorOperator::Multiplication,
-            "NO_OP" => SlackConnectorOperator::NoOp,
-            "PROJECTION" => SlackConnectorOperator::Projection,
-            "SUBTRACTION" => SlackConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => SlackConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => SlackConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => SlackConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => SlackConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => SlackConnectorOperator::ValidateNumeric,
+            "NO_OP" => SlackConnectorOperator::NoOp,
             _ => SlackConnectorOperator::Unknown(v),
         }
     }
@@ -209,6 +209,6 @@ impl ::serde::Serialize for SlackConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for SlackConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -7,18 +7,18 @@ use crate::types::ErrorHandlingConfig;
 #[serde(default)]
 #[non_exhaustive]
 pub struct SnowflakeDestinationProperties {
+    /// The Snowflake object to write.
+    #[serde(rename = "object")]
+    pub object: String,
+    /// The S3 bucket AppFlow stages data in before loading it.
+    #[serde(rename = "intermediateBucketName")]
+    pub intermediate_bucket_name: String,
     /// Key prefix for staged files.
     #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
     pub bucket_prefix: Option<String>,
     /// What to do with records that fail to write.
     #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
     pub error_handling_config: Option<ErrorHandlingConfig>,
-    /// The S3 bucket AppFlow stages data in before loading it.
-    #[serde(rename = "intermediateBucketName")]
-    pub intermediate_bucket_name: String,
-    /// The Snowflake object to write.
-    #[serde(rename = "object")]
-    pub object: String,
 }
 
 impl SnowflakeDestinationProperties {
@@ -31,13 +31,33 @@ impl SnowflakeDestinationProperties {
 /// A builder for [`SnowflakeDestinationProperties`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SnowflakeDestinationPropertiesBuilder {
+    object: Option<String>,
+    intermediate_bucket_name: Option<String>,
     bucket_prefix: Option<String>,
     error_handling_config: Option<ErrorHandlingConfig>,
-    intermediate_bucket_name: Option<String>,
-    object: Option<String>,
 }
 
 impl SnowflakeDestinationPropertiesBuilder {
+    /// Sets [`SnowflakeDestinationProperties::object`]: The Snowflake object to write.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SnowflakeDestinationProperties::object`].
+    pub fn set_object(mut self, value: Option<String>) -> Self {
+        self.object = value;
+        self
+    }
+    /// Sets [`SnowflakeDestinationProperties::intermediate_bucket_name`]: The S3 bucket AppFlow stages data in before loading it.
+    pub fn intermediate_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.intermediate_bucket_name = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SnowflakeDestinationProperties::intermediate_bucket_name`].
+    pub fn set_intermediate_bucket_name(mut self, value: Option<String>) -> Self {
+        self.intermediate_bucket_name = value;
+        self
+    }
     /// Sets [`SnowflakeDestinationProperties::bucket_prefix`]: Key prefix for staged files.
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
         self.bucket_prefix = Some(value.into());
@@ -64,43 +84,23 @@ impl SnowflakeDestinationPropertiesBuilder {
         self.error_handling_config = value;
         self
     }
-    /// Sets [`SnowflakeDestinationProperties::intermediate_bucket_name`]: The S3 bucket AppFlow stages data in before loading it.
-    pub fn intermediate_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.intermediate_bucket_name = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SnowflakeDestinationProperties::intermediate_bucket_name`].
-    pub fn set_intermediate_bucket_name(mut self, value: Option<String>) -> Self {
-        self.intermediate_bucket_name = value;
-        self
-    }
-    /// Sets [`SnowflakeDestinationProperties::object`]: The Snowflake object to write.
-    pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SnowflakeDestinationProperties::object`].
-    pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
-        self
-    }
     /// Builds the [`SnowflakeDestinationProperties`].
     ///
-    /// Fails with every required member that is not set: `intermediateBucketName`, `object`.
+    /// Fails with every required member that is not set: `object`, `intermediateBucketName`.
     pub fn build(
         self,
     ) -> Result<SnowflakeDestinationProperties, ::awsgen_runtime::BuildError> {
         let missing = [
-            (self.intermediate_bucket_name.is_none(), "intermediateBucketName"),
             (self.object.is_none(), "object"),
+            (self.intermediate_bucket_name.is_none(), "intermediateBucketName"),
         ];
-        match (self.intermediate_bucket_name, self.object) {
-            (Some(intermediate_bucket_name), Some(object)) => {
+        match (self.object, self.intermediate_bucket_name) {
+            (Some(object), Some(intermediate_bucket_name)) => {
                 Ok(SnowflakeDestinationProperties {
+                    object,
+                    intermediate_bucket_name,
                     bucket_prefix: self.bucket_prefix,
                     error_handling_config: self.error_handling_config,
-                    intermediate_bucket_name,
-                    object,
                 })
             }
             _ => {
@@ -122,6 +122,28 @@ impl ::awsgen_runtime::validate::Validate for SnowflakeDestinationProperties {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
+            let p = path.member("object");
+            let x = &self.object;
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
+            ::awsgen_runtime::validate::pattern_chars(
+                &p,
+                x,
+                &crate::patterns::PE0D31163,
+                errors,
+            );
+        }
+        {
+            let p = path.member("intermediateBucketName");
+            let x = &self.intermediate_bucket_name;
+            ::awsgen_runtime::validate::string_length(&p, x, Some(3), Some(63), errors);
+            ::awsgen_runtime::validate::pattern_chars(
+                &p,
+                x,
+                &crate::patterns::PE0D31163,
+                errors,
+            );
+        }
+        {
             let p = path.member("bucketPrefix");
             if let Some(x) = &self.bucket_prefix {
                 ::awsgen_runtime::validate::string_length(
@@ -138,28 +160,6 @@ impl ::awsgen_runtime::validate::Validate for SnowflakeDestinationProperties {
             if let Some(x) = &self.error_handling_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
-        }
-        {
-            let p = path.member("intermediateBucketName");
-            let x = &self.intermediate_bucket_name;
-            ::awsgen_runtime::validate::string_length(&p, x, Some(3), Some(63), errors);
-            ::awsgen_runtime::validate::pattern_chars(
-                &p,
-                x,
-                &crate::patterns::PE0D31163,
-                errors,
-            );
-        }
-        {
-            let p = path.member("object");
-            let x = &self.object;
-            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
-            ::awsgen_runtime::validate::pattern_chars(
-                &p,
-                x,
-                &crate::patterns::PE0D31163,
-                errors,
-            );
         }
     }
 }

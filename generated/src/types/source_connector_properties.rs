@@ -17,8 +17,6 @@ pub struct SourceConnectorProperties {
     /// Settings for Amplitude.
     #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<AmplitudeSourceProperties>,
-    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
-    pub custom_connector: Option<CustomConnectorSourceProperties>,
     /// Settings for Datadog.
     #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
     pub datadog: Option<DatadogSourceProperties>,
@@ -34,14 +32,9 @@ pub struct SourceConnectorProperties {
     /// Settings for Marketo.
     #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
     pub marketo: Option<MarketoSourceProperties>,
-    /// Settings for Salesforce Pardot.
-    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
-    pub pardot: Option<PardotSourceProperties>,
     /// Settings for Amazon S3.
     #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3SourceProperties>,
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
-    pub sap_odata: Option<SapODataSourceProperties>,
     /// Settings for Salesforce.
     #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceSourceProperties>,
@@ -63,6 +56,13 @@ pub struct SourceConnectorProperties {
     /// Settings for Zendesk.
     #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
     pub zendesk: Option<ZendeskSourceProperties>,
+    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    pub sap_odata: Option<SapODataSourceProperties>,
+    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
+    pub custom_connector: Option<CustomConnectorSourceProperties>,
+    /// Settings for Salesforce Pardot.
+    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
+    pub pardot: Option<PardotSourceProperties>,
 }
 
 impl SourceConnectorProperties {
@@ -76,15 +76,12 @@ impl SourceConnectorProperties {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SourceConnectorPropertiesBuilder {
     amplitude: Option<AmplitudeSourceProperties>,
-    custom_connector: Option<CustomConnectorSourceProperties>,
     datadog: Option<DatadogSourceProperties>,
     dynatrace: Option<DynatraceSourceProperties>,
     google_analytics: Option<GoogleAnalyticsSourceProperties>,
     infor_nexus: Option<InforNexusSourceProperties>,
     marketo: Option<MarketoSourceProperties>,
-    pardot: Option<PardotSourceProperties>,
     s3: Option<S3SourceProperties>,
-    sap_odata: Option<SapODataSourceProperties>,
     salesforce: Option<SalesforceSourceProperties>,
     service_now: Option<ServiceNowSourceProperties>,
     singular: Option<SingularSourceProperties>,
@@ -92,6 +89,9 @@ pub struct SourceConnectorPropertiesBuilder {
     trendmicro: Option<TrendmicroSourceProperties>,
     veeva: Option<VeevaSourceProperties>,
     zendesk: Option<ZendeskSourceProperties>,
+    sap_odata: Option<SapODataSourceProperties>,
+    custom_connector: Option<CustomConnectorSourceProperties>,
+    pardot: Option<PardotSourceProperties>,
 }
 
 impl SourceConnectorPropertiesBuilder {
@@ -103,22 +103,6 @@ impl SourceConnectorPropertiesBuilder {
     /// Sets or clears [`SourceConnectorProperties::amplitude`].
     pub fn set_amplitude(mut self, value: Option<AmplitudeSourceProperties>) -> Self {
         self.amplitude = value;
-        self
-    }
-    /// Sets [`SourceConnectorProperties::custom_connector`].
-    pub fn custom_connector(
-        mut self,
-        value: impl Into<CustomConnectorSourceProperties>,
-    ) -> Self {
-        self.custom_connector = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SourceConnectorProperties::custom_connector`].
-    pub fn set_custom_connector(
-        mut self,
-        value: Option<CustomConnectorSourceProperties>,
-    ) -> Self {
-        self.custom_connector = value;
         self
     }
     /// Sets [`SourceConnectorProperties::datadog`]: Settings for Datadog.
@@ -177,16 +161,6 @@ impl SourceConnectorPropertiesBuilder {
         self.marketo = value;
         self
     }
-    /// Sets [`SourceConnectorProperties::pardot`]: Settings for Salesforce Pardot.
-    pub fn pardot(mut self, value: impl Into<PardotSourceProperties>) -> Self {
-        self.pardot = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SourceConnectorProperties::pardot`].
-    pub fn set_pardot(mut self, value: Option<PardotSourceProperties>) -> Self {
-        self.pardot = value;
-        self
-    }
     /// Sets [`SourceConnectorProperties::s3`]: Settings for Amazon S3.
     pub fn s3(mut self, value: impl Into<S3SourceProperties>) -> Self {
         self.s3 = Some(value.into());
@@ -195,16 +169,6 @@ impl SourceConnectorPropertiesBuilder {
     /// Sets or clears [`SourceConnectorProperties::s3`].
     pub fn set_s3(mut self, value: Option<S3SourceProperties>) -> Self {
         self.s3 = value;
-        self
-    }
-    /// Sets [`SourceConnectorProperties::sap_odata`].
-    pub fn sap_odata(mut self, value: impl Into<SapODataSourceProperties>) -> Self {
-        self.sap_odata = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SourceConnectorProperties::sap_odata`].
-    pub fn set_sap_odata(mut self, value: Option<SapODataSourceProperties>) -> Self {
-        self.sap_odata = value;
         self
     }
     /// Sets [`SourceConnectorProperties::salesforce`]: Settings for Salesforce.
@@ -277,19 +241,52 @@ impl SourceConnectorPropertiesBuilder {
         self.zendesk = value;
         self
     }
+    /// Sets [`SourceConnectorProperties::sap_odata`].
+    pub fn sap_odata(mut self, value: impl Into<SapODataSourceProperties>) -> Self {
+        self.sap_odata = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SourceConnectorProperties::sap_odata`].
+    pub fn set_sap_odata(mut self, value: Option<SapODataSourceProperties>) -> Self {
+        self.sap_odata = value;
+        self
+    }
+    /// Sets [`SourceConnectorProperties::custom_connector`].
+    pub fn custom_connector(
+        mut self,
+        value: impl Into<CustomConnectorSourceProperties>,
+    ) -> Self {
+        self.custom_connector = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SourceConnectorProperties::custom_connector`].
+    pub fn set_custom_connector(
+        mut self,
+        value: Option<CustomConnectorSourceProperties>,
+    ) -> Self {
+        self.custom_connector = value;
+        self
+    }
+    /// Sets [`SourceConnectorProperties::pardot`]: Settings for Salesforce Pardot.
+    pub fn pardot(mut self, value: impl Into<PardotSourceProperties>) -> Self {
+        self.pardot = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SourceConnectorProperties::pardot`].
+    pub fn set_pardot(mut self, value: Option<PardotSourceProperties>) -> Self {
+        self.pardot = value;
+        self
+    }
     /// Builds the [`SourceConnectorProperties`].
     pub fn build(self) -> SourceConnectorProperties {
         SourceConnectorProperties {
             amplitude: self.amplitude,
-            custom_connector: self.custom_connector,
             datadog: self.datadog,
             dynatrace: self.dynatrace,
             google_analytics: self.google_analytics,
             infor_nexus: self.infor_nexus,
             marketo: self.marketo,
-            pardot: self.pardot,
             s3: self.s3,
-            sap_odata: self.sap_odata,
             salesforce: self.salesforce,
             service_now: self.service_now,
             singular: self.singular,
@@ -297,6 +294,9 @@ impl SourceConnectorPropertiesBuilder {
             trendmicro: self.trendmicro,
             veeva: self.veeva,
             zendesk: self.zendesk,
+            sap_odata: self.sap_odata,
+            custom_connector: self.custom_connector,
+            pardot: self.pardot,
         }
     }
 }
@@ -310,12 +310,6 @@ impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
         {
             let p = path.member("Amplitude");
             if let Some(x) = &self.amplitude {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("CustomConnector");
-            if let Some(x) = &self.custom_connector {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
@@ -350,20 +344,8 @@ impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
             }
         }
         {
-            let p = path.member("Pardot");
-            if let Some(x) = &self.pardot {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
             let p = path.member("S3");
             if let Some(x) = &self.s3 {
-                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
-            }
-        }
-        {
-            let p = path.member("SAPOData");
-            if let Some(x) = &self.sap_odata {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
@@ -406,6 +388,24 @@ impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
         {
             let p = path.member("Zendesk");
             if let Some(x) = &self.zendesk {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("SAPOData");
+            if let Some(x) = &self.sap_odata {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("CustomConnector");
+            if let Some(x) = &self.custom_connector {
+                ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+            }
+        }
+        {
+            let p = path.member("Pardot");
+            if let Some(x) = &self.pardot {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }

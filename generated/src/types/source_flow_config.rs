@@ -7,21 +7,21 @@ use crate::types::{ConnectorType, IncrementalPullConfig, SourceConnectorProperti
 #[serde(default)]
 #[non_exhaustive]
 pub struct SourceFlowConfig {
+    /// The source's connector type.
+    #[serde(rename = "connectorType")]
+    pub connector_type: ConnectorType,
     /// The connector API version to use.
     #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// The connector profile (connection) to read through; unique in the account.
     #[serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")]
     pub connector_profile_name: Option<String>,
-    /// The source's connector type.
-    #[serde(rename = "connectorType")]
-    pub connector_type: ConnectorType,
-    /// For scheduled incremental flows: the field that marks new records.
-    #[serde(rename = "incrementalPullConfig", skip_serializing_if = "Option::is_none")]
-    pub incremental_pull_config: Option<IncrementalPullConfig>,
     /// Connector-specific settings.
     #[serde(rename = "sourceConnectorProperties")]
     pub source_connector_properties: SourceConnectorProperties,
+    /// For scheduled incremental flows: the field that marks new records.
+    #[serde(rename = "incrementalPullConfig", skip_serializing_if = "Option::is_none")]
+    pub incremental_pull_config: Option<IncrementalPullConfig>,
 }
 
 impl SourceFlowConfig {
@@ -34,14 +34,24 @@ impl SourceFlowConfig {
 /// A builder for [`SourceFlowConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SourceFlowConfigBuilder {
+    connector_type: Option<ConnectorType>,
     api_version: Option<String>,
     connector_profile_name: Option<String>,
-    connector_type: Option<ConnectorType>,
-    incremental_pull_config: Option<IncrementalPullConfig>,
     source_connector_properties: Option<SourceConnectorProperties>,
+    incremental_pull_config: Option<IncrementalPullConfig>,
 }
 
 impl SourceFlowConfigBuilder {
+    /// Sets [`SourceFlowConfig::connector_type`]: The source's connector type.
+    pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
+        self.connector_type = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SourceFlowConfig::connector_type`].
+    pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
+        self.connector_type = value;
+        self
+    }
     /// Sets [`SourceFlowConfig::api_version`]: The connector API version to use.
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
         self.api_version = Some(value.into());
@@ -62,14 +72,20 @@ impl SourceFlowConfigBuilder {
         self.connector_profile_name = value;
         self
     }
-    /// Sets [`SourceFlowConfig::connector_type`]: The source's connector type.
-    pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
-        self.connector_type = Some(value.into());
+    /// Sets [`SourceFlowConfig::source_connector_properties`]: Connector-specific settings.
+    pub fn source_connector_properties(
+        mut self,
+        value: impl Into<SourceConnectorProperties>,
+    ) -> Self {
+        self.source_connector_properties = Some(value.into());
         self
     }
-    /// Sets or clears [`SourceFlowConfig::connector_type`].
-    pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
-        self.connector_type = value;
+    /// Sets or clears [`SourceFlowConfig::source_connector_properties`].
+    pub fn set_source_connector_properties(
+        mut self,
+        value: Option<SourceConnectorProperties>,
+    ) -> Self {
+        self.source_connector_properties = value;
         self
     }
     /// Sets [`SourceFlowConfig::incremental_pull_config`]: For scheduled incremental flows: the field that marks new records.
@@ -88,22 +104,6 @@ impl SourceFlowConfigBuilder {
         self.incremental_pull_config = value;
         self
     }
-    /// Sets [`SourceFlowConfig::source_connector_properties`]: Connector-specific settings.
-    pub fn source_connector_properties(
-        mut self,
-        value: impl Into<SourceConnectorProperties>,
-    ) -> Self {
-        self.source_connector_properties = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SourceFlowConfig::source_connector_properties`].
-    pub fn set_source_connector_properties(
-        mut self,
-        value: Option<SourceConnectorProperties>,
-    ) -> Self {
-        self.source_connector_properties = value;
-        self
-    }
     /// Builds the [`SourceFlowConfig`].
     ///
     /// Fails with every required member that is not set: `connectorType`, `sourceConnectorProperties`.
@@ -115,11 +115,11 @@ impl SourceFlowConfigBuilder {
         match (self.connector_type, self.source_connector_properties) {
             (Some(connector_type), Some(source_connector_properties)) => {
                 Ok(SourceFlowConfig {
+                    connector_type,
                     api_version: self.api_version,
                     connector_profile_name: self.connector_profile_name,
-                    connector_type,
-                    incremental_pull_config: self.incremental_pull_config,
                     source_connector_properties,
+                    incremental_pull_config: self.incremental_pull_config,
                 })
             }
             _ => Err(::awsgen_runtime::BuildError::missing("SourceFlowConfig", &missing)),
@@ -172,15 +172,15 @@ impl ::awsgen_runtime::validate::Validate for SourceFlowConfig {
             }
         }
         {
+            let p = path.member("sourceConnectorProperties");
+            let x = &self.source_connector_properties;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+        {
             let p = path.member("incrementalPullConfig");
             if let Some(x) = &self.incremental_pull_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
-        }
-        {
-            let p = path.member("sourceConnectorProperties");
-            let x = &self.source_connector_properties;
-            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
         }
     }
 }

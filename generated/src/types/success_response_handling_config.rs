@@ -5,12 +5,12 @@
 #[serde(default)]
 #[non_exhaustive]
 pub struct SuccessResponseHandlingConfig {
-    /// The bucket.
-    #[serde(rename = "bucketName", skip_serializing_if = "Option::is_none")]
-    pub bucket_name: Option<String>,
     /// Key prefix in the bucket.
     #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
     pub bucket_prefix: Option<String>,
+    /// The bucket.
+    #[serde(rename = "bucketName", skip_serializing_if = "Option::is_none")]
+    pub bucket_name: Option<String>,
 }
 
 impl SuccessResponseHandlingConfig {
@@ -23,21 +23,11 @@ impl SuccessResponseHandlingConfig {
 /// A builder for [`SuccessResponseHandlingConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SuccessResponseHandlingConfigBuilder {
-    bucket_name: Option<String>,
     bucket_prefix: Option<String>,
+    bucket_name: Option<String>,
 }
 
 impl SuccessResponseHandlingConfigBuilder {
-    /// Sets [`SuccessResponseHandlingConfig::bucket_name`]: The bucket.
-    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
-    }
-    /// Sets or clears [`SuccessResponseHandlingConfig::bucket_name`].
-    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
-        self.bucket_name = value;
-        self
-    }
     /// Sets [`SuccessResponseHandlingConfig::bucket_prefix`]: Key prefix in the bucket.
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
         self.bucket_prefix = Some(value.into());
@@ -48,11 +38,21 @@ impl SuccessResponseHandlingConfigBuilder {
         self.bucket_prefix = value;
         self
     }
+    /// Sets [`SuccessResponseHandlingConfig::bucket_name`]: The bucket.
+    pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = Some(value.into());
+        self
+    }
+    /// Sets or clears [`SuccessResponseHandlingConfig::bucket_name`].
+    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
+        self.bucket_name = value;
+        self
+    }
     /// Builds the [`SuccessResponseHandlingConfig`].
     pub fn build(self) -> SuccessResponseHandlingConfig {
         SuccessResponseHandlingConfig {
-            bucket_name: self.bucket_name,
             bucket_prefix: self.bucket_prefix,
+            bucket_name: self.bucket_name,
         }
     }
 }
@@ -63,6 +63,18 @@ impl ::awsgen_runtime::validate::Validate for SuccessResponseHandlingConfig {
         path: &::awsgen_runtime::validate::Path<'_>,
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
+        {
+            let p = path.member("bucketPrefix");
+            if let Some(x) = &self.bucket_prefix {
+                ::awsgen_runtime::validate::string_length(
+                    &p,
+                    x,
+                    Some(0),
+                    Some(512),
+                    errors,
+                );
+            }
+        }
         {
             let p = path.member("bucketName");
             if let Some(x) = &self.bucket_name {
@@ -77,18 +89,6 @@ impl ::awsgen_runtime::validate::Validate for SuccessResponseHandlingConfig {
                     &p,
                     x,
                     &crate::patterns::PE0D31163,
-                    errors,
-                );
-            }
-        }
-        {
-            let p = path.member("bucketPrefix");
-            if let Some(x) = &self.bucket_prefix {
-                ::awsgen_runtime::validate::string_length(
-                    &p,
-                    x,
-                    Some(0),
-                    Some(512),
                     errors,
                 );
             }

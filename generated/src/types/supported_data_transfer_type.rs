@@ -3,22 +3,22 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SupportedDataTransferType {
-    /// On the wire: `FILE`.
-    File,
     /// On the wire: `RECORD`.
     Record,
+    /// On the wire: `FILE`.
+    File,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
 
 impl SupportedDataTransferType {
     /// Every value this version of the model knows, as on the wire.
-    pub const VALUES: &'static [&'static str] = &["FILE", "RECORD"];
+    pub const VALUES: &'static [&'static str] = &["RECORD", "FILE"];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SupportedDataTransferType::File => "FILE",
             SupportedDataTransferType::Record => "RECORD",
+            SupportedDataTransferType::File => "FILE",
             SupportedDataTransferType::Unknown(v) => v,
         }
     }
@@ -27,8 +27,8 @@ impl SupportedDataTransferType {
 impl From<&str> for SupportedDataTransferType {
     fn from(v: &str) -> Self {
         match v {
-            "FILE" => SupportedDataTransferType::File,
             "RECORD" => SupportedDataTransferType::Record,
+            "FILE" => SupportedDataTransferType::File,
             other => SupportedDataTransferType::Unknown(other.to_owned()),
         }
     }
@@ -37,8 +37,8 @@ impl From<&str> for SupportedDataTransferType {
 impl From<String> for SupportedDataTransferType {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "FILE" => SupportedDataTransferType::File,
             "RECORD" => SupportedDataTransferType::Record,
+            "FILE" => SupportedDataTransferType::File,
             _ => SupportedDataTransferType::Unknown(v),
         }
     }
@@ -104,6 +104,6 @@ impl ::serde::Serialize for SupportedDataTransferType {
 
 impl<'de> ::serde::Deserialize<'de> for SupportedDataTransferType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -15,14 +15,14 @@ pub enum TaskType {
     Mask,
     /// On the wire: `Merge`.
     Merge,
-    /// On the wire: `Partition`.
-    Partition,
     /// On the wire: `Passthrough`.
     Passthrough,
     /// On the wire: `Truncate`.
     Truncate,
     /// On the wire: `Validate`.
     Validate,
+    /// On the wire: `Partition`.
+    Partition,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -36,10 +36,10 @@ impl TaskType {
         "Map_all",
         "Mask",
         "Merge",
-        "Partition",
         "Passthrough",
         "Truncate",
         "Validate",
+        "Partition",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -50,10 +50,10 @@ impl TaskType {
             TaskType::MapAll => "Map_all",
             TaskType::Mask => "Mask",
             TaskType::Merge => "Merge",
-            TaskType::Partition => "Partition",
             TaskType::Passthrough => "Passthrough",
             TaskType::Truncate => "Truncate",
             TaskType::Validate => "Validate",
+            TaskType::Partition => "Partition",
             TaskType::Unknown(v) => v,
         }
     }
@@ -68,10 +68,10 @@ impl From<&str> for TaskType {
             "Map_all" => TaskType::MapAll,
             "Mask" => TaskType::Mask,
             "Merge" => TaskType::Merge,
-            "Partition" => TaskType::Partition,
             "Passthrough" => TaskType::Passthrough,
             "Truncate" => TaskType::Truncate,
             "Validate" => TaskType::Validate,
+            "Partition" => TaskType::Partition,
             other => TaskType::Unknown(other.to_owned()),
         }
     }
@@ -86,10 +86,10 @@ impl From<String> for TaskType {
             "Map_all" => TaskType::MapAll,
             "Mask" => TaskType::Mask,
             "Merge" => TaskType::Merge,
-            "Partition" => TaskType::Partition,
             "Passthrough" => TaskType::Passthrough,
             "Truncate" => TaskType::Truncate,
             "Validate" => TaskType::Validate,
+            "Partition" => TaskType::Partition,
             _ => TaskType::Unknown(v),
         }
     }
@@ -155,6 +155,6 @@ impl ::serde::Serialize for TaskType {
 
 impl<'de> ::serde::Deserialize<'de> for TaskType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -3,34 +3,34 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum TrendmicroConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `DIVISION`.
-    Division,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `EQUAL_TO`.
     EqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -38,38 +38,38 @@ pub enum TrendmicroConnectorOperator {
 impl TrendmicroConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "DIVISION",
+        "PROJECTION",
         "EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            TrendmicroConnectorOperator::Addition => "ADDITION",
-            TrendmicroConnectorOperator::Division => "DIVISION",
+            TrendmicroConnectorOperator::Projection => "PROJECTION",
             TrendmicroConnectorOperator::EqualTo => "EQUAL_TO",
+            TrendmicroConnectorOperator::Addition => "ADDITION",
+            TrendmicroConnectorOperator::Multiplication => "MULTIPLICATION",
+            TrendmicroConnectorOperator::Division => "DIVISION",
+            TrendmicroConnectorOperator::Subtraction => "SUBTRACTION",
             TrendmicroConnectorOperator::MaskAll => "MASK_ALL",
             TrendmicroConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             TrendmicroConnectorOperator::MaskLastN => "MASK_LAST_N",
-            TrendmicroConnectorOperator::Multiplication => "MULTIPLICATION",
-            TrendmicroConnectorOperator::NoOp => "NO_OP",
-            TrendmicroConnectorOperator::Projection => "PROJECTION",
-            TrendmicroConnectorOperator::Subtraction => "SUBTRACTION",
-            TrendmicroConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             TrendmicroConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             TrendmicroConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            TrendmicroConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             TrendmicroConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            TrendmicroConnectorOperator::NoOp => "NO_OP",
             TrendmicroConnectorOperator::Unknown(v) => v,
         }
     }
@@ -78,20 +78,20 @@ impl TrendmicroConnectorOperator {
 impl From<&str> for TrendmicroConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => TrendmicroConnectorOperator::Addition,
-            "DIVISION" => TrendmicroConnectorOperator::Division,
+            "PROJECTION" => TrendmicroConnectorOperator::Projection,
             "EQUAL_TO" => TrendmicroConnectorOperator::EqualTo,
+            "ADDITION" => TrendmicroConnectorOperator::Addition,
+            "MULTIPLICATION" => TrendmicroConnectorOperator::Multiplication,
+            "DIVISION" => TrendmicroConnectorOperator::Division,
+            "SUBTRACTION" => TrendmicroConnectorOperator::Subtraction,
             "MASK_ALL" => TrendmicroConnectorOperator::MaskAll,
             "MASK_FIRST_N" => TrendmicroConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => TrendmicroConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => TrendmicroConnectorOperator::Multiplication,
-            "NO_OP" => TrendmicroConnectorOperator::NoOp,
-            "PROJECTION" => TrendmicroConnectorOperator::Projection,
-            "SUBTRACTION" => TrendmicroConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => TrendmicroConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => TrendmicroConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => TrendmicroConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => TrendmicroConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => TrendmicroConnectorOperator::ValidateNumeric,
+            "NO_OP" => TrendmicroConnectorOperator::NoOp,
             other => TrendmicroConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -100,20 +100,20 @@ impl From<&str> for TrendmicroConnectorOperator {
 impl From<String> for TrendmicroConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => TrendmicroConnectorOperator::Addition,
-            "DIVISION" => TrendmicroConnectorOperator::Division,
+            "PROJECTION" => TrendmicroConnectorOperator::Projection,
             "EQUAL_TO" => TrendmicroConnectorOperator::EqualTo,
+            "ADDITION" => TrendmicroConnectorOperator::Addition,
+            "MULTIPLICATION" => TrendmicroConnectorOperator::Multiplication,
+            "DIVISION" => TrendmicroConnectorOperator::Division,
+            "SUBTRACTION" => TrendmicroConnectorOperator::Subtraction,
             "MASK_ALL" => TrendmicroConnectorOperator::MaskAll,
             "MASK_FIRST_N" => TrendmicroConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => TrendmicroConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => TrendmicroConnectorOperator::Multiplication,
-            "NO_OP" => TrendmicroConnectorOperator::NoOp,
-            "PROJECTION" => TrendmicroConnectorOperator::Projection,
-            "SUBTRACTION" => TrendmicroConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => TrendmicroConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => TrendmicroConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => TrendmicroConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => TrendmicroConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => TrendmicroConnectorOperator::ValidateNumeric,
+            "NO_OP" => TrendmicroConnectorOperator::NoOp,
             _ => TrendmicroConnectorOperator::Unknown(v),
         }
     }
@@ -179,6 +179,6 @@ impl ::serde::Serialize for TrendmicroConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for TrendmicroConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

@@ -7,12 +7,12 @@ use crate::types::{TriggerProperties, TriggerType};
 #[serde(default)]
 #[non_exhaustive]
 pub struct TriggerConfig {
-    /// Settings for scheduled triggers.
-    #[serde(rename = "triggerProperties", skip_serializing_if = "Option::is_none")]
-    pub trigger_properties: Option<TriggerProperties>,
     /// `OnDemand`, `Scheduled` or `Event`.
     #[serde(rename = "triggerType")]
     pub trigger_type: TriggerType,
+    /// Settings for scheduled triggers.
+    #[serde(rename = "triggerProperties", skip_serializing_if = "Option::is_none")]
+    pub trigger_properties: Option<TriggerProperties>,
 }
 
 impl TriggerConfig {
@@ -25,21 +25,11 @@ impl TriggerConfig {
 /// A builder for [`TriggerConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TriggerConfigBuilder {
-    trigger_properties: Option<TriggerProperties>,
     trigger_type: Option<TriggerType>,
+    trigger_properties: Option<TriggerProperties>,
 }
 
 impl TriggerConfigBuilder {
-    /// Sets [`TriggerConfig::trigger_properties`]: Settings for scheduled triggers.
-    pub fn trigger_properties(mut self, value: impl Into<TriggerProperties>) -> Self {
-        self.trigger_properties = Some(value.into());
-        self
-    }
-    /// Sets or clears [`TriggerConfig::trigger_properties`].
-    pub fn set_trigger_properties(mut self, value: Option<TriggerProperties>) -> Self {
-        self.trigger_properties = value;
-        self
-    }
     /// Sets [`TriggerConfig::trigger_type`]: `OnDemand`, `Scheduled` or `Event`.
     pub fn trigger_type(mut self, value: impl Into<TriggerType>) -> Self {
         self.trigger_type = Some(value.into());
@@ -50,6 +40,16 @@ impl TriggerConfigBuilder {
         self.trigger_type = value;
         self
     }
+    /// Sets [`TriggerConfig::trigger_properties`]: Settings for scheduled triggers.
+    pub fn trigger_properties(mut self, value: impl Into<TriggerProperties>) -> Self {
+        self.trigger_properties = Some(value.into());
+        self
+    }
+    /// Sets or clears [`TriggerConfig::trigger_properties`].
+    pub fn set_trigger_properties(mut self, value: Option<TriggerProperties>) -> Self {
+        self.trigger_properties = value;
+        self
+    }
     /// Builds the [`TriggerConfig`].
     ///
     /// Fails with every required member that is not set: `triggerType`.
@@ -58,8 +58,8 @@ impl TriggerConfigBuilder {
         match (self.trigger_type,) {
             (Some(trigger_type),) => {
                 Ok(TriggerConfig {
-                    trigger_properties: self.trigger_properties,
                     trigger_type,
+                    trigger_properties: self.trigger_properties,
                 })
             }
             _ => Err(::awsgen_runtime::BuildError::missing("TriggerConfig", &missing)),

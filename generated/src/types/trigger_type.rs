@@ -3,25 +3,25 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum TriggerType {
+    /// On the wire: `Scheduled`.
+    Scheduled,
     /// On the wire: `Event`.
     Event,
     /// On the wire: `OnDemand`.
     Ondemand,
-    /// On the wire: `Scheduled`.
-    Scheduled,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
 
 impl TriggerType {
     /// Every value this version of the model knows, as on the wire.
-    pub const VALUES: &'static [&'static str] = &["Event", "OnDemand", "Scheduled"];
+    pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            TriggerType::Scheduled => "Scheduled",
             TriggerType::Event => "Event",
             TriggerType::Ondemand => "OnDemand",
-            TriggerType::Scheduled => "Scheduled",
             TriggerType::Unknown(v) => v,
         }
     }
@@ -30,9 +30,9 @@ impl TriggerType {
 impl From<&str> for TriggerType {
     fn from(v: &str) -> Self {
         match v {
+            "Scheduled" => TriggerType::Scheduled,
             "Event" => TriggerType::Event,
             "OnDemand" => TriggerType::Ondemand,
-            "Scheduled" => TriggerType::Scheduled,
             other => TriggerType::Unknown(other.to_owned()),
         }
     }
@@ -41,9 +41,9 @@ impl From<&str> for TriggerType {
 impl From<String> for TriggerType {
     fn from(v: String) -> Self {
         match v.as_str() {
+            "Scheduled" => TriggerType::Scheduled,
             "Event" => TriggerType::Event,
             "OnDemand" => TriggerType::Ondemand,
-            "Scheduled" => TriggerType::Scheduled,
             _ => TriggerType::Unknown(v),
         }
     }
@@ -109,6 +109,6 @@ impl ::serde::Serialize for TriggerType {
 
 impl<'de> ::serde::Deserialize<'de> for TriggerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

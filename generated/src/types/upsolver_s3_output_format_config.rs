@@ -7,13 +7,13 @@ use crate::types::{AggregationConfig, FileType, PrefixConfig};
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpsolverS3OutputFormatConfig {
-    #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
-    pub aggregation_config: Option<AggregationConfig>,
     /// The output file type.
     #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
     #[serde(rename = "prefixConfig")]
     pub prefix_config: PrefixConfig,
+    #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
+    pub aggregation_config: Option<AggregationConfig>,
 }
 
 impl UpsolverS3OutputFormatConfig {
@@ -26,22 +26,12 @@ impl UpsolverS3OutputFormatConfig {
 /// A builder for [`UpsolverS3OutputFormatConfig`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpsolverS3OutputFormatConfigBuilder {
-    aggregation_config: Option<AggregationConfig>,
     file_type: Option<FileType>,
     prefix_config: Option<PrefixConfig>,
+    aggregation_config: Option<AggregationConfig>,
 }
 
 impl UpsolverS3OutputFormatConfigBuilder {
-    /// Sets [`UpsolverS3OutputFormatConfig::aggregation_config`].
-    pub fn aggregation_config(mut self, value: impl Into<AggregationConfig>) -> Self {
-        self.aggregation_config = Some(value.into());
-        self
-    }
-    /// Sets or clears [`UpsolverS3OutputFormatConfig::aggregation_config`].
-    pub fn set_aggregation_config(mut self, value: Option<AggregationConfig>) -> Self {
-        self.aggregation_config = value;
-        self
-    }
     /// Sets [`UpsolverS3OutputFormatConfig::file_type`]: The output file type.
     pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
         self.file_type = Some(value.into());
@@ -62,6 +52,16 @@ impl UpsolverS3OutputFormatConfigBuilder {
         self.prefix_config = value;
         self
     }
+    /// Sets [`UpsolverS3OutputFormatConfig::aggregation_config`].
+    pub fn aggregation_config(mut self, value: impl Into<AggregationConfig>) -> Self {
+        self.aggregation_config = Some(value.into());
+        self
+    }
+    /// Sets or clears [`UpsolverS3OutputFormatConfig::aggregation_config`].
+    pub fn set_aggregation_config(mut self, value: Option<AggregationConfig>) -> Self {
+        self.aggregation_config = value;
+        self
+    }
     /// Builds the [`UpsolverS3OutputFormatConfig`].
     ///
     /// Fails with every required member that is not set: `prefixConfig`.
@@ -72,9 +72,9 @@ impl UpsolverS3OutputFormatConfigBuilder {
         match (self.prefix_config,) {
             (Some(prefix_config),) => {
                 Ok(UpsolverS3OutputFormatConfig {
-                    aggregation_config: self.aggregation_config,
                     file_type: self.file_type,
                     prefix_config,
+                    aggregation_config: self.aggregation_config,
                 })
             }
             _ => {
@@ -96,15 +96,15 @@ impl ::awsgen_runtime::validate::Validate for UpsolverS3OutputFormatConfig {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
+            let p = path.member("prefixConfig");
+            let x = &self.prefix_config;
+            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
+        }
+        {
             let p = path.member("aggregationConfig");
             if let Some(x) = &self.aggregation_config {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
-        }
-        {
-            let p = path.member("prefixConfig");
-            let x = &self.prefix_config;
-            ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
         }
     }
 }

@@ -3,48 +3,48 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VeevaConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `BETWEEN`.
-    Between,
-    /// On the wire: `CONTAINS`.
-    Contains,
-    /// On the wire: `DIVISION`.
-    Division,
-    /// On the wire: `EQUAL_TO`.
-    EqualTo,
-    /// On the wire: `GREATER_THAN`.
-    GreaterThan,
-    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
-    GreaterThanOrEqualTo,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `LESS_THAN`.
     LessThan,
+    /// On the wire: `GREATER_THAN`.
+    GreaterThan,
+    /// On the wire: `CONTAINS`.
+    Contains,
+    /// On the wire: `BETWEEN`.
+    Between,
     /// On the wire: `LESS_THAN_OR_EQUAL_TO`.
     LessThanOrEqualTo,
+    /// On the wire: `GREATER_THAN_OR_EQUAL_TO`.
+    GreaterThanOrEqualTo,
+    /// On the wire: `EQUAL_TO`.
+    EqualTo,
+    /// On the wire: `NOT_EQUAL_TO`.
+    NotEqualTo,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NOT_EQUAL_TO`.
-    NotEqualTo,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -52,52 +52,52 @@ pub enum VeevaConnectorOperator {
 impl VeevaConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "BETWEEN",
-        "CONTAINS",
-        "DIVISION",
-        "EQUAL_TO",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL_TO",
+        "PROJECTION",
         "LESS_THAN",
+        "GREATER_THAN",
+        "CONTAINS",
+        "BETWEEN",
         "LESS_THAN_OR_EQUAL_TO",
+        "GREATER_THAN_OR_EQUAL_TO",
+        "EQUAL_TO",
+        "NOT_EQUAL_TO",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NOT_EQUAL_TO",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            VeevaConnectorOperator::Addition => "ADDITION",
-            VeevaConnectorOperator::Between => "BETWEEN",
-            VeevaConnectorOperator::Contains => "CONTAINS",
-            VeevaConnectorOperator::Division => "DIVISION",
-            VeevaConnectorOperator::EqualTo => "EQUAL_TO",
-            VeevaConnectorOperator::GreaterThan => "GREATER_THAN",
-            VeevaConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            VeevaConnectorOperator::Projection => "PROJECTION",
             VeevaConnectorOperator::LessThan => "LESS_THAN",
+            VeevaConnectorOperator::GreaterThan => "GREATER_THAN",
+            VeevaConnectorOperator::Contains => "CONTAINS",
+            VeevaConnectorOperator::Between => "BETWEEN",
             VeevaConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            VeevaConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            VeevaConnectorOperator::EqualTo => "EQUAL_TO",
+            VeevaConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
+            VeevaConnectorOperator::Addition => "ADDITION",
+            VeevaConnectorOperator::Multiplication => "MULTIPLICATION",
+            VeevaConnectorOperator::Division => "DIVISION",
+            VeevaConnectorOperator::Subtraction => "SUBTRACTION",
             VeevaConnectorOperator::MaskAll => "MASK_ALL",
             VeevaConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             VeevaConnectorOperator::MaskLastN => "MASK_LAST_N",
-            VeevaConnectorOperator::Multiplication => "MULTIPLICATION",
-            VeevaConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-            VeevaConnectorOperator::NoOp => "NO_OP",
-            VeevaConnectorOperator::Projection => "PROJECTION",
-            VeevaConnectorOperator::Subtraction => "SUBTRACTION",
-            VeevaConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             VeevaConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             VeevaConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            VeevaConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             VeevaConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            VeevaConnectorOperator::NoOp => "NO_OP",
             VeevaConnectorOperator::Unknown(v) => v,
         }
     }
@@ -106,27 +106,27 @@ impl VeevaConnectorOperator {
 impl From<&str> for VeevaConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => VeevaConnectorOperator::Addition,
-            "BETWEEN" => VeevaConnectorOperator::Between,
-            "CONTAINS" => VeevaConnectorOperator::Contains,
-            "DIVISION" => VeevaConnectorOperator::Division,
-            "EQUAL_TO" => VeevaConnectorOperator::EqualTo,
-            "GREATER_THAN" => VeevaConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => VeevaConnectorOperator::Projection,
             "LESS_THAN" => VeevaConnectorOperator::LessThan,
+            "GREATER_THAN" => VeevaConnectorOperator::GreaterThan,
+            "CONTAINS" => VeevaConnectorOperator::Contains,
+            "BETWEEN" => VeevaConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => VeevaConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => VeevaConnectorOperator::NotEqualTo,
+            "ADDITION" => VeevaConnectorOperator::Addition,
+            "MULTIPLICATION" => VeevaConnectorOperator::Multiplication,
+            "DIVISION" => VeevaConnectorOperator::Division,
+            "SUBTRACTION" => VeevaConnectorOperator::Subtraction,
             "MASK_ALL" => VeevaConnectorOperator::MaskAll,
             "MASK_FIRST_N" => VeevaConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => VeevaConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => VeevaConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => VeevaConnectorOperator::NotEqualTo,
-            "NO_OP" => VeevaConnectorOperator::NoOp,
-            "PROJECTION" => VeevaConnectorOperator::Projection,
-            "SUBTRACTION" => VeevaConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => VeevaConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => VeevaConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => VeevaConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => VeevaConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => VeevaConnectorOperator::ValidateNumeric,
+            "NO_OP" => VeevaConnectorOperator::NoOp,
             other => VeevaConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -135,27 +135,27 @@ impl From<&str> for VeevaConnectorOperator {
 impl From<String> for VeevaConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => VeevaConnectorOperator::Addition,
-            "BETWEEN" => VeevaConnectorOperator::Between,
-            "CONTAINS" => VeevaConnectorOperator::Contains,
-            "DIVISION" => VeevaConnectorOperator::Division,
-            "EQUAL_TO" => VeevaConnectorOperator::EqualTo,
-            "GREATER_THAN" => VeevaConnectorOperator::GreaterThan,
-            "GREATER_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::GreaterThanOrEqualTo,
+            "PROJECTION" => VeevaConnectorOperator::Projection,
             "LESS_THAN" => VeevaConnectorOperator::LessThan,
+            "GREATER_THAN" => VeevaConnectorOperator::GreaterThan,
+            "CONTAINS" => VeevaConnectorOperator::Contains,
+            "BETWEEN" => VeevaConnectorOperator::Between,
             "LESS_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::GreaterThanOrEqualTo,
+            "EQUAL_TO" => VeevaConnectorOperator::EqualTo,
+            "NOT_EQUAL_TO" => VeevaConnectorOperator::NotEqualTo,
+            "ADDITION" => VeevaConnectorOperator::Addition,
+            "MULTIPLICATION" => VeevaConnectorOperator::Multiplication,
+            "DIVISION" => VeevaConnectorOperator::Division,
+            "SUBTRACTION" => VeevaConnectorOperator::Subtraction,
             "MASK_ALL" => VeevaConnectorOperator::MaskAll,
             "MASK_FIRST_N" => VeevaConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => VeevaConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => VeevaConnectorOperator::Multiplication,
-            "NOT_EQUAL_TO" => VeevaConnectorOperator::NotEqualTo,
-            "NO_OP" => VeevaConnectorOperator::NoOp,
-            "PROJECTION" => VeevaConnectorOperator::Projection,
-            "SUBTRACTION" => VeevaConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => VeevaConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => VeevaConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => VeevaConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => VeevaConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => VeevaConnectorOperator::ValidateNumeric,
+            "NO_OP" => VeevaConnectorOperator::NoOp,
             _ => VeevaConnectorOperator::Unknown(v),
         }
     }
@@ -221,6 +221,6 @@ impl ::serde::Serialize for VeevaConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for VeevaConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

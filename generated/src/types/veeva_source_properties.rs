@@ -5,21 +5,21 @@
 #[serde(default)]
 #[non_exhaustive]
 pub struct VeevaSourceProperties {
-    /// Document type to extract.
-    #[serde(rename = "documentType", skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<String>,
-    /// Include every version in document extraction.
-    #[serde(rename = "includeAllVersions")]
-    pub include_all_versions: bool,
-    /// Include renditions in document extraction.
-    #[serde(rename = "includeRenditions")]
-    pub include_renditions: bool,
-    /// Include source files in document extraction.
-    #[serde(rename = "includeSourceFiles")]
-    pub include_source_files: bool,
     /// The Veeva object to read.
     #[serde(rename = "object")]
     pub object: String,
+    /// Document type to extract.
+    #[serde(rename = "documentType", skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+    /// Include source files in document extraction.
+    #[serde(rename = "includeSourceFiles")]
+    pub include_source_files: bool,
+    /// Include renditions in document extraction.
+    #[serde(rename = "includeRenditions")]
+    pub include_renditions: bool,
+    /// Include every version in document extraction.
+    #[serde(rename = "includeAllVersions")]
+    pub include_all_versions: bool,
 }
 
 impl VeevaSourceProperties {
@@ -32,14 +32,24 @@ impl VeevaSourceProperties {
 /// A builder for [`VeevaSourceProperties`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct VeevaSourcePropertiesBuilder {
-    document_type: Option<String>,
-    include_all_versions: Option<bool>,
-    include_renditions: Option<bool>,
-    include_source_files: Option<bool>,
     object: Option<String>,
+    document_type: Option<String>,
+    include_source_files: Option<bool>,
+    include_renditions: Option<bool>,
+    include_all_versions: Option<bool>,
 }
 
 impl VeevaSourcePropertiesBuilder {
+    /// Sets [`VeevaSourceProperties::object`]: The Veeva object to read.
+    pub fn object(mut self, value: impl Into<String>) -> Self {
+        self.object = Some(value.into());
+        self
+    }
+    /// Sets or clears [`VeevaSourceProperties::object`].
+    pub fn set_object(mut self, value: Option<String>) -> Self {
+        self.object = value;
+        self
+    }
     /// Sets [`VeevaSourceProperties::document_type`]: Document type to extract.
     pub fn document_type(mut self, value: impl Into<String>) -> Self {
         self.document_type = Some(value.into());
@@ -48,26 +58,6 @@ impl VeevaSourcePropertiesBuilder {
     /// Sets or clears [`VeevaSourceProperties::document_type`].
     pub fn set_document_type(mut self, value: Option<String>) -> Self {
         self.document_type = value;
-        self
-    }
-    /// Sets [`VeevaSourceProperties::include_all_versions`]: Include every version in document extraction.
-    pub fn include_all_versions(mut self, value: impl Into<bool>) -> Self {
-        self.include_all_versions = Some(value.into());
-        self
-    }
-    /// Sets or clears [`VeevaSourceProperties::include_all_versions`].
-    pub fn set_include_all_versions(mut self, value: Option<bool>) -> Self {
-        self.include_all_versions = value;
-        self
-    }
-    /// Sets [`VeevaSourceProperties::include_renditions`]: Include renditions in document extraction.
-    pub fn include_renditions(mut self, value: impl Into<bool>) -> Self {
-        self.include_renditions = Some(value.into());
-        self
-    }
-    /// Sets or clears [`VeevaSourceProperties::include_renditions`].
-    pub fn set_include_renditions(mut self, value: Option<bool>) -> Self {
-        self.include_renditions = value;
         self
     }
     /// Sets [`VeevaSourceProperties::include_source_files`]: Include source files in document extraction.
@@ -80,14 +70,24 @@ impl VeevaSourcePropertiesBuilder {
         self.include_source_files = value;
         self
     }
-    /// Sets [`VeevaSourceProperties::object`]: The Veeva object to read.
-    pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+    /// Sets [`VeevaSourceProperties::include_renditions`]: Include renditions in document extraction.
+    pub fn include_renditions(mut self, value: impl Into<bool>) -> Self {
+        self.include_renditions = Some(value.into());
         self
     }
-    /// Sets or clears [`VeevaSourceProperties::object`].
-    pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+    /// Sets or clears [`VeevaSourceProperties::include_renditions`].
+    pub fn set_include_renditions(mut self, value: Option<bool>) -> Self {
+        self.include_renditions = value;
+        self
+    }
+    /// Sets [`VeevaSourceProperties::include_all_versions`]: Include every version in document extraction.
+    pub fn include_all_versions(mut self, value: impl Into<bool>) -> Self {
+        self.include_all_versions = Some(value.into());
+        self
+    }
+    /// Sets or clears [`VeevaSourceProperties::include_all_versions`].
+    pub fn set_include_all_versions(mut self, value: Option<bool>) -> Self {
+        self.include_all_versions = value;
         self
     }
     /// Builds the [`VeevaSourceProperties`].
@@ -98,11 +98,11 @@ impl VeevaSourcePropertiesBuilder {
         match (self.object,) {
             (Some(object),) => {
                 Ok(VeevaSourceProperties {
-                    document_type: self.document_type,
-                    include_all_versions: self.include_all_versions.unwrap_or_default(),
-                    include_renditions: self.include_renditions.unwrap_or_default(),
-                    include_source_files: self.include_source_files.unwrap_or_default(),
                     object,
+                    document_type: self.document_type,
+                    include_source_files: self.include_source_files.unwrap_or_default(),
+                    include_renditions: self.include_renditions.unwrap_or_default(),
+                    include_all_versions: self.include_all_versions.unwrap_or_default(),
                 })
             }
             _ => {
@@ -124,6 +124,17 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         {
+            let p = path.member("object");
+            let x = &self.object;
+            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
+            ::awsgen_runtime::validate::pattern_chars(
+                &p,
+                x,
+                &crate::patterns::PE0D31163,
+                errors,
+            );
+        }
+        {
             let p = path.member("documentType");
             if let Some(x) = &self.document_type {
                 ::awsgen_runtime::validate::string_length(
@@ -142,17 +153,6 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
                     ::awsgen_runtime::validate::pattern(&p, x, re, errors);
                 }
             }
-        }
-        {
-            let p = path.member("object");
-            let x = &self.object;
-            ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
-            ::awsgen_runtime::validate::pattern_chars(
-                &p,
-                x,
-                &crate::patterns::PE0D31163,
-                errors,
-            );
         }
     }
 }

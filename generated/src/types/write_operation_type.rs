@@ -4,14 +4,14 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum WriteOperationType {
-    /// On the wire: `DELETE`.
-    Delete,
     /// On the wire: `INSERT`.
     Insert,
-    /// On the wire: `UPDATE`.
-    Update,
     /// On the wire: `UPSERT`.
     Upsert,
+    /// On the wire: `UPDATE`.
+    Update,
+    /// On the wire: `DELETE`.
+    Delete,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -19,18 +19,18 @@ pub enum WriteOperationType {
 impl WriteOperationType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "DELETE",
         "INSERT",
-        "UPDATE",
         "UPSERT",
+        "UPDATE",
+        "DELETE",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            WriteOperationType::Delete => "DELETE",
             WriteOperationType::Insert => "INSERT",
-            WriteOperationType::Update => "UPDATE",
             WriteOperationType::Upsert => "UPSERT",
+            WriteOperationType::Update => "UPDATE",
+            WriteOperationType::Delete => "DELETE",
             WriteOperationType::Unknown(v) => v,
         }
     }
@@ -39,10 +39,10 @@ impl WriteOperationType {
 impl From<&str> for WriteOperationType {
     fn from(v: &str) -> Self {
         match v {
-            "DELETE" => WriteOperationType::Delete,
             "INSERT" => WriteOperationType::Insert,
-            "UPDATE" => WriteOperationType::Update,
             "UPSERT" => WriteOperationType::Upsert,
+            "UPDATE" => WriteOperationType::Update,
+            "DELETE" => WriteOperationType::Delete,
             other => WriteOperationType::Unknown(other.to_owned()),
         }
     }
@@ -51,10 +51,10 @@ impl From<&str> for WriteOperationType {
 impl From<String> for WriteOperationType {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "DELETE" => WriteOperationType::Delete,
             "INSERT" => WriteOperationType::Insert,
-            "UPDATE" => WriteOperationType::Update,
             "UPSERT" => WriteOperationType::Upsert,
+            "UPDATE" => WriteOperationType::Update,
+            "DELETE" => WriteOperationType::Delete,
             _ => WriteOperationType::Unknown(v),
         }
     }
@@ -120,6 +120,6 @@ impl ::serde::Serialize for WriteOperationType {
 
 impl<'de> ::serde::Deserialize<'de> for WriteOperationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

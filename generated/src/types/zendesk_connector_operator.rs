@@ -3,34 +3,34 @@
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ZendeskConnectorOperator {
-    /// On the wire: `ADDITION`.
-    Addition,
-    /// On the wire: `DIVISION`.
-    Division,
+    /// On the wire: `PROJECTION`.
+    Projection,
     /// On the wire: `GREATER_THAN`.
     GreaterThan,
+    /// On the wire: `ADDITION`.
+    Addition,
+    /// On the wire: `MULTIPLICATION`.
+    Multiplication,
+    /// On the wire: `DIVISION`.
+    Division,
+    /// On the wire: `SUBTRACTION`.
+    Subtraction,
     /// On the wire: `MASK_ALL`.
     MaskAll,
     /// On the wire: `MASK_FIRST_N`.
     MaskFirstN,
     /// On the wire: `MASK_LAST_N`.
     MaskLastN,
-    /// On the wire: `MULTIPLICATION`.
-    Multiplication,
-    /// On the wire: `NO_OP`.
-    NoOp,
-    /// On the wire: `PROJECTION`.
-    Projection,
-    /// On the wire: `SUBTRACTION`.
-    Subtraction,
-    /// On the wire: `VALIDATE_NON_NEGATIVE`.
-    ValidateNonNegative,
     /// On the wire: `VALIDATE_NON_NULL`.
     ValidateNonNull,
     /// On the wire: `VALIDATE_NON_ZERO`.
     ValidateNonZero,
+    /// On the wire: `VALIDATE_NON_NEGATIVE`.
+    ValidateNonNegative,
     /// On the wire: `VALIDATE_NUMERIC`.
     ValidateNumeric,
+    /// On the wire: `NO_OP`.
+    NoOp,
     /// A value this version of the model does not know, kept as it was received.
     Unknown(String),
 }
@@ -38,38 +38,38 @@ pub enum ZendeskConnectorOperator {
 impl ZendeskConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &[
-        "ADDITION",
-        "DIVISION",
+        "PROJECTION",
         "GREATER_THAN",
+        "ADDITION",
+        "MULTIPLICATION",
+        "DIVISION",
+        "SUBTRACTION",
         "MASK_ALL",
         "MASK_FIRST_N",
         "MASK_LAST_N",
-        "MULTIPLICATION",
-        "NO_OP",
-        "PROJECTION",
-        "SUBTRACTION",
-        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NON_NULL",
         "VALIDATE_NON_ZERO",
+        "VALIDATE_NON_NEGATIVE",
         "VALIDATE_NUMERIC",
+        "NO_OP",
     ];
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ZendeskConnectorOperator::Addition => "ADDITION",
-            ZendeskConnectorOperator::Division => "DIVISION",
+            ZendeskConnectorOperator::Projection => "PROJECTION",
             ZendeskConnectorOperator::GreaterThan => "GREATER_THAN",
+            ZendeskConnectorOperator::Addition => "ADDITION",
+            ZendeskConnectorOperator::Multiplication => "MULTIPLICATION",
+            ZendeskConnectorOperator::Division => "DIVISION",
+            ZendeskConnectorOperator::Subtraction => "SUBTRACTION",
             ZendeskConnectorOperator::MaskAll => "MASK_ALL",
             ZendeskConnectorOperator::MaskFirstN => "MASK_FIRST_N",
             ZendeskConnectorOperator::MaskLastN => "MASK_LAST_N",
-            ZendeskConnectorOperator::Multiplication => "MULTIPLICATION",
-            ZendeskConnectorOperator::NoOp => "NO_OP",
-            ZendeskConnectorOperator::Projection => "PROJECTION",
-            ZendeskConnectorOperator::Subtraction => "SUBTRACTION",
-            ZendeskConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             ZendeskConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
             ZendeskConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            ZendeskConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             ZendeskConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            ZendeskConnectorOperator::NoOp => "NO_OP",
             ZendeskConnectorOperator::Unknown(v) => v,
         }
     }
@@ -78,20 +78,20 @@ impl ZendeskConnectorOperator {
 impl From<&str> for ZendeskConnectorOperator {
     fn from(v: &str) -> Self {
         match v {
-            "ADDITION" => ZendeskConnectorOperator::Addition,
-            "DIVISION" => ZendeskConnectorOperator::Division,
+            "PROJECTION" => ZendeskConnectorOperator::Projection,
             "GREATER_THAN" => ZendeskConnectorOperator::GreaterThan,
+            "ADDITION" => ZendeskConnectorOperator::Addition,
+            "MULTIPLICATION" => ZendeskConnectorOperator::Multiplication,
+            "DIVISION" => ZendeskConnectorOperator::Division,
+            "SUBTRACTION" => ZendeskConnectorOperator::Subtraction,
             "MASK_ALL" => ZendeskConnectorOperator::MaskAll,
             "MASK_FIRST_N" => ZendeskConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => ZendeskConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => ZendeskConnectorOperator::Multiplication,
-            "NO_OP" => ZendeskConnectorOperator::NoOp,
-            "PROJECTION" => ZendeskConnectorOperator::Projection,
-            "SUBTRACTION" => ZendeskConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => ZendeskConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => ZendeskConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => ZendeskConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => ZendeskConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => ZendeskConnectorOperator::ValidateNumeric,
+            "NO_OP" => ZendeskConnectorOperator::NoOp,
             other => ZendeskConnectorOperator::Unknown(other.to_owned()),
         }
     }
@@ -100,20 +100,20 @@ impl From<&str> for ZendeskConnectorOperator {
 impl From<String> for ZendeskConnectorOperator {
     fn from(v: String) -> Self {
         match v.as_str() {
-            "ADDITION" => ZendeskConnectorOperator::Addition,
-            "DIVISION" => ZendeskConnectorOperator::Division,
+            "PROJECTION" => ZendeskConnectorOperator::Projection,
             "GREATER_THAN" => ZendeskConnectorOperator::GreaterThan,
+            "ADDITION" => ZendeskConnectorOperator::Addition,
+            "MULTIPLICATION" => ZendeskConnectorOperator::Multiplication,
+            "DIVISION" => ZendeskConnectorOperator::Division,
+            "SUBTRACTION" => ZendeskConnectorOperator::Subtraction,
             "MASK_ALL" => ZendeskConnectorOperator::MaskAll,
             "MASK_FIRST_N" => ZendeskConnectorOperator::MaskFirstN,
             "MASK_LAST_N" => ZendeskConnectorOperator::MaskLastN,
-            "MULTIPLICATION" => ZendeskConnectorOperator::Multiplication,
-            "NO_OP" => ZendeskConnectorOperator::NoOp,
-            "PROJECTION" => ZendeskConnectorOperator::Projection,
-            "SUBTRACTION" => ZendeskConnectorOperator::Subtraction,
-            "VALIDATE_NON_NEGATIVE" => ZendeskConnectorOperator::ValidateNonNegative,
             "VALIDATE_NON_NULL" => ZendeskConnectorOperator::ValidateNonNull,
             "VALIDATE_NON_ZERO" => ZendeskConnectorOperator::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => ZendeskConnectorOperator::ValidateNonNegative,
             "VALIDATE_NUMERIC" => ZendeskConnectorOperator::ValidateNumeric,
+            "NO_OP" => ZendeskConnectorOperator::NoOp,
             _ => ZendeskConnectorOperator::Unknown(v),
         }
     }
@@ -179,6 +179,6 @@ impl ::serde::Serialize for ZendeskConnectorOperator {
 
 impl<'de> ::serde::Deserialize<'de> for ZendeskConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::awsgen_runtime::json::deserialize_str_enum(d)
+        ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }

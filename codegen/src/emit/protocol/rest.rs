@@ -1,15 +1,32 @@
-//! Emitters for the wire: request serializers and response parsers for restJson1 and
-//! awsJson1_0/1_1. JSON bodies go through the serde impls of the generated types (whose
-//! attributes already say the wire form); this module adds the HTTP bindings around them.
+//! HTTP bindings (restJson1): path labels, query strings, headers, payloads and status codes,
+//! around a body that [`super::json`] writes and reads.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{field_ident, ty};
+use super::{finish, json, rt, ProtocolGen};
+use crate::emit::common::{field_ident, Scope};
 use crate::ir::*;
 
-fn rt() -> TokenStream {
-    quote!(::awsgen_runtime::protocol)
+fn rest() -> TokenStream {
+    quote!(::awsgen_runtime::protocol::rest)
+}
+
+/// restJson1: HTTP bindings with a JSON body.
+pub struct RestJson;
+
+impl ProtocolGen for RestJson {
+    fn serialize_request(&self, _service: &Service, op: &Operation) -> TokenStream {
+        serialize_request(op)
+    }
+
+    fn read_struct(&self, cx: Scope<'_>, s: &StructDef) -> TokenStream {
+        read_struct(cx, s, false)
+    }
+
+    fn error_info(&self) -> TokenStream {
+        json::error_info()
+    }
 }
 
 fn ts_format(f: TsFormat) -> TokenStream {
@@ -38,12 +55,22 @@ fn to_string(t: &Ty, v: TokenStream, default_ts: TsFormat, media_type: bool) -> 
         Ty::Named { kind: NamedKind::Enum, .. } => quote!(#v.as_str().to_owned()),
         Ty::Named { kind: NamedKind::IntEnum, .. } => quote!(#v.as_i32().to_string()),
         Ty::Blob => quote!(#rt::base64(#v)),
-        _ => quote!(String::from_utf8(#rt::to_json(#v)?).unwrap_or_default()),
+        _ => {
+            let json = json::runtime();
+            quote!(String::from_utf8(#json::to_json(#v)?).unwrap_or_default())
+        }
     }
 }
 
 /// An expression of type `Result<T, ResponseError>` parsing `s` (a `&str`) read from header `name`.
-fn parse_scalar(t: &Ty, name: &str, s: TokenStream, default_ts: TsFormat, media_type: bool) -> TokenStream {
+fn parse_scalar(
+    cx: Scope<'_>,
+    t: &Ty,
+    name: &str,
+    s: TokenStream,
+    default_ts: TsFormat,
+    media_type: bool,
+) -> TokenStream {
     let rt = rt();
     let p = |what: &str, f: TokenStream| quote!(h.parse(#name, #s, #what, #f));
     match t {
@@ -66,11 +93,11 @@ fn parse_scalar(t: &Ty, name: &str, s: TokenStream, default_ts: TsFormat, media_
         }
         Ty::Blob => p("base64 data", quote!(#rt::parse_base64)),
         Ty::Named { kind: NamedKind::Enum, .. } => {
-            let n = ty(t);
+            let n = cx.ty(t);
             quote!(Ok::<#n, ::awsgen_runtime::ResponseError>(#n::from(#s)))
         }
         Ty::Named { kind: NamedKind::IntEnum, .. } => {
-            let n = ty(t);
+            let n = cx.ty(t);
             p("an integer", quote!(|s| s.parse::<i32>().ok().map(#n::from)))
         }
         _ => p("a value", quote!(|_| None)),
@@ -92,192 +119,84 @@ fn is_http_date_list_item(t: &Ty) -> bool {
     matches!(t, Ty::Timestamp(None | Some(TsFormat::HttpDate)))
 }
 
-/// The body of `serialize_request`.
-pub fn serialize_request(service: &Service, op: &Operation) -> TokenStream {
+/// The body of `serialize_request`: the HTTP bindings, then the JSON body.
+fn serialize_request(op: &Operation) -> TokenStream {
     let rt = rt();
+    let rest_rt = rest();
     let input = &op.input;
-    match service.protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-            let target = format!("{}.{}", service.shape_name, op.wire_name);
-            let ct = if service.protocol == Protocol::AwsJson1_0 {
-                "application/x-amz-json-1.0"
-            } else {
-                "application/x-amz-json-1.1"
-            };
-            let finish = finish(op);
-            quote! {
-                let mut req = #rt::RequestBuilder::new("POST");
-                req.push_path("/");
-                req.header("X-Amz-Target", #target);
-                req.body(#ct, #rt::to_json(input)?);
-                #finish
-                req.build()
-            }
-        }
-        Protocol::RestJson1 => {
-            let http = op.http.clone().unwrap_or(HttpTrait { method: "POST".into(), uri: "/".into(), code: 200 });
-            let method = &http.method;
-            let (path, query) = http.uri.split_once('?').unwrap_or((&http.uri, ""));
-            let mut steps = Vec::new();
-            // Path: literal text and labels.
-            let mut rest = path;
-            while let Some(open) = rest.find('{') {
-                let lit = &rest[..open];
-                if !lit.is_empty() {
-                    steps.push(quote!(req.push_path(#lit);));
-                }
-                let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-                let label = &rest[open + 1..close];
-                let (label, greedy) = match label.strip_suffix('+') {
-                    Some(l) => (l, true),
-                    None => (label, false),
-                };
-                if let Some(f) = input.fields.iter().find(|f| f.member == label) {
-                    let fid = field_ident(f);
-                    let get = if f.optional {
-                        let msg = format!("the label `{label}` is not set");
-                        quote!(input.#fid.as_ref().ok_or_else(|| #rt::SerializeError(#msg.into()))?)
-                    } else {
-                        quote!(&input.#fid)
-                    };
-                    let s = to_str(&f.ty, quote!(v), TsFormat::DateTime);
-                    steps.push(quote! {
-                        let v = #get;
-                        req.push_label(#label, #s, #greedy)?;
-                    });
-                }
-                rest = &rest[(close + 1).min(rest.len())..];
-            }
-            if !rest.is_empty() {
-                steps.push(quote!(req.push_path(#rest);));
-            }
-            for lit in query.split('&').filter(|q| !q.is_empty()) {
-                steps.push(quote!(req.push_query_literal(#lit);));
-            }
-            let bound_query: Vec<&str> = input
-                .fields
-                .iter()
-                .filter_map(|f| match &f.binding {
-                    Binding::Query(n) => Some(n.as_str()),
-                    _ => None,
-                })
-                .chain(query.split('&').filter(|q| !q.is_empty()).map(|q| q.split('=').next().unwrap_or(q)))
-                .collect();
-            // Specific headers first: prefix headers never replace them.
-            let (prefix, other): (Vec<&Field>, Vec<&Field>) =
-                input.fields.iter().partition(|f| matches!(f.binding, Binding::PrefixHeaders(_)));
-            for f in other.into_iter().chain(prefix) {
-                steps.push(bind_request_field(f, &bound_query));
-            }
-            let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
-            if input.fields.is_empty() {
-                steps.push(quote!(let _ = input;));
-            }
-            if has_body {
-                steps.push(quote!(req.body("application/json", #rt::to_json(input)?);));
-            }
-            let finish = finish(op);
-            quote! {
-                let mut req = #rt::RequestBuilder::new(#method);
-                #(#steps)*
-                #finish
-                req.build()
-            }
-        }
-    }
-}
-
-/// Body transformations after serialization: compression, then the checksum of what is sent.
-fn finish(op: &Operation) -> TokenStream {
-    let mut t = TokenStream::new();
-    if op.gzip {
-        t.extend(quote!(req.gzip(10_240)?;));
-    }
-    if op.checksum_required {
-        t.extend(quote!(req.content_md5();));
-    }
-    t
-}
-
-/// `host_prefix`, for operations with `@endpoint(hostPrefix)`; nothing otherwise (the trait's
-/// default says `None`).
-pub fn host_prefix_fn(op: &Operation) -> TokenStream {
-    let Some(prefix) = &op.host_prefix else { return TokenStream::new() };
-    let rt = rt();
-    let input = quote::format_ident!("{}", op.input.name);
-    if !prefix.contains('{') {
-        return quote! {
-            fn host_prefix(_input: &#input) -> Result<Option<String>, #rt::SerializeError> {
-                Ok(Some(#prefix.to_owned()))
-            }
-        };
-    }
-    // Each label checked by `host_label` into a local, then one `format!`; lowering has made sure
-    // every label names a string `@hostLabel` member.
-    let mut template = String::new();
-    let mut args = Vec::new();
-    let mut rest = prefix.as_str();
+    let http = op.http.clone().unwrap_or(Http { method: "POST".into(), uri: "/".into(), code: 200 });
+    let method = &http.method;
+    let (path, query) = http.uri.split_once('?').unwrap_or((&http.uri, ""));
+    let mut steps = Vec::new();
+    // Path: literal text and labels.
+    let mut rest = path;
     while let Some(open) = rest.find('{') {
-        template.push_str(&rest[..open]);
+        let lit = &rest[..open];
+        if !lit.is_empty() {
+            steps.push(quote!(req.push_path(#lit);));
+        }
         let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
         let label = &rest[open + 1..close];
-        if let Some(f) = op.input.fields.iter().find(|f| f.member == label) {
+        let (label, greedy) = match label.strip_suffix('+') {
+            Some(l) => (l, true),
+            None => (label, false),
+        };
+        if let Some(f) = input.fields.iter().find(|f| f.member == label) {
             let fid = field_ident(f);
-            let value = if f.optional {
-                let msg = format!("the host label `{label}` is not set");
-                quote!(input.#fid.as_deref().ok_or_else(|| #rt::SerializeError(#msg.into()))?)
+            let get = if f.optional() {
+                quote!(input.#fid.as_ref().ok_or(#rt::SerializeError::MissingLabel(#label))?)
             } else {
-                quote!(input.#fid.as_str())
+                quote!(&input.#fid)
             };
-            // Format strings take no raw identifiers: `r#type` becomes `type_`.
-            let local = match fid.to_string().strip_prefix("r#") {
-                Some(keyword) => quote::format_ident!("{keyword}_"),
-                None => fid,
-            };
-            template.push_str(&format!("{{{local}}}"));
-            args.push(quote!(let #local = #rt::host_label(#label, #value)?;));
+            let s = to_str(&f.ty, quote!(v), TsFormat::DateTime);
+            steps.push(quote! {
+                let v = #get;
+                req.push_label(#label, #s, #greedy)?;
+            });
         }
         rest = &rest[(close + 1).min(rest.len())..];
     }
-    template.push_str(rest);
-    quote! {
-        fn host_prefix(input: &#input) -> Result<Option<String>, #rt::SerializeError> {
-            #(#args)*
-            Ok(Some(format!(#template)))
-        }
+    if !rest.is_empty() {
+        steps.push(quote!(req.push_path(#rest);));
     }
-}
-
-/// `fill_idempotency_tokens`, for operations with an `@idempotencyToken` member.
-pub fn fill_tokens(op: &Operation) -> TokenStream {
-    let fills: Vec<TokenStream> = op
-        .input
+    for lit in query.split('&').filter(|q| !q.is_empty()) {
+        steps.push(quote!(req.push_query_literal(#lit);));
+    }
+    let bound_query: Vec<&str> = input
         .fields
         .iter()
-        .filter(|f| f.idempotency_token && f.ty == Ty::String)
-        .map(|f| {
-            let fid = field_ident(f);
-            if f.optional {
-                quote!(if input.#fid.is_none() { input.#fid = Some(next()); })
-            } else {
-                quote!(if input.#fid.is_empty() { input.#fid = next(); })
-            }
+        .filter_map(|f| match &f.binding {
+            Binding::Query(n) => Some(n.as_str()),
+            _ => None,
         })
+        .chain(query.split('&').filter(|q| !q.is_empty()).map(|q| q.split('=').next().unwrap_or(q)))
         .collect();
-    if fills.is_empty() {
-        return TokenStream::new();
+    // Specific headers first: prefix headers never replace them.
+    let (prefix, other): (Vec<&Field>, Vec<&Field>) =
+        input.fields.iter().partition(|f| matches!(f.binding, Binding::PrefixHeaders(_)));
+    for f in other.into_iter().chain(prefix) {
+        steps.push(bind_request_field(f, &bound_query));
     }
-    let input = quote::format_ident!("{}", op.input.name);
+    let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
+    if input.fields.is_empty() {
+        steps.push(quote!(let _ = input;));
+    }
+    if has_body {
+        let json = json::runtime();
+        steps.push(quote!(req.body("application/json", #json::to_json(input)?);));
+    }
+    let finish = finish(op);
     quote! {
-        fn fill_idempotency_tokens(input: &mut #input, next: &mut dyn FnMut() -> String) {
-            #(#fills)*
-        }
+        let mut req = #rest_rt::RequestBuilder::new(#method);
+        #(#steps)*
+        #finish
+        req.build()
     }
 }
 
 /// Adds one non-body, non-label input member to the request.
 fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
-    let rt = rt();
+    let rest = rest();
     let fid = field_ident(f);
     let media = f.media_type.is_some();
     let body = match &f.binding {
@@ -327,7 +246,7 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
                 {
                     s
                 } else {
-                    quote!(#rt::quote_header_item(&#s))
+                    quote!(#rest::quote_header_item(&#s))
                 };
                 quote! {
                     let items: Vec<String> = v.iter().map(|v| #item_expr).collect();
@@ -367,16 +286,17 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
             }
             _ => {
                 // An unset structure payload is sent as `{}`; an unset union or document as nothing.
-                let set = quote!(req.body("application/json", #rt::to_json(v)?););
+                let json = json::runtime();
+                let set = quote!(req.body("application/json", #json::to_json(v)?););
                 let is_struct = matches!(f.ty, Ty::Named { kind: NamedKind::Struct, .. });
-                return if f.optional && is_struct {
+                return if f.optional() && is_struct {
                     quote! {
                         match &input.#fid {
                             Some(v) => { #set }
                             None => req.body("application/json", b"{}".to_vec()),
                         }
                     }
-                } else if f.optional {
+                } else if f.optional() {
                     quote!(if let Some(v) = &input.#fid { #set })
                 } else {
                     quote!({ let v = &input.#fid; #set })
@@ -385,7 +305,7 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
         },
         Binding::Body | Binding::Label | Binding::ResponseCode => return quote!(),
     };
-    if f.optional {
+    if f.optional() {
         quote!(if let Some(v) = &input.#fid { #body })
     } else {
         quote!({ let v = &input.#fid; #body })
@@ -394,33 +314,34 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
 
 /// The body of a function returning `Result<Struct, ResponseError>` that reads the structure
 /// from `response: &Response` with `h: Headers`: the JSON body, then bound headers, status and
-/// payload.
-pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
-    let rt = rt();
+/// payload. `always_body` parses the body even when no member is bound to it.
+pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool) -> TokenStream {
+    let rest = rest();
+    let json = json::runtime();
     let name = quote::format_ident!("{}", s.name);
     let has_body = s.fields.iter().any(|f| f.binding == Binding::Body);
-    let parse_body = has_body || protocol != Protocol::RestJson1;
+    let parse_body = has_body || always_body;
     let mut steps = Vec::new();
     for f in &s.fields {
         let fid = field_ident(f);
         let media = f.media_type.is_some();
-        let wrap = |e: TokenStream| if f.optional { quote!(Some(#e)) } else { e };
+        let wrap = |e: TokenStream| if f.optional() { quote!(Some(#e)) } else { e };
         let wrap_box = |e: TokenStream| if f.boxed { quote!(Box::new(#e)) } else { e };
         let step = match &f.binding {
             Binding::Header(hname) => {
                 let value = match &f.ty {
                     Ty::List { item, .. } => {
                         let split = if is_http_date_list_item(item) {
-                            quote!(#rt::split_http_date_list(&s))
+                            quote!(#rest::split_http_date_list(&s))
                         } else {
-                            quote!(#rt::split_header_list(&s))
+                            quote!(#rest::split_header_list(&s))
                         };
-                        let p = parse_scalar(item, hname, quote!(item.as_str()), TsFormat::HttpDate, media);
-                        let collect_ty = ty(&f.ty);
+                        let p = parse_scalar(cx, item, hname, quote!(item.as_str()), TsFormat::HttpDate, media);
+                        let collect_ty = cx.ty(&f.ty);
                         quote!(#split.into_iter().map(|item| #p).collect::<Result<#collect_ty, _>>()?)
                     }
                     t => {
-                        let p = parse_scalar(t, hname, quote!(s.as_str()), TsFormat::HttpDate, media);
+                        let p = parse_scalar(cx, t, hname, quote!(s.as_str()), TsFormat::HttpDate, media);
                         quote!(#p?)
                     }
                 };
@@ -454,10 +375,10 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
                         }
                     })?),
                     Ty::Named { kind: NamedKind::Enum, .. } => {
-                        let n = ty(&f.ty);
+                        let n = cx.ty(&f.ty);
                         quote!(#n::from(String::from_utf8_lossy(response.body()).as_ref()))
                     }
-                    _ => wrap_box(quote!(#rt::parse_json_body(response.status().as_u16(), response.body())?)),
+                    _ => wrap_box(quote!(#json::parse_json_body(response.status().as_u16(), response.body())?)),
                 };
                 let value = wrap(value);
                 quote! {
@@ -475,16 +396,16 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
         .fields
         .iter()
         .any(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode));
-    let h = if uses_h { quote!(let h = #rt::Headers::of(response);) } else { quote!() };
+    let h = if uses_h { quote!(let h = #rest::Headers::of(response);) } else { quote!() };
     match (steps.is_empty(), parse_body) {
-        (true, true) => quote!(#rt::parse_json_body(#status, response.body())),
+        (true, true) => quote!(#json::parse_json_body(#status, response.body())),
         (true, false) => quote! {
             let _ = response;
             Ok(#name::default())
         },
         (false, true) => quote! {
             #h
-            let mut out: #name = #rt::parse_json_body(#status, response.body())?;
+            let mut out: #name = #json::parse_json_body(#status, response.body())?;
             #(#steps)*
             Ok(out)
         },
@@ -494,54 +415,5 @@ pub fn read_struct(s: &StructDef, protocol: Protocol) -> TokenStream {
             #(#steps)*
             Ok(out)
         },
-    }
-}
-
-/// `read_output`, a method of the `Operation` impl.
-pub fn read_output_fn(service: &Service, op: &Operation) -> TokenStream {
-    let rt = rt();
-    let output = quote::format_ident!("{}", op.output.name);
-    let read = read_struct(&op.output, service.protocol);
-    quote! {
-        fn read_output(response: &#rt::Response) -> Result<#output, ::awsgen_runtime::ResponseError> {
-            #read
-        }
-    }
-}
-
-/// `read_error`, a method of the `Operation` impl: matches the error code to the operation's
-/// modeled errors. Nothing for an operation without errors (the trait's default answers `None`).
-pub fn read_error_fn(op: &Operation) -> TokenStream {
-    if op.errors.is_empty() {
-        return TokenStream::new();
-    }
-    let rt = rt();
-    let error = quote::format_ident!("{}", op.error_enum);
-    let arms = op.errors.iter().map(|e| {
-        let code = &e.code;
-        let v = quote::format_ident!("{}", e.variant);
-        let t = quote::format_ident!("{}", e.ty);
-        quote!(#code => #t::from_response(response).map(#error::#v),)
-    });
-    quote! {
-        fn read_error(code: &str, response: &#rt::Response) -> Option<Result<#error, ::awsgen_runtime::ResponseError>> {
-            Some(match code {
-                #(#arms)*
-                _ => return None,
-            })
-        }
-    }
-}
-
-/// `from_response` for an error structure: an associated function placed in its `impl`.
-pub fn error_from_response(s: &StructDef, protocol: Protocol) -> TokenStream {
-    let rt = rt();
-    let read = read_struct(s, protocol);
-    quote! {
-        /// Reads the error from an error response: its JSON body and any bound headers.
-        #[doc(hidden)]
-        pub fn from_response(response: &#rt::Response) -> Result<Self, ::awsgen_runtime::ResponseError> {
-            #read
-        }
     }
 }

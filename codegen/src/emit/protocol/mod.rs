@@ -1,0 +1,172 @@
+//! Wire emitters, one module per protocol family behind [`ProtocolGen`]: what the request
+//! serializer, the response parser and the error-code extraction of an operation look like.
+//!
+//! JSON bodies go through the serde impls of the generated types (whose attributes already say
+//! the wire form); [`rest`] adds the HTTP bindings around them. A new protocol is a new module
+//! and a line in [`of`].
+
+mod json;
+mod rest;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{field_ident, Scope};
+use crate::ir::*;
+
+/// What each protocol family emits for an operation.
+pub trait ProtocolGen: Sync {
+    /// The body of `serialize_request(input) -> Result<Request, SerializeError>`.
+    fn serialize_request(&self, service: &Service, op: &Operation) -> TokenStream;
+    /// The body of a function reading the structure `s` (an output or an error) from
+    /// `response: &Response`, returning `Result<S, ResponseError>`.
+    fn read_struct(&self, cx: Scope<'_>, s: &StructDef) -> TokenStream;
+    /// The runtime function that finds the error code and message of an error response.
+    fn error_info(&self) -> TokenStream;
+}
+
+/// The emitter of a protocol lowering accepted.
+pub fn of(protocol: Protocol) -> &'static dyn ProtocolGen {
+    match protocol {
+        Protocol::RestJson1 => &rest::RestJson,
+        Protocol::AwsJson1_0 => &json::AwsJson { version: "1.0" },
+        Protocol::AwsJson1_1 => &json::AwsJson { version: "1.1" },
+        other => panic!("generator bug: lowering accepted the unsupported protocol {other}"),
+    }
+}
+
+fn rt() -> TokenStream {
+    quote!(::awsgen_runtime::protocol)
+}
+
+/// Body transformations after serialization: compression, then the checksum of what is sent.
+fn finish(op: &Operation) -> TokenStream {
+    let mut t = TokenStream::new();
+    if op.gzip {
+        t.extend(quote!(req.gzip(10_240)?;));
+    }
+    if op.checksum_required {
+        t.extend(quote!(req.content_md5();));
+    }
+    t
+}
+
+/// `host_prefix`, for operations with `@endpoint(hostPrefix)`; nothing otherwise (the trait's
+/// default says `None`).
+pub fn host_prefix_fn(op: &Operation) -> TokenStream {
+    let Some(prefix) = &op.host_prefix else { return TokenStream::new() };
+    let rt = rt();
+    let input = quote::format_ident!("{}", op.input.name);
+    if !prefix.contains('{') {
+        return quote! {
+            fn host_prefix(_input: &#input) -> Result<Option<String>, #rt::SerializeError> {
+                Ok(Some(#prefix.to_owned()))
+            }
+        };
+    }
+    // Each label checked by `host_label` into a local, then one `format!`; lowering has made sure
+    // every label names a string `@hostLabel` member.
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = prefix.as_str();
+    while let Some(open) = rest.find('{') {
+        template.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let label = &rest[open + 1..close];
+        if let Some(f) = op.input.fields.iter().find(|f| f.member == label) {
+            let fid = field_ident(f);
+            let value = if f.optional() {
+                quote!(input.#fid.as_deref().ok_or(#rt::SerializeError::MissingHostLabel(#label))?)
+            } else {
+                quote!(input.#fid.as_str())
+            };
+            // Format strings take no raw identifiers: `r#type` becomes `type_`.
+            let local = match fid.to_string().strip_prefix("r#") {
+                Some(keyword) => quote::format_ident!("{keyword}_"),
+                None => fid,
+            };
+            template.push_str(&format!("{{{local}}}"));
+            args.push(quote!(let #local = ::awsgen_runtime::endpoint::host_label(#label, #value)?;));
+        }
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    template.push_str(rest);
+    quote! {
+        fn host_prefix(input: &#input) -> Result<Option<String>, #rt::SerializeError> {
+            #(#args)*
+            Ok(Some(format!(#template)))
+        }
+    }
+}
+
+/// `fill_idempotency_tokens`, for operations with an `@idempotencyToken` member.
+pub fn fill_tokens(op: &Operation) -> TokenStream {
+    let fills: Vec<TokenStream> = op
+        .input
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token && f.ty == Ty::String)
+        .map(|f| {
+            let fid = field_ident(f);
+            if f.optional() {
+                quote!(if input.#fid.is_none() { input.#fid = Some(next()); })
+            } else {
+                quote!(if input.#fid.is_empty() { input.#fid = next(); })
+            }
+        })
+        .collect();
+    if fills.is_empty() {
+        return TokenStream::new();
+    }
+    let input = quote::format_ident!("{}", op.input.name);
+    quote! {
+        fn fill_idempotency_tokens(input: &mut #input, next: &mut dyn FnMut() -> String) {
+            #(#fills)*
+        }
+    }
+}
+
+/// `read_output`, a method of the `Operation` impl.
+pub fn read_output_fn(cx: Scope<'_>, op: &Operation) -> TokenStream {
+    let output = quote::format_ident!("{}", op.output.name);
+    let read = of(cx.ir.service.protocol).read_struct(cx, &op.output);
+    quote! {
+        fn read_output(response: &::awsgen_runtime::http::Response) -> Result<#output, ::awsgen_runtime::ResponseError> {
+            #read
+        }
+    }
+}
+
+/// `read_error`, a method of the `Operation` impl: matches the error code to the operation's
+/// modeled errors. Nothing for an operation without errors (the trait's default answers `None`).
+pub fn read_error_fn(cx: Scope<'_>, op: &Operation) -> TokenStream {
+    if op.errors.is_empty() {
+        return TokenStream::new();
+    }
+    let error = quote::format_ident!("{}", op.error_enum);
+    let arms = op.errors.iter().map(|e| {
+        let v = quote::format_ident!("{}", e.variant);
+        let t = cx.path(&e.id);
+        quote!(<#t as ::awsgen_runtime::ModeledError>::CODE => #t::from_response(response).map(#error::#v),)
+    });
+    quote! {
+        fn read_error(code: &str, response: &::awsgen_runtime::http::Response) -> Option<Result<#error, ::awsgen_runtime::ResponseError>> {
+            Some(match code {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+    }
+}
+
+/// `from_response` for an error structure: an associated function placed in its `impl`.
+pub fn error_from_response(cx: Scope<'_>, s: &StructDef) -> TokenStream {
+    let read = of(cx.ir.service.protocol).read_struct(cx, s);
+    quote! {
+        /// Reads the error from an error response: its body and any bound headers.
+        #[doc(hidden)]
+        pub fn from_response(response: &::awsgen_runtime::http::Response) -> Result<Self, ::awsgen_runtime::ResponseError> {
+            #read
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! What the wire protocols share: the errors of building a request, scalar and timestamp text
+//! forms, idempotency tokens and error codes. Each protocol family has its module: [`rest`]
+//! for HTTP bindings (labels, query strings, headers), [`json`] for JSON bodies and the JSON
+//! protocols' errors.
+
+use base64::Engine as _;
+use chrono::{SecondsFormat, TimeZone, Utc};
+
+use crate::error::UnhandledError;
+use crate::http::Response;
+use crate::DateTime;
+
+pub mod json;
+pub mod rest;
+
+/// A request could not be built from the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SerializeError {
+    /// A path label is not set.
+    #[error("the label `{0}` is not set")]
+    MissingLabel(&'static str),
+    /// A path label is set to the empty string.
+    #[error("the label `{0}` is empty")]
+    EmptyLabel(String),
+    /// A host label is not set.
+    #[error("the host label `{0}` is not set")]
+    MissingHostLabel(&'static str),
+    /// A host label holds characters a host name cannot.
+    #[error("the host label `{name}` must be letters, digits, '-' and '.', not {value:?}")]
+    InvalidHostLabel {
+        /// The member.
+        name: String,
+        /// Its value.
+        value: String,
+    },
+    /// A header name from the input (a prefix-headers map key) is not a valid name.
+    #[error("`{0}` cannot be an HTTP header name")]
+    HeaderName(String),
+    /// A header value holds characters HTTP cannot carry.
+    #[error("the value of header `{name}` cannot be sent in HTTP: {value:?}")]
+    HeaderValue {
+        /// The header.
+        name: String,
+        /// Its value.
+        value: String,
+    },
+    /// The URI built from the input, or with the endpoint, is not valid.
+    #[error("the request URI is not valid: {0}")]
+    Uri(String),
+    /// The body could not be written.
+    #[error("the body could not be written: {0}")]
+    Body(String),
+}
+
+/// A fresh idempotency token: a random UUID v4.
+pub fn idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Formats a float the way the protocols write it outside JSON: `NaN`, `Infinity`, `-Infinity`
+/// or the shortest decimal that reads back the same.
+pub fn fmt_float(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// Formats an `f32` outside JSON (shortest form that reads back as the same `f32`).
+pub fn fmt_float32(v: f32) -> String {
+    if v.is_finite() && !(v.fract() == 0.0 && v.abs() < 1e7) {
+        v.to_string()
+    } else {
+        fmt_float(f64::from(v))
+    }
+}
+
+/// Reads a boolean outside a body.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads a float outside a body, including `NaN`, `Infinity` and `-Infinity`.
+pub fn parse_float(s: &str) -> Option<f64> {
+    match s {
+        "NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => s.parse().ok(),
+    }
+}
+
+/// Base64 of bytes, for blobs and `@mediaType` strings in headers.
+pub fn base64(bytes: impl AsRef<[u8]>) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Reads base64.
+pub fn parse_base64(s: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD.decode(s).ok()
+}
+
+/// Timestamp formats outside a body, and in JSON bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Seconds since the epoch.
+    EpochSeconds,
+    /// RFC 3339.
+    DateTime,
+    /// IMF-fixdate.
+    HttpDate,
+}
+
+/// Formats a timestamp.
+pub fn fmt_timestamp(t: &DateTime, format: TimestampFormat) -> String {
+    match format {
+        TimestampFormat::EpochSeconds => fmt_epoch_seconds(t),
+        TimestampFormat::DateTime => format_date_time(t),
+        TimestampFormat::HttpDate => format_http_date(t),
+    }
+}
+
+/// Formats epoch seconds: whole seconds as an integer, else with the fraction.
+pub fn fmt_epoch_seconds(t: &DateTime) -> String {
+    let nanos = t.timestamp_subsec_nanos();
+    if nanos == 0 {
+        t.timestamp().to_string()
+    } else {
+        let mut s = format!("{}.{:09}", t.timestamp(), nanos);
+        while s.ends_with('0') {
+            s.pop();
+        }
+        s
+    }
+}
+
+/// Parses epoch seconds from decimal text exactly (no float rounding of the fraction).
+pub fn parse_epoch_seconds(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    if text.contains(['e', 'E']) {
+        let f: f64 = text.parse().ok()?;
+        let secs = f.floor();
+        let nanos = ((f - secs) * 1e9).round() as u32;
+        return Utc.timestamp_opt(secs as i64, nanos.min(999_999_999)).single();
+    }
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let secs: i64 = int.parse().ok()?;
+    let mut digits: String = frac.chars().take(9).collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    while digits.len() < 9 {
+        digits.push('0');
+    }
+    let mut nanos: i64 = digits.parse().ok()?;
+    let mut secs = secs;
+    if int.starts_with('-') && nanos > 0 {
+        secs -= 1;
+        nanos = 1_000_000_000 - nanos;
+    }
+    Utc.timestamp_opt(secs, u32::try_from(nanos).ok()?).single()
+}
+
+/// Formats a timestamp as RFC 3339 in UTC, with a fraction only when there is one.
+pub fn format_date_time(t: &DateTime) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// Parses an RFC 3339 date-time with any offset.
+pub fn parse_date_time(s: &str) -> Option<DateTime> {
+    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// Formats a timestamp as an IMF-fixdate HTTP date (whole seconds).
+pub fn format_http_date(t: &DateTime) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// Parses an HTTP date (IMF-fixdate, with an optional fraction of a second).
+pub fn parse_http_date(s: &str) -> Option<DateTime> {
+    let s = s.trim();
+    chrono::NaiveDateTime::parse_from_str(s, "%a, %d %b %Y %H:%M:%S%.f GMT")
+        .ok()
+        .map(|n| n.and_utc())
+        .or_else(|| chrono::DateTime::parse_from_rfc2822(s).ok().map(|t| t.with_timezone(&Utc)))
+}
+
+/// Reads a timestamp in the given format.
+pub fn parse_timestamp(s: &str, format: TimestampFormat) -> Option<DateTime> {
+    match format {
+        TimestampFormat::EpochSeconds => parse_epoch_seconds(s),
+        TimestampFormat::DateTime => parse_date_time(s),
+        TimestampFormat::HttpDate => parse_http_date(s),
+    }
+}
+
+/// `aws.protocoltests#FooError:http://internal.amazon.com/` becomes `FooError`.
+pub fn sanitize_error_code(code: &str) -> &str {
+    let code = code.split(':').next().unwrap_or(code);
+    let code = code.rsplit('#').next().unwrap_or(code);
+    code.trim()
+}
+
+/// The error code and message of an error response, as its protocol finds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The error code, without any namespace (`FooError`, not `ns#FooError`).
+    pub code: Option<String>,
+    /// The message, when the response has one.
+    pub message: Option<String>,
+}
+
+/// The error for a response the model does not describe for the operation.
+pub fn unhandled(response: &Response, code: Option<String>, message: Option<String>) -> UnhandledError {
+    UnhandledError { status: response.status().as_u16(), code, message, body: response.body().to_vec() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats() {
+        assert_eq!(fmt_float(1.0), "1");
+        assert_eq!(fmt_float(1.5), "1.5");
+        assert_eq!(fmt_float(f64::NAN), "NaN");
+    }
+    #[test]
+    fn codes() {
+        assert_eq!(sanitize_error_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/"), "FooError");
+        assert_eq!(sanitize_error_code("FooError"), "FooError");
+    }
+
+    #[test]
+    fn epoch_seconds_exact() {
+        let t = parse_epoch_seconds("1398796238.123").unwrap();
+        assert_eq!(t.timestamp(), 1398796238);
+        assert_eq!(t.timestamp_subsec_nanos(), 123_000_000);
+        let t = parse_epoch_seconds("-1.5").unwrap();
+        assert_eq!((t.timestamp(), t.timestamp_subsec_nanos()), (-2, 500_000_000));
+        assert!(parse_epoch_seconds("1e400").is_none(), "out of range");
+        assert!(parse_epoch_seconds("abc").is_none(), "not a number");
+    }
+
+    #[test]
+    fn dates() {
+        let t = parse_date_time("1985-04-12T23:20:50.52Z").unwrap();
+        assert_eq!(format_date_time(&t), "1985-04-12T23:20:50.520Z");
+        let h = parse_http_date("Tue, 29 Apr 2014 18:30:38 GMT").unwrap();
+        assert_eq!(format_http_date(&h), "Tue, 29 Apr 2014 18:30:38 GMT");
+    }
+}
