@@ -79,6 +79,14 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
             sink.error(id.clone(), format!("file name `types/{file}.rs` is also the file of `{other}`"));
             continue;
         }
+        // `types/mod.rs` declares `pub mod builders` itself.
+        if file == "builders" {
+            sink.error(
+                id.clone(),
+                "a shape named `Builders` would be the module `types::builders`, which holds the builders",
+            );
+            continue;
+        }
         let def = match s.kind {
             Kind::Structure => {
                 let role = if errors.contains(id.as_str()) {

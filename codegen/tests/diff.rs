@@ -1,6 +1,6 @@
 //! The change report on pairs of small models, one kind of change each, with snapshots.
 
-use codegen::diff::{compare, render_text, Report};
+use codegen::diff::{compare, render_text, Impact, Report};
 use codegen::model::Selection;
 use codegen::Input;
 use serde_json::{json, Value};
@@ -147,4 +147,106 @@ fn shared_shapes_list_their_operations() {
     });
     assert!(r.operations.is_empty());
     assert_eq!(r.shared[0].1, vec!["GetThing".to_string(), "PutThing".to_string()]);
+}
+
+/// Whether lowering makes `shape$member` an `Option` in the model `v`.
+fn lowered_optional(v: &Value, shape: &str, member: &str) -> bool {
+    let text = v.to_string();
+    let m = codegen::load(&[Input { name: "m.json", text: &text }]).unwrap();
+    let c = codegen::model::closure(&m, &Selection::default()).unwrap();
+    let meta = codegen::ir::CrateMeta {
+        name: "x".into(),
+        version: "0.1.0".into(),
+        runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
+        standalone: false,
+    };
+    let ir = codegen::lower::lower(&m, &c, &meta).unwrap();
+    let structs = ir.types.values().filter_map(|t| match &t.def {
+        codegen::ir::TypeDef::Struct(s) => Some(s),
+        _ => None,
+    });
+    let mut all = structs.chain(ir.operations.iter().flat_map(|o| [&o.input, &o.output]));
+    let s = all.find(|s| s.shape_id == shape).unwrap_or_else(|| panic!("no struct {shape}"));
+    s.fields.iter().find(|f| f.member == member).unwrap().optional()
+}
+
+/// A change to `shape$member`: the report's verdicts, checked against what lowering does to the
+/// field. The Rust verdict is breaking exactly when the field's `Option` changes (or, for a
+/// member that becomes required, when the builder starts to fail).
+fn optionality_case(shape: &str, member: &str, change: impl FnOnce(&mut Value), kind: &str) -> (Impact, Impact) {
+    let old = base();
+    let mut new = base();
+    change(&mut new);
+    let r = report(|v| *v = new.clone());
+    let loc = format!("{shape}${member}");
+    let c = r.all().find(|c| c.shape == loc && c.kind == kind).unwrap_or_else(|| panic!("{}", render_text(&r)));
+    let (was, now) = (lowered_optional(&old, shape, member), lowered_optional(&new, shape, member));
+    assert_eq!(c.rust == Impact::Breaking, was != now, "{}: lowering says {was} -> {now}", render_text(&r));
+    (c.rust, c.wire)
+}
+
+#[test]
+fn an_input_member_that_gains_a_default_stays_an_option() {
+    let verdict = optionality_case(
+        "ex#PutThingInput",
+        "name",
+        |v| v["shapes"]["ex#PutThingInput"]["members"]["name"]["traits"]["smithy.api#default"] = json!("x"),
+        "default-added",
+    );
+    assert_eq!(verdict, (Impact::Compatible, Impact::Breaking));
+}
+
+#[test]
+fn a_plain_member_that_gains_a_default_stops_being_an_option() {
+    let verdict = optionality_case(
+        "ex#Thing",
+        "label",
+        |v| v["shapes"]["ex#Thing"]["members"]["label"]["traits"]["smithy.api#default"] = json!("x"),
+        "default-added",
+    );
+    assert_eq!(verdict, (Impact::Breaking, Impact::Breaking));
+}
+
+#[test]
+fn a_required_member_that_gains_client_optional_becomes_an_option() {
+    let verdict = optionality_case(
+        "ex#PutThingInput",
+        "id",
+        |v| v["shapes"]["ex#PutThingInput"]["members"]["id"]["traits"]["smithy.api#clientOptional"] = json!({}),
+        "client-optional-added",
+    );
+    assert_eq!(verdict, (Impact::Breaking, Impact::Compatible));
+}
+
+#[test]
+fn an_optional_member_that_gains_client_optional_changes_nothing() {
+    let verdict = optionality_case(
+        "ex#Thing",
+        "label",
+        |v| v["shapes"]["ex#Thing"]["members"]["label"]["traits"]["smithy.api#clientOptional"] = json!({}),
+        "client-optional-added",
+    );
+    assert_eq!(verdict, (Impact::Compatible, Impact::Compatible));
+}
+
+#[test]
+fn a_client_optional_member_that_stops_being_required_stays_an_option() {
+    let mut old = base();
+    old["shapes"]["ex#PutThingOutput"]["members"]["arn"]["traits"]["smithy.api#clientOptional"] = json!({});
+    let mut new = old.clone();
+    new["shapes"]["ex#PutThingOutput"]["members"]["arn"]["traits"]
+        .as_object_mut()
+        .unwrap()
+        .remove("smithy.api#required");
+    let load = |v: &Value| {
+        let t = v.to_string();
+        let m = codegen::load(&[Input { name: "m.json", text: &t }]).unwrap();
+        let c = codegen::model::closure(&m, &Selection::default()).unwrap();
+        (m, c)
+    };
+    let ((om, oc), (nm, nc)) = (load(&old), load(&new));
+    let r = compare(&om, &oc, &nm, &nc);
+    let c = r.all().find(|c| c.kind == "required-removed").unwrap();
+    assert_eq!((c.rust, c.wire), (Impact::Compatible, Impact::Breaking), "{}", render_text(&r));
+    assert!(lowered_optional(&old, "ex#PutThingOutput", "arn") && lowered_optional(&new, "ex#PutThingOutput", "arn"));
 }

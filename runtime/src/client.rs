@@ -69,8 +69,8 @@ pub enum ConfigError {
     #[error("client configuration: {0}")]
     Credentials(#[from] CredentialsError),
     /// The HTTP client could not be set up.
-    #[error("client configuration: cannot build the HTTP client: {0}")]
-    HttpClient(String),
+    #[error("client configuration: {0}")]
+    HttpClient(#[from] crate::http::SetupError),
 }
 
 /// Where "now" comes from, for signing (tests freeze it).

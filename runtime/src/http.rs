@@ -3,8 +3,12 @@
 
 use std::time::Duration;
 
-use crate::client::ConfigError;
 use crate::BoxFuture;
+
+/// The default transport could not be set up (no TLS roots, for example).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct SetupError(pub String);
 
 /// An HTTP request as generated serializers build it: the URI holds only path and query; the
 /// client adds scheme and host.
@@ -35,12 +39,12 @@ pub struct ReqwestConnector(reqwest::Client);
 
 impl ReqwestConnector {
     /// A connector with the given connect timeout.
-    pub fn new(connect_timeout: Duration) -> Result<Self, ConfigError> {
+    pub fn new(connect_timeout: Duration) -> Result<Self, SetupError> {
         reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .build()
             .map(Self)
-            .map_err(|e| ConfigError::HttpClient(e.to_string()))
+            .map_err(|e| SetupError(e.to_string()))
     }
 }
 

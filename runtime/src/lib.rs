@@ -35,12 +35,11 @@ pub use bytes;
 pub use build::BuildError;
 pub use client::{ClientBuilder, ConfigError};
 pub use credentials::Credentials;
-pub use error::{
-    modeled_is_retryable, Error, ModeledError, ModeledErrorEnum, ResponseError, UnhandledError, ValidationError,
-    ValidationErrors,
-};
+pub use error::{modeled_is_retryable, Error, ModeledError, ModeledErrorEnum};
 pub use numbers::{BigDecimal, BigInteger};
+pub use protocol::{ResponseError, UnhandledError};
 pub use retry::RetryConfig;
+pub use validate::{ValidationError, ValidationErrors};
 
 /// The future returned by client trait methods: boxed so that the trait can be used as `dyn`.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -3,7 +3,31 @@
 
 use std::fmt;
 
-use crate::error::{ValidationError, ValidationErrors};
+/// One failed constraint: the member's path in the input and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The member path, e.g. `tasks[0].sourceFields`.
+    pub path: String,
+    /// What the constraint requires.
+    pub message: String,
+}
+
+/// Every constraint the input fails, in member order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid input:")?;
+        for (i, e) in self.0.iter().enumerate() {
+            let sep = if i == 0 { " " } else { "; " };
+            write!(f, "{sep}{}: {}", e.path, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
 
 /// Where a value sits in the input: a chain of member names, list indexes and map keys.
 #[derive(Clone, Copy)]

@@ -1,12 +1,12 @@
 //! `cargo xtask codegen`: runs the generator and writes, checks or compares its files.
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::{Config, Files, Input};
+use codegen::write::Changes;
+use codegen::{Config, Files, Input, RuntimeDep};
 
 use crate::Failure;
 
@@ -27,12 +27,34 @@ struct Args {
     service: Option<String>,
     operations: Vec<String>,
     crate_name: Option<String>,
+    runtime: Option<RuntimeDep>,
+}
+
+/// `path:DIR`, `git:URL` or `git:URL#REV`, `version:REQ`.
+fn runtime_spec(spec: &str) -> Result<RuntimeDep, Failure> {
+    match spec.split_once(':') {
+        Some(("path", p)) => Ok(RuntimeDep::Path(p.to_string())),
+        Some(("git", rest)) => Ok(match rest.rsplit_once('#') {
+            Some((url, rev)) => RuntimeDep::Git { url: url.to_string(), rev: Some(rev.to_string()) },
+            None => RuntimeDep::Git { url: rest.to_string(), rev: None },
+        }),
+        Some(("version", v)) => Ok(RuntimeDep::Version(v.to_string())),
+        _ => Err(Failure::Usage(format!("--runtime takes path:DIR, git:URL[#REV] or version:REQ, not `{spec}`"))),
+    }
 }
 
 fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
     use lexopt::prelude::*;
     let mut p = lexopt::Parser::from_args(args);
-    let mut a = Args { check: false, model: None, out: None, service: None, operations: Vec::new(), crate_name: None };
+    let mut a = Args {
+        check: false,
+        model: None,
+        out: None,
+        service: None,
+        operations: Vec::new(),
+        crate_name: None,
+        runtime: None,
+    };
     while let Some(arg) = p.next()? {
         match arg {
             Long("check") => a.check = true,
@@ -44,6 +66,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
                     p.value()?.string()?.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
             }
             Long("crate-name") => a.crate_name = Some(p.value()?.string()?),
+            Long("runtime") => a.runtime = Some(runtime_spec(&p.value()?.string()?)?),
             _ => return Err(arg.unexpected().into()),
         }
     }
@@ -55,9 +78,13 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let started = Instant::now();
     match (&args.model, &args.out) {
         (None, None) => {
-            if args.service.is_some() || !args.operations.is_empty() || args.crate_name.is_some() {
+            if args.service.is_some()
+                || !args.operations.is_empty()
+                || args.crate_name.is_some()
+                || args.runtime.is_some()
+            {
                 return Err(Failure::Usage(
-                    "--service, --operations and --crate-name go with --model and --out".into(),
+                    "--service, --operations, --crate-name and --runtime go with --model and --out".into(),
                 ));
             }
             let root = workspace_root();
@@ -76,8 +103,11 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
             Ok(())
         }
         (Some(model), Some(out)) => {
-            let files = generate_standalone(model, out, args.service, args.operations, args.crate_name)?;
-            if args.check {
+            let (model, out) = (model.clone(), out.clone());
+            let out = &out;
+            let check_only = args.check;
+            let files = generate_standalone(model, out, args)?;
+            if check_only {
                 check(out, &files)?;
                 println!("{} is up to date", out.display());
             } else {
@@ -130,131 +160,52 @@ pub fn run_generator(inputs: &[Input<'_>], config: &Config) -> Result<Files, Fai
             Ok(generated.files)
         }
         Ok(Err(diags)) => Err(Failure::Model(diags.to_string())),
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown panic");
-            Err(Failure::Model(format!("error: internal generator error (please report): {msg}")))
+        Err(panic) => Err(internal_error(panic)),
+    }
+}
+
+/// Any model into any folder, through the library's [`codegen::Builder`] (the runtime defaults
+/// to this checkout's, by a path relative to the folder).
+fn generate_standalone(model: PathBuf, out: &Path, args: Args) -> Result<Files, Failure> {
+    let mut b = codegen::Builder::new().model(model).out_dir(out).standalone(true).operations(args.operations);
+    if let Some(s) = args.service {
+        b = b.service(s);
+    }
+    if let Some(n) = args.crate_name {
+        b = b.crate_name(n);
+    }
+    if let Some(r) = args.runtime {
+        b = b.runtime(r);
+    }
+    match std::panic::catch_unwind(|| b.files()) {
+        Ok(Ok(generated)) => {
+            for w in &generated.warnings {
+                eprintln!("warning: {}: {}", w.location, w.message);
+            }
+            Ok(generated.files)
         }
+        Ok(Err(codegen::builder::Error::Model(d))) => Err(Failure::Model(d.to_string())),
+        Ok(Err(e)) => Err(Failure::Io(e.to_string())),
+        Err(panic) => Err(internal_error(panic)),
     }
 }
 
-fn generate_standalone(
-    model: &Path,
-    out: &Path,
-    service: Option<String>,
-    operations: Vec<String>,
-    crate_name: Option<String>,
-) -> Result<Files, Failure> {
-    let text = read(model)?;
-    let name = model.display().to_string();
-    let crate_name = crate_name.unwrap_or_else(|| {
-        let stem = model.file_stem().and_then(|s| s.to_str()).unwrap_or("generated");
-        sanitize_crate_name(stem)
-    });
-    fs::create_dir_all(out).map_err(|e| Failure::Io(format!("cannot create {}: {e}", out.display())))?;
-    let runtime = relative_path(&absolute(out)?, &workspace_root().join("runtime"));
-    let config = Config {
-        model: name.clone(),
-        service,
-        operations,
-        krate: codegen::config::CrateConfig {
-            name: crate_name,
-            version: "0.1.0".into(),
-            runtime: codegen::ir::RuntimeDep::Path(runtime.to_string_lossy().replace('\\', "/")),
-            standalone: true,
-        },
-    };
-    run_generator(&[Input { name: &name, text: &text }], &config)
-}
-
-pub fn sanitize_crate_name(s: &str) -> String {
-    let mut n: String =
-        s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    if !n.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        n.insert_str(0, "svc-");
-    }
-    n
-}
-
-fn absolute(p: &Path) -> Result<PathBuf, Failure> {
-    fs::canonicalize(p).map_err(|e| Failure::Io(format!("cannot resolve {}: {e}", p.display())))
-}
-
-/// `to` relative to the directory `from`; both absolute.
-pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
-    let to = fs::canonicalize(to).unwrap_or_else(|_| to.to_path_buf());
-    let f: Vec<Component> = from.components().collect();
-    let t: Vec<Component> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut p = PathBuf::new();
-    for _ in common..f.len() {
-        p.push("..");
-    }
-    for c in &t[common..] {
-        p.push(c);
-    }
-    p
+fn internal_error(panic: Box<dyn std::any::Any + Send>) -> Failure {
+    let msg = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    Failure::Model(format!("error: internal generator error (please report): {msg}"))
 }
 
 fn read(p: &Path) -> Result<String, Failure> {
     fs::read_to_string(p).map_err(|e| Failure::Io(format!("cannot read {}: {e}", p.display())))
 }
 
-/// Files under `dir` (relative paths, `/`-separated), skipping `target/`.
-pub fn existing_files(dir: &Path) -> BTreeMap<String, PathBuf> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n == "target") {
-                    continue;
-                }
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.insert(rel.to_string_lossy().replace('\\', "/"), p);
-            }
-        }
-    }
-    out
-}
-
-#[derive(Debug, Default)]
-pub struct Changes {
-    pub added: Vec<String>,
-    pub changed: Vec<String>,
-    pub removed: Vec<String>,
-}
-
 /// Writes only files whose bytes changed and deletes stale ones.
 pub fn write(out: &Path, files: &Files) -> Result<Changes, Failure> {
-    let io = |p: &Path, e: std::io::Error| Failure::Io(format!("{}: {e}", p.display()));
-    let existing = existing_files(out);
-    let mut changes = Changes::default();
-    for (rel, text) in &files.0 {
-        let path = out.join(rel);
-        match fs::read(&path) {
-            Ok(old) if old == text.as_bytes() => continue,
-            Ok(_) => changes.changed.push(rel.clone()),
-            Err(_) => changes.added.push(rel.clone()),
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-        }
-        fs::write(&path, text).map_err(|e| io(&path, e))?;
-    }
-    for (rel, path) in existing {
-        if !files.0.contains_key(&rel) && rel != "Cargo.lock" {
-            fs::remove_file(&path).map_err(|e| io(&path, e))?;
-            changes.removed.push(rel);
-        }
-    }
-    Ok(changes)
+    codegen::write::sync(out, files).map_err(|e| Failure::Io(e.to_string()))
 }
 
 fn print_changes(c: &Changes, total: usize, started: Instant) {
@@ -279,43 +230,26 @@ fn print_changes(c: &Changes, total: usize, started: Instant) {
 
 /// Compares without writing; fails with a short diff and the command to run.
 pub fn check(out: &Path, files: &Files) -> Result<(), Failure> {
-    let existing = existing_files(out);
-    let mut report = String::new();
-    let mut n = 0;
-    for (rel, text) in &files.0 {
-        let old = fs::read_to_string(out.join(rel)).ok();
-        if old.as_deref() == Some(text.as_str()) {
-            continue;
-        }
-        n += 1;
-        if n > 5 {
-            continue;
-        }
-        match old {
-            None => report.push_str(&format!("missing: {rel}\n")),
-            Some(old) => {
-                report.push_str(&format!("changed: {rel}\n"));
-                let diff = similar::TextDiff::from_lines(&old, text);
-                let udiff = diff.unified_diff().context_radius(1).header(rel, rel).to_string();
-                for line in udiff.lines().take(20) {
-                    report.push_str("    ");
-                    report.push_str(line);
-                    report.push('\n');
-                }
-            }
-        }
-    }
-    for rel in existing.keys() {
-        if !files.0.contains_key(rel) && rel != "Cargo.lock" {
-            n += 1;
-            if n <= 5 {
-                report.push_str(&format!("stale: {rel}\n"));
-            }
-        }
-    }
-    if n == 0 {
+    let out_of_date = codegen::write::stale(out, files);
+    if out_of_date.is_empty() {
         return Ok(());
     }
+    let mut report = String::new();
+    for (rel, what) in out_of_date.iter().take(5) {
+        report.push_str(&format!("{what}: {rel}\n"));
+        if *what != "changed" {
+            continue;
+        }
+        let old = fs::read_to_string(out.join(rel)).unwrap_or_default();
+        let diff = similar::TextDiff::from_lines(&old, &files.0[rel]);
+        let udiff = diff.unified_diff().context_radius(1).header(rel, rel).to_string();
+        for line in udiff.lines().take(20) {
+            report.push_str("    ");
+            report.push_str(line);
+            report.push('\n');
+        }
+    }
+    let n = out_of_date.len();
     if n > 5 {
         report.push_str(&format!("... and {} more\n", n - 5));
     }
@@ -341,9 +275,13 @@ mod tests {
     }
 
     #[test]
-    fn relative_paths() {
-        assert_eq!(relative_path(Path::new("/a/b/c"), Path::new("/a/d")), PathBuf::from("../../d"));
-        assert_eq!(sanitize_crate_name("api.gateway"), "api-gateway");
-        assert_eq!(sanitize_crate_name("3d"), "svc-3d");
+    fn runtime_specs() {
+        assert_eq!(runtime_spec("path:../rt").unwrap(), RuntimeDep::Path("../rt".into()));
+        assert_eq!(
+            runtime_spec("git:https://h/r.git#abc").unwrap(),
+            RuntimeDep::Git { url: "https://h/r.git".into(), rev: Some("abc".into()) }
+        );
+        assert_eq!(runtime_spec("version:0.2").unwrap(), RuntimeDep::Version("0.2".into()));
+        assert!(runtime_spec("ftp:x").is_err());
     }
 }

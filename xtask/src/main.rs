@@ -12,6 +12,7 @@ usage:
   cargo xtask codegen [--check]
       regenerate generated/ from model/codegen.toml (--check: write nothing, fail if out of date)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
+                      [--runtime path:DIR|git:URL[#REV]|version:REQ]
       generate a standalone crate for any model into any folder
   cargo xtask sweep [DIR] [--compile | --check] [--only a,b] [--out DIR]
       generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)

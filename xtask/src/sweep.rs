@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use codegen::{Config, Input};
 
-use crate::codegen_task::{relative_path, sanitize_crate_name, workspace_root, write};
+use codegen::builder::{crate_name_from as sanitize_crate_name, relative_path};
+
+use crate::codegen_task::{workspace_root, write};
 use crate::Failure;
 
 struct Args {

@@ -17,10 +17,10 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use serde_with::{de::DeserializeAsWrap, ser::SerializeAsWrap, As, DeserializeAs, Same, SerializeAs};
 
+use super::ResponseError;
 use super::{
     format_date_time, format_http_date, parse_date_time, parse_epoch_seconds, parse_http_date, SerializeError,
 };
-use crate::error::ResponseError;
 use crate::http::Response;
 use crate::DateTime;
 

@@ -6,7 +6,6 @@
 use base64::Engine as _;
 use chrono::{SecondsFormat, TimeZone, Utc};
 
-use crate::error::UnhandledError;
 use crate::http::Response;
 use crate::DateTime;
 
@@ -209,6 +208,57 @@ pub fn sanitize_error_code(code: &str) -> &str {
     let code = code.split(':').next().unwrap_or(code);
     let code = code.rsplit('#').next().unwrap_or(code);
     code.trim()
+}
+
+/// An error response the model does not declare for the operation. Keeps everything the
+/// service sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnhandledError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The error code (namespace and `:uri` suffix removed), if one was found.
+    pub code: Option<String>,
+    /// The error message, if one was found.
+    pub message: Option<String>,
+    /// The raw response body.
+    pub body: Vec<u8>,
+}
+
+impl UnhandledError {
+    /// True for throttling codes, HTTP 429, and 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        self.is_throttling() || matches!(self.status, 500 | 502 | 503 | 504)
+    }
+
+    /// True for the throttling codes the AWS SDKs retry, and HTTP 429.
+    pub fn is_throttling(&self) -> bool {
+        self.status == 429 || self.code.as_deref().is_some_and(|c| crate::retry::THROTTLING_CODES.contains(&c))
+    }
+}
+
+impl std::fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unhandled service error (HTTP {})", self.status)?;
+        if let Some(c) = &self.code {
+            write!(f, " {c}")?;
+        }
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnhandledError {}
+
+/// A response that does not parse as the model says it should.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed response (HTTP {status}): {message}")]
+pub struct ResponseError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// What is wrong, and where (line and column for JSON bodies, the header name for headers).
+    pub message: String,
 }
 
 /// The error code and message of an error response, as its protocol finds them.

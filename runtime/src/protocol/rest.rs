@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use super::ResponseError;
 use super::SerializeError;
-use crate::error::ResponseError;
 use crate::http::{Request, Response};
 
 /// Everything but the RFC 3986 unreserved characters is encoded.

@@ -2,7 +2,7 @@
 //! serializer, the response parser and the error-code extraction of an operation look like.
 //!
 //! JSON bodies go through the serde impls of the generated types (whose attributes already say
-//! the wire form); [`rest`] adds the HTTP bindings around them. A new protocol is a new module
+//! the wire form); `rest` adds the HTTP bindings around them. A new protocol is a new module
 //! and a line in [`of`].
 
 mod json;
