@@ -9,7 +9,7 @@ use serde_json::Value;
 
 pub use crate::nullability::Nullability;
 pub use crate::protocols::Protocol;
-pub use crate::traits::{Http, TimestampFormat as TsFormat};
+pub use crate::traits::{Http, HttpBinding as Binding, TimestampFormat as TsFormat};
 
 /// An absolute shape id, `namespace#Name`.
 pub type ShapeId = String;
@@ -83,19 +83,6 @@ pub enum NamedKind {
     Enum,
     IntEnum,
     Union,
-}
-
-/// Where a member of an operation's input, output or error travels in the HTTP message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Binding {
-    Body,
-    Label,
-    Query(String),
-    QueryParams,
-    Header(String),
-    PrefixHeaders(String),
-    Payload,
-    ResponseCode,
 }
 
 /// Constraint traits, member traits overriding the target's.

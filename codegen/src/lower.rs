@@ -10,7 +10,7 @@ use crate::diag::{Diagnostics, Sink};
 use crate::docs::html_to_markdown;
 use crate::ir::*;
 use crate::model::{Closure, Kind, Member, Model, Shape, UNIT};
-use crate::traits::{Fault, HttpBinding};
+use crate::traits::Fault;
 use crate::{naming, nullability};
 
 pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate, Diagnostics> {
@@ -431,18 +431,10 @@ impl<'m> Lowerer<'m> {
     }
 
     fn binding(&self, m: &Member) -> Binding {
-        if !self.protocol.http_bindings() {
-            return Binding::Body;
-        }
-        match &m.traits.http {
-            None => Binding::Body,
-            Some(HttpBinding::Label) => Binding::Label,
-            Some(HttpBinding::Query(n)) => Binding::Query(n.clone()),
-            Some(HttpBinding::QueryParams) => Binding::QueryParams,
-            Some(HttpBinding::Header(n)) => Binding::Header(n.clone()),
-            Some(HttpBinding::PrefixHeaders(p)) => Binding::PrefixHeaders(p.clone()),
-            Some(HttpBinding::Payload) => Binding::Payload,
-            Some(HttpBinding::ResponseCode) => Binding::ResponseCode,
+        if self.protocol.http_bindings() {
+            m.traits.http.clone()
+        } else {
+            Binding::Body
         }
     }
 

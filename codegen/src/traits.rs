@@ -78,9 +78,12 @@ pub struct ShapeTraits {
     pub aws_query_error: Option<(String, u16)>,
 }
 
-/// Where an operation input or output member travels in an HTTP message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where an operation input or output member travels in an HTTP message: the body, unless an
+/// HTTP binding trait says otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum HttpBinding {
+    #[default]
+    Body,
     Label,
     Query(String),
     QueryParams,
@@ -109,7 +112,7 @@ pub struct MemberTraits {
     pub length: Option<Bounds<u64>>,
     pub range: Option<Bounds<f64>>,
     pub pattern: Option<String>,
-    pub http: Option<HttpBinding>,
+    pub http: HttpBinding,
     pub host_label: bool,
     pub idempotency_token: bool,
     /// `@enumValue` of an enum or intEnum member.
@@ -379,21 +382,21 @@ pub fn member_traits(raw: &RawTraits, loc: &str, sink: &mut Sink) -> MemberTrait
     let mut r = Reader { raw, loc, sink };
     // At most one HTTP binding; the first in this order wins, as lowering always did.
     let http = if r.has("smithy.api#httpLabel") {
-        Some(HttpBinding::Label)
+        HttpBinding::Label
     } else if let Some(name) = r.string("smithy.api#httpQuery") {
-        Some(HttpBinding::Query(name))
+        HttpBinding::Query(name)
     } else if r.has("smithy.api#httpQueryParams") {
-        Some(HttpBinding::QueryParams)
+        HttpBinding::QueryParams
     } else if let Some(name) = r.string("smithy.api#httpHeader") {
-        Some(HttpBinding::Header(name))
+        HttpBinding::Header(name)
     } else if let Some(prefix) = r.string("smithy.api#httpPrefixHeaders") {
-        Some(HttpBinding::PrefixHeaders(prefix))
+        HttpBinding::PrefixHeaders(prefix)
     } else if r.has("smithy.api#httpPayload") {
-        Some(HttpBinding::Payload)
+        HttpBinding::Payload
     } else if r.has("smithy.api#httpResponseCode") {
-        Some(HttpBinding::ResponseCode)
+        HttpBinding::ResponseCode
     } else {
-        None
+        HttpBinding::Body
     };
     MemberTraits {
         documentation: r.string("smithy.api#documentation"),
