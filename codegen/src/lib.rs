@@ -17,6 +17,7 @@ pub mod diag;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+pub mod endpoint;
 mod graph;
 pub mod ir;
 pub mod lower;

@@ -1,4 +1,8 @@
-//! Where requests go: the endpoint for a region, an explicit endpoint URL, and host prefixes.
+//! Where requests go: the endpoint the model's rules give for the client's settings, an explicit
+//! endpoint URL, and host prefixes.
+
+/// The endpoint rules engine: rule sets as static data and their evaluation.
+pub use awsgen_rules as rules;
 
 use crate::http::Request;
 use crate::protocol::SerializeError;

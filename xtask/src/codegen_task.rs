@@ -90,11 +90,22 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
             let root = workspace_root();
             let files = generate_project(&root)?;
             let out = root.join(OUT);
+            let (partitions_path, partitions) = partitions_data(&root)?;
             if args.check {
                 check(&out, &files)?;
+                if fs::read_to_string(root.join(partitions_path)).ok().as_deref() != Some(partitions.as_str()) {
+                    return Err(Failure::OutOfDate(format!(
+                        "error: {partitions_path} is out of date; run `cargo xtask codegen` and commit the result"
+                    )));
+                }
                 println!("generated/ is up to date ({} files, {:.0?})", files.0.len(), started.elapsed());
             } else {
-                let changes = write(&out, &files)?;
+                let mut changes = write(&out, &files)?;
+                if fs::read_to_string(root.join(partitions_path)).ok().as_deref() != Some(partitions.as_str()) {
+                    fs::write(root.join(partitions_path), &partitions)
+                        .map_err(|e| Failure::Io(format!("{partitions_path}: {e}")))?;
+                    changes.changed.push(format!("../{partitions_path}"));
+                }
                 print_changes(&changes, files.0.len(), started);
                 if changes.added.len() + changes.changed.len() + changes.removed.len() > 0 {
                     print_model_summary(&root);
@@ -139,6 +150,14 @@ fn print_model_summary(root: &Path) {
         Ok(r) if !r.is_empty() => println!("\nmodel changes since HEAD:\n{}", codegen::diff::render_text(&r)),
         _ => {}
     }
+}
+
+/// The partition data the rules engine embeds, from `model/partitions.json`: its path and text.
+pub fn partitions_data(root: &Path) -> Result<(&'static str, String), Failure> {
+    const MODEL: &str = "model/partitions.json";
+    let text = read(&root.join(MODEL))?;
+    let data = codegen::endpoint::partitions_file(&text, MODEL).map_err(|d| Failure::Model(d.to_string()))?;
+    Ok(("runtime/rules/src/partitions/data.rs", data))
 }
 
 /// Generates the project's crate from `model/codegen.toml`.
@@ -272,6 +291,12 @@ mod tests {
         if let Err(Failure::OutOfDate(report)) = check(&root.join(OUT), &files) {
             panic!("{report}");
         }
+        let (path, data) = partitions_data(&root).unwrap_or_else(|f| panic!("{f:?}"));
+        assert_eq!(
+            fs::read_to_string(root.join(path)).unwrap(),
+            data,
+            "{path} is out of date: run `cargo xtask codegen`"
+        );
     }
 
     #[test]
