@@ -14,6 +14,193 @@ use serde_json::Value;
 
 use crate::diag::Sink;
 
+/// A service's endpoint rules, and the model's test cases for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceEndpoints {
+    pub rules: RuleSet,
+    /// `false` when the model has no rule set and the generator made the usual regional one.
+    pub from_model: bool,
+    pub tests: Vec<Case>,
+}
+
+/// One `smithy.rules#endpointTests` case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub documentation: String,
+    pub params: Vec<(String, awsgen_rules::Value)>,
+    /// The endpoint, or the error message.
+    pub expect: Result<awsgen_rules::Endpoint, String>,
+    /// The case predates dual-stack in the aws-iso partitions: it holds against
+    /// `awsgen_rules::partitions::before_iso_dual_stack()`, checked at generation time.
+    pub before_iso_dual_stack: bool,
+}
+
+/// The rule set of a model without one: the endpoint URL when one is set, else
+/// `https://{prefix}.{Region}.{dnsSuffix}` with the FIPS and dual-stack variants the partition
+/// supports, as the AWS SDKs derive for such services.
+fn default_rule_set(prefix: &str) -> Value {
+    let url = |fips: &str, suffix: &str| format!("https://{prefix}{fips}.{{Region}}.{{PartitionResult#{suffix}}}");
+    let is_true = |r: &str| serde_json::json!({"fn": "booleanEquals", "argv": [{"ref": r}, true]});
+    let supports = |a: &str| serde_json::json!({"fn": "booleanEquals", "argv": [{"fn": "getAttr", "argv": [{"ref": "PartitionResult"}, a]}, true]});
+    let endpoint = |u: String| serde_json::json!({"conditions": [], "endpoint": {"url": u}, "type": "endpoint"});
+    let error = |m: &str| serde_json::json!({"conditions": [], "error": m, "type": "error"});
+    serde_json::json!({
+        "version": "1.0",
+        "parameters": {
+            "Region": {"builtIn": "AWS::Region", "required": false, "type": "String"},
+            "UseFIPS": {"builtIn": "AWS::UseFIPS", "required": true, "default": false, "type": "Boolean"},
+            "UseDualStack": {"builtIn": "AWS::UseDualStack", "required": true, "default": false, "type": "Boolean"},
+            "Endpoint": {"builtIn": "SDK::Endpoint", "required": false, "type": "String"}
+        },
+        "rules": [
+            {"conditions": [{"fn": "isSet", "argv": [{"ref": "Endpoint"}]}], "endpoint": {"url": {"ref": "Endpoint"}}, "type": "endpoint"},
+            {"conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}, {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "PartitionResult"}], "type": "tree", "rules": [
+                {"conditions": [is_true("UseFIPS"), is_true("UseDualStack")], "type": "tree", "rules": [
+                    {"conditions": [supports("supportsFIPS"), supports("supportsDualStack")], "type": "tree", "rules": [endpoint(url("-fips", "dualStackDnsSuffix"))]},
+                    error("FIPS and DualStack are enabled, but this partition does not support one or both")]},
+                {"conditions": [is_true("UseFIPS")], "type": "tree", "rules": [
+                    {"conditions": [supports("supportsFIPS")], "type": "tree", "rules": [endpoint(url("-fips", "dnsSuffix"))]},
+                    error("FIPS is enabled but this partition does not support FIPS")]},
+                {"conditions": [is_true("UseDualStack")], "type": "tree", "rules": [
+                    {"conditions": [supports("supportsDualStack")], "type": "tree", "rules": [endpoint(url("", "dualStackDnsSuffix"))]},
+                    error("DualStack is enabled but this partition does not support DualStack")]},
+                endpoint(url("", "dnsSuffix"))]},
+            error("Invalid Configuration: Missing Region")
+        ]
+    })
+}
+
+/// The service's rules (the model's, or the default ones) and the model's test cases, each
+/// checked against the rules here: a case the engine does not pass is a warning (and its
+/// generated test fails), not a reason to refuse the client.
+pub fn lower_service(
+    rule_set: Option<&Value>,
+    tests: Option<&Value>,
+    prefix: &str,
+    loc: &str,
+    sink: &mut Sink,
+    warnings: &mut Vec<crate::Diagnostic>,
+) -> Option<ServiceEndpoints> {
+    let default;
+    let json = match rule_set {
+        Some(r) => r,
+        None => {
+            default = default_rule_set(prefix);
+            &default
+        }
+    };
+    let rules = lower(json, loc, sink)?;
+    let mut cases = Vec::new();
+    let historical = awsgen_rules::partitions::before_iso_dual_stack();
+    for (i, c) in tests.and_then(|t| t.get("testCases")).and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let documentation = c.get("documentation").and_then(Value::as_str).map_or(format!("case {i}"), str::to_string);
+        let at = format!("smithy.rules#endpointTests: `{documentation}`");
+        let mut params = Vec::new();
+        let mut set = awsgen_rules::Params::new(&rules);
+        for (k, v) in c.get("params").and_then(Value::as_object).map(entries).into_iter().flatten() {
+            let Some(v) = value(v) else {
+                sink.error(loc, format!("{at}: parameter `{k}` has an unusable value {v}"));
+                continue;
+            };
+            if let Err(e) = set.set(k, v.clone()) {
+                sink.error(loc, format!("{at}: {e}"));
+                continue;
+            }
+            params.push((k.clone(), v));
+        }
+        let Some(expect) = expected(&c["expect"]) else {
+            sink.error(loc, format!("{at}: `expect` is neither an endpoint nor an error"));
+            continue;
+        };
+        let holds = |got: Result<awsgen_rules::Endpoint, awsgen_rules::ResolveError>| match (&expect, got) {
+            (Ok(want), Ok(got)) => same_endpoint(want, &got),
+            (Err(want), Err(awsgen_rules::ResolveError::Rule(got))) => *want == got,
+            _ => false,
+        };
+        let before_iso_dual_stack =
+            !holds(awsgen_rules::resolve(&set)) && holds(awsgen_rules::resolve_in(&set, &historical));
+        if !before_iso_dual_stack && !holds(awsgen_rules::resolve(&set)) {
+            warnings.push(crate::Diagnostic::new(
+                loc,
+                format!("{at}: the rules do not give the expected result; its generated test will fail"),
+            ));
+        }
+        cases.push(Case { documentation, params, expect, before_iso_dual_stack });
+    }
+    Some(ServiceEndpoints { rules, from_model: rule_set.is_some(), tests: cases })
+}
+
+/// A test case's parameter value.
+fn value(v: &Value) -> Option<awsgen_rules::Value> {
+    Some(match v {
+        Value::String(s) => awsgen_rules::Value::String(s.clone()),
+        Value::Bool(b) => awsgen_rules::Value::Bool(*b),
+        Value::Number(n) => awsgen_rules::Value::Int(n.as_i64()?),
+        Value::Array(a) => awsgen_rules::Value::Array(a.iter().map(value).collect::<Option<_>>()?),
+        Value::Object(o) => awsgen_rules::Value::Record(
+            entries(o).into_iter().map(|(k, v)| Some((text(k), value(v)?))).collect::<Option<_>>()?,
+        ),
+        Value::Null => return None,
+    })
+}
+
+fn expected(e: &Value) -> Option<Result<awsgen_rules::Endpoint, String>> {
+    if let Some(msg) = e.get("error").and_then(Value::as_str) {
+        return Some(Err(msg.to_string()));
+    }
+    let ep = e.get("endpoint")?;
+    let url = ep.get("url")?.as_str()?.to_string();
+    let headers = ep
+        .get("headers")
+        .and_then(Value::as_object)
+        .map(|h| {
+            entries(h)
+                .into_iter()
+                .map(|(k, vs)| {
+                    let vs = vs.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect());
+                    (k.clone(), vs.unwrap_or_default())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let properties = ep
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| entries(p).into_iter().map(|(k, v)| Some((text(k), value(v)?))).collect::<Option<Vec<_>>>())
+        .unwrap_or(Some(Vec::new()))?;
+    Some(Ok(awsgen_rules::Endpoint { url, headers, properties }))
+}
+
+/// Equal endpoints, whatever the order of headers, properties and record fields.
+pub fn same_endpoint(a: &awsgen_rules::Endpoint, b: &awsgen_rules::Endpoint) -> bool {
+    fn sorted(v: &awsgen_rules::Value) -> awsgen_rules::Value {
+        match v {
+            awsgen_rules::Value::Record(f) => {
+                let mut f: Vec<_> = f.iter().map(|(k, v)| (k.clone(), sorted(v))).collect();
+                f.sort_by(|x, y| x.0.cmp(&y.0));
+                awsgen_rules::Value::Record(f)
+            }
+            awsgen_rules::Value::Array(a) => awsgen_rules::Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    let props = |e: &awsgen_rules::Endpoint| sorted(&awsgen_rules::Value::Record(e.properties.clone()));
+    let headers = |e: &awsgen_rules::Endpoint| {
+        let mut h = e.headers.clone();
+        h.sort();
+        h
+    };
+    a.url == b.url && headers(a) == headers(b) && props(a) == props(b)
+}
+
+/// The entries of a JSON object by key: the same order whether or not `serde_json` keeps the
+/// file's order (its `preserve_order` feature, which a dependency may turn on).
+fn entries(o: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut e: Vec<_> = o.iter().collect();
+    e.sort_by(|a, b| a.0.cmp(b.0));
+    e
+}
+
 fn owned<T: Clone>(v: Vec<T>) -> List<T> {
     std::borrow::Cow::Owned(v)
 }
@@ -76,7 +263,7 @@ impl Lowering {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (name, p) in obj {
+        for (name, p) in entries(obj) {
             let ty = match p.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
                 Some("string") => ParamType::String,
                 Some("boolean") => ParamType::Boolean,
@@ -158,13 +345,16 @@ impl Lowering {
         let properties = e
             .get("properties")
             .and_then(Value::as_object)
-            .map(|o| o.iter().map(|(k, v)| (text(k), self.expr(v, &format!("{at}.properties.{k}")))).collect())
+            .map(|o| {
+                entries(o).into_iter().map(|(k, v)| (text(k), self.expr(v, &format!("{at}.properties.{k}")))).collect()
+            })
             .unwrap_or_default();
         let headers = e
             .get("headers")
             .and_then(Value::as_object)
             .map(|o| {
-                o.iter()
+                entries(o)
+                    .into_iter()
                     .map(|(k, v)| {
                         let values = v.as_array().map(Vec::as_slice).unwrap_or_default();
                         let values = values.iter().map(|x| self.expr(x, &format!("{at}.headers.{k}"))).collect();
@@ -258,9 +448,9 @@ impl Lowering {
                     Expr::Call(owned(vec![c]))
                 }
             }
-            Value::Object(o) => {
-                Expr::Record(owned(o.iter().map(|(k, x)| (text(k), self.expr(x, &format!("{at}.{k}")))).collect()))
-            }
+            Value::Object(o) => Expr::Record(owned(
+                entries(o).into_iter().map(|(k, x)| (text(k), self.expr(x, &format!("{at}.{k}")))).collect(),
+            )),
             Value::Null => {
                 self.errors.push(format!("{at}: null is not an expression"));
                 Expr::Bool(false)
@@ -307,8 +497,9 @@ impl Lowering {
     }
 }
 
-/// A rule set as a Rust expression of `static` data, for a file that imports
-/// `awsgen_rules::{build::*, *}` (through the runtime) and `Cow::Borrowed as B`.
+/// A rule set as a Rust expression of `static` data, for a file that imports the rules types and
+/// `Cow::Borrowed as B`. Only struct literals and variant constructors: the borrowed arrays in
+/// them are extended to `'static`, which arrays passed to a function would not be.
 pub fn tokens(rs: &RuleSet) -> TokenStream {
     let params = rs.params.iter().map(param);
     let rules = rs.rules.iter().map(rule);
@@ -318,8 +509,12 @@ pub fn tokens(rs: &RuleSet) -> TokenStream {
     }
 }
 
+fn str_lit(s: &str) -> TokenStream {
+    quote!(B(#s))
+}
+
 fn param(p: &Param) -> TokenStream {
-    let name = p.name.as_ref();
+    let name = str_lit(&p.name);
     let ty = match p.ty {
         ParamType::String => quote!(ParamType::String),
         ParamType::Boolean => quote!(ParamType::Boolean),
@@ -327,7 +522,7 @@ fn param(p: &Param) -> TokenStream {
     };
     let built_in = match &p.built_in {
         Some(b) => {
-            let b = b.as_ref();
+            let b = str_lit(b);
             quote!(Some(#b))
         }
         None => quote!(None),
@@ -336,16 +531,16 @@ fn param(p: &Param) -> TokenStream {
     let default = match &p.default {
         None => quote!(None),
         Some(Literal::String(s)) => {
-            let s = s.as_ref();
-            quote!(Some(string(#s)))
+            let s = str_lit(s);
+            quote!(Some(Literal::String(#s)))
         }
         Some(Literal::Bool(b)) => quote!(Some(Literal::Bool(#b))),
         Some(Literal::StringArray(items)) => {
-            let items = items.iter().map(|s| s.as_ref());
-            quote!(Some(strings(&[#(s(#items)),*])))
+            let items = items.iter().map(|s| str_lit(s));
+            quote!(Some(Literal::StringArray(B(&[#(#items),*]))))
         }
     };
-    quote!(param(#name, #ty, #built_in, #required, #default))
+    quote!(Param { name: #name, ty: #ty, built_in: #built_in, required: #required, default: #default })
 }
 
 fn rule(r: &Rule) -> TokenStream {
@@ -353,27 +548,27 @@ fn rule(r: &Rule) -> TokenStream {
     let kind = match &r.kind {
         RuleKind::Tree(sub) => {
             let sub = sub.iter().map(rule);
-            quote!(tree(&[#(#sub),*]))
+            quote!(RuleKind::Tree(B(&[#(#sub),*])))
         }
         RuleKind::Error(e) => {
             let e = expr(e);
-            quote!(error(#e))
+            quote!(RuleKind::Error(#e))
         }
         RuleKind::Endpoint(e) => {
             let url = expr(&e.url);
             let props = e.properties.iter().map(|(k, v)| {
-                let (k, v) = (k.as_ref(), expr(v));
-                quote!((s(#k), #v))
+                let (k, v) = (str_lit(k), expr(v));
+                quote!((#k, #v))
             });
             let headers = e.headers.iter().map(|(k, vs)| {
-                let k = k.as_ref();
+                let k = str_lit(k);
                 let vs = vs.iter().map(expr);
-                quote!((s(#k), list(&[#(#vs),*])))
+                quote!((#k, B(&[#(#vs),*])))
             });
-            quote!(endpoint(#url, &[#(#props),*], &[#(#headers),*]))
+            quote!(RuleKind::Endpoint(EndpointSpec { url: #url, properties: B(&[#(#props),*]), headers: B(&[#(#headers),*]) }))
         }
     };
-    quote!(rule(&[#(#conds),*], #kind))
+    quote!(Rule { conditions: B(&[#(#conds),*]), kind: #kind })
 }
 
 fn func(f: Func) -> TokenStream {
@@ -391,21 +586,21 @@ fn condition(c: &Condition) -> TokenStream {
         }
         None => quote!(None),
     };
-    quote!(cond(#f, &[#(#args),*], #assign))
+    quote!(Condition { func: #f, args: B(&[#(#args),*]), assign: #assign })
 }
 
 fn path(p: &[PathSeg]) -> TokenStream {
     let segs = p.iter().map(|s| match s {
         PathSeg::Key(k) => {
-            let k = k.as_ref();
-            quote!(key(#k))
+            let k = str_lit(k);
+            quote!(PathSeg::Key(#k))
         }
         PathSeg::Index(i) => {
             let i = Lit::usize_unsuffixed(*i);
             quote!(PathSeg::Index(#i))
         }
     });
-    quote!(&[#(#segs),*])
+    quote!(B(&[#(#segs),*]))
 }
 
 fn expr(e: &Expr) -> TokenStream {
@@ -413,8 +608,8 @@ fn expr(e: &Expr) -> TokenStream {
         Expr::Template(parts) => {
             let parts = parts.iter().map(|p| match p {
                 Part::Text(t) => {
-                    let t = t.as_ref();
-                    quote!(text(#t))
+                    let t = str_lit(t);
+                    quote!(Part::Text(#t))
                 }
                 Part::Slot(s) => {
                     let s = Lit::u16_unsuffixed(*s);
@@ -422,10 +617,10 @@ fn expr(e: &Expr) -> TokenStream {
                 }
                 Part::Attr(s, p) => {
                     let (s, p) = (Lit::u16_unsuffixed(*s), path(p));
-                    quote!(part_attr(#s, #p))
+                    quote!(Part::Attr(#s, #p))
                 }
             });
-            quote!(tpl(&[#(#parts),*]))
+            quote!(Expr::Template(B(&[#(#parts),*])))
         }
         Expr::Bool(b) => quote!(Expr::Bool(#b)),
         Expr::Int(i) => {
@@ -434,14 +629,14 @@ fn expr(e: &Expr) -> TokenStream {
         }
         Expr::Array(items) => {
             let items = items.iter().map(expr);
-            quote!(array(&[#(#items),*]))
+            quote!(Expr::Array(B(&[#(#items),*])))
         }
         Expr::Record(fields) => {
             let fields = fields.iter().map(|(k, v)| {
-                let (k, v) = (k.as_ref(), expr(v));
-                quote!((s(#k), #v))
+                let (k, v) = (str_lit(k), expr(v));
+                quote!((#k, #v))
             });
-            quote!(record(&[#(#fields),*]))
+            quote!(Expr::Record(B(&[#(#fields),*])))
         }
         Expr::Slot(s) => {
             let s = Lit::u16_unsuffixed(*s);
@@ -449,11 +644,11 @@ fn expr(e: &Expr) -> TokenStream {
         }
         Expr::Call(c) => {
             let c = condition(&c[0]);
-            quote!(call(&[#c]))
+            quote!(Expr::Call(B(&[#c])))
         }
         Expr::Attr(target, p) => {
             let (t, p) = (expr(&target[0]), path(p));
-            quote!(attr(&[#t], #p))
+            quote!(Expr::Attr(B(&[#t]), #p))
         }
     }
 }

@@ -302,9 +302,8 @@ pub struct Service {
     pub title: String,
     /// The client trait name, e.g. `Appflow`.
     pub trait_name: String,
-    /// The regional endpoint from the model's endpoint rules, with `{Region}` and
-    /// `{PartitionResult#dnsSuffix}` placeholders.
-    pub endpoint_template: String,
+    /// The endpoint rules and their test cases.
+    pub endpoint: crate::endpoint::ServiceEndpoints,
     pub doc: Option<String>,
 }
 

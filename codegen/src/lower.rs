@@ -16,7 +16,8 @@ use crate::{naming, nullability};
 pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate, Diagnostics> {
     let mut sink = Sink::default();
     let service_shape = model.shape(&closure.service);
-    let Some(service) = lower_service(service_shape, &mut sink) else {
+    let mut endpoint_warnings = Vec::new();
+    let Some(service) = lower_service(service_shape, &mut sink, &mut endpoint_warnings) else {
         // Without a supported protocol nothing else can be checked meaningfully.
         return Err(Diagnostics::from_vec(sink_into_vec(sink)));
     };
@@ -29,7 +30,7 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
         names: BTreeMap::new(),
         renames: &service_shape.rename,
         patterns: Default::default(),
-        warnings: Default::default(),
+        warnings: std::cell::RefCell::new(endpoint_warnings),
     };
     lw.find_boxed_edges(closure);
 
@@ -169,7 +170,7 @@ fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
     }
 }
 
-fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
+fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Diagnostic>) -> Option<Service> {
     let t = &s.service;
     let protocol = match crate::protocols::choose(&t.protocols, &t.unknown_protocols) {
         Ok(p) => p,
@@ -182,11 +183,14 @@ fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
     let signing_name =
         t.sigv4_name.clone().or_else(|| t.aws_service.endpoint_prefix.clone()).unwrap_or_else(|| sdk_id.to_lowercase());
     let endpoint_prefix = t.aws_service.endpoint_prefix.clone().unwrap_or_else(|| signing_name.clone());
-    let endpoint_template = t
-        .endpoint_rule_set
-        .as_ref()
-        .and_then(regional_endpoint)
-        .unwrap_or_else(|| format!("https://{endpoint_prefix}.{{Region}}.{{PartitionResult#dnsSuffix}}"));
+    let endpoint = crate::endpoint::lower_service(
+        t.endpoint_rule_set.as_ref(),
+        t.endpoint_tests.as_ref(),
+        &endpoint_prefix,
+        &s.id,
+        sink,
+        warnings,
+    )?;
     Some(Service {
         shape_id: s.id.clone(),
         shape_name: s.name().to_string(),
@@ -194,37 +198,10 @@ fn lower_service(s: &Shape, sink: &mut Sink) -> Option<Service> {
         protocol,
         signing_name,
         trait_name: naming::type_name(&sdk_id.replace([' ', '-'], "")),
-        endpoint_template,
+        endpoint,
         title: t.title.clone().unwrap_or_else(|| sdk_id.clone()),
         sdk_id,
         doc: doc_of(s.traits.documentation.as_deref()),
-    })
-}
-
-/// The plain regional endpoint of an endpoint rule set: the first endpoint URL that uses the
-/// region and the partition's DNS suffix and is neither FIPS nor dual-stack.
-fn regional_endpoint(rules: &Value) -> Option<String> {
-    fn walk(v: &Value, out: &mut Vec<String>) {
-        match v {
-            Value::Object(o) => {
-                if o.get("type").and_then(Value::as_str) == Some("endpoint") {
-                    if let Some(url) = o.get("endpoint").and_then(|e| e.get("url")).and_then(Value::as_str) {
-                        out.push(url.to_string());
-                    }
-                }
-                o.values().for_each(|v| walk(v, out));
-            }
-            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    let mut urls = Vec::new();
-    walk(rules, &mut urls);
-    urls.into_iter().find(|u| {
-        u.contains("{Region}")
-            && u.contains("{PartitionResult#dnsSuffix}")
-            && !u.contains("fips")
-            && u.starts_with("https://")
     })
 }
 

@@ -114,7 +114,7 @@ impl Client {
 impl ::awsgen_runtime::client::ServiceClient for Client {
     const SERVICE: ::awsgen_runtime::client::ServiceInfo = ::awsgen_runtime::client::ServiceInfo {
         signing_name: "appflow",
-        endpoint_template: "https://appflow.{Region}.{PartitionResult#dnsSuffix}",
+        rules: &crate::endpoint::RULES,
         sdk_id: "Appflow",
         api_version: "2020-08-23",
     };

@@ -21,6 +21,9 @@
 pub mod client;
 
 #[rustfmt::skip]
+pub mod endpoint;
+
+#[rustfmt::skip]
 pub mod operation;
 
 #[rustfmt::skip]

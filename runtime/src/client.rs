@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::credentials::{Credentials, CredentialsError};
-use crate::endpoint::{apply_endpoint, apply_host_prefix, dns_suffix};
+use crate::endpoint::{apply_endpoint, apply_host_prefix, EndpointConfig, EndpointError, ResolvedEndpoint};
 use crate::error::{Error, ModeledErrorEnum};
 use crate::http::{ConnectorError, HttpConnector, Request, ReqwestConnector};
 use crate::protocol::idempotency_token;
@@ -19,32 +19,14 @@ use crate::Operation;
 /// The facts a generated client knows about its service, from the model.
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceInfo {
-    /// The SigV4 signing name (`aws.auth#sigv4`).
+    /// The SigV4 signing name (`aws.auth#sigv4`); the endpoint rules may override it.
     pub signing_name: &'static str,
-    /// The regional endpoint template from the model's endpoint rules, with `{Region}` and
-    /// `{PartitionResult#dnsSuffix}` placeholders.
-    pub endpoint_template: &'static str,
+    /// The endpoint rules.
+    pub rules: &'static crate::endpoint::rules::RuleSet,
     /// The SDK id, for the `User-Agent`.
     pub sdk_id: &'static str,
     /// The API version, for the `User-Agent`.
     pub api_version: &'static str,
-}
-
-impl ServiceInfo {
-    /// The endpoint for `region`: the template with the region and its partition's DNS suffix.
-    pub fn endpoint_for_region(&self, region: &str) -> Result<http::Uri, ConfigError> {
-        let valid = !region.is_empty()
-            && region.len() <= 63
-            && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid {
-            return Err(ConfigError::InvalidRegion(region.to_string()));
-        }
-        let url = self
-            .endpoint_template
-            .replace("{Region}", region)
-            .replace("{PartitionResult#dnsSuffix}", dns_suffix(region));
-        url.parse().map_err(|e: http::uri::InvalidUri| ConfigError::InvalidEndpoint { reason: e.to_string(), url })
-    }
 }
 
 /// A client could not be configured.
@@ -54,9 +36,10 @@ pub enum ConfigError {
     /// No region was given or found.
     #[error("client configuration: no region: call .region(..) or set AWS_REGION")]
     NoRegion,
-    /// The region is not a valid region name.
-    #[error("client configuration: invalid region `{0}`")]
-    InvalidRegion(String),
+    /// The endpoint rules give no endpoint for these settings (for example FIPS in a partition
+    /// without it), or an invalid one.
+    #[error("client configuration: {0}")]
+    Endpoint(#[from] EndpointError),
     /// The endpoint URL is not usable.
     #[error("client configuration: invalid endpoint `{url}`: {reason}")]
     InvalidEndpoint {
@@ -80,8 +63,11 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 #[derive(Clone)]
 pub struct ClientCore {
     service: ServiceInfo,
+    /// The region requests are signed for: the client's, unless the endpoint rules give one.
     region: String,
-    endpoint: http::Uri,
+    /// The signing name: the service's, unless the endpoint rules give one.
+    signing_name: String,
+    endpoint: ResolvedEndpoint,
     credentials: Credentials,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
@@ -118,6 +104,9 @@ pub trait ServiceClient: Sized {
 pub struct ClientBuilder<C> {
     region: Option<String>,
     endpoint: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    endpoint_params: Vec<(String, crate::endpoint::rules::Value)>,
     credentials: Option<Credentials>,
     retry: RetryConfig,
     connect_timeout: Duration,
@@ -144,6 +133,9 @@ impl<C: ServiceClient> Default for ClientBuilder<C> {
         Self {
             region: None,
             endpoint: None,
+            use_fips: false,
+            use_dual_stack: false,
+            endpoint_params: Vec::new(),
             credentials: None,
             retry: RetryConfig::default(),
             connect_timeout: Duration::from_millis(3100),
@@ -164,9 +156,32 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// An explicit endpoint (tests, private endpoints); its path, if any, prefixes every request.
+    /// An explicit endpoint (tests, private endpoints, VPC endpoints), the `SDK::Endpoint` of
+    /// the endpoint rules; its path, if any, prefixes every request.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Sends requests to the service's FIPS endpoints (`AWS::UseFIPS`). Building fails when the
+    /// endpoint rules have none for the region.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = on;
+        self
+    }
+
+    /// Sends requests to the service's dual-stack (IPv4 and IPv6) endpoints
+    /// (`AWS::UseDualStack`). Building fails when the endpoint rules have none for the region.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = on;
+        self
+    }
+
+    /// Sets one of the service's client context parameters of the endpoint rules by its name in
+    /// the model (for example S3's `ForcePathStyle`); building fails for a name the rules do not
+    /// have or a value of the wrong type.
+    pub fn endpoint_param(mut self, name: impl Into<String>, value: crate::endpoint::rules::Value) -> Self {
+        self.endpoint_params.push((name.into(), value));
         self
     }
 
@@ -228,17 +243,23 @@ impl<C: ServiceClient> ClientBuilder<C> {
             Some(r) => r,
             None => return Err(ConfigError::NoRegion),
         };
-        let endpoint = match &self.endpoint {
-            Some(url) => {
-                let invalid = |reason: String| ConfigError::InvalidEndpoint { url: url.clone(), reason };
-                let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
-                if uri.scheme().is_none() || uri.authority().is_none() {
-                    return Err(invalid("it needs a scheme and a host".into()));
-                }
-                uri
+        if let Some(url) = &self.endpoint {
+            let invalid = |reason: String| ConfigError::InvalidEndpoint { url: url.clone(), reason };
+            let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
+            if uri.scheme().is_none() || uri.authority().is_none() {
+                return Err(invalid("it needs a scheme and a host".into()));
             }
-            None => C::SERVICE.endpoint_for_region(&region)?,
-        };
+        }
+        let endpoint = crate::endpoint::resolve(
+            C::SERVICE.rules,
+            &EndpointConfig {
+                region: Some(region.clone()),
+                use_fips: self.use_fips,
+                use_dual_stack: self.use_dual_stack,
+                url: self.endpoint.clone(),
+                params: self.endpoint_params,
+            },
+        )?;
         let credentials = match self.credentials {
             Some(c) => c,
             None => Credentials::from_env()?,
@@ -250,7 +271,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
         let service = C::SERVICE;
         Ok(C::from_core(ClientCore {
             service,
-            region,
+            region: endpoint.signing_region.clone().unwrap_or(region),
+            signing_name: endpoint.signing_name.clone().unwrap_or_else(|| service.signing_name.to_string()),
             endpoint,
             credentials,
             retry: self.retry,
@@ -283,11 +305,14 @@ impl ClientCore {
             input.validate().map_err(Error::Validation)?;
         }
         let mut request = O::serialize_request(&input).map_err(Error::Serialization)?;
-        apply_endpoint(&mut request, &self.endpoint).map_err(Error::Serialization)?;
+        apply_endpoint(&mut request, &self.endpoint.uri).map_err(Error::Serialization)?;
         if let Some(prefix) = O::host_prefix(&input).map_err(Error::Serialization)? {
             apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
         }
         let headers = request.headers_mut();
+        for (name, value) in &self.endpoint.headers {
+            headers.append(name.clone(), value.clone());
+        }
         headers
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
         let payload_hash = crate::sigv4::payload_hash(request.body());
@@ -300,7 +325,7 @@ impl ClientCore {
                 &payload_hash,
                 &self.credentials,
                 &self.region,
-                self.service.signing_name,
+                &self.signing_name,
                 time,
                 &self.keys,
             )
@@ -322,7 +347,12 @@ impl ClientCore {
 
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &http::Uri {
-        &self.endpoint
+        &self.endpoint.uri
+    }
+
+    /// The signing name requests are signed with.
+    pub fn signing_name(&self) -> &str {
+        &self.signing_name
     }
 
     /// The region requests are signed for.
@@ -378,22 +408,6 @@ mod tests {
         assert!(err.to_string().contains("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "{err}");
         let err = Credentials::from_lookup(vars(&[("AWS_ACCESS_KEY_ID", "AKID")])).unwrap_err();
         assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY is not"), "{err}");
-    }
-
-    #[test]
-    fn endpoints_from_the_template() {
-        let s = ServiceInfo {
-            signing_name: "appflow",
-            endpoint_template: "https://appflow.{Region}.{PartitionResult#dnsSuffix}",
-            sdk_id: "Appflow",
-            api_version: "2020-08-23",
-        };
-        assert_eq!(s.endpoint_for_region("eu-west-1").unwrap().to_string(), "https://appflow.eu-west-1.amazonaws.com/");
-        assert_eq!(
-            s.endpoint_for_region("cn-north-1").unwrap().to_string(),
-            "https://appflow.cn-north-1.amazonaws.com.cn/"
-        );
-        assert!(s.endpoint_for_region("evil.com/x").is_err());
     }
 
     #[test]

@@ -193,10 +193,23 @@ fn compile(out: &Path, rows: &mut [Row], command: &str) -> Result<bool, Failure>
         if std::env::var_os("CARGO_PROFILE_DEV_DEBUG").is_none() {
             cmd.env("CARGO_PROFILE_DEV_DEBUG", "0");
         }
-        let status = cmd.status().map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?;
-        row.build = Some(status.success());
-        failed |= !status.success();
-        eprintln!("  {} in {:.1?}", if status.success() { "built" } else { "FAILED" }, started.elapsed());
+        let mut ok = cmd.status().map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?.success();
+        // With --compile, the model's endpoint test cases run too.
+        if ok && command == "build" && out.join(&row.name).join("tests/endpoints.rs").exists() {
+            let mut test = Command::new(&cargo);
+            test.args(["test", "--quiet", "--manifest-path"])
+                .arg(out.join("Cargo.toml"))
+                .args(["-p", &krate, "--test", "endpoints"])
+                .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+                .stdout(std::process::Stdio::null());
+            ok = test.status().map_err(|e| Failure::Io(format!("cannot run cargo: {e}")))?.success();
+            if !ok {
+                eprintln!("  endpoint tests FAILED (cargo test -p {krate} --test endpoints)");
+            }
+        }
+        row.build = Some(ok);
+        failed |= !ok;
+        eprintln!("  {} in {:.1?}", if ok { "built" } else { "FAILED" }, started.elapsed());
         prune(&out.join("target/debug"), &krate);
     }
     Ok(failed)
@@ -208,7 +221,9 @@ fn compile(out: &Path, rows: &mut [Row], command: &str) -> Result<bool, Failure>
 fn prune(profile_dir: &Path, krate: &str) {
     // Fingerprints keep the package name's dashes; libraries use the crate name's underscores.
     let lib = krate.replace('-', "_");
-    let prefixes = [format!("{krate}-"), format!("{lib}-"), format!("lib{lib}-"), format!("lib{lib}.")];
+    // `endpoints-*`: the crate's endpoint test binary.
+    let prefixes =
+        [format!("{krate}-"), format!("{lib}-"), format!("lib{lib}-"), format!("lib{lib}."), "endpoints-".to_string()];
     for dir in [profile_dir.join("deps"), profile_dir.join(".fingerprint"), profile_dir.to_path_buf()] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for entry in entries.flatten() {

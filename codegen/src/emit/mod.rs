@@ -16,6 +16,7 @@
 //! A change to one shape changes its own file, and the files of what embeds it.
 
 pub(crate) mod common;
+pub mod endpoint;
 pub mod operation;
 pub mod protocol;
 pub mod types;
@@ -36,6 +37,8 @@ enum Job<'a> {
     Operation(&'a crate::ir::Operation),
     OperationsMod,
     Client,
+    Endpoint,
+    EndpointTests,
     /// `src/patterns.rs`, with the patterns validation checks character by character.
     Patterns(validate::CharPatterns<'a>),
     /// With `mod patterns` or not.
@@ -51,7 +54,16 @@ pub fn emit_crate(ir: &Crate) -> Files {
     let mut jobs: Vec<Job<'_>> = ir.types.values().map(Job::Type).collect();
     jobs.extend(ir.operations.iter().map(Job::Operation));
     let patterns = validate::char_patterns(ir);
-    jobs.extend([Job::TypesMod, Job::OperationsMod, Job::Client, Job::Lib { patterns: !patterns.is_empty() }]);
+    jobs.extend([
+        Job::TypesMod,
+        Job::OperationsMod,
+        Job::Client,
+        Job::Endpoint,
+        Job::Lib { patterns: !patterns.is_empty() },
+    ]);
+    if !ir.service.endpoint.tests.is_empty() {
+        jobs.push(Job::EndpointTests);
+    }
     if !patterns.is_empty() {
         jobs.push(Job::Patterns(patterns));
     }
@@ -87,6 +99,8 @@ fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
             )
         }
         Job::Client => ("src/client.rs".into(), operation::client_file(ir)),
+        Job::Endpoint => ("src/endpoint.rs".into(), endpoint::endpoint_file(ir)),
+        Job::EndpointTests => ("tests/endpoints.rs".into(), endpoint::tests_file(ir)),
         Job::Patterns(patterns) => ("src/patterns.rs".into(), validate::patterns_file(patterns)),
         Job::Lib { patterns } => ("src/lib.rs".into(), lib_rs(ir, *patterns)),
     }
@@ -195,6 +209,8 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
 
         #[rustfmt::skip]
         pub mod client;
+        #[rustfmt::skip]
+        pub mod endpoint;
         #[rustfmt::skip]
         pub mod operation;
         #[rustfmt::skip]

@@ -203,7 +203,7 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         }
     });
     let s = &ir.service;
-    let (signing, template, sdk_id, version) = (&s.signing_name, &s.endpoint_template, &s.sdk_id, &s.version);
+    let (signing, sdk_id, version) = (&s.signing_name, &s.sdk_id, &s.version);
     let client_doc = format!(
         " Calls {} over HTTPS: SigV4-signed (signing name `{}`), retried with backoff, validated before sending.",
         s.title, s.signing_name
@@ -263,7 +263,7 @@ pub fn client_file(ir: &Crate) -> TokenStream {
         impl ::awsgen_runtime::client::ServiceClient for Client {
             const SERVICE: ::awsgen_runtime::client::ServiceInfo = ::awsgen_runtime::client::ServiceInfo {
                 signing_name: #signing,
-                endpoint_template: #template,
+                rules: &crate::endpoint::RULES,
                 sdk_id: #sdk_id,
                 api_version: #version,
             };

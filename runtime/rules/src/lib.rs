@@ -10,7 +10,6 @@
 //! Variables are slots, not names: parameters take the first slots, then each name a condition
 //! assigns; lowering resolves every reference to its slot.
 
-pub mod build;
 mod functions;
 pub mod partitions;
 

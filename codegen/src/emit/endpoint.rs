@@ -1,0 +1,133 @@
+//! `src/endpoint.rs` (the service's endpoint rules as static data) and `tests/endpoints.rs`
+//! (the model's endpoint test cases, one `#[test]` each).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::endpoint::Case;
+use crate::ir::Crate;
+
+pub fn endpoint_file(ir: &Crate) -> TokenStream {
+    let e = &ir.service.endpoint;
+    let rules = crate::endpoint::tokens(&e.rules);
+    let origin = if e.from_model {
+        " The endpoint rules of the service, from its model (`smithy.rules#endpointRuleSet`)."
+    } else {
+        " The model has no endpoint rules: these are the usual regional ones, with FIPS and dual-stack variants."
+    };
+    quote! {
+        #![doc = #origin]
+        //!
+        //! The client resolves them once per distinct set of parameters; `tests/endpoints.rs`
+        //! holds the model's test cases for them.
+
+        #[allow(unused_imports)]
+        use ::awsgen_runtime::endpoint::rules::{
+            Condition, EndpointSpec, Expr, Func, Literal, Param, ParamType, Part, PathSeg, Rule, RuleKind, RuleSet,
+        };
+        use ::std::borrow::Cow::Borrowed as B;
+
+        /// The rule set.
+        pub static RULES: RuleSet = #rules;
+    }
+}
+
+/// A Rust expression for a rules value.
+fn value(v: &awsgen_rules::Value) -> TokenStream {
+    use awsgen_rules::Value as V;
+    match v {
+        V::String(s) => quote!(Value::String(#s.into())),
+        V::Bool(b) => quote!(Value::Bool(#b)),
+        V::Int(i) => quote!(Value::Int(#i)),
+        V::Array(items) => {
+            let items = items.iter().map(value);
+            quote!(Value::Array(vec![#(#items),*]))
+        }
+        V::Record(fields) => {
+            let fields = fields.iter().map(|(k, v)| {
+                let (k, v) = (k.as_ref(), value(v));
+                quote!((#k.into(), #v))
+            });
+            quote!(Value::Record(vec![#(#fields),*]))
+        }
+    }
+}
+
+fn test_name(i: usize, c: &Case) -> proc_macro2::Ident {
+    let words: String = heck::ToSnakeCase::to_snake_case(c.documentation.as_str())
+        .chars()
+        .filter(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+        .take(80)
+        .collect();
+    format_ident!("case_{i}_{}", words.trim_end_matches('_'))
+}
+
+pub fn tests_file(ir: &Crate) -> TokenStream {
+    let krate = format_ident!("{}", ir.meta.ident());
+    let tests = ir.service.endpoint.tests.iter().enumerate().map(|(i, c)| {
+        let name = test_name(i, c);
+        let doc = format!(" {}", c.documentation);
+        let sets = c.params.iter().map(|(k, v)| {
+            let v = value(v);
+            quote!(params.set(#k, #v).unwrap();)
+        });
+        let (resolve, note) = if c.before_iso_dual_stack {
+            (
+                quote!(rules::resolve_in(&params, &rules::partitions::before_iso_dual_stack())),
+                quote! {
+                    // The case predates dual-stack endpoints in the aws-iso partitions; it holds
+                    // against the partitions as they were then.
+                },
+            )
+        } else {
+            (quote!(rules::resolve(&params)), TokenStream::new())
+        };
+        let check = match &c.expect {
+            Ok(e) => {
+                let url = &e.url;
+                let headers = e.headers.iter().map(|(k, vs)| quote!((#k.to_string(), vec![#(#vs.to_string()),*])));
+                let props = e.properties.iter().map(|(k, v)| {
+                    let (k, v) = (k.as_ref(), value(v));
+                    quote!((#k.into(), #v))
+                });
+                quote! {
+                    let want = rules::Endpoint {
+                        url: #url.to_string(),
+                        headers: vec![#(#headers),*],
+                        properties: vec![#(#props),*],
+                    };
+                    let got = #resolve.expect("an endpoint");
+                    assert_eq!(got, want);
+                }
+            }
+            Err(msg) => quote! {
+                let want = Err(rules::ResolveError::Rule(#msg.to_string()));
+                let got = #resolve;
+                assert_eq!(got, want);
+            },
+        };
+        let binding = if c.params.is_empty() { quote!(params) } else { quote!(mut params) };
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                #note
+                let #binding = rules::Params::new(&#krate::endpoint::RULES);
+                #(#sets)*
+                #check
+            }
+        }
+    });
+    quote! {
+        //! The model's endpoint test cases (`smithy.rules#endpointTests`), through the rules the
+        //! client resolves.
+
+        // A module, so that `cargo fmt` leaves the generated layout alone.
+        #[rustfmt::skip]
+        mod cases {
+            use #krate::runtime::endpoint::rules::{self, Value};
+
+            #(#tests)*
+        }
+    }
+}
