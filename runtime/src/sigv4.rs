@@ -103,6 +103,31 @@ pub fn sign(
     time: SystemTime,
     cache: &SigningKeyCache,
 ) -> Result<(), SigningError> {
+    sign_with(request, payload_hash, credentials, region, service, time, cache, PathEncoding::Double)
+}
+
+/// How the request path becomes the canonical URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathEncoding {
+    /// Every service but S3: dot segments and empty segments removed, then each segment
+    /// percent-encoded again (the wire path is already encoded once).
+    Double,
+    /// S3: the wire path exactly as sent.
+    AsIs,
+}
+
+/// [`sign`], with the canonical URI formed as `encoding` says.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_with(
+    request: &mut Request,
+    payload_hash: &str,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+    cache: &SigningKeyCache,
+    encoding: PathEncoding,
+) -> Result<(), SigningError> {
     let (date, date_time) = timestamps(time)?;
     let headers = request.headers_mut();
     // Values from earlier signing would otherwise be signed themselves.
@@ -118,7 +143,7 @@ pub fn sign(
         request.headers_mut().insert(HOST, host);
     }
 
-    let (canonical, signed_headers) = canonical_request(request, payload_hash)?;
+    let (canonical, signed_headers) = canonical_request_with(request, payload_hash, encoding)?;
     let scope = [date.as_str(), region, service, "aws4_request"].join("/");
     // The string to sign goes straight into the HMAC: algorithm, time, scope and the hash of
     // the canonical request, one per line.
@@ -150,10 +175,22 @@ pub fn sign(
 /// The canonical request of `request` (already carrying the headers signing adds) and its
 /// signed header names, `;`-separated.
 pub fn canonical_request(request: &Request, payload_hash: &str) -> Result<(String, String), SigningError> {
+    canonical_request_with(request, payload_hash, PathEncoding::Double)
+}
+
+/// [`canonical_request`], with the canonical URI formed as `encoding` says.
+pub fn canonical_request_with(
+    request: &Request,
+    payload_hash: &str,
+    encoding: PathEncoding,
+) -> Result<(String, String), SigningError> {
     let mut out = String::with_capacity(256 + request.headers().len() * 48);
     out.push_str(request.method().as_str());
     out.push('\n');
-    canonical_path(request.uri().path(), &mut out);
+    match encoding {
+        PathEncoding::Double => canonical_path(request.uri().path(), &mut out),
+        PathEncoding::AsIs => out.push_str(request.uri().path()),
+    }
     out.push('\n');
     canonical_query(request.uri().query().unwrap_or(""), &mut out);
     out.push('\n');
