@@ -10,6 +10,7 @@
 //! | [`endpoint`] | the endpoint of a region, endpoint URLs, host prefixes |
 //! | [`retry`] | retry settings and backoff |
 //! | [`http`] | request and response types, the transport trait and the default HTTPS transport |
+//! | [`profile`] | the shared config and credentials files |
 //! | [`protocol`] | wire helpers generated serializers and parsers call: [`protocol::rest`], [`protocol::json`] |
 //! | [`validate`] | client-side checks of `@length`, `@range`, `@pattern` and `@required` |
 //! | [`Error`] and friends | what a call returns when it fails |
@@ -20,6 +21,7 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod http;
+pub mod profile;
 pub mod protocol;
 pub mod retry;
 pub mod sigv4;
