@@ -51,6 +51,12 @@ pub enum ConfigError {
     /// No usable credentials.
     #[error("client configuration: {0}")]
     Credentials(#[from] CredentialsError),
+    /// A shared config or credentials file does not parse.
+    #[error("client configuration: {0}")]
+    Profile(#[from] crate::profile::ProfileError),
+    /// A setting in the environment or a profile holds a value of the wrong form.
+    #[error("client configuration: {0}")]
+    Setting(#[from] crate::config::SettingError),
     /// The HTTP client could not be set up.
     #[error("client configuration: {0}")]
     HttpClient(#[from] crate::http::SetupError),
@@ -104,11 +110,14 @@ pub trait ServiceClient: Sized {
 pub struct ClientBuilder<C> {
     region: Option<String>,
     endpoint: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    ignore_configured_endpoint_urls: Option<bool>,
     endpoint_params: Vec<(String, crate::endpoint::rules::Value)>,
     credentials: Option<Credentials>,
-    retry: RetryConfig,
+    retry: Option<RetryConfig>,
+    max_attempts: Option<u32>,
+    shared: Option<crate::config::SharedConfig>,
     connect_timeout: Duration,
     attempt_timeout: Option<Duration>,
     validate: bool,
@@ -133,11 +142,14 @@ impl<C: ServiceClient> Default for ClientBuilder<C> {
         Self {
             region: None,
             endpoint: None,
-            use_fips: false,
-            use_dual_stack: false,
+            use_fips: None,
+            use_dual_stack: None,
+            ignore_configured_endpoint_urls: None,
             endpoint_params: Vec::new(),
             credentials: None,
-            retry: RetryConfig::default(),
+            retry: None,
+            max_attempts: None,
+            shared: None,
             connect_timeout: Duration::from_millis(3100),
             attempt_timeout: Some(Duration::from_secs(60)),
             validate: true,
@@ -166,14 +178,39 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// Sends requests to the service's FIPS endpoints (`AWS::UseFIPS`). Building fails when the
     /// endpoint rules have none for the region.
     pub fn use_fips(mut self, on: bool) -> Self {
-        self.use_fips = on;
+        self.use_fips = Some(on);
         self
     }
 
     /// Sends requests to the service's dual-stack (IPv4 and IPv6) endpoints
     /// (`AWS::UseDualStack`). Building fails when the endpoint rules have none for the region.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.use_dual_stack = on;
+        self.use_dual_stack = Some(on);
+        self
+    }
+
+    /// Ignores endpoint URLs from the environment and the shared config files
+    /// (`AWS_ENDPOINT_URL...`, `endpoint_url`); [`endpoint_url`](Self::endpoint_url) still applies.
+    pub fn ignore_configured_endpoint_urls(mut self, on: bool) -> Self {
+        self.ignore_configured_endpoint_urls = Some(on);
+        self
+    }
+
+    /// Takes what is not set explicitly from the environment and the selected profile of the
+    /// shared config files, as the AWS SDKs do: the region (`AWS_REGION`, `AWS_DEFAULT_REGION`,
+    /// `region`), FIPS and dual-stack (`AWS_USE_FIPS_ENDPOINT`, `use_fips_endpoint`, ...),
+    /// endpoint URLs (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services`
+    /// section and `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), retries
+    /// (`AWS_MAX_ATTEMPTS`, `max_attempts`) and the profile's static credentials. The profile is
+    /// `AWS_PROFILE` or `default`; the files are `AWS_CONFIG_FILE` and
+    /// `AWS_SHARED_CREDENTIALS_FILE`, or `~/.aws/config` and `~/.aws/credentials`.
+    pub fn from_env(self) -> Result<Self, ConfigError> {
+        Ok(self.shared_config(crate::config::SharedConfig::from_env()?))
+    }
+
+    /// [`from_env`](Self::from_env) with settings loaded elsewhere.
+    pub fn shared_config(mut self, config: crate::config::SharedConfig) -> Self {
+        self.shared = Some(config);
         self
     }
 
@@ -194,13 +231,13 @@ impl<C: ServiceClient> ClientBuilder<C> {
 
     /// Retry settings.
     pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = retry;
+        self.retry = Some(retry);
         self
     }
 
     /// The most attempts per call (1 disables retries).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.retry.max_attempts = attempts.max(1);
+        self.max_attempts = Some(attempts.max(1));
         self
     }
 
@@ -239,11 +276,33 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// The configured client. Fails when the region or credentials cannot be found or the
     /// endpoint is invalid.
     pub fn build(self) -> Result<C, ConfigError> {
-        let region = match self.region.or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty())) {
-            Some(r) => r,
-            None => return Err(ConfigError::NoRegion),
+        let shared = self.shared.as_ref();
+        let region = self
+            .region
+            .or_else(|| shared.and_then(|s| s.region()))
+            .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()));
+        let Some(region) = region else { return Err(ConfigError::NoRegion) };
+        let use_fips = match self.use_fips {
+            Some(v) => v,
+            None => shared.map(|s| s.use_fips()).transpose()?.flatten().unwrap_or(false),
         };
-        if let Some(url) = &self.endpoint {
+        let use_dual_stack = match self.use_dual_stack {
+            Some(v) => v,
+            None => shared.map(|s| s.use_dual_stack()).transpose()?.flatten().unwrap_or(false),
+        };
+        let endpoint = self
+            .endpoint
+            .clone()
+            .or_else(|| shared.and_then(|s| s.endpoint_url(C::SERVICE.sdk_id, self.ignore_configured_endpoint_urls)));
+        let mut retry = self.retry.unwrap_or_default();
+        if let Some(n) = self.max_attempts {
+            retry.max_attempts = n;
+        } else if let Some(n) = shared.map(|s| s.max_attempts()).transpose()?.flatten() {
+            if self.retry.is_none() {
+                retry.max_attempts = n;
+            }
+        }
+        if let Some(url) = &endpoint {
             let invalid = |reason: String| ConfigError::InvalidEndpoint { url: url.clone(), reason };
             let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
             if uri.scheme().is_none() || uri.authority().is_none() {
@@ -254,15 +313,19 @@ impl<C: ServiceClient> ClientBuilder<C> {
             C::SERVICE.rules,
             &EndpointConfig {
                 region: Some(region.clone()),
-                use_fips: self.use_fips,
-                use_dual_stack: self.use_dual_stack,
-                url: self.endpoint.clone(),
+                use_fips,
+                use_dual_stack,
+                url: endpoint.clone(),
                 params: self.endpoint_params,
             },
         )?;
         let credentials = match self.credentials {
             Some(c) => c,
-            None => Credentials::from_env()?,
+            None => match (Credentials::from_env(), shared.and_then(profile_credentials)) {
+                (Ok(c), _) => c,
+                (Err(crate::credentials::CredentialsError::NotFound), Some(c)) => c,
+                (Err(e), _) => return Err(e.into()),
+            },
         };
         let connector: Arc<dyn HttpConnector> = match self.connector {
             Some(c) => c,
@@ -275,7 +338,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             signing_name: endpoint.signing_name.clone().unwrap_or_else(|| service.signing_name.to_string()),
             endpoint,
             credentials,
-            retry: self.retry,
+            retry,
             attempt_timeout: self.attempt_timeout,
             validate: self.validate,
             user_agent: format!(
@@ -289,6 +352,18 @@ impl<C: ServiceClient> ClientBuilder<C> {
             connector,
         }))
     }
+}
+
+/// The selected profile's static keys (`aws_access_key_id`, `aws_secret_access_key`,
+/// `aws_session_token`).
+fn profile_credentials(shared: &crate::config::SharedConfig) -> Option<Credentials> {
+    let p = shared.profiles();
+    let get = |k: &str| p.get(shared.profile_name(), k).filter(|v| !v.is_empty());
+    Some(Credentials::new(
+        get("aws_access_key_id")?,
+        get("aws_secret_access_key")?,
+        get("aws_session_token").map(str::to_string),
+    ))
 }
 
 impl ClientCore {

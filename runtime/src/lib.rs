@@ -5,6 +5,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`client`] | the client every generated `Client` wraps: configuration and the call loop |
+//! | [`config`] | client settings from the environment and the shared config files |
 //! | [`credentials`] | AWS credentials |
 //! | [`sigv4`] | Signature Version 4 |
 //! | [`endpoint`] | the endpoint of a region, endpoint URLs, host prefixes |
@@ -18,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod http;

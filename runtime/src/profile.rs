@@ -24,8 +24,11 @@ pub type Properties = BTreeMap<String, String>;
 /// Every section of both files, merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
+    /// `[profile name]` (config) and `[name]` (credentials) sections.
     pub profiles: BTreeMap<String, Properties>,
+    /// `[sso-session name]` sections.
     pub sso_sessions: BTreeMap<String, Properties>,
+    /// `[services name]` sections: per-service settings, as sub-properties.
     pub services: BTreeMap<String, Properties>,
 }
 
@@ -49,8 +52,11 @@ impl ProfileSet {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {message}")]
 pub struct ProfileError {
+    /// The file's path.
     pub file: String,
+    /// The line, from 1.
     pub line: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -182,7 +188,7 @@ fn parse_sections(text: &str, kind: FileKind, file: &str) -> Result<Vec<Section>
 /// the config file, and the credentials file wins over the config file.
 pub fn parse(config: Option<(&str, &str)>, credentials: Option<(&str, &str)>) -> Result<ProfileSet, ProfileError> {
     let mut set = ProfileSet::default();
-    let mut add = |target: &mut BTreeMap<String, Properties>, s: &Section| {
+    let add = |target: &mut BTreeMap<String, Properties>, s: &Section| {
         let Some(name) = &s.name else { return };
         let props = target.entry(name.clone()).or_default();
         for (k, v) in &s.properties {
@@ -218,8 +224,11 @@ pub fn parse(config: Option<(&str, &str)>, credentials: Option<(&str, &str)>) ->
 /// Where the files are and which profile is selected, from the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locations {
+    /// The shared config file.
     pub config: PathBuf,
+    /// The shared credentials file.
     pub credentials: PathBuf,
+    /// The selected profile.
     pub profile: String,
 }
 
