@@ -30,10 +30,17 @@ pub struct SettingError {
 impl SharedConfig {
     /// From the process environment and the files it points to.
     pub fn from_env() -> Result<Self, ProfileError> {
+        Self::from_env_with_profile(None)
+    }
+
+    /// [`from_env`](Self::from_env), with `profile` (a `--profile` option) instead of
+    /// `AWS_PROFILE` when given.
+    pub fn from_env_with_profile(profile: Option<&str>) -> Result<Self, ProfileError> {
         let lookup = |k: &str| std::env::var(k).ok();
         let locations = profile::locations(&lookup, cfg!(windows));
         let profiles = profile::load(&locations)?;
-        Ok(Self::new(std::env::vars().filter(|(k, _)| k.starts_with("AWS_")).collect(), profiles, locations.profile))
+        let name = profile.map_or(locations.profile, str::to_string);
+        Ok(Self::new(std::env::vars().filter(|(k, _)| k.starts_with("AWS_")).collect(), profiles, name))
     }
 
     /// From given variables, profiles and the name of the selected profile.

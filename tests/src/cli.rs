@@ -1,11 +1,13 @@
 //! The `appflow` example's command line: call one AppFlow operation with a JSON request body.
 //!
 //! ```text
-//! cargo run --example appflow -- [--endpoint-url URL] [--region REGION] OPERATION INPUT.json
+//! cargo run --example appflow -- [--profile NAME] [--region REGION] [--endpoint-url URL] OPERATION INPUT.json
 //! ```
 //!
 //! OPERATION is the kebab-case operation name; INPUT.json is the request body in the wire
-//! format (`-` reads standard input). Credentials come from the standard environment variables.
+//! format (`-` reads standard input). As the AWS CLI does, settings not given on the command line
+//! come from the environment (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`, ...) and the shared
+//! config files, and so do credentials (the variables, or the profile's keys).
 //! The output is printed as JSON; errors name the modeled error (e.g. `ResourceNotFoundException`)
 //! and exit non-zero.
 
@@ -16,7 +18,7 @@ use awsgen_runtime::{BoxFuture, Error, ModeledErrorEnum};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-pub const USAGE: &str = "usage: appflow [--endpoint-url URL] [--region REGION] OPERATION INPUT.json
+pub const USAGE: &str = "usage: appflow [--profile NAME] [--region REGION] [--endpoint-url URL] OPERATION INPUT.json
 operations: describe-connector, register-connector, update-connector-registration, update-flow
 INPUT.json is the operation's request body in JSON (- reads standard input)";
 
@@ -38,6 +40,7 @@ async fn run_inner(args: &[String], stdin: &mut dyn Read) -> Result<String, (i32
     let usage = |m: &str| (2, format!("error: {m}\n{USAGE}"));
     let mut endpoint = None;
     let mut region = None;
+    let mut profile = None;
     let mut positional = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -46,6 +49,7 @@ async fn run_inner(args: &[String], stdin: &mut dyn Read) -> Result<String, (i32
                 endpoint = Some(it.next().ok_or_else(|| usage("--endpoint-url needs a value"))?.clone())
             }
             "--region" => region = Some(it.next().ok_or_else(|| usage("--region needs a value"))?.clone()),
+            "--profile" => profile = Some(it.next().ok_or_else(|| usage("--profile needs a value"))?.clone()),
             "-h" | "--help" => return Err((0, USAGE.to_string())),
             s if s.starts_with("--") => return Err(usage(&format!("unknown option {s}"))),
             _ => positional.push(a.clone()),
@@ -59,11 +63,13 @@ async fn run_inner(args: &[String], stdin: &mut dyn Read) -> Result<String, (i32
     } else {
         std::fs::read(input).map_err(|e| (1, format!("error: reading {input}: {e}")))?
     };
-    let mut builder = Client::builder();
+    let shared = awsgen_runtime::config::SharedConfig::from_env_with_profile(profile.as_deref())
+        .map_err(|e| (1, format!("error: {e}")))?;
+    let region = region.or_else(|| shared.region()).unwrap_or_else(|| "us-east-1".into());
+    let mut builder = Client::builder().shared_config(shared).region(region);
     if let Some(e) = endpoint {
         builder = builder.endpoint_url(e);
     }
-    builder = builder.region(region.or_else(|| std::env::var("AWS_REGION").ok()).unwrap_or_else(|| "us-east-1".into()));
     let client = builder.build().map_err(|e| (1, format!("error: {e}")))?;
     match operation.as_str() {
         "describe-connector" => call(&body, |i| client.describe_connector(i)).await,
