@@ -82,6 +82,8 @@ pub struct ClientCore {
     clock: Clock,
     keys: SigningKeyCache,
     connector: Arc<dyn HttpConnector>,
+    quota: Arc<crate::retry::RetryQuota>,
+    skew: Arc<crate::retry::ClockSkew>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -350,6 +352,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
             keys: Default::default(),
             connector,
+            quota: Default::default(),
+            skew: Default::default(),
         }))
     }
 }
@@ -392,9 +396,13 @@ impl ClientCore {
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
         let payload_hash = crate::sigv4::payload_hash(request.body());
         let mut attempt = 1;
+        // What this call took from the retry quota, given back if it succeeds.
+        let mut taken = 0;
+        let mut skew_corrected = false;
         loop {
-            // Each attempt is signed afresh: the signature covers the time.
-            let time = (self.clock)();
+            // Each attempt is signed afresh: the signature covers the time, corrected by the
+            // skew of the service's clock learned so far.
+            let time = self.skew.apply((self.clock)());
             let signed = signed_copy(
                 &request,
                 &payload_hash,
@@ -405,17 +413,43 @@ impl ClientCore {
                 &self.keys,
             )
             .map_err(Error::Signing)?;
-            let result = match self.connector.send(signed, self.attempt_timeout).await {
-                Ok(response) => O::parse_response(&response),
-                Err(ConnectorError::Timeout(t)) => Err(Error::Timeout(t)),
-                Err(ConnectorError::Io(e)) => Err(Error::Transport(e)),
+            let (result, date) = match self.connector.send(signed, self.attempt_timeout).await {
+                Ok(response) => {
+                    let date =
+                        response.headers().get(http::header::DATE).and_then(|d| d.to_str().ok()).map(str::to_string);
+                    (O::parse_response(&response), date)
+                }
+                Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None),
+                Err(ConnectorError::Io(e)) => (Err(Error::Transport(e)), None),
             };
             match result {
+                Ok(out) => {
+                    self.quota.release(if taken > 0 { taken } else { crate::retry::RetryQuota::NO_RETRY_INCREMENT });
+                    return Ok(out);
+                }
+                // Signed with a clock too far from the service's: learn its clock from the
+                // response and sign again, once, without waiting.
+                Err(e)
+                    if !skew_corrected
+                        && e.code().is_some_and(|c| crate::retry::CLOCK_SKEW_CODES.contains(&c))
+                        && date.as_deref().is_some_and(|d| self.skew.learn(d, (self.clock)())) =>
+                {
+                    skew_corrected = true;
+                }
                 Err(e) if attempt < self.retry.max_attempts && e.is_retryable() => {
+                    let cost = match e {
+                        Error::Timeout(_) | Error::Transport(_) => crate::retry::RetryQuota::TIMEOUT_RETRY_COST,
+                        _ => crate::retry::RetryQuota::RETRY_COST,
+                    };
+                    // An empty quota means the service is failing for many calls: stop adding load.
+                    if !self.quota.try_acquire(cost) {
+                        return Err(e);
+                    }
+                    taken += cost;
                     tokio::time::sleep(self.retry.backoff(attempt)).await;
                     attempt += 1;
                 }
-                other => return other,
+                Err(e) => return Err(e),
             }
         }
     }
@@ -423,6 +457,16 @@ impl ClientCore {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &http::Uri {
         &self.endpoint.uri
+    }
+
+    /// What is left of the retry quota (it starts at 500; a retry takes 5, 10 after a timeout).
+    pub fn retry_quota(&self) -> u32 {
+        self.quota.available()
+    }
+
+    /// The skew of the service's clock learned from its responses, in milliseconds.
+    pub fn clock_skew_millis(&self) -> i64 {
+        self.skew.millis()
     }
 
     /// The signing name requests are signed with.

@@ -68,10 +68,24 @@ impl Stub {
     /// Starts a server that answers the n-th request with `script[n]` (the last entry repeats),
     /// checking signatures against `credentials`, `region` and `service`.
     pub async fn start(script: Vec<Reply>, credentials: Credentials, region: &str, service: &str) -> Stub {
+        Self::start_with_clock(script, credentials, region, service, 0).await
+    }
+
+    /// [`Stub::start`] with the server's clock `ahead_secs` ahead of the machine's: every
+    /// response carries a `Date` header from that clock, and a request signed more than five
+    /// minutes away from it is answered `403 RequestTimeTooSkewed`, as AWS services answer.
+    pub async fn start_with_clock(
+        script: Vec<Reply>,
+        credentials: Credentials,
+        region: &str,
+        service: &str,
+        ahead_secs: i64,
+    ) -> Stub {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind on loopback");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
-        let state = (received.clone(), Arc::new(script), credentials, region.to_string(), service.to_string());
+        let state =
+            (received.clone(), Arc::new(script), credentials, region.to_string(), service.to_string(), ahead_secs);
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else { break };
@@ -90,9 +104,24 @@ impl Stub {
     }
 }
 
-type State = (Arc<Mutex<Vec<Received>>>, Arc<Vec<Reply>>, Credentials, String, String);
+type State = (Arc<Mutex<Vec<Received>>>, Arc<Vec<Reply>>, Credentials, String, String, i64);
 
-async fn serve(mut socket: TcpStream, (received, script, creds, region, service): State) -> std::io::Result<()> {
+/// The server's clock.
+fn server_now(ahead_secs: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::seconds(ahead_secs)
+}
+
+/// Whether `x-amz-date` is more than five minutes from the server's clock.
+fn skewed(headers: &[(String, String)], ahead_secs: i64) -> bool {
+    let Some((_, date)) = headers.iter().find(|(k, _)| k == "x-amz-date") else { return false };
+    let Ok(t) = chrono::NaiveDateTime::parse_from_str(date, "%Y%m%dT%H%M%SZ") else { return true };
+    (t.and_utc() - server_now(ahead_secs)).num_seconds().abs() > 300
+}
+
+async fn serve(
+    mut socket: TcpStream,
+    (received, script, creds, region, service, ahead_secs): State,
+) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
         // Read one request: headers, then Content-Length bytes of body.
@@ -136,6 +165,12 @@ async fn serve(mut socket: TcpStream, (received, script, creds, region, service)
         let mut reply = script[n.min(script.len() - 1)].clone();
         if !signature_ok {
             reply = Reply::error(403, "InvalidSignatureException", "the signature does not match");
+        } else if ahead_secs != 0 && skewed(&received.lock().unwrap()[n].headers, ahead_secs) {
+            reply = Reply::error(
+                403,
+                "RequestTimeTooSkewed",
+                "the difference between the request time and the server's time is too large",
+            );
         }
         loop {
             match reply {
@@ -152,6 +187,12 @@ async fn serve(mut socket: TcpStream, (received, script, creds, region, service)
                 }
                 Reply::Respond { status, headers, body } => {
                     let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
+                    if ahead_secs != 0 {
+                        out.push_str(&format!(
+                            "Date: {}\r\n",
+                            server_now(ahead_secs).format("%a, %d %b %Y %H:%M:%S GMT")
+                        ));
+                    }
                     for (k, v) in headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
