@@ -130,8 +130,8 @@ pub fn lower_service(
     Some(ServiceEndpoints { rules, from_model: rule_set.is_some(), tests: cases })
 }
 
-/// A test case's parameter value.
-fn value(v: &Value) -> Option<awsgen_rules::Value> {
+/// A test case's (or a static context parameter's) value.
+pub fn value(v: &Value) -> Option<awsgen_rules::Value> {
     Some(match v {
         Value::String(s) => awsgen_rules::Value::String(s.clone()),
         Value::Bool(b) => awsgen_rules::Value::Bool(*b),

@@ -286,8 +286,19 @@ pub struct Operation {
     /// `@endpoint(hostPrefix)`: text put in front of the endpoint's host, with `{label}`s filled
     /// from `@hostLabel` input members.
     pub host_prefix: Option<String>,
+    /// Endpoint rules parameters the operation sets: its static ones, then input members.
+    pub endpoint_params: Vec<EndpointParam>,
     pub doc: Option<String>,
     pub deprecated: bool,
+}
+
+/// An endpoint rules parameter an operation sets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParam {
+    /// `smithy.rules#staticContextParams`.
+    Static { name: String, value: awsgen_rules::Value },
+    /// `smithy.rules#contextParam` on an input member (its Rust field).
+    Member { name: String, field: String, optional: bool, ty: Ty },
 }
 
 #[derive(Debug, Clone)]

@@ -25,6 +25,7 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
 
     let mut lw = Lowerer {
         model,
+        rule_params: service.endpoint.rules.params.to_vec(),
         protocol,
         boxed: BTreeSet::new(),
         names: BTreeMap::new(),
@@ -211,6 +212,8 @@ fn doc_of(html: Option<&str>) -> Option<String> {
 
 struct Lowerer<'m> {
     model: &'m Model,
+    /// The parameters of the service's endpoint rules.
+    rule_params: Vec<awsgen_rules::Param>,
     protocol: Protocol,
     /// `(shape id, member name)` pairs that must be boxed.
     boxed: BTreeSet<(String, String)>,
@@ -632,8 +635,10 @@ impl<'m> Lowerer<'m> {
             };
             sink.error(op.id.clone(), format!("host prefix label `{{{label}}}` {problem}"));
         }
+        let endpoint_params = self.endpoint_params(op, &input, sink);
         Operation {
             shape_id: op.id.clone(),
+            endpoint_params,
             wire_name: op.name().to_string(),
             method: naming::field_name(op.name()),
             error_enum: format!("{name}Error"),
@@ -649,6 +654,58 @@ impl<'m> Lowerer<'m> {
             doc: doc_of(op.traits.documentation.as_deref()),
             deprecated: op.traits.deprecated,
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// The endpoint rules parameters `op` sets, checked against the service's rules.
+    fn endpoint_params(&self, op: &Shape, input: &StructDef, sink: &mut Sink) -> Vec<EndpointParam> {
+        let known = |name: &str| self.rule_params.iter().find(|p| p.name == name).map(|p| p.ty);
+        let mut out = Vec::new();
+        for (name, v) in &op.operation.static_context_params {
+            let value = crate::endpoint::value(v);
+            match (known(name), value) {
+                (Some(_), Some(value)) => out.push(EndpointParam::Static { name: name.clone(), value }),
+                (None, _) => sink.error(
+                    op.id.clone(),
+                    format!("static context parameter `{name}` is not a parameter of the endpoint rules"),
+                ),
+                (_, None) => {
+                    sink.error(op.id.clone(), format!("static context parameter `{name}` has an unusable value {v}"))
+                }
+            }
+        }
+        for (name, _) in &op.operation.operation_context_params {
+            self.warnings.borrow_mut().push(crate::diag::Diagnostic::new(
+                op.id.clone(),
+                format!("operation context parameter `{name}` (a path into the input) is not set yet"),
+            ));
+        }
+        let members = op.input.as_ref().map(|i| &self.model.shape(i).members);
+        for m in members.into_iter().flat_map(|ms| ms.values()) {
+            let Some(name) = &m.traits.context_param else { continue };
+            let Some(f) = input.fields.iter().find(|f| f.member == m.name) else { continue };
+            let fits = match (known(name), &f.ty) {
+                (Some(awsgen_rules::ParamType::String), Ty::String | Ty::Named { kind: NamedKind::Enum, .. }) => true,
+                (Some(awsgen_rules::ParamType::Boolean), Ty::Bool) => true,
+                (Some(awsgen_rules::ParamType::StringArray), Ty::List { item, sparse: false }) => **item == Ty::String,
+                _ => false,
+            };
+            if !fits {
+                sink.error(
+                    format!("{}${}", op.id, m.name),
+                    format!("context parameter `{name}` is not an endpoint rules parameter of the member's type"),
+                );
+                continue;
+            }
+            out.push(EndpointParam::Member {
+                name: name.clone(),
+                field: f.name.clone(),
+                optional: f.optional(),
+                ty: f.ty.clone(),
+            });
+        }
+        out
     }
 }
 

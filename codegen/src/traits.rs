@@ -117,6 +117,8 @@ pub struct MemberTraits {
     pub idempotency_token: bool,
     /// `@enumValue` of an enum or intEnum member.
     pub enum_value: Option<Value>,
+    /// `smithy.rules#contextParam`: the endpoint rules parameter this input member sets.
+    pub context_param: Option<String>,
 }
 
 impl MemberTraits {
@@ -162,6 +164,10 @@ pub struct OperationTraits {
     /// `@auth`: the auth schemes in order; `Some(empty)` means unauthenticated.
     pub auth: Option<Vec<String>>,
     pub optional_auth: bool,
+    /// `smithy.rules#staticContextParams`: endpoint rules parameters the operation sets, by name.
+    pub static_context_params: Vec<(String, Value)>,
+    /// `smithy.rules#operationContextParams`: parameters taken from the input by a path.
+    pub operation_context_params: Vec<(String, String)>,
 }
 
 /// `aws.api#service`.
@@ -418,6 +424,10 @@ pub fn member_traits(raw: &RawTraits, loc: &str, sink: &mut Sink) -> MemberTrait
         host_label: r.has("smithy.api#hostLabel"),
         idempotency_token: r.has("smithy.api#idempotencyToken"),
         enum_value: r.raw_value("smithy.api#enumValue"),
+        context_param: raw
+            .get("smithy.rules#contextParam")
+            .cloned()
+            .and_then(|v| r.field_str("smithy.rules#contextParam", &v, "name")),
     }
 }
 
@@ -475,7 +485,32 @@ pub fn operation_traits(raw: &RawTraits, loc: &str, sink: &mut Sink) -> Operatio
         http_checksum: r.raw_value("aws.protocols#httpChecksum"),
         auth: r.auth(),
         optional_auth: r.has("smithy.api#optionalAuth"),
+        static_context_params: context_params(&mut r, "smithy.rules#staticContextParams", "value")
+            .into_iter()
+            .collect(),
+        operation_context_params: context_params(&mut r, "smithy.rules#operationContextParams", "path")
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+            .collect(),
     }
+}
+
+/// `{"Name": {"<key>": v}}` as `(Name, v)` pairs, sorted by name.
+fn context_params(r: &mut Reader<'_>, id: &str, key: &str) -> Vec<(String, Value)> {
+    let Some(v) = r.raw.get(id).cloned() else { return Vec::new() };
+    let Some(obj) = v.as_object() else {
+        r.bad(id, "an object of parameters", &v);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, p) in obj {
+        match p.get(key) {
+            Some(x) => out.push((name.clone(), x.clone())),
+            None => r.bad(id, &format!("`{name}` to have a `{key}`"), p),
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// Decodes the traits of a service.

@@ -62,6 +62,9 @@ pub enum ConfigError {
     HttpClient(#[from] crate::http::SetupError),
 }
 
+/// The endpoint rules parameters one operation call sets.
+type OperationParams = Vec<(&'static str, crate::endpoint::rules::Value)>;
+
 /// Where "now" comes from, for signing (tests freeze it).
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
@@ -74,6 +77,10 @@ pub struct ClientCore {
     /// The signing name: the service's, unless the endpoint rules give one.
     signing_name: String,
     endpoint: ResolvedEndpoint,
+    /// The settings the endpoint was resolved from, for operations that add parameters.
+    endpoint_config: EndpointConfig,
+    /// Endpoints resolved with operation parameters, by those parameters.
+    endpoint_cache: Arc<std::sync::Mutex<Vec<(OperationParams, ResolvedEndpoint)>>>,
     credentials: Credentials,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
@@ -311,16 +318,14 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 return Err(invalid("it needs a scheme and a host".into()));
             }
         }
-        let endpoint = crate::endpoint::resolve(
-            C::SERVICE.rules,
-            &EndpointConfig {
-                region: Some(region.clone()),
-                use_fips,
-                use_dual_stack,
-                url: endpoint.clone(),
-                params: self.endpoint_params,
-            },
-        )?;
+        let endpoint_config = EndpointConfig {
+            region: Some(region.clone()),
+            use_fips,
+            use_dual_stack,
+            url: endpoint.clone(),
+            params: self.endpoint_params,
+        };
+        let endpoint = crate::endpoint::resolve(C::SERVICE.rules, &endpoint_config)?;
         let credentials = match self.credentials {
             Some(c) => c,
             None => match (Credentials::from_env(), shared.and_then(profile_credentials)) {
@@ -339,6 +344,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
             region: endpoint.signing_region.clone().unwrap_or(region),
             signing_name: endpoint.signing_name.clone().unwrap_or_else(|| service.signing_name.to_string()),
             endpoint,
+            endpoint_config,
+            endpoint_cache: Default::default(),
             credentials,
             retry,
             attempt_timeout: self.attempt_timeout,
@@ -383,13 +390,21 @@ impl ClientCore {
         if self.validate {
             input.validate().map_err(Error::Validation)?;
         }
+        let op_params = O::endpoint_params(&input);
+        let resolved;
+        let endpoint = if op_params.is_empty() {
+            &self.endpoint
+        } else {
+            resolved = self.endpoint_with(op_params).map_err(Error::Endpoint)?;
+            &resolved
+        };
         let mut request = O::serialize_request(&input).map_err(Error::Serialization)?;
-        apply_endpoint(&mut request, &self.endpoint.uri).map_err(Error::Serialization)?;
+        apply_endpoint(&mut request, &endpoint.uri).map_err(Error::Serialization)?;
         if let Some(prefix) = O::host_prefix(&input).map_err(Error::Serialization)? {
             apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
         }
         let headers = request.headers_mut();
-        for (name, value) in &self.endpoint.headers {
+        for (name, value) in &endpoint.headers {
             headers.append(name.clone(), value.clone());
         }
         headers
@@ -407,8 +422,8 @@ impl ClientCore {
                 &request,
                 &payload_hash,
                 &self.credentials,
-                &self.region,
-                &self.signing_name,
+                endpoint.signing_region.as_deref().unwrap_or(&self.region),
+                endpoint.signing_name.as_deref().unwrap_or(&self.signing_name),
                 time,
                 &self.keys,
             )
@@ -457,6 +472,23 @@ impl ClientCore {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &http::Uri {
         &self.endpoint.uri
+    }
+
+    /// The endpoint for an operation's own parameters: resolved once per distinct set and kept
+    /// (the most recent 64 sets).
+    fn endpoint_with(&self, params: OperationParams) -> Result<ResolvedEndpoint, EndpointError> {
+        let mut cache = self.endpoint_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, e)) = cache.iter().find(|(k, _)| *k == params) {
+            return Ok(e.clone());
+        }
+        let mut config = self.endpoint_config.clone();
+        config.params.extend(params.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let e = crate::endpoint::resolve(self.service.rules, &config)?;
+        if cache.len() >= 64 {
+            cache.remove(0);
+        }
+        cache.push((params, e.clone()));
+        Ok(e)
     }
 
     /// What is left of the retry quota (it starts at 500; a retry takes 5, 10 after a timeout).

@@ -20,6 +20,9 @@ pub enum Error<E> {
     /// No credentials were found, or the ones found cannot be used.
     #[error("credentials error: {0}")]
     Credentials(#[source] crate::credentials::CredentialsError),
+    /// The endpoint rules give no endpoint for this call's parameters.
+    #[error("endpoint: {0}")]
+    Endpoint(#[source] crate::endpoint::EndpointError),
     /// The input cannot be put into an HTTP request (for example an empty path label).
     #[error("cannot serialize the request: {0}")]
     Serialization(#[source] crate::protocol::SerializeError),

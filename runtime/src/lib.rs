@@ -75,6 +75,14 @@ pub trait Operation {
         Ok(None)
     }
 
+    /// The endpoint rules parameters the operation sets (its static ones, and input members
+    /// marked `@contextParam`); the client resolves the endpoint with them. Most operations
+    /// set none.
+    fn endpoint_params(input: &Self::Input) -> Vec<(&'static str, endpoint::rules::Value)> {
+        let _ = input;
+        Vec::new()
+    }
+
     /// The HTTP request for `input` (path and query only; the client adds the endpoint).
     fn serialize_request(input: &Self::Input) -> Result<http::Request, protocol::SerializeError>;
 

@@ -119,3 +119,44 @@ async fn a_fips_dual_stack_call_reaches_the_host_the_rules_give() {
     assert!(r.signature_ok, "signed for the host the rules give");
     assert!(r.header("authorization").unwrap().contains("/us-east-1/appflow/aws4_request"));
 }
+
+/// Operations set endpoint parameters of their own: Kinesis's `DescribeStream` sends
+/// `OperationType=control` and its `StreamARN`, which puts the account into the host.
+#[test]
+fn operations_set_their_static_and_member_context_parameters() {
+    let Some(shared) = integration_tests::shared_dir() else { return };
+    let text = std::fs::read_to_string(shared.join("aws-models/kinesis.json")).unwrap();
+    let model = codegen::load(&[codegen::Input { name: "kinesis.json", text: &text }]).unwrap();
+    let closure = codegen::model::closure(&model, &codegen::model::Selection::default()).unwrap();
+    let meta = codegen::ir::CrateMeta {
+        name: "kinesis".into(),
+        version: "0.1.0".into(),
+        runtime: codegen::RuntimeDep::Path("../runtime".into()),
+        standalone: false,
+    };
+    let ir = codegen::lower::lower(&model, &closure, &meta).unwrap();
+    let op = ir.operations.iter().find(|o| o.wire_name == "DescribeStream").unwrap();
+    assert_eq!(
+        op.endpoint_params[0],
+        codegen::ir::EndpointParam::Static {
+            name: "OperationType".into(),
+            value: rules::Value::String("control".into())
+        }
+    );
+    assert!(
+        matches!(&op.endpoint_params[1], codegen::ir::EndpointParam::Member { name, field, .. } if name == "StreamARN" && field == "stream_arn")
+    );
+    let rules: &'static rules::RuleSet = Box::leak(Box::new(ir.service.endpoint.rules.clone()));
+    let config = EndpointConfig {
+        region: Some("us-east-1".into()),
+        params: vec![
+            ("OperationType".into(), rules::Value::String("control".into())),
+            ("StreamARN".into(), rules::Value::String("arn:aws:kinesis:us-east-1:123456789012:stream/orders".into())),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(
+        endpoint::resolve(rules, &config).unwrap().uri.to_string(),
+        "https://123456789012.control-kinesis.us-east-1.amazonaws.com/"
+    );
+}

@@ -32,8 +32,8 @@ pub fn endpoint_file(ir: &Crate) -> TokenStream {
     }
 }
 
-/// A Rust expression for a rules value.
-fn value(v: &awsgen_rules::Value) -> TokenStream {
+/// A Rust expression for a rules value (for a file that imports `Value`).
+pub fn value(v: &awsgen_rules::Value) -> TokenStream {
     use awsgen_rules::Value as V;
     match v {
         V::String(s) => quote!(Value::String(#s.into())),

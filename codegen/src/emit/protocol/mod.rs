@@ -99,6 +99,47 @@ pub fn host_prefix_fn(op: &Operation) -> TokenStream {
     }
 }
 
+/// `endpoint_params`, for operations that set endpoint rules parameters; nothing otherwise (the
+/// trait's default sets none).
+pub fn endpoint_params_fn(op: &Operation) -> TokenStream {
+    if op.endpoint_params.is_empty() {
+        return TokenStream::new();
+    }
+    let input = quote::format_ident!("{}", op.input.name);
+    let value = |t: &Ty, v: TokenStream| match t {
+        Ty::Bool => quote!(Value::Bool(*#v)),
+        Ty::Named { kind: NamedKind::Enum, .. } => quote!(Value::String(#v.as_str().to_owned())),
+        Ty::List { .. } => quote!(Value::Array(#v.iter().map(|s| Value::String(s.clone())).collect())),
+        _ => quote!(Value::String(#v.clone())),
+    };
+    let pushes = op.endpoint_params.iter().map(|p| match p {
+        EndpointParam::Static { name, value } => {
+            let v = crate::emit::endpoint::value(value);
+            quote!(params.push((#name, #v));)
+        }
+        EndpointParam::Member { name, field, optional, ty } => {
+            let fid = crate::naming::ident(field);
+            if *optional {
+                let v = value(ty, quote!(v));
+                quote!(if let Some(v) = &input.#fid { params.push((#name, #v)); })
+            } else {
+                let v = value(ty, quote!(v));
+                quote!({ let v = &input.#fid; params.push((#name, #v)); })
+            }
+        }
+    });
+    let uses_input = op.endpoint_params.iter().any(|p| matches!(p, EndpointParam::Member { .. }));
+    let arg = if uses_input { quote!(input) } else { quote!(_input) };
+    quote! {
+        fn endpoint_params(#arg: &#input) -> Vec<(&'static str, ::awsgen_runtime::endpoint::rules::Value)> {
+            use ::awsgen_runtime::endpoint::rules::Value;
+            let mut params = Vec::new();
+            #(#pushes)*
+            params
+        }
+    }
+}
+
 /// `fill_idempotency_tokens`, for operations with an `@idempotencyToken` member.
 pub fn fill_tokens(op: &Operation) -> TokenStream {
     let fills: Vec<TokenStream> = op
