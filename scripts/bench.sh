@@ -44,6 +44,9 @@ for g in ["serialize_update_flow", "parse_describe_connector"]:
     for label, k in kinds:
         o, s = t(g, f"ours_{k}", "realistic"), t(g, f"sdk_{k}", "realistic")
         print(f"  {g:25} {label:20} ours {us(o)}  SDK {us(s)}   SDK / ours = {s/o:.2f}")
+print("Endpoint resolution (once per client, at build; calls of operations without endpoint")
+print("parameters of their own pay nothing more)")
+print(f"  AppFlow rules, eu-west-1 with FIPS   {us(t('endpoint_resolve_appflow'))}")
 print("Generation, end to end (parse to rendered files)")
 for b in ["appflow_four_operations", "appflow_full", "sagemaker"]:
     print(f"  {b:28} {t('generate', b)/1e6:9.1f} ms")

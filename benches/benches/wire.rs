@@ -108,5 +108,20 @@ fn parse(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, serialize, parse);
+/// Endpoint resolution: what building a client pays once (AppFlow's rules for a region with
+/// FIPS), and what a call pays: nothing for operations without parameters of their own, whose
+/// endpoint is resolved at build.
+fn endpoint(c: &mut Criterion) {
+    use awsgen_runtime::endpoint::{resolve, EndpointConfig};
+    let config = EndpointConfig { region: Some("eu-west-1".into()), use_fips: true, ..Default::default() };
+    assert_eq!(
+        resolve(&appflow::endpoint::RULES, &config).unwrap().uri.to_string(),
+        "https://appflow-fips.eu-west-1.amazonaws.com/"
+    );
+    c.bench_function("endpoint_resolve_appflow", |b| {
+        b.iter(|| resolve(&appflow::endpoint::RULES, std::hint::black_box(&config)).unwrap())
+    });
+}
+
+criterion_group!(benches, serialize, parse, endpoint);
 criterion_main!(benches);

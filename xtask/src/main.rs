@@ -16,6 +16,9 @@ usage:
       generate a standalone crate for any model into any folder
   cargo xtask sweep [DIR] [--compile | --check] [--only a,b] [--out DIR]
       generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)
+  cargo xtask endpoint-rules MODEL.json OUT_DIR
+      write a crate holding only the model's endpoint rules as static data (to measure what they
+      cost to compile: scripts/rules-compile-time.sh)
   cargo xtask diff OLD.json NEW.json [--service ID] [--operations A,B] [--format text|markdown|json]
       report API changes between two models; exit 3 when something breaks";
 
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_task::run(rest),
         Some("sweep") => sweep::run(rest),
         Some("diff") => diff_task::run(rest),
+        Some("endpoint-rules") => rules_crate(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -38,6 +42,51 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.report(),
     }
+}
+
+/// `cargo xtask endpoint-rules MODEL OUT`: a crate with just the model's rule set.
+fn rules_crate(args: Vec<std::ffi::OsString>) -> Result<(), Failure> {
+    let [model, out] = args.as_slice() else {
+        return Err(Failure::Usage("endpoint-rules takes MODEL.json and OUT_DIR".into()));
+    };
+    let text = std::fs::read_to_string(model).map_err(|e| Failure::Io(format!("{}: {e}", model.to_string_lossy())))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| Failure::Model(e.to_string()))?;
+    let service = v["shapes"].as_object().and_then(|s| s.values().find(|s| s["type"] == "service")).cloned();
+    let rules = service.as_ref().and_then(|s| s["traits"].get("smithy.rules#endpointRuleSet"));
+    let Some(rules) = rules else { return Err(Failure::Model("the model has no endpoint rule set".into())) };
+    let mut sink = codegen::diag::Sink::default();
+    let rs = codegen::endpoint::lower(rules, "model", &mut sink);
+    let rs = match (rs, sink.finish(())) {
+        (Some(rs), Ok(())) => rs,
+        (_, Err(d)) => return Err(Failure::Model(d.to_string())),
+        (None, Ok(())) => return Err(Failure::Model("the rule set does not lower".into())),
+    };
+    let body = codegen::endpoint::tokens(&rs);
+    let tokens = quote::quote! {
+        //! One model's endpoint rules, alone.
+        #[allow(unused_imports)]
+        use awsgen_rules::{Condition, EndpointSpec, Expr, Func, Literal, Param, ParamType, Part, PathSeg, Rule, RuleKind, RuleSet};
+        use std::borrow::Cow::Borrowed as B;
+        /// The rule set.
+        pub static RULES: RuleSet = #body;
+    };
+    let rules_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/rules");
+    let files = codegen::Files(
+        [
+            ("src/lib.rs".to_string(), codegen::render::rust_file("src/lib.rs", tokens)),
+            (
+                "Cargo.toml".to_string(),
+                format!(
+                    "[package]\nname = \"rules-only\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+                     [dependencies]\nawsgen-rules = {{ path = {:?} }}\n\n[workspace]\n",
+                    rules_path.canonicalize().unwrap_or(rules_path).display().to_string()
+                ),
+            ),
+        ]
+        .into(),
+    );
+    codegen::write::sync(std::path::Path::new(out), &files).map_err(|e| Failure::Io(e.to_string()))?;
+    Ok(())
 }
 
 /// How a task failed; each kind has its own exit code.
