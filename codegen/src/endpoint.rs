@@ -117,9 +117,9 @@ pub fn lower_service(
             (Err(want), Err(awsgen_rules::ResolveError::Rule(got))) => *want == got,
             _ => false,
         };
-        let before_iso_dual_stack =
-            !holds(awsgen_rules::resolve(&set)) && holds(awsgen_rules::resolve_in(&set, &historical));
-        if !before_iso_dual_stack && !holds(awsgen_rules::resolve(&set)) {
+        let current = holds(awsgen_rules::resolve(&set));
+        let before_iso_dual_stack = !current && holds(awsgen_rules::resolve_in(&set, &historical));
+        if !current && !before_iso_dual_stack {
             warnings.push(crate::Diagnostic::new(
                 loc,
                 format!("{at}: the rules do not give the expected result; its generated test will fail"),

@@ -41,29 +41,22 @@ fn a_crate_generated_elsewhere_builds_and_runs_in_a_user_project() {
 
     // The caller picks the runtime dependency: here an absolute path to this checkout's.
     let runtime = root.join("runtime").canonicalize().unwrap();
-    let out = Builder::new()
-        .model(root.join("model/appflow.json"))
-        .service("com.amazonaws.appflow#SandstoneConfigurationServiceLambda")
-        .operations(["DescribeConnector"])
-        .crate_name("appflow")
-        .runtime(RuntimeDep::Path(runtime.display().to_string()))
-        .out_dir(dir.join("appflow"))
-        .generate()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let builder = || {
+        Builder::new()
+            .model(root.join("model/appflow.json"))
+            .service("com.amazonaws.appflow#SandstoneConfigurationServiceLambda")
+            .operations(["DescribeConnector"])
+            .crate_name("appflow")
+            .runtime(RuntimeDep::Path(runtime.display().to_string()))
+            .out_dir(dir.join("appflow"))
+    };
+    let out = builder().generate().unwrap_or_else(|e| panic!("{e}"));
     assert!(out.changes.added.contains(&"Cargo.toml".to_string()), "{:?}", out.changes);
     let manifest = std::fs::read_to_string(dir.join("appflow/Cargo.toml")).unwrap();
     assert!(manifest.contains(&format!("awsgen-runtime = {{ path = \"{}\" }}", runtime.display())), "{manifest}");
 
     // Generating again writes nothing.
-    let again = Builder::new()
-        .model(root.join("model/appflow.json"))
-        .service("com.amazonaws.appflow#SandstoneConfigurationServiceLambda")
-        .operations(["DescribeConnector"])
-        .crate_name("appflow")
-        .runtime(RuntimeDep::Path(runtime.display().to_string()))
-        .out_dir(dir.join("appflow"))
-        .generate()
-        .unwrap();
+    let again = builder().generate().unwrap();
     assert!(again.changes.is_empty(), "{:?}", again.changes);
 
     write(
