@@ -184,6 +184,14 @@ fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Dia
     let signing_name =
         t.sigv4_name.clone().or_else(|| t.aws_service.endpoint_prefix.clone()).unwrap_or_else(|| sdk_id.to_lowercase());
     let endpoint_prefix = t.aws_service.endpoint_prefix.clone().unwrap_or_else(|| signing_name.clone());
+    if t.endpoint_bdd && t.endpoint_rule_set.is_none() {
+        sink.error(
+            s.id.clone(),
+            "the endpoint rules are in the `smithy.rules#endpointBdd` form, which is not supported yet \
+             (only `smithy.rules#endpointRuleSet`)",
+        );
+        return None;
+    }
     let endpoint = crate::endpoint::lower_service(
         t.endpoint_rule_set.as_ref(),
         t.endpoint_tests.as_ref(),

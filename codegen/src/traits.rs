@@ -193,6 +193,8 @@ pub struct ServiceTraits {
     pub unknown_protocols: Vec<String>,
     pub aws_query_compatible: bool,
     pub endpoint_rule_set: Option<Value>,
+    /// `smithy.rules#endpointBdd`, the newer form of the rules (not supported yet).
+    pub endpoint_bdd: bool,
     pub endpoint_tests: Option<Value>,
     pub client_context_params: Option<Value>,
     pub auth: Option<Vec<String>>,
@@ -540,6 +542,7 @@ pub fn service_traits(raw: &RawTraits, loc: &str, sink: &mut Sink) -> ServiceTra
         unknown_protocols,
         aws_query_compatible: r.has("aws.protocols#awsQueryCompatible"),
         endpoint_rule_set: r.raw_value("smithy.rules#endpointRuleSet"),
+        endpoint_bdd: r.has("smithy.rules#endpointBdd"),
         endpoint_tests: r.raw_value("smithy.rules#endpointTests"),
         client_context_params: r.raw_value("smithy.rules#clientContextParams"),
         auth: r.auth(),

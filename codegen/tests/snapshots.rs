@@ -110,6 +110,23 @@ mod invalid {
     }
 
     #[test]
+    fn endpoint_rules_in_bdd_form_are_one_clear_error() {
+        let (file, text) = fixture("invalid", "unsupported_protocol");
+        let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let service = model["shapes"]["ex#Service"]["traits"].as_object_mut().unwrap();
+        service.clear();
+        service.insert("aws.protocols#restJson1".into(), serde_json::json!({}));
+        service.insert("smithy.rules#endpointBdd".into(), serde_json::json!({"version": "1.1"}));
+        let text = model.to_string();
+        let err = codegen::generate(&[Input { name: &file, text: &text }], &config(None, &[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: ex#Service: the endpoint rules are in the `smithy.rules#endpointBdd` form, which is not supported yet \
+             (only `smithy.rules#endpointRuleSet`)\n1 error in the model"
+        );
+    }
+
+    #[test]
     fn unsupported_protocol_is_one_clear_error() {
         insta::assert_snapshot!(generate_err("unsupported_protocol", None, &[]));
     }
