@@ -4,6 +4,8 @@
 //! list (`tests/endpoint-skips.toml`, with a reason each) must still fail; one that passes
 //! fails the run, so the list only shrinks.
 
+use std::io::Write as _;
+
 use std::collections::BTreeMap;
 
 use awsgen_runtime::endpoint::rules::{self, Params, ResolveError, Value as RulesValue};
@@ -137,10 +139,13 @@ fn every_endpoint_test_case_of_every_shared_model() {
             }
         }
     }
-    println!("endpoint tests: passed {passed}, failed {failed}, total {total} ({models} models)");
+    let _ = writeln!(
+        std::io::stdout(),
+        "endpoint tests: passed {passed}, failed {failed}, total {total} ({models} models)"
+    );
     for (name, cause) in &causes {
         let n = explained.get(name.as_str()).copied().unwrap_or(0);
-        println!("  skipped {n} for `{name}`: {}", cause.reason);
+        let _ = writeln!(std::io::stdout(), "  skipped {n} for `{name}`: {}", cause.reason);
         if n == 0 {
             failures.push(format!("the cause `{name}` in tests/endpoint-skips.toml explains no case: remove it"));
         }

@@ -2,6 +2,8 @@
 //! `profile-parser-tests.json` (parsing and merging) and `file-location-tests.json` (where the
 //! files are and which profile is selected).
 
+use std::io::Write as _;
+
 use awsgen_runtime::profile::{self, ProfileSet};
 use integration_tests::shared_dir;
 use serde_json::{json, Value};
@@ -37,7 +39,8 @@ fn every_profile_parser_case() {
             failures.push(format!("{name}: got {got:?}, expected {out}"));
         }
     }
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "profile parser: passed {}, failed {}, total {}",
         cases.len() - failures.len(),
         failures.len(),
@@ -66,7 +69,7 @@ fn every_file_location_case() {
         want["profile"] = case.get("profile").cloned().unwrap_or(json!("default"));
         assert_eq!(got, want, "{}", case["name"]);
     }
-    println!("file locations: passed {}, failed 0, total {}", cases.len(), cases.len());
+    let _ = writeln!(std::io::stdout(), "file locations: passed {}, failed 0, total {}", cases.len(), cases.len());
 }
 
 #[test]

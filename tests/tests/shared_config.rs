@@ -2,6 +2,8 @@
 //! cross-SDK configured-endpoint tests (`endpoint-url-config-tests.json`), and a client built
 //! with `from_env` over a fake home folder.
 
+use std::io::Write as _;
+
 use std::collections::BTreeMap;
 
 use awsgen_runtime::config::SharedConfig;
@@ -61,7 +63,12 @@ fn every_configured_endpoint_url_case() {
             }
         }
     }
-    println!("configured endpoint URLs: passed {passed}, failed {}, total {}", failures.len(), passed + failures.len());
+    let _ = writeln!(
+        std::io::stdout(),
+        "configured endpoint URLs: passed {passed}, failed {}, total {}",
+        failures.len(),
+        passed + failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

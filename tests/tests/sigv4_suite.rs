@@ -8,6 +8,8 @@
 //! given that wire path as it is (`PathEncoding::AsIs`), which is the suite's canonical URI; every
 //! other case is signed as our clients sign (`PathEncoding::Double`).
 
+use std::io::Write as _;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -125,7 +127,12 @@ fn every_case_of_the_official_sigv4_test_suite() {
             failures.push(format!("{name}:\n{}", wrong.join("\n")));
         }
     }
-    println!("sigv4 test suite: passed {passed}, failed {}, total {}", failures.len(), dirs.len());
+    let _ = writeln!(
+        std::io::stdout(),
+        "sigv4 test suite: passed {passed}, failed {}, total {}",
+        failures.len(),
+        dirs.len()
+    );
     assert!(dirs.len() >= 30, "the suite has {} cases", dirs.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
