@@ -154,8 +154,7 @@ pub enum Role {
 pub struct ErrorInfo {
     /// The error code on the wire: the shape name.
     pub code: String,
-    /// `client` or `server`.
-    pub fault: String,
+    pub fault: crate::traits::Fault,
     pub http_status: Option<u16>,
     pub retryable: bool,
     pub throttling: bool,

@@ -10,7 +10,6 @@ use crate::diag::{Diagnostics, Sink};
 use crate::docs::html_to_markdown;
 use crate::ir::*;
 use crate::model::{Closure, Kind, Member, Model, Shape, UNIT};
-use crate::traits::Fault;
 use crate::{naming, nullability};
 
 pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate, Diagnostics> {
@@ -286,11 +285,7 @@ impl<'m> Lowerer<'m> {
             .map(|m| naming::field_name(&m.name));
         Some(ErrorInfo {
             code: s.name().to_string(),
-            fault: match fault {
-                Fault::Client => "client",
-                Fault::Server => "server",
-            }
-            .to_string(),
+            fault,
             http_status: s.traits.http_error,
             retryable: s.traits.retryable.is_some(),
             throttling: s.traits.retryable.is_some_and(|r| r.throttling),

@@ -5,624 +5,579 @@
 
 #[rustfmt::skip]
 mod cases {
-    use appflow::runtime::endpoint::rules::{self, Value};
+    use appflow::runtime::endpoint::rules::{self, Endpoint, ResolveError, Value};
+    /// Which partition facts a case was written against.
+    #[allow(dead_code)]
+    enum Partitions {
+        Current,
+        BeforeIsoDualStack,
+    }
+    /// Resolves the crate's rules for `params` and compares with `want`.
+    fn check(
+        partitions: Partitions,
+        params: &[(&str, Value)],
+        want: Result<Endpoint, ResolveError>,
+    ) {
+        let mut p = rules::Params::new(&appflow::endpoint::RULES);
+        for (name, value) in params {
+            p.set(name, value.clone()).unwrap();
+        }
+        let got = match partitions {
+            Partitions::Current => rules::resolve(&p),
+            Partitions::BeforeIsoDualStack => {
+                rules::resolve_in(&p, &rules::partitions::before_iso_dual_stack())
+            }
+        };
+        assert_eq!(got, want);
+    }
+    #[allow(dead_code)]
+    fn endpoint(
+        url: &str,
+        headers: &[(&str, &[&str])],
+        properties: &[(&'static str, Value)],
+    ) -> Result<Endpoint, ResolveError> {
+        Ok(Endpoint {
+            url: url.to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, vs)| (
+                    k.to_string(),
+                    vs.iter().map(|v| v.to_string()).collect(),
+                ))
+                .collect(),
+            properties: properties
+                .iter()
+                .map(|(k, v)| ((*k).into(), v.clone()))
+                .collect(),
+        })
+    }
+    #[allow(dead_code)]
+    fn error(message: &str) -> Result<Endpoint, ResolveError> {
+        Err(ResolveError::Rule(message.to_string()))
+    }
     /// For region af-south-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_0_for_region_af_south_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("af-south-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.af-south-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("af-south-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.af-south-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region ap-northeast-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_1_for_region_ap_northeast_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("ap-northeast-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.ap-northeast-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("ap-northeast-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.ap-northeast-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region ap-northeast-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_2_for_region_ap_northeast_2_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("ap-northeast-2".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.ap-northeast-2.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("ap-northeast-2".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.ap-northeast-2.amazonaws.com", &[], &[]),
+        );
     }
     /// For region ap-south-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_3_for_region_ap_south_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("ap-south-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.ap-south-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("ap-south-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.ap-south-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region ap-southeast-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_4_for_region_ap_southeast_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("ap-southeast-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.ap-southeast-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("ap-southeast-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.ap-southeast-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region ap-southeast-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_5_for_region_ap_southeast_2_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("ap-southeast-2".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.ap-southeast-2.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("ap-southeast-2".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.ap-southeast-2.amazonaws.com", &[], &[]),
+        );
     }
     /// For region ca-central-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_6_for_region_ca_central_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("ca-central-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.ca-central-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("ca-central-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.ca-central-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region eu-central-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_7_for_region_eu_central_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("eu-central-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.eu-central-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("eu-central-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.eu-central-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region eu-west-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_8_for_region_eu_west_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("eu-west-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.eu-west-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("eu-west-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.eu-west-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region eu-west-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_9_for_region_eu_west_2_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("eu-west-2".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.eu-west-2.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("eu-west-2".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.eu-west-2.amazonaws.com", &[], &[]),
+        );
     }
     /// For region eu-west-3 with FIPS disabled and DualStack disabled
     #[test]
     fn case_10_for_region_eu_west_3_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("eu-west-3".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.eu-west-3.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("eu-west-3".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.eu-west-3.amazonaws.com", &[], &[]),
+        );
     }
     /// For region sa-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_11_for_region_sa_east_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("sa-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.sa-east-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("sa-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.sa-east-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_12_for_region_us_east_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-east-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-east-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-east-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_13_for_region_us_east_2_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-east-2".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-east-2.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-east-2".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-east-2.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-west-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_14_for_region_us_west_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-west-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-west-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-west-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-west-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-west-2 with FIPS disabled and DualStack disabled
     #[test]
     fn case_15_for_region_us_west_2_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-west-2".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-west-2.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-west-2".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-west-2.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-east-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_16_for_region_us_east_1_with_fips_enabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.us-east-1.api.aws".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.us-east-1.api.aws", &[], &[]),
+        );
     }
     /// For region us-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_17_for_region_us_east_1_with_fips_enabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.us-east-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.us-east-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-east-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_18_for_region_us_east_1_with_fips_disabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-east-1.api.aws".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-east-1.api.aws", &[], &[]),
+        );
     }
     /// For region cn-north-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_19_for_region_cn_north_1_with_fips_enabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("cn-north-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.cn-north-1.api.amazonwebservices.com.cn"
-                .to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("cn-north-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint(
+                "https://appflow-fips.cn-north-1.api.amazonwebservices.com.cn",
+                &[],
+                &[],
+            ),
+        );
     }
     /// For region cn-north-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_20_for_region_cn_north_1_with_fips_enabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("cn-north-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.cn-north-1.amazonaws.com.cn".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("cn-north-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.cn-north-1.amazonaws.com.cn", &[], &[]),
+        );
     }
     /// For region cn-north-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_21_for_region_cn_north_1_with_fips_disabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("cn-north-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.cn-north-1.api.amazonwebservices.com.cn".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("cn-north-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.cn-north-1.api.amazonwebservices.com.cn", &[], &[]),
+        );
     }
     /// For region cn-north-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_22_for_region_cn_north_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("cn-north-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.cn-north-1.amazonaws.com.cn".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("cn-north-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.cn-north-1.amazonaws.com.cn", &[], &[]),
+        );
     }
     /// For region us-gov-east-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_23_for_region_us_gov_east_1_with_fips_enabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-gov-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.us-gov-east-1.api.aws".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-gov-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.us-gov-east-1.api.aws", &[], &[]),
+        );
     }
     /// For region us-gov-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_24_for_region_us_gov_east_1_with_fips_enabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-gov-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.us-gov-east-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-gov-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.us-gov-east-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-gov-east-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_25_for_region_us_gov_east_1_with_fips_disabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-gov-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-gov-east-1.api.aws".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-gov-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-gov-east-1.api.aws", &[], &[]),
+        );
     }
     /// For region us-gov-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_26_for_region_us_gov_east_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-gov-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-gov-east-1.amazonaws.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-gov-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-gov-east-1.amazonaws.com", &[], &[]),
+        );
     }
     /// For region us-iso-east-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_27_for_region_us_iso_east_1_with_fips_enabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-iso-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = Err(
-            rules::ResolveError::Rule(
-                "FIPS and DualStack are enabled, but this partition does not support one or both"
-                    .to_string(),
+        check(
+            Partitions::BeforeIsoDualStack,
+            &[
+                ("Region", Value::String("us-iso-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            error(
+                "FIPS and DualStack are enabled, but this partition does not support one or both",
             ),
         );
-        let got = rules::resolve_in(
-            &params,
-            &rules::partitions::before_iso_dual_stack(),
-        );
-        assert_eq!(got, want);
     }
     /// For region us-iso-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_28_for_region_us_iso_east_1_with_fips_enabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-iso-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.us-iso-east-1.c2s.ic.gov".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-iso-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.us-iso-east-1.c2s.ic.gov", &[], &[]),
+        );
     }
     /// For region us-iso-east-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_29_for_region_us_iso_east_1_with_fips_disabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-iso-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = Err(
-            rules::ResolveError::Rule(
-                "DualStack is enabled but this partition does not support DualStack"
-                    .to_string(),
-            ),
+        check(
+            Partitions::BeforeIsoDualStack,
+            &[
+                ("Region", Value::String("us-iso-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            error("DualStack is enabled but this partition does not support DualStack"),
         );
-        let got = rules::resolve_in(
-            &params,
-            &rules::partitions::before_iso_dual_stack(),
-        );
-        assert_eq!(got, want);
     }
     /// For region us-iso-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_30_for_region_us_iso_east_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-iso-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-iso-east-1.c2s.ic.gov".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-iso-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-iso-east-1.c2s.ic.gov", &[], &[]),
+        );
     }
     /// For region us-isob-east-1 with FIPS enabled and DualStack enabled
     #[test]
     fn case_31_for_region_us_isob_east_1_with_fips_enabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-isob-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = Err(
-            rules::ResolveError::Rule(
-                "FIPS and DualStack are enabled, but this partition does not support one or both"
-                    .to_string(),
+        check(
+            Partitions::BeforeIsoDualStack,
+            &[
+                ("Region", Value::String("us-isob-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            error(
+                "FIPS and DualStack are enabled, but this partition does not support one or both",
             ),
         );
-        let got = rules::resolve_in(
-            &params,
-            &rules::partitions::before_iso_dual_stack(),
-        );
-        assert_eq!(got, want);
     }
     /// For region us-isob-east-1 with FIPS enabled and DualStack disabled
     #[test]
     fn case_32_for_region_us_isob_east_1_with_fips_enabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-isob-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow-fips.us-isob-east-1.sc2s.sgov.gov".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-isob-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            endpoint("https://appflow-fips.us-isob-east-1.sc2s.sgov.gov", &[], &[]),
+        );
     }
     /// For region us-isob-east-1 with FIPS disabled and DualStack enabled
     #[test]
     fn case_33_for_region_us_isob_east_1_with_fips_disabled_and_dual_stack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-isob-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = Err(
-            rules::ResolveError::Rule(
-                "DualStack is enabled but this partition does not support DualStack"
-                    .to_string(),
-            ),
+        check(
+            Partitions::BeforeIsoDualStack,
+            &[
+                ("Region", Value::String("us-isob-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            error("DualStack is enabled but this partition does not support DualStack"),
         );
-        let got = rules::resolve_in(
-            &params,
-            &rules::partitions::before_iso_dual_stack(),
-        );
-        assert_eq!(got, want);
     }
     /// For region us-isob-east-1 with FIPS disabled and DualStack disabled
     #[test]
     fn case_34_for_region_us_isob_east_1_with_fips_disabled_and_dual_stack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Region", Value::String("us-isob-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://appflow.us-isob-east-1.sc2s.sgov.gov".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Region", Value::String("us-isob-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://appflow.us-isob-east-1.sc2s.sgov.gov", &[], &[]),
+        );
     }
     /// For custom endpoint with region set and fips disabled and dualstack disabled
     #[test]
     fn case_35_for_custom_endpoint_with_region_set_and_fips_disabled_and_dualstack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Endpoint", Value::String("https://example.com".into())).unwrap();
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://example.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Endpoint", Value::String("https://example.com".into())),
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://example.com", &[], &[]),
+        );
     }
     /// For custom endpoint with region not set and fips disabled and dualstack disabled
     #[test]
     fn case_36_for_custom_endpoint_with_region_not_set_and_fips_disabled_and_dualstack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Endpoint", Value::String("https://example.com".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = rules::Endpoint {
-            url: "https://example.com".to_string(),
-            headers: vec![],
-            properties: vec![],
-        };
-        let got = rules::resolve(&params).expect("an endpoint");
-        assert_eq!(got, want);
+        check(
+            Partitions::Current,
+            &[
+                ("Endpoint", Value::String("https://example.com".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            endpoint("https://example.com", &[], &[]),
+        );
     }
     /// For custom endpoint with fips enabled and dualstack disabled
     #[test]
     fn case_37_for_custom_endpoint_with_fips_enabled_and_dualstack_disabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Endpoint", Value::String("https://example.com".into())).unwrap();
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(false)).unwrap();
-        params.set("UseFIPS", Value::Bool(true)).unwrap();
-        let want = Err(
-            rules::ResolveError::Rule(
-                "Invalid Configuration: FIPS and custom endpoint are not supported"
-                    .to_string(),
-            ),
+        check(
+            Partitions::Current,
+            &[
+                ("Endpoint", Value::String("https://example.com".into())),
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(false)),
+                ("UseFIPS", Value::Bool(true)),
+            ],
+            error("Invalid Configuration: FIPS and custom endpoint are not supported"),
         );
-        let got = rules::resolve(&params);
-        assert_eq!(got, want);
     }
     /// For custom endpoint with fips disabled and dualstack enabled
     #[test]
     fn case_38_for_custom_endpoint_with_fips_disabled_and_dualstack_enabled() {
-        let mut params = rules::Params::new(&appflow::endpoint::RULES);
-        params.set("Endpoint", Value::String("https://example.com".into())).unwrap();
-        params.set("Region", Value::String("us-east-1".into())).unwrap();
-        params.set("UseDualStack", Value::Bool(true)).unwrap();
-        params.set("UseFIPS", Value::Bool(false)).unwrap();
-        let want = Err(
-            rules::ResolveError::Rule(
-                "Invalid Configuration: Dualstack and custom endpoint are not supported"
-                    .to_string(),
+        check(
+            Partitions::Current,
+            &[
+                ("Endpoint", Value::String("https://example.com".into())),
+                ("Region", Value::String("us-east-1".into())),
+                ("UseDualStack", Value::Bool(true)),
+                ("UseFIPS", Value::Bool(false)),
+            ],
+            error(
+                "Invalid Configuration: Dualstack and custom endpoint are not supported",
             ),
         );
-        let got = rules::resolve(&params);
-        assert_eq!(got, want);
     }
     /// Missing region
     #[test]
     fn case_39_missing_region() {
-        let params = rules::Params::new(&appflow::endpoint::RULES);
-        let want = Err(
-            rules::ResolveError::Rule(
-                "Invalid Configuration: Missing Region".to_string(),
-            ),
-        );
-        let got = rules::resolve(&params);
-        assert_eq!(got, want);
+        check(Partitions::Current, &[], error("Invalid Configuration: Missing Region"));
     }
 }

@@ -430,8 +430,12 @@ impl ClientCore {
             .map_err(Error::Signing)?;
             let (result, date) = match self.connector.send(signed, self.attempt_timeout).await {
                 Ok(response) => {
-                    let date =
-                        response.headers().get(http::header::DATE).and_then(|d| d.to_str().ok()).map(str::to_string);
+                    // Only an error response can say the clock is skewed: the header is kept (a
+                    // reference count, no copy) for that case alone.
+                    let date = match response.status().is_success() {
+                        true => None,
+                        false => response.headers().get(http::header::DATE).cloned(),
+                    };
                     (O::parse_response(&response), date)
                 }
                 Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None),
@@ -447,7 +451,10 @@ impl ClientCore {
                 Err(e)
                     if !skew_corrected
                         && e.code().is_some_and(|c| crate::retry::CLOCK_SKEW_CODES.contains(&c))
-                        && date.as_deref().is_some_and(|d| self.skew.learn(d, (self.clock)())) =>
+                        && date
+                            .as_ref()
+                            .and_then(|d| d.to_str().ok())
+                            .is_some_and(|d| self.skew.learn(d, (self.clock)())) =>
                 {
                     skew_corrected = true;
                 }

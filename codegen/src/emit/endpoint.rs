@@ -67,54 +67,39 @@ pub fn tests_file(ir: &Crate) -> TokenStream {
     let tests = ir.service.endpoint.tests.iter().enumerate().map(|(i, c)| {
         let name = test_name(i, c);
         let doc = format!(" {}", c.documentation);
-        let sets = c.params.iter().map(|(k, v)| {
+        let params = c.params.iter().map(|(k, v)| {
             let v = value(v);
-            quote!(params.set(#k, #v).unwrap();)
+            quote!((#k, #v))
         });
-        let (resolve, note) = if c.before_iso_dual_stack {
+        let (table, note) = if c.before_iso_dual_stack {
             (
-                quote!(rules::resolve_in(&params, &rules::partitions::before_iso_dual_stack())),
+                quote!(Partitions::BeforeIsoDualStack),
                 quote! {
                     // The case predates dual-stack endpoints in the aws-iso partitions; it holds
                     // against the partitions as they were then.
                 },
             )
         } else {
-            (quote!(rules::resolve(&params)), TokenStream::new())
+            (quote!(Partitions::Current), TokenStream::new())
         };
-        let check = match &c.expect {
+        let want = match &c.expect {
             Ok(e) => {
                 let url = &e.url;
-                let headers = e.headers.iter().map(|(k, vs)| quote!((#k.to_string(), vec![#(#vs.to_string()),*])));
+                let headers = e.headers.iter().map(|(k, vs)| quote!((#k, &[#(#vs),*][..])));
                 let props = e.properties.iter().map(|(k, v)| {
                     let (k, v) = (k.as_ref(), value(v));
-                    quote!((#k.into(), #v))
+                    quote!((#k, #v))
                 });
-                quote! {
-                    let want = rules::Endpoint {
-                        url: #url.to_string(),
-                        headers: vec![#(#headers),*],
-                        properties: vec![#(#props),*],
-                    };
-                    let got = #resolve.expect("an endpoint");
-                    assert_eq!(got, want);
-                }
+                quote!(endpoint(#url, &[#(#headers),*], &[#(#props),*]))
             }
-            Err(msg) => quote! {
-                let want = Err(rules::ResolveError::Rule(#msg.to_string()));
-                let got = #resolve;
-                assert_eq!(got, want);
-            },
+            Err(msg) => quote!(error(#msg)),
         };
-        let binding = if c.params.is_empty() { quote!(params) } else { quote!(mut params) };
         quote! {
             #[doc = #doc]
             #[test]
             fn #name() {
                 #note
-                let #binding = rules::Params::new(&#krate::endpoint::RULES);
-                #(#sets)*
-                #check
+                check(#table, &[#(#params),*], #want);
             }
         }
     });
@@ -125,7 +110,41 @@ pub fn tests_file(ir: &Crate) -> TokenStream {
         // A module, so that `cargo fmt` leaves the generated layout alone.
         #[rustfmt::skip]
         mod cases {
-            use #krate::runtime::endpoint::rules::{self, Value};
+            use #krate::runtime::endpoint::rules::{self, Endpoint, ResolveError, Value};
+
+            /// Which partition facts a case was written against.
+            #[allow(dead_code)]
+            enum Partitions {
+                Current,
+                BeforeIsoDualStack,
+            }
+
+            /// Resolves the crate's rules for `params` and compares with `want`.
+            fn check(partitions: Partitions, params: &[(&str, Value)], want: Result<Endpoint, ResolveError>) {
+                let mut p = rules::Params::new(&#krate::endpoint::RULES);
+                for (name, value) in params {
+                    p.set(name, value.clone()).unwrap();
+                }
+                let got = match partitions {
+                    Partitions::Current => rules::resolve(&p),
+                    Partitions::BeforeIsoDualStack => rules::resolve_in(&p, &rules::partitions::before_iso_dual_stack()),
+                };
+                assert_eq!(got, want);
+            }
+
+            #[allow(dead_code)]
+            fn endpoint(url: &str, headers: &[(&str, &[&str])], properties: &[(&'static str, Value)]) -> Result<Endpoint, ResolveError> {
+                Ok(Endpoint {
+                    url: url.to_string(),
+                    headers: headers.iter().map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect())).collect(),
+                    properties: properties.iter().map(|(k, v)| ((*k).into(), v.clone())).collect(),
+                })
+            }
+
+            #[allow(dead_code)]
+            fn error(message: &str) -> Result<Endpoint, ResolveError> {
+                Err(ResolveError::Rule(message.to_string()))
+            }
 
             #(#tests)*
         }

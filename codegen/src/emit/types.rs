@@ -309,7 +309,7 @@ fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo, s: &StructDef) -> Token
     };
     let retryable = e.retryable;
     let throttling = e.throttling;
-    let server = e.fault == "server";
+    let server = e.fault == crate::traits::Fault::Server;
     let status = match e.http_status {
         Some(s) => {
             let s = Literal::u16_unsuffixed(s);
