@@ -11,7 +11,7 @@ use crate::endpoint::{apply_endpoint, apply_host_prefix, EndpointConfig, Endpoin
 use crate::error::{Error, ModeledErrorEnum};
 use crate::http::{ConnectorError, HttpConnector, Request, ReqwestConnector};
 use crate::protocol::idempotency_token;
-use crate::retry::RetryConfig;
+use crate::retry::{RateLimiter, RetryConfig, RetryMode};
 use crate::sigv4::{SigningError, SigningKeyCache};
 use crate::validate::Validate;
 use crate::Operation;
@@ -91,6 +91,8 @@ pub struct ClientCore {
     connector: Arc<dyn HttpConnector>,
     quota: Arc<crate::retry::RetryQuota>,
     skew: Arc<crate::retry::ClockSkew>,
+    /// The adaptive retry mode's rate limiter; `None` in standard mode.
+    limiter: Option<Arc<RateLimiter>>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -126,8 +128,10 @@ pub struct ClientBuilder<C> {
     credentials: Option<Credentials>,
     retry: Option<RetryConfig>,
     max_attempts: Option<u32>,
+    retry_mode: Option<RetryMode>,
     shared: Option<crate::config::SharedConfig>,
-    connect_timeout: Duration,
+    defaults_mode: Option<crate::config::DefaultsMode>,
+    connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     validate: bool,
     clock: Option<Clock>,
@@ -158,8 +162,10 @@ impl<C: ServiceClient> Default for ClientBuilder<C> {
             credentials: None,
             retry: None,
             max_attempts: None,
+            retry_mode: None,
             shared: None,
-            connect_timeout: Duration::from_millis(3100),
+            defaults_mode: None,
+            connect_timeout: None,
             attempt_timeout: Some(Duration::from_secs(60)),
             validate: true,
             clock: None,
@@ -250,9 +256,25 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// The connect timeout (default 3.1 s).
+    /// The retry mode (default standard; `AWS_RETRY_MODE` or the profile's `retry_mode` with
+    /// [`from_env`](Self::from_env)). [`RetryMode::Adaptive`] adds a client-side rate limiter
+    /// that slows the client down after throttling responses.
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = Some(mode);
+        self
+    }
+
+    /// The defaults mode: the connect timeout and retry mode used when they are not set
+    /// explicitly (default [`DefaultsMode::Standard`](crate::config::DefaultsMode::Standard);
+    /// `AWS_DEFAULTS_MODE` or the profile's `defaults_mode` with [`from_env`](Self::from_env)).
+    pub fn defaults_mode(mut self, mode: crate::config::DefaultsMode) -> Self {
+        self.defaults_mode = Some(mode);
+        self
+    }
+
+    /// The time to connect, TLS included (default from the defaults mode: 3.1 s in standard).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -311,6 +333,15 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 retry.max_attempts = n;
             }
         }
+        let defaults = match self.defaults_mode {
+            Some(m) => m,
+            None => shared.map(|s| s.defaults_mode()).transpose()?.flatten().unwrap_or_default(),
+        }
+        .defaults();
+        let retry_mode = match self.retry_mode {
+            Some(m) => m,
+            None => shared.map(|s| s.retry_mode()).transpose()?.flatten().unwrap_or(defaults.retry_mode),
+        };
         if let Some(url) = &endpoint {
             let invalid = |reason: String| ConfigError::InvalidEndpoint { url: url.clone(), reason };
             let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
@@ -336,7 +367,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
         };
         let connector: Arc<dyn HttpConnector> = match self.connector {
             Some(c) => c,
-            None => Arc::new(ReqwestConnector::new(self.connect_timeout)?),
+            None => Arc::new(ReqwestConnector::new(
+                self.connect_timeout.unwrap_or(defaults.connect_timeout.max(defaults.tls_negotiation_timeout)),
+            )?),
         };
         let service = C::SERVICE;
         Ok(C::from_core(ClientCore {
@@ -361,6 +394,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             connector,
             quota: Default::default(),
             skew: Default::default(),
+            limiter: (retry_mode == RetryMode::Adaptive).then(Default::default),
         }))
     }
 }
@@ -428,6 +462,12 @@ impl ClientCore {
                 &self.keys,
             )
             .map_err(Error::Signing)?;
+            if let Some(limiter) = &self.limiter {
+                let wait = limiter.acquire();
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             let (result, date) = match self.connector.send(signed, self.attempt_timeout).await {
                 Ok(response) => {
                     // Only an error response can say the clock is skewed: the header is kept (a
@@ -441,6 +481,9 @@ impl ClientCore {
                 Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None),
                 Err(ConnectorError::Io(e)) => (Err(Error::Transport(e)), None),
             };
+            if let Some(limiter) = &self.limiter {
+                limiter.record(result.as_ref().err().is_some_and(Error::is_throttling));
+            }
             match result {
                 Ok(out) => {
                     self.quota.release(if taken > 0 { taken } else { crate::retry::RetryQuota::NO_RETRY_INCREMENT });
@@ -501,6 +544,11 @@ impl ClientCore {
     /// What is left of the retry quota (it starts at 500; a retry takes 5, 10 after a timeout).
     pub fn retry_quota(&self) -> u32 {
         self.quota.available()
+    }
+
+    /// The adaptive retry mode's rate limiter (`None` in standard mode).
+    pub fn rate_limiter(&self) -> Option<&RateLimiter> {
+        self.limiter.as_deref()
     }
 
     /// The skew of the service's clock learned from its responses, in milliseconds.

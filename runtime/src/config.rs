@@ -6,6 +6,70 @@ use std::collections::BTreeMap;
 
 use crate::profile::{self, ProfileError, ProfileSet};
 
+/// A set of default settings the AWS SDKs define (`defaults_mode`, `AWS_DEFAULTS_MODE`), from
+/// the SDKs' shared default configuration; explicit settings win over it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DefaultsMode {
+    /// Safe in most places: 3.1 s to connect and negotiate TLS (the default).
+    #[default]
+    Standard,
+    /// For calls within the caller's own region: 1.1 s.
+    InRegion,
+    /// For calls to another region: 3.1 s.
+    CrossRegion,
+    /// For mobile networks: 30 s.
+    Mobile,
+    /// The shared configuration's base values: 1.1 s.
+    Legacy,
+    /// Would detect the environment; this client takes it as [`Standard`](Self::Standard), as
+    /// the SDKs do when detection finds nothing.
+    Auto,
+}
+
+/// The values a [`DefaultsMode`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Defaults {
+    /// The retry mode.
+    pub retry_mode: crate::retry::RetryMode,
+    /// Time to open a connection.
+    pub connect_timeout: std::time::Duration,
+    /// Time to negotiate TLS (the HTTP client counts it within the connect timeout).
+    pub tls_negotiation_timeout: std::time::Duration,
+}
+
+impl DefaultsMode {
+    /// Every mode, by its name in the shared configuration.
+    pub const ALL: [(&'static str, DefaultsMode); 6] = [
+        ("standard", DefaultsMode::Standard),
+        ("in-region", DefaultsMode::InRegion),
+        ("cross-region", DefaultsMode::CrossRegion),
+        ("mobile", DefaultsMode::Mobile),
+        ("legacy", DefaultsMode::Legacy),
+        ("auto", DefaultsMode::Auto),
+    ];
+
+    /// The settings this mode gives.
+    pub fn defaults(self) -> Defaults {
+        let ms = match self {
+            DefaultsMode::Standard | DefaultsMode::CrossRegion | DefaultsMode::Auto => 3100,
+            DefaultsMode::InRegion | DefaultsMode::Legacy => 1100,
+            DefaultsMode::Mobile => 30_000,
+        };
+        let t = std::time::Duration::from_millis(ms);
+        Defaults { retry_mode: crate::retry::RetryMode::Standard, connect_timeout: t, tls_negotiation_timeout: t }
+    }
+}
+
+impl std::str::FromStr for DefaultsMode {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, m)| *m).ok_or(())
+    }
+}
+
 /// The environment and the selected profile, as one source of settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SharedConfig {
@@ -112,21 +176,33 @@ impl SharedConfig {
         }
     }
 
-    /// `AWS_RETRY_MODE`, then the profile's `retry_mode`: `standard`, `adaptive` or `legacy`.
-    pub fn retry_mode(&self) -> Result<Option<String>, SettingError> {
+    /// `AWS_RETRY_MODE`, then the profile's `retry_mode`: `standard`, `adaptive`, or `legacy`
+    /// (taken as `standard`).
+    pub fn retry_mode(&self) -> Result<Option<crate::retry::RetryMode>, SettingError> {
         let (name, value) = match (self.var("AWS_RETRY_MODE"), self.prop("retry_mode")) {
             (Some(v), _) => ("AWS_RETRY_MODE", v),
             (None, Some(v)) => ("retry_mode", v),
             (None, None) => return Ok(None),
         };
-        match value {
-            "standard" | "adaptive" | "legacy" => Ok(Some(value.to_string())),
-            _ => Err(SettingError {
-                source_name: name.into(),
-                value: value.into(),
-                expected: "`standard`, `adaptive` or `legacy`",
-            }),
-        }
+        value.parse().map(Some).map_err(|()| SettingError {
+            source_name: name.into(),
+            value: value.into(),
+            expected: "`standard`, `adaptive` or `legacy`",
+        })
+    }
+
+    /// `AWS_DEFAULTS_MODE`, then the profile's `defaults_mode`.
+    pub fn defaults_mode(&self) -> Result<Option<DefaultsMode>, SettingError> {
+        let (name, value) = match (self.var("AWS_DEFAULTS_MODE"), self.prop("defaults_mode")) {
+            (Some(v), _) => ("AWS_DEFAULTS_MODE", v),
+            (None, Some(v)) => ("defaults_mode", v),
+            (None, None) => return Ok(None),
+        };
+        value.parse().map(Some).map_err(|()| SettingError {
+            source_name: name.into(),
+            value: value.into(),
+            expected: "`standard`, `in-region`, `cross-region`, `mobile`, `legacy` or `auto`",
+        })
     }
 
     /// Whether configured endpoint URLs are ignored: `explicit` (the client's own setting),

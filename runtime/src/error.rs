@@ -59,6 +59,15 @@ impl<E: ModeledErrorEnum> Error<E> {
         }
     }
 
+    /// True when the service said to slow down: a throttling error code or HTTP 429.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Error::Service(e) => crate::retry::THROTTLING_CODES.contains(&e.code()),
+            Error::Unhandled(u) => u.is_throttling(),
+            _ => false,
+        }
+    }
+
     /// The error code the service sent, for service errors.
     pub fn code(&self) -> Option<&str> {
         match self {

@@ -42,7 +42,7 @@ pub use credentials::Credentials;
 pub use error::{modeled_is_retryable, Error, ModeledError, ModeledErrorEnum};
 pub use numbers::{BigDecimal, BigInteger};
 pub use protocol::{ResponseError, UnhandledError};
-pub use retry::RetryConfig;
+pub use retry::{RetryConfig, RetryMode};
 pub use validate::{ValidationError, ValidationErrors};
 
 /// The future returned by client trait methods: boxed so that the trait can be used as `dyn`.

@@ -1,6 +1,33 @@
-//! Retries with exponential backoff and full jitter.
+//! Retries as the AWS SDKs make them: exponential backoff with full jitter, the standard mode's
+//! retry quota, the adaptive mode's client-side rate limiter, and clock-skew correction.
 
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// How a client retries (`retry_mode` in the shared config, `AWS_RETRY_MODE`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryMode {
+    /// Backoff with jitter and the retry quota (the default of every defaults mode).
+    #[default]
+    Standard,
+    /// Standard, and after the first throttling response a client-side rate limiter that sends
+    /// no faster than the service has lately accepted, recovering along a CUBIC curve.
+    Adaptive,
+}
+
+impl std::str::FromStr for RetryMode {
+    type Err = ();
+
+    /// `standard` or `adaptive`; `legacy` (an older SDKs' mode) is taken as `standard`.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "standard" | "legacy" => Ok(Self::Standard),
+            "adaptive" => Ok(Self::Adaptive),
+            _ => Err(()),
+        }
+    }
+}
 
 /// Retries: how many attempts in all, and the bounds of the exponential backoff (with full
 /// jitter) between them.
@@ -100,6 +127,149 @@ impl RetryQuota {
     }
 }
 
+/// The adaptive retry mode's client-side rate limiter, as the AWS SDKs define it: disabled
+/// until the first throttling response; then a token bucket whose fill rate is the CUBIC
+/// congestion window of the measured send rate: cut to 0.7 of it at each throttling response,
+/// grown back along `0.4 (t - K)^3 + W_max` with successes, and never above twice the measured
+/// rate. Times are [`tokio::time::Instant`]s, so a paused test clock drives it.
+#[derive(Debug)]
+pub struct RateLimiter {
+    state: Mutex<LimiterState>,
+}
+
+#[derive(Debug)]
+struct LimiterState {
+    start: tokio::time::Instant,
+    enabled: bool,
+    /// Tokens per second.
+    fill_rate: f64,
+    max_capacity: f64,
+    /// Below zero when requests have reserved tokens not yet refilled.
+    capacity: f64,
+    last_refill: Option<f64>,
+    // The measured send rate, smoothed over half-second buckets.
+    measured_rate: f64,
+    last_bucket: f64,
+    count: f64,
+    // CUBIC.
+    w_max: f64,
+    k: f64,
+    last_throttle: f64,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        let start = tokio::time::Instant::now();
+        Self {
+            state: Mutex::new(LimiterState {
+                start,
+                enabled: false,
+                fill_rate: Self::MIN_FILL_RATE,
+                max_capacity: Self::MIN_FILL_RATE,
+                capacity: 0.0,
+                last_refill: None,
+                measured_rate: 0.0,
+                last_bucket: 0.0,
+                count: 0.0,
+                w_max: 0.0,
+                k: 0.0,
+                last_throttle: 0.0,
+            }),
+        }
+    }
+}
+
+impl RateLimiter {
+    /// The slowest the limiter sends: one request every two seconds.
+    pub const MIN_FILL_RATE: f64 = 0.5;
+    const BETA: f64 = 0.7;
+    const SCALE: f64 = 0.4;
+    const SMOOTHING: f64 = 0.8;
+    const BUCKETS_PER_SECOND: f64 = 2.0;
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LimiterState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How long to wait before sending a request; takes its token now, so that concurrent
+    /// callers queue in order. Zero until the first throttling response.
+    pub fn acquire(&self) -> Duration {
+        let mut s = self.lock();
+        if !s.enabled {
+            return Duration::ZERO;
+        }
+        let now = s.now();
+        s.refill(now);
+        s.capacity -= 1.0;
+        if s.capacity >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-s.capacity / s.fill_rate)
+        }
+    }
+
+    /// Records a response: `throttled` when the service said to slow down.
+    pub fn record(&self, throttled: bool) {
+        let mut s = self.lock();
+        let now = s.now();
+        let measured = s.measure(now);
+        let rate = if throttled {
+            let rate = if s.enabled { measured.min(s.fill_rate) } else { measured };
+            s.w_max = rate;
+            s.k = (s.w_max * (1.0 - Self::BETA) / Self::SCALE).cbrt();
+            s.last_throttle = now;
+            s.enabled = true;
+            rate * Self::BETA
+        } else {
+            Self::SCALE * (now - s.last_throttle - s.k).powi(3) + s.w_max
+        };
+        s.set_fill_rate(rate.min(2.0 * measured));
+    }
+
+    /// Whether throttling has switched the limiter on.
+    pub fn enabled(&self) -> bool {
+        self.lock().enabled
+    }
+
+    /// The current fill rate in requests per second.
+    pub fn fill_rate(&self) -> f64 {
+        self.lock().fill_rate
+    }
+}
+
+impl LimiterState {
+    fn now(&self) -> f64 {
+        (tokio::time::Instant::now() - self.start).as_secs_f64()
+    }
+
+    fn refill(&mut self, now: f64) {
+        if let Some(last) = self.last_refill {
+            self.capacity = (self.capacity + (now - last) * self.fill_rate).min(self.max_capacity);
+        }
+        self.last_refill = Some(now);
+    }
+
+    fn set_fill_rate(&mut self, rate: f64) {
+        let rate = rate.max(RateLimiter::MIN_FILL_RATE);
+        self.fill_rate = rate;
+        self.max_capacity = if rate >= 1.0 { rate.floor() } else { rate };
+        self.capacity = self.capacity.min(self.max_capacity);
+    }
+
+    /// Counts a response and returns the smoothed send rate.
+    fn measure(&mut self, now: f64) -> f64 {
+        let bucket = (now * RateLimiter::BUCKETS_PER_SECOND).floor() / RateLimiter::BUCKETS_PER_SECOND;
+        self.count += 1.0;
+        if bucket > self.last_bucket {
+            let current = self.count / (bucket - self.last_bucket);
+            self.measured_rate = current * RateLimiter::SMOOTHING + self.measured_rate * (1.0 - RateLimiter::SMOOTHING);
+            self.count = 0.0;
+            self.last_bucket = bucket;
+        }
+        self.measured_rate
+    }
+}
+
 /// The error codes that say a request was signed with a clock too far from the service's.
 pub const CLOCK_SKEW_CODES: &[&str] = &[
     "RequestTimeTooSkewed",
@@ -157,6 +327,31 @@ mod tests {
         assert_eq!(q.available(), 7);
         q.release(100);
         assert_eq!(q.available(), 12, "never above the capacity");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limiter_switches_on_at_throttling_and_recovers_along_the_cubic_curve() {
+        let l = RateLimiter::default();
+        assert_eq!(l.acquire(), Duration::ZERO, "off until throttled");
+        // Ten requests a second for two seconds, then a throttling response.
+        for _ in 0..20 {
+            tokio::time::advance(Duration::from_millis(100)).await;
+            l.record(false);
+        }
+        assert!(!l.enabled());
+        l.record(true);
+        assert!(l.enabled());
+        let cut = l.fill_rate();
+        assert!(cut < 10.0 * 0.75 && cut >= RateLimiter::MIN_FILL_RATE, "cut to {cut}");
+        // The bucket starts empty: requests are spaced by 1 / rate.
+        let waits: Vec<Duration> = (0..3).map(|_| l.acquire()).collect();
+        assert!(waits[0] > Duration::ZERO && waits[1] > waits[0] && waits[2] > waits[1], "{waits:?}");
+        // Successes grow the rate back towards the rate before the cut, and past it.
+        for _ in 0..30 {
+            tokio::time::advance(Duration::from_millis(200)).await;
+            l.record(false);
+        }
+        assert!(l.fill_rate() > cut, "recovered from {cut} to {}", l.fill_rate());
     }
 
     #[test]

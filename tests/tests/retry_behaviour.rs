@@ -94,3 +94,65 @@ async fn a_skewed_service_clock_is_learned_and_corrected() {
     assert_eq!(stub.received().len(), 3);
     assert_eq!(client.core().retry_quota(), 500, "a clock correction costs no quota");
 }
+
+/// Answers `ThrottlingException` to the first `throttle` requests, then 200; records when each
+/// request arrived on the (paused) tokio clock.
+struct Throttling {
+    throttle: usize,
+    arrivals: Arc<std::sync::Mutex<Vec<tokio::time::Instant>>>,
+}
+
+impl HttpConnector for Throttling {
+    fn send(&self, _request: Request, _timeout: Option<Duration>) -> BoxFuture<'_, Result<Response, ConnectorError>> {
+        let mut arrivals = self.arrivals.lock().unwrap();
+        arrivals.push(tokio::time::Instant::now());
+        let response = if arrivals.len() <= self.throttle {
+            http::Response::builder()
+                .status(400)
+                .header("x-amzn-errortype", "ThrottlingException")
+                .body(r#"{"message": "Rate exceeded"}"#.into())
+        } else {
+            http::Response::builder().status(200).body(DESCRIBE_CONNECTOR_RESPONSE.into())
+        };
+        let response = response.unwrap();
+        Box::pin(async move { Ok(response) })
+    }
+}
+
+/// Makes ten calls after two throttled ones and returns how long (on the paused clock) the ten
+/// successful requests took to send, from the first to the last.
+async fn send_window(mode: awsgen_runtime::RetryMode) -> (Duration, Client) {
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let client = Client::builder()
+        .region("us-east-1")
+        .credentials(creds())
+        .retry_mode(mode)
+        .retry(RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(20),
+        })
+        .connector(Throttling { throttle: 2, arrivals: arrivals.clone() })
+        .build()
+        .unwrap();
+    for _ in 0..10 {
+        client.describe_connector(describe_connector()).await.expect("succeeds after the throttled attempts");
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 12, "two throttled attempts, then ten calls");
+    (arrivals[11] - arrivals[2], client)
+}
+
+#[tokio::test(start_paused = true)]
+async fn adaptive_mode_slows_the_send_rate_after_throttling_and_standard_mode_does_not() {
+    let (standard, client) = send_window(awsgen_runtime::RetryMode::Standard).await;
+    assert!(client.core().rate_limiter().is_none());
+    assert_eq!(standard, Duration::ZERO, "standard mode sends as fast as it can");
+    let (adaptive, client) = send_window(awsgen_runtime::RetryMode::Adaptive).await;
+    let limiter = client.core().rate_limiter().expect("adaptive mode has a limiter");
+    assert!(limiter.enabled(), "throttling switched it on");
+    // The throttles came when the measured send rate was near zero, so the limiter starts at its
+    // floor (a request every two seconds) and the cubic curve speeds it up from there: the ten
+    // requests are spread over more than a second instead of going out at once.
+    assert!(adaptive > Duration::from_secs(1), "ten requests in {adaptive:?}");
+}

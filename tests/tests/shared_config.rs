@@ -137,5 +137,67 @@ fn a_client_takes_its_settings_from_the_environment_and_the_profile() {
         err.unwrap_err().to_string(),
         "client configuration: use_dualstack_endpoint: `maybe` is not `true` or `false`"
     );
+    // The retry mode and the defaults mode, from the environment or the profile.
+    let client = appflow::Client::builder()
+        .shared_config(cfg(&[("AWS_PROFILE", "work"), ("AWS_RETRY_MODE", "adaptive"), ("AWS_DEFAULTS_MODE", "mobile")]))
+        .build()
+        .unwrap();
+    assert!(client.core().rate_limiter().is_some(), "AWS_RETRY_MODE=adaptive");
+    let client = appflow::Client::builder().shared_config(cfg(&[("AWS_PROFILE", "work")])).build().unwrap();
+    assert!(client.core().rate_limiter().is_none(), "standard by default");
+    let err = appflow::Client::builder()
+        .region("us-east-1")
+        .shared_config(cfg(&[("AWS_DEFAULTS_MODE", "fastest")]))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "client configuration: AWS_DEFAULTS_MODE: `fastest` is not `standard`, `in-region`, `cross-region`, \
+         `mobile`, `legacy` or `auto`"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The runtime's defaults modes give what the SDKs' shared default configuration says: its base
+/// values with each mode's overrides (`override`, `multiply`, `add`), and `auto` as `standard`.
+#[test]
+fn the_defaults_modes_agree_with_the_sdks_default_configuration() {
+    use awsgen_runtime::config::DefaultsMode;
+    let Some(shared) = shared_dir() else { return };
+    let text = std::fs::read_to_string(shared.join("reference/sdk-default-configuration.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let base = &doc["base"];
+    let modes = doc["modes"].as_object().unwrap();
+    let value = |mode: &str, key: &str| -> Value {
+        let b = base[key].clone();
+        let Some(m) = modes.get(mode).and_then(|m| m.get(key)) else { return b };
+        if let Some(v) = m.get("override") {
+            return v.clone();
+        }
+        let n = b.as_f64().unwrap();
+        if let Some(f) = m.get("multiply").and_then(Value::as_f64) {
+            return serde_json::json!(n * f);
+        }
+        if let Some(a) = m.get("add").and_then(Value::as_f64) {
+            return serde_json::json!(n + a);
+        }
+        panic!("{mode}.{key}: unknown modifier {m}");
+    };
+    let mut checked = 0;
+    for (name, mode) in DefaultsMode::ALL {
+        let source = if name == "auto" { "standard" } else { name };
+        assert!(name == "auto" || modes.contains_key(name) || name == "legacy", "{name} is not in the file");
+        let d = mode.defaults();
+        let ms = |key: &str| value(source, key).as_f64().unwrap() as u128;
+        assert_eq!(d.connect_timeout.as_millis(), ms("connectTimeoutInMillis"), "{name}");
+        assert_eq!(d.tls_negotiation_timeout.as_millis(), ms("tlsNegotiationTimeoutInMillis"), "{name}");
+        let retry: awsgen_runtime::RetryMode = value(source, "retryMode").as_str().unwrap().parse().unwrap();
+        assert_eq!(d.retry_mode, retry, "{name}");
+        checked += 1;
+    }
+    // Every mode of the file is one of ours.
+    for name in modes.keys() {
+        assert!(name.parse::<DefaultsMode>().is_ok(), "the file's mode {name} is not supported");
+    }
+    assert_eq!(checked, 6);
 }
