@@ -42,12 +42,12 @@ cp "$root/Cargo.lock" "$work/sdk/Cargo.lock"
 cargo fetch --manifest-path "$work/ours/Cargo.toml" >/dev/null 2>&1
 cargo fetch --manifest-path "$work/sdk/Cargo.toml" >/dev/null 2>&1
 
-build() { # manifest target-dir profile
+build() { # manifest target-dir profile [cargo options...]
   local flag=""
   [ "$3" = release ] && flag="--release"
   local start end
   start=$(date +%s.%N)
-  cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" >&2
+  cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" "${@:4}" >&2
   end=$(date +%s.%N)
   awk "BEGIN { print $end - $start }"
 }
@@ -67,5 +67,10 @@ for p in $profiles; do
   ours=$(rebuild "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" appflow-full)
   sdk=$(rebuild "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p" aws-sdk-appflow)
   printf '%-22s %12.1f %12.1f %8.2f\n' "$p, crate alone" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
+  # The `tracing` feature's cost: what turning it on rebuilds (tracing itself, the runtime and
+  # the crate), against the crate alone without it.
+  alone=$ours
+  ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" --features tracing)
+  printf '%-22s %12.1f %12s %8.2f  (against our crate alone)\n' "$p, +tracing feature" "$ours" - "$(awk "BEGIN { print $ours / $alone }")"
 done
 echo "aws-sdk-appflow $sdk_version; $(nproc) cores; $(rustc --version)"

@@ -444,6 +444,7 @@ impl ClientCore {
         headers
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
         let payload_hash = crate::sigv4::payload_hash(request.body());
+        let span = crate::trace::CallSpan::new(self.service.sdk_id, O::NAME);
         let mut attempt = 1;
         // What this call took from the retry quota, given back if it succeeds.
         let mut taken = 0;
@@ -468,7 +469,9 @@ impl ClientCore {
                     tokio::time::sleep(wait).await;
                 }
             }
-            let (result, date) = match self.connector.send(signed, self.attempt_timeout).await {
+            let attempt_span = span.attempt(attempt);
+            let sent = attempt_span.instrument(self.connector.send(signed, self.attempt_timeout)).await;
+            let (result, status, date) = match sent {
                 Ok(response) => {
                     // Only an error response can say the clock is skewed: the header is kept (a
                     // reference count, no copy) for that case alone.
@@ -476,19 +479,18 @@ impl ClientCore {
                         true => None,
                         false => response.headers().get(http::header::DATE).cloned(),
                     };
-                    (O::parse_response(&response), date)
+                    (O::parse_response(&response), Some(response.status().as_u16()), date)
                 }
-                Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None),
-                Err(ConnectorError::Io(e)) => (Err(Error::Transport(e)), None),
+                Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None, None),
+                Err(ConnectorError::Io(e)) => (Err(Error::Transport(e)), None, None),
             };
+            let outcome = || crate::trace::Outcome { status, error_code: result.as_ref().err().and_then(Error::code) };
+            attempt_span.finish(outcome());
             if let Some(limiter) = &self.limiter {
                 limiter.record(result.as_ref().err().is_some_and(Error::is_throttling));
             }
-            match result {
-                Ok(out) => {
-                    self.quota.release(if taken > 0 { taken } else { crate::retry::RetryQuota::NO_RETRY_INCREMENT });
-                    return Ok(out);
-                }
+            let retry = match &result {
+                Ok(_) => false,
                 // Signed with a clock too far from the service's: learn its clock from the
                 // response and sign again, once, without waiting.
                 Err(e)
@@ -500,6 +502,7 @@ impl ClientCore {
                             .is_some_and(|d| self.skew.learn(d, (self.clock)())) =>
                 {
                     skew_corrected = true;
+                    true
                 }
                 Err(e) if attempt < self.retry.max_attempts && e.is_retryable() => {
                     let cost = match e {
@@ -507,14 +510,22 @@ impl ClientCore {
                         _ => crate::retry::RetryQuota::RETRY_COST,
                     };
                     // An empty quota means the service is failing for many calls: stop adding load.
-                    if !self.quota.try_acquire(cost) {
-                        return Err(e);
+                    let granted = self.quota.try_acquire(cost);
+                    if granted {
+                        taken += cost;
+                        tokio::time::sleep(self.retry.backoff(attempt)).await;
+                        attempt += 1;
                     }
-                    taken += cost;
-                    tokio::time::sleep(self.retry.backoff(attempt)).await;
-                    attempt += 1;
+                    granted
                 }
-                Err(e) => return Err(e),
+                Err(_) => false,
+            };
+            if !retry {
+                span.finish(attempt, outcome());
+                if result.is_ok() {
+                    self.quota.release(if taken > 0 { taken } else { crate::retry::RetryQuota::NO_RETRY_INCREMENT });
+                }
+                return result;
             }
         }
     }

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod protocol;
 pub mod retry;
 pub mod sigv4;
+mod trace;
 pub mod validate;
 
 mod build;

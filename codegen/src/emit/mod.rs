@@ -246,7 +246,9 @@ fn cargo_toml(ir: &Crate) -> String {
          description = {description}\nlicense = \"Apache-2.0\"\npublish = false\n\n[dependencies]\n\
          # The runtime: a path (the default), `{{ git = \"…\", rev = \"…\" }}` or `{{ version = \"…\" }}`; set it\n\
          # with `runtime` in codegen.toml, `--runtime` on the command line or `Builder::runtime`.\n\
-         awsgen-runtime = {runtime}\nserde = {serde}\n",
+         awsgen-runtime = {runtime}\nserde = {serde}\n\n[features]\n\
+         # `tracing` spans for each call and attempt: operation, attempt, status, error code, duration.\n\
+         tracing = [\"awsgen-runtime/tracing\"]\n",
         string(&meta.name),
         string(&meta.version),
     );
