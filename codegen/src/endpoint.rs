@@ -21,6 +21,77 @@ pub struct ServiceEndpoints {
     /// `false` when the model has no rule set and the generator made the usual regional one.
     pub from_model: bool,
     pub tests: Vec<Case>,
+    /// `smithy.rules#clientContextParams`: settings of the client builder, in name order.
+    pub client_params: Vec<ClientParam>,
+}
+
+/// One client context parameter: a typed, documented method of the client builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientParam {
+    /// The rule set's parameter name (`ForcePathStyle`).
+    pub name: String,
+    /// The builder method (`force_path_style`).
+    pub method: String,
+    pub ty: awsgen_rules::ParamType,
+    pub doc: Option<String>,
+}
+
+/// The runtime's `ClientBuilder` methods; a client context parameter of the same name gets a
+/// `_param` suffix, since an inherent method would hide the generated one.
+const BUILDER_METHODS: &[&str] = &[
+    "region",
+    "endpoint_url",
+    "use_fips",
+    "use_dual_stack",
+    "ignore_configured_endpoint_urls",
+    "from_env",
+    "shared_config",
+    "endpoint_param",
+    "credentials",
+    "retry",
+    "max_attempts",
+    "retry_mode",
+    "defaults_mode",
+    "connect_timeout",
+    "attempt_timeout",
+    "validation",
+    "clock",
+    "connector",
+    "build",
+];
+
+/// The client context parameters, checked against the rule set's parameters.
+fn client_params(json: Option<&Value>, rules: &RuleSet, loc: &str, sink: &mut Sink) -> Vec<ClientParam> {
+    let mut out = Vec::new();
+    for (name, v) in json.and_then(Value::as_object).map(entries).into_iter().flatten() {
+        let at = format!("smithy.rules#clientContextParams `{name}`");
+        let ty = match v.get("type").and_then(Value::as_str) {
+            Some("boolean") => awsgen_rules::ParamType::Boolean,
+            Some("string") => awsgen_rules::ParamType::String,
+            other => {
+                sink.error(loc, format!("{at}: type {other:?} is not `boolean` or `string`"));
+                continue;
+            }
+        };
+        match rules.params.iter().find(|p| p.name == name.as_str()) {
+            Some(p) if p.ty == ty => {}
+            Some(p) => {
+                sink.error(loc, format!("{at}: the endpoint rules declare it as {:?}, not {ty:?}", p.ty));
+                continue;
+            }
+            None => {
+                sink.error(loc, format!("{at}: the endpoint rules have no such parameter"));
+                continue;
+            }
+        }
+        let mut method = crate::naming::field_name(name);
+        if BUILDER_METHODS.contains(&method.as_str()) {
+            method.push_str("_param");
+        }
+        let doc = v.get("documentation").and_then(Value::as_str).map(str::to_string);
+        out.push(ClientParam { name: name.clone(), method, ty, doc });
+    }
+    out
 }
 
 /// One `smithy.rules#endpointTests` case.
@@ -76,6 +147,7 @@ fn default_rule_set(prefix: &str) -> Value {
 pub fn lower_service(
     rule_set: Option<&Value>,
     tests: Option<&Value>,
+    client_context_params: Option<&Value>,
     prefix: &str,
     loc: &str,
     sink: &mut Sink,
@@ -127,7 +199,8 @@ pub fn lower_service(
         }
         cases.push(Case { documentation, params, expect, before_iso_dual_stack });
     }
-    Some(ServiceEndpoints { rules, from_model: rule_set.is_some(), tests: cases })
+    let client_params = client_params(client_context_params, &rules, loc, sink);
+    Some(ServiceEndpoints { rules, from_model: rule_set.is_some(), tests: cases, client_params })
 }
 
 /// A test case's (or a static context parameter's) value.

@@ -194,6 +194,7 @@ fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Dia
     let endpoint = crate::endpoint::lower_service(
         t.endpoint_rule_set.as_ref(),
         t.endpoint_tests.as_ref(),
+        t.client_context_params.as_ref(),
         &endpoint_prefix,
         &s.id,
         sink,

@@ -58,7 +58,19 @@ macro_rules! ok_fixture {
 
 mod ok {
     use super::*;
-    ok_fixture!(structure, enums, union, collections, scalars, recursive, naming, mixins, smithy1, endpoints);
+    ok_fixture!(
+        structure,
+        enums,
+        union,
+        collections,
+        scalars,
+        recursive,
+        naming,
+        mixins,
+        smithy1,
+        endpoints,
+        context_params
+    );
 }
 
 mod invalid {
@@ -123,6 +135,26 @@ mod invalid {
             err.to_string(),
             "error: ex#Service: the endpoint rules are in the `smithy.rules#endpointBdd` form, which is not supported yet \
              (only `smithy.rules#endpointRuleSet`)\n1 error in the model"
+        );
+    }
+
+    #[test]
+    fn client_context_params_must_match_the_endpoint_rules() {
+        let (file, text) = fixture("ok", "context_params");
+        let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let params = &mut model["shapes"]["ex#Service"]["traits"]["smithy.rules#clientContextParams"];
+        params["ForcePathStyle"]["type"] = "string".into();
+        params["Nope"] = serde_json::json!({"type": "boolean"});
+        params["Stage"]["type"] = "number".into();
+        let text = model.to_string();
+        let err = codegen::generate(&[Input { name: &file, text: &text }], &config(None, &[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: ex#Service: smithy.rules#clientContextParams `ForcePathStyle`: the endpoint rules declare it as \
+             Boolean, not String\n\
+             error: ex#Service: smithy.rules#clientContextParams `Nope`: the endpoint rules have no such parameter\n\
+             error: ex#Service: smithy.rules#clientContextParams `Stage`: type Some(\"number\") is not `boolean` or \
+             `string`\n3 errors in the model"
         );
     }
 

@@ -37,6 +37,8 @@ fn fixture_crates_pass_clippy() {
         }
         members.push(format!("\"{name}\""));
     }
+    // The client context parameters' builder methods reach the endpoint rules.
+    std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
     std::fs::write(
         out.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
@@ -53,4 +55,30 @@ fn fixture_crates_pass_clippy() {
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the generated fixture crates do not pass clippy (see the output above)");
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--quiet", "-p", "fixture-context_params", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(root.join("target/compliance/target"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "the context_params fixture's tests fail (see the output above)");
 }
+
+const CONTEXT_PARAMS_TEST: &str = r#"
+use fixture_context_params::{Client, ClientContextParams};
+use fixture_context_params::runtime::Credentials;
+
+fn builder() -> fixture_context_params::runtime::client::ClientBuilder<Client> {
+    Client::builder().region("us-west-2").credentials(Credentials::new("AKID", "secret", None))
+}
+
+#[test]
+fn typed_builder_methods_set_the_endpoint_rules_parameters() {
+    let endpoint = |b: fixture_context_params::runtime::client::ClientBuilder<Client>| b.build().unwrap().core().endpoint().to_string();
+    assert_eq!(endpoint(builder()), "https://service.us-west-2.example.com/");
+    assert_eq!(endpoint(builder().force_path_style(true)), "https://path.us-west-2.example.com/");
+    assert_eq!(endpoint(builder().stage("beta")), "https://beta.us-west-2.example.com/");
+    assert_eq!(endpoint(builder().force_path_style(false).stage("gamma").retry_param(true)), "https://gamma.us-west-2.example.com/");
+}
+"#;

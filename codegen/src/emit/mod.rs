@@ -189,6 +189,11 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     text.push_str(&usage);
     let docs = common::inner_doc(Some(&text));
     let trait_name = format_ident!("{}", s.trait_name);
+    let context_params_use = (!s.endpoint.client_params.is_empty()).then(|| {
+        quote!(
+            pub use client::ClientContextParams;
+        )
+    });
     let patterns_mod = patterns.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -221,6 +226,7 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
         /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
         pub use awsgen_runtime as runtime;
         pub use client::{#trait_name, Client};
+        #context_params_use
     }
 }
 

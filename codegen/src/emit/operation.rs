@@ -227,6 +227,7 @@ pub fn client_file(ir: &Crate) -> TokenStream {
     ]
     .join("\n");
     let example = doc(Some(&example));
+    let context_params = client_context_params(ir);
     let modules: Vec<_> = ir.operations.iter().map(|op| format_ident!("{}", op.module)).collect();
     quote! {
         use ::awsgen_runtime::{BoxFuture, Error};
@@ -277,6 +278,63 @@ pub fn client_file(ir: &Crate) -> TokenStream {
 
         impl #trait_name for Client {
             #(#impls)*
+        }
+
+        #context_params
+    }
+}
+
+/// `ClientContextParams`: the service's client context parameters of the endpoint rules as
+/// typed, documented methods of the client builder (an extension trait, since the builder is
+/// the runtime's); nothing for a service without them.
+fn client_context_params(ir: &Crate) -> TokenStream {
+    let params = &ir.service.endpoint.client_params;
+    if params.is_empty() {
+        return quote!();
+    }
+    let (decls, defs): (Vec<_>, Vec<_>) = params
+        .iter()
+        .map(|p| {
+            let m = ident(&p.method);
+            let name = &p.name;
+            let (ty, value) = match p.ty {
+                awsgen_rules::ParamType::Boolean => {
+                    (quote!(bool), quote!(::awsgen_runtime::endpoint::rules::Value::Bool(value)))
+                }
+                _ => {
+                    (quote!(impl Into<String>), quote!(::awsgen_runtime::endpoint::rules::Value::String(value.into())))
+                }
+            };
+            let model_doc = p.doc.as_deref().map(crate::docs::html_to_markdown).filter(|d| !d.is_empty());
+            let d = doc(model_doc.as_deref());
+            let param_doc = format!(" The endpoint rules parameter `{name}`.");
+            let decl = quote! {
+                #d
+                #[doc = ""]
+                #[doc = #param_doc]
+                fn #m(self, value: #ty) -> Self;
+            };
+            let def = quote! {
+                fn #m(self, value: #ty) -> Self {
+                    self.endpoint_param(#name, #value)
+                }
+            };
+            (decl, def)
+        })
+        .unzip();
+    let trait_doc = format!(
+        " The service's settings for its endpoint rules, as methods of [`Client::builder`]: bring \
+         the trait into scope (`use {}::ClientContextParams;`) to call them.",
+        ir.meta.ident()
+    );
+    quote! {
+        #[doc = #trait_doc]
+        pub trait ClientContextParams: Sized {
+            #(#decls)*
+        }
+
+        impl ClientContextParams for ::awsgen_runtime::client::ClientBuilder<Client> {
+            #(#defs)*
         }
     }
 }
