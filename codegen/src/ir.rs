@@ -289,6 +289,70 @@ pub struct Operation {
     pub endpoint_params: Vec<EndpointParam>,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// `@paginated`, merged with the service's defaults.
+    pub paginator: Option<Paginator>,
+    /// `smithy.waiters#waitable`, in name order.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A paginated operation's members, as paths (member names joined by `.`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paginator {
+    /// The input member that takes the token.
+    pub input_token: String,
+    /// The output member (maybe nested) that gives the next token.
+    pub output_token: String,
+    /// The output member (maybe nested) that holds the page's items.
+    pub items: Option<String>,
+    /// The input member that sets the page size.
+    pub page_size: Option<String>,
+}
+
+/// One waiter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// Its name in the model (`TableExists`).
+    pub name: String,
+    /// The method (`wait_until_table_exists`).
+    pub method: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// Seconds.
+    pub min_delay: u64,
+    /// Seconds.
+    pub max_delay: u64,
+    pub acceptors: Vec<Acceptor>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: Matcher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Matcher {
+    /// `success`: the call succeeded (`true`) or failed (`false`).
+    Success(bool),
+    /// `errorType`: the error's code (a shape name).
+    ErrorType(String),
+    /// `output` (`input_output: false`) or `inputOutput`: a path and a comparison.
+    Path { input_output: bool, path: String, expr: crate::jmespath::Expr, comparator: Comparator, expected: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparator {
+    StringEquals,
+    BooleanEquals,
+    AllStringEquals,
+    AnyStringEquals,
 }
 
 /// An endpoint rules parameter an operation sets.
@@ -298,6 +362,8 @@ pub enum EndpointParam {
     Static { name: String, value: awsgen_rules::Value },
     /// `smithy.rules#contextParam` on an input member (its Rust field).
     Member { name: String, field: String, optional: bool, ty: Ty },
+    /// `smithy.rules#operationContextParams`: a JMESPath path into the input.
+    Path { name: String, ty: awsgen_rules::ParamType, path: String, expr: crate::jmespath::Expr },
 }
 
 #[derive(Debug, Clone)]

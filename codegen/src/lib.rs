@@ -20,6 +20,7 @@ pub mod emit;
 pub mod endpoint;
 mod graph;
 pub mod ir;
+pub mod jmespath;
 pub mod lower;
 pub mod model;
 pub mod naming;
@@ -65,6 +66,12 @@ pub struct Summary {
     pub operations: usize,
     /// Structures, unions and enums in `types`.
     pub types: usize,
+    /// Paginated operations with a generated paginator.
+    pub paginators: usize,
+    /// Waiters generated.
+    pub waiters: usize,
+    /// JMESPath expressions compiled (waiter matchers and operation context parameters).
+    pub jmespath: usize,
 }
 
 /// One model file handed to the generator.
@@ -86,6 +93,17 @@ pub fn generate(inputs: &[Input<'_>], config: &Config) -> Result<Generated, Diag
         protocol: ir.service.protocol,
         operations: ir.operations.len(),
         types: ir.types.len(),
+        paginators: ir.operations.iter().filter(|o| o.paginator.is_some()).count(),
+        waiters: ir.operations.iter().map(|o| o.waiters.len()).sum(),
+        jmespath: ir
+            .operations
+            .iter()
+            .map(|o| {
+                let paths = o.waiters.iter().flat_map(|w| &w.acceptors);
+                paths.filter(|a| matches!(a.matcher, ir::Matcher::Path { .. })).count()
+                    + o.endpoint_params.iter().filter(|p| matches!(p, ir::EndpointParam::Path { .. })).count()
+            })
+            .sum(),
     };
     Ok(Generated { files: emit::emit_crate(&ir), summary, warnings })
 }

@@ -31,6 +31,7 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
         renames: &service_shape.rename,
         patterns: Default::default(),
         warnings: std::cell::RefCell::new(endpoint_warnings),
+        paginated_defaults: service_shape.service.paginated.clone(),
     };
     lw.find_boxed_edges(closure);
 
@@ -118,9 +119,15 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
     mark_validated(&mut types, &mut operations);
 
     let mut warnings = lw.warnings.into_inner();
+    let mut krate = Crate { meta: meta.clone(), service, types, operations, warnings: Vec::new() };
+    // Paths into the lowered types (paginator tokens and items, waiter matchers, operation
+    // context parameters) are checked against them, by the code that emits them.
+    let skipped = crate::emit::waiters::check(&mut krate, &mut sink);
+    warnings.extend(skipped);
     warnings.sort();
     warnings.dedup();
-    sink.finish(Crate { meta: meta.clone(), service, types, operations, warnings })
+    krate.warnings = warnings;
+    sink.finish(krate)
 }
 
 /// Marks the structures and unions that operation inputs reach, directly or through lists, maps
@@ -233,6 +240,8 @@ struct Lowerer<'m> {
     patterns: std::cell::RefCell<BTreeMap<String, crate::patterns::Check>>,
     /// Warnings: what is generated but not fully supported (patterns that are not checked).
     warnings: std::cell::RefCell<Vec<crate::diag::Diagnostic>>,
+    /// The service's `@paginated` defaults.
+    paginated_defaults: Option<crate::traits::Paginated>,
 }
 
 impl<'m> Lowerer<'m> {
@@ -657,8 +666,122 @@ impl<'m> Lowerer<'m> {
             gzip: t.request_compression.iter().any(|e| e == "gzip"),
             doc: doc_of(op.traits.documentation.as_deref()),
             deprecated: op.traits.deprecated,
+            paginator: self.paginator(op, sink),
+            waiters: t.waitable.as_ref().map(|w| waiters(w, &op.id, sink)).unwrap_or_default(),
         }
     }
+
+    /// `@paginated` on `op`, each property defaulting to the service's.
+    fn paginator(&self, op: &Shape, sink: &mut Sink) -> Option<crate::ir::Paginator> {
+        let own = op.operation.paginated.as_ref()?;
+        let d = self.paginated_defaults.clone().unwrap_or_default();
+        let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+        let (Some(input_token), Some(output_token)) =
+            (pick(&own.input_token, &d.input_token), pick(&own.output_token, &d.output_token))
+        else {
+            sink.error(op.id.clone(), "@paginated without inputToken and outputToken (on it or on the service)");
+            return None;
+        };
+        Some(crate::ir::Paginator {
+            input_token,
+            output_token,
+            items: pick(&own.items, &d.items),
+            page_size: pick(&own.page_size, &d.page_size),
+        })
+    }
+}
+
+/// The waiters of `smithy.waiters#waitable`, in name order; a malformed one is an error.
+fn waiters(raw: &serde_json::Value, loc: &str, sink: &mut Sink) -> Vec<crate::ir::Waiter> {
+    use crate::ir::{Acceptor, AcceptorState, Comparator, Matcher, Waiter};
+    let mut out = Vec::new();
+    let Some(map) = raw.as_object() else {
+        sink.error(loc, "smithy.waiters#waitable is not an object");
+        return out;
+    };
+    let mut names: Vec<&String> = map.keys().collect();
+    names.sort();
+    'waiters: for name in names {
+        let w = &map[name];
+        let at = format!("waiter `{name}`");
+        let secs = |k: &str, default: u64| w.get(k).map_or(Some(default), serde_json::Value::as_u64);
+        let (Some(min_delay), Some(max_delay)) = (secs("minDelay", 2), secs("maxDelay", 120)) else {
+            sink.error(loc, format!("{at}: minDelay and maxDelay must be whole seconds"));
+            continue;
+        };
+        if min_delay == 0 || min_delay > max_delay {
+            sink.error(loc, format!("{at}: minDelay {min_delay} must be at least 1 and at most maxDelay {max_delay}"));
+            continue;
+        }
+        let mut acceptors = Vec::new();
+        for (i, a) in w.get("acceptors").and_then(serde_json::Value::as_array).into_iter().flatten().enumerate() {
+            let at = format!("{at}, acceptor {i}");
+            let state = match a.get("state").and_then(serde_json::Value::as_str) {
+                Some("success") => AcceptorState::Success,
+                Some("failure") => AcceptorState::Failure,
+                Some("retry") => AcceptorState::Retry,
+                other => {
+                    sink.error(loc, format!("{at}: state {other:?} is not success, failure or retry"));
+                    continue 'waiters;
+                }
+            };
+            let m = a.get("matcher").and_then(serde_json::Value::as_object);
+            let matcher = match m.and_then(|m| m.iter().next()) {
+                Some((k, v)) if k == "success" && v.is_boolean() => Matcher::Success(v.as_bool() == Some(true)),
+                Some((k, v)) if k == "errorType" && v.is_string() => {
+                    let e = v.as_str().unwrap_or_default();
+                    Matcher::ErrorType(e.rsplit('#').next().unwrap_or(e).to_string())
+                }
+                Some((k, v)) if k == "output" || k == "inputOutput" => {
+                    let path = v.get("path").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+                    let expected =
+                        v.get("expected").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+                    let comparator = match v.get("comparator").and_then(serde_json::Value::as_str) {
+                        Some("stringEquals") => Comparator::StringEquals,
+                        Some("booleanEquals") => Comparator::BooleanEquals,
+                        Some("allStringEquals") => Comparator::AllStringEquals,
+                        Some("anyStringEquals") => Comparator::AnyStringEquals,
+                        other => {
+                            sink.error(loc, format!("{at}: comparator {other:?} is not one Smithy defines"));
+                            continue 'waiters;
+                        }
+                    };
+                    if comparator == Comparator::BooleanEquals && !matches!(expected.as_str(), "true" | "false") {
+                        sink.error(loc, format!("{at}: booleanEquals expects `true` or `false`, not `{expected}`"));
+                        continue 'waiters;
+                    }
+                    match crate::jmespath::parse(&path) {
+                        Ok(expr) => {
+                            Matcher::Path { input_output: k == "inputOutput", path, expr, comparator, expected }
+                        }
+                        Err(e) => {
+                            sink.error(loc, format!("{at}: path `{path}`: {e}"));
+                            continue 'waiters;
+                        }
+                    }
+                }
+                _ => {
+                    sink.error(loc, format!("{at}: the matcher is not success, errorType, output or inputOutput"));
+                    continue 'waiters;
+                }
+            };
+            acceptors.push(Acceptor { state, matcher });
+        }
+        if acceptors.is_empty() {
+            sink.error(loc, format!("{at} has no acceptors"));
+            continue;
+        }
+        out.push(Waiter {
+            method: format!("wait_until_{}", naming::field_name(name).trim_start_matches("r#")),
+            name: name.clone(),
+            doc: doc_of(w.get("documentation").and_then(serde_json::Value::as_str)),
+            deprecated: w.get("deprecated").and_then(serde_json::Value::as_bool).unwrap_or(false),
+            min_delay,
+            max_delay,
+            acceptors,
+        });
+    }
+    out
 }
 
 impl Lowerer<'_> {
@@ -679,11 +802,15 @@ impl Lowerer<'_> {
                 }
             }
         }
-        for (name, _) in &op.operation.operation_context_params {
-            self.warnings.borrow_mut().push(crate::diag::Diagnostic::new(
-                op.id.clone(),
-                format!("operation context parameter `{name}` (a path into the input) is not set yet"),
-            ));
+        for (name, path) in &op.operation.operation_context_params {
+            let at = format!("operation context parameter `{name}`");
+            match (known(name), crate::jmespath::parse(path)) {
+                (Some(ty), Ok(expr)) => {
+                    out.push(EndpointParam::Path { name: name.clone(), ty, path: path.clone(), expr })
+                }
+                (None, _) => sink.error(op.id.clone(), format!("{at} is not a parameter of the endpoint rules")),
+                (_, Err(e)) => sink.error(op.id.clone(), format!("{at}: path `{path}`: {e}")),
+            }
         }
         let members = op.input.as_ref().map(|i| &self.model.shape(i).members);
         for m in members.into_iter().flat_map(|ms| ms.values()) {

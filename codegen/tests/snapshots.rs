@@ -69,7 +69,8 @@ mod ok {
         mixins,
         smithy1,
         endpoints,
-        context_params
+        context_params,
+        waiters
     );
 }
 
@@ -155,6 +156,34 @@ mod invalid {
              error: ex#Service: smithy.rules#clientContextParams `Nope`: the endpoint rules have no such parameter\n\
              error: ex#Service: smithy.rules#clientContextParams `Stage`: type Some(\"number\") is not `boolean` or \
              `string`\n3 errors in the model"
+        );
+    }
+
+    #[test]
+    fn waiter_paths_are_checked_against_the_shapes() {
+        let (file, text) = fixture("ok", "waiters");
+        let mut model: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let waiters = &mut model["shapes"]["ex#DescribeTable"]["traits"]["smithy.waiters#waitable"];
+        let acceptor = |path: &str, comparator: &str, expected: &str| {
+            serde_json::json!({"state": "success", "matcher": {"output":
+                {"path": path, "expected": expected, "comparator": comparator}}})
+        };
+        waiters["Bad"] = serde_json::json!({"acceptors": [
+            acceptor("Table.TableStatuz", "stringEquals", "ACTIVE"),
+        ]});
+        waiters["Worse"] = serde_json::json!({"acceptors": [
+            acceptor("Table.GlobalSecondaryIndexes[].IndexStatus", "stringEquals", "ACTIVE"),
+        ]});
+        waiters["Unparsable"] = serde_json::json!({"acceptors": [acceptor("Table.[", "stringEquals", "x")]});
+        let text = model.to_string();
+        let err = codegen::generate(&[Input { name: &file, text: &text }], &config(None, &[])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: ex#DescribeTable: waiter `Bad`: path `Table.TableStatuz`: `TableStatuz` is not a member of ex#Table \
+             (its members: GlobalSecondaryIndexes, ItemCount, Replicas, Shards, TableName, TableStatus, Tags)\n\
+             error: ex#DescribeTable: waiter `Unparsable`, acceptor 0: path `Table.[`: the expression ends too early\n\
+             error: ex#DescribeTable: waiter `Worse`: path `Table.GlobalSecondaryIndexes[].IndexStatus`: StringEquals \
+             needs a single Str value, and the path gives Str (a list)\n3 errors in the model"
         );
     }
 

@@ -14,7 +14,9 @@
     clippy::module_inception,
     clippy::wrong_self_convention,
     clippy::disallowed_names,
-    clippy::field_reassign_with_default
+    clippy::field_reassign_with_default,
+    clippy::unnecessary_filter_map,
+    clippy::bind_instead_of_map
 )]
 
 #[rustfmt::skip]

@@ -45,6 +45,13 @@ pub enum Error<E> {
         /// The operation's name in the model.
         operation: &'static str,
     },
+    /// A paginator stopped: the service answered with the pagination token it was sent, so
+    /// asking again would loop forever.
+    #[error("{operation}: the service returned the same pagination token it was sent; stopping")]
+    RepeatedToken {
+        /// The operation's name in the model.
+        operation: &'static str,
+    },
 }
 
 impl<E: ModeledErrorEnum> Error<E> {

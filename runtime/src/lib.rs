@@ -23,12 +23,14 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod http;
+pub mod paginate;
 pub mod profile;
 pub mod protocol;
 pub mod retry;
 pub mod sigv4;
 mod trace;
 pub mod validate;
+pub mod waiter;
 
 mod build;
 mod error;

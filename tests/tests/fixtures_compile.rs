@@ -39,6 +39,16 @@ fn fixture_crates_pass_clippy() {
     }
     // The client context parameters' builder methods reach the endpoint rules.
     std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
+    // Paginators and waiters over a test double, on tokio's paused clock.
+    std::fs::create_dir_all(out.join("waiters/tests")).unwrap();
+    std::fs::write(out.join("waiters/tests/behaviour.rs"), WAITERS_TEST).unwrap();
+    let manifest = out.join("waiters/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"time\", \"test-util\"] }}\nfutures-core = \"0.3\"\n"),
+    )
+    .unwrap();
     std::fs::write(
         out.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
@@ -56,13 +66,13 @@ fn fixture_crates_pass_clippy() {
         .expect("cargo runs");
     assert!(status.success(), "the generated fixture crates do not pass clippy (see the output above)");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--quiet", "-p", "fixture-context_params", "--manifest-path"])
+        .args(["test", "--quiet", "-p", "fixture-context_params", "-p", "fixture-waiters", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(root.join("target/compliance/target"))
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "the context_params fixture's tests fail (see the output above)");
+    assert!(status.success(), "the context_params or waiters fixture's tests fail (see the output above)");
 }
 
 const CONTEXT_PARAMS_TEST: &str = r#"
@@ -80,5 +90,197 @@ fn typed_builder_methods_set_the_endpoint_rules_parameters() {
     assert_eq!(endpoint(builder().force_path_style(true)), "https://path.us-west-2.example.com/");
     assert_eq!(endpoint(builder().stage("beta")), "https://beta.us-west-2.example.com/");
     assert_eq!(endpoint(builder().force_path_style(false).stage("gamma").retry_param(true)), "https://gamma.us-west-2.example.com/");
+}
+"#;
+
+const WAITERS_TEST: &str = r#"
+use std::sync::Mutex;
+use std::time::Duration;
+
+use fixture_waiters::operation::describe_table::{DescribeTableError, DescribeTableInput, DescribeTableOutput};
+use fixture_waiters::operation::list_things::{ListThingsError, ListThingsInput, ListThingsOutput};
+use fixture_waiters::runtime::waiter::WaitError;
+use fixture_waiters::types::{Index, Page, ResourceNotFoundException, Status, Table};
+use fixture_waiters::{BoxFuture, Error, WaitersExample, WaitersExamplePaginators, WaitersExampleWaiters};
+
+/// Answers from a script, and records the inputs and when they came.
+#[derive(Default)]
+struct Mock {
+    pages: Mutex<Vec<ListThingsOutput>>,
+    tables: Mutex<Vec<Result<DescribeTableOutput, Error<DescribeTableError>>>>,
+    seen: Mutex<Vec<(Option<String>, Option<i32>)>>,
+    polls: Mutex<Vec<tokio::time::Instant>>,
+}
+
+impl WaitersExample for Mock {
+    fn list_things(&self, input: ListThingsInput) -> BoxFuture<'_, Result<ListThingsOutput, Error<ListThingsError>>> {
+        self.seen.lock().unwrap().push((input.next_token.clone(), input.max_results));
+        let page = self.pages.lock().unwrap().remove(0);
+        Box::pin(async move { Ok(page) })
+    }
+
+    fn describe_table(&self, _input: DescribeTableInput) -> BoxFuture<'_, Result<DescribeTableOutput, Error<DescribeTableError>>> {
+        self.polls.lock().unwrap().push(tokio::time::Instant::now());
+        let answer = self.tables.lock().unwrap().remove(0);
+        Box::pin(async move { answer })
+    }
+}
+
+fn page(token: Option<&str>, things: &[&str]) -> ListThingsOutput {
+    let mut p = Page::builder().things(things.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    if let Some(t) = token {
+        p = p.next_token(t);
+    }
+    ListThingsOutput::builder().page(p.build()).build()
+}
+
+fn pages(mock: &Mock, list: Vec<ListThingsOutput>) {
+    *mock.pages.lock().unwrap() = list;
+}
+
+#[tokio::test]
+async fn pages_come_in_order_with_the_token_moved_from_each_output() {
+    let mock = Mock::default();
+    pages(&mock, vec![page(Some("t1"), &["a", "b"]), page(Some("t2"), &["c"]), page(Some(""), &["d"])]);
+    let all = mock.list_things_pages(ListThingsInput::builder().build()).page_size(2).collect_pages().await.unwrap();
+    assert_eq!(all.len(), 3, "an empty token ends the pages");
+    assert_eq!(
+        *mock.seen.lock().unwrap(),
+        [(None, Some(2)), (Some("t1".into()), Some(2)), (Some("t2".into()), Some(2))]
+    );
+}
+
+#[tokio::test]
+async fn items_are_flattened_and_max_items_is_honoured() {
+    let mock = Mock::default();
+    pages(&mock, vec![page(Some("t1"), &["a", "b"]), page(Some("t2"), &["c", "d"]), page(None, &["e"])]);
+    let items = mock.list_things_items(ListThingsInput::builder().build()).collect_items().await.unwrap();
+    assert_eq!(items, ["a", "b", "c", "d", "e"]);
+    let mock = Mock::default();
+    pages(&mock, vec![page(Some("t1"), &["a", "b"]), page(Some("t2"), &["c", "d"]), page(None, &["e"])]);
+    let items = mock.list_things_items(ListThingsInput::builder().build()).max_items(3).collect_items().await.unwrap();
+    assert_eq!(items, ["a", "b", "c"]);
+    assert_eq!(mock.seen.lock().unwrap().len(), 2, "no page past the one with the last item");
+    // max_pages stops the pages.
+    let mock = Mock::default();
+    pages(&mock, vec![page(Some("t1"), &["a"]), page(Some("t2"), &["b"])]);
+    let all = mock.list_things_pages(ListThingsInput::builder().build()).max_pages(1).collect_pages().await.unwrap();
+    assert_eq!(all.len(), 1);
+}
+
+#[tokio::test]
+async fn a_repeated_token_ends_with_an_error() {
+    let mock = Mock::default();
+    pages(&mock, vec![page(Some("t1"), &["a"]), page(Some("t1"), &["b"]), page(None, &["never"])]);
+    let mut p = mock.list_things_pages(ListThingsInput::builder().build());
+    assert!(p.next_page().await.unwrap().is_ok());
+    let err = p.next_page().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::RepeatedToken { operation: "ListThings" }), "{err}");
+    assert!(p.next_page().await.is_none(), "the error is the last item");
+}
+
+#[tokio::test]
+async fn pages_are_a_stream() {
+    let mock = Mock::default();
+    pages(&mock, vec![page(Some("t1"), &["a"]), page(None, &["b"])]);
+    let mut items = mock.list_things_items(ListThingsInput::builder().build());
+    let mut got = Vec::new();
+    while let Some(item) = std::future::poll_fn(|cx| futures_core::Stream::poll_next(std::pin::Pin::new(&mut items), cx)).await {
+        got.push(item.unwrap());
+    }
+    assert_eq!(got, ["a", "b"]);
+}
+
+fn table(status: Status) -> Result<DescribeTableOutput, Error<DescribeTableError>> {
+    Ok(DescribeTableOutput::builder().table(Table::builder().table_status(status).build()).build())
+}
+
+fn not_found() -> Result<DescribeTableOutput, Error<DescribeTableError>> {
+    Err(Error::Service(DescribeTableError::ResourceNotFoundException(ResourceNotFoundException::builder().build())))
+}
+
+fn input() -> DescribeTableInput {
+    DescribeTableInput::builder().table_name("t").build().unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_waiter_succeeds_after_three_polls_with_the_delays_in_bounds() {
+    let mock = Mock::default();
+    *mock.tables.lock().unwrap() = vec![not_found(), table(Status::Creating), table(Status::Active)];
+    let start = tokio::time::Instant::now();
+    let done = mock.wait_until_table_exists(input(), Duration::from_secs(300)).await.unwrap();
+    assert_eq!((done.acceptor, done.attempts), (0, 3));
+    assert!(done.response.is_ok());
+    let polls = mock.polls.lock().unwrap().clone();
+    // minDelay 2, maxDelay 10: the first delay is 2 s, the second between 2 and 4 s.
+    assert_eq!(polls[0] - start, Duration::ZERO);
+    assert_eq!(polls[1] - polls[0], Duration::from_secs(2));
+    let second = polls[2] - polls[1];
+    assert!(second >= Duration::from_secs(2) && second <= Duration::from_secs(4), "{second:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failure_acceptor_ends_the_wait() {
+    let mock = Mock::default();
+    *mock.tables.lock().unwrap() = vec![table(Status::Creating), table(Status::Failed)];
+    let err = mock.wait_until_table_exists(input(), Duration::from_secs(300)).await.unwrap_err();
+    match err {
+        WaitError::Failure { acceptor: 1, response: Ok(_), .. } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_error_type_acceptor_can_mean_success() {
+    let mock = Mock::default();
+    *mock.tables.lock().unwrap() = vec![table(Status::Active), not_found()];
+    let done = mock.wait_until_table_not_exists(input(), Duration::from_secs(300)).await.unwrap();
+    // An output no acceptor matches means "poll again"; the error then matches `errorType`.
+    assert_eq!((done.acceptor, done.attempts), (0, 2));
+    assert!(matches!(done.response, Err(Error::Service(DescribeTableError::ResourceNotFoundException(_)))));
+    // An error that no acceptor expects ends the wait.
+    *mock.tables.lock().unwrap() = vec![Err(Error::NotImplemented { operation: "DescribeTable" })];
+    let err = mock.wait_until_table_exists(input(), Duration::from_secs(300)).await.unwrap_err();
+    assert!(matches!(err, WaitError::Unexpected { .. }), "{err:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_waiter_times_out_without_waiting_past_max_wait() {
+    let mock = Mock::default();
+    *mock.tables.lock().unwrap() = (0..100).map(|_| table(Status::Creating)).collect();
+    let start = tokio::time::Instant::now();
+    let err = mock.wait_until_table_exists(input(), Duration::from_secs(60)).await.unwrap_err();
+    let WaitError::TimedOut { attempts, elapsed, last: Some(Ok(_)), .. } = err else { panic!("{err:?}") };
+    assert!(attempts > 3, "{attempts} attempts");
+    assert!(elapsed <= Duration::from_secs(60) && tokio::time::Instant::now() - start <= Duration::from_secs(60));
+    // Every delay is within minDelay..maxDelay, except the last, which is cut so that the last
+    // poll still leaves minDelay before the deadline.
+    let polls = mock.polls.lock().unwrap().clone();
+    let delays: Vec<Duration> = polls.windows(2).map(|p| p[1] - p[0]).collect();
+    let (last, rest) = delays.split_last().unwrap();
+    for d in rest {
+        assert!(*d >= Duration::from_secs(2) && *d <= Duration::from_secs(10), "delay {d:?} in {delays:?}");
+    }
+    assert!(*last <= Duration::from_secs(10));
+    assert!(Duration::from_secs(60) - (*polls.last().unwrap() - start) >= Duration::from_secs(2), "{delays:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn projections_with_all_and_any() {
+    let mock = Mock::default();
+    let indexes = |s: &[Status]| -> Result<DescribeTableOutput, Error<DescribeTableError>> {
+        let list: Vec<Index> = s.iter().map(|s| Index::builder().index_status(s.clone()).build()).collect();
+        Ok(DescribeTableOutput::builder().table(Table::builder().global_secondary_indexes(list).build()).build())
+    };
+    *mock.tables.lock().unwrap() = vec![
+        indexes(&[]),
+        indexes(&[Status::Active, Status::Creating]),
+        indexes(&[Status::Active, Status::Active]),
+    ];
+    let done = mock.wait_until_indexes_active(input(), Duration::from_secs(60)).await.unwrap();
+    assert_eq!(done.attempts, 3, "an empty list is not all ACTIVE");
+    *mock.tables.lock().unwrap() = vec![indexes(&[Status::Active, Status::Failed])];
+    let err = mock.wait_until_indexes_active(input(), Duration::from_secs(60)).await.unwrap_err();
+    assert!(matches!(err, WaitError::Failure { acceptor: 1, .. }), "{err:?}");
 }
 "#;

@@ -52,7 +52,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
 
 /// What happened to one model.
 enum Outcome {
-    Generated { files: usize, protocol: String },
+    Generated { files: usize, protocol: String, paginators: usize, waiters: usize, jmespath: usize },
     Unsupported(String),
     Panicked(String),
 }
@@ -147,9 +147,17 @@ fn sweep_one(path: &Path, out: &Path, runtime: &str) -> Row {
             let result = std::panic::catch_unwind(|| codegen::generate(&[Input { name: &name, text: &text }], &config));
             match result {
                 Ok(Ok(generated)) => {
-                    let protocol = generated.summary.protocol.name().to_string();
+                    let sum = &generated.summary;
+                    let protocol = sum.protocol.name().to_string();
+                    let (paginators, waiters, jmespath) = (sum.paginators, sum.waiters, sum.jmespath);
                     match write(&out.join(&name), &generated.files) {
-                        Ok(_) => Outcome::Generated { files: generated.files.0.len(), protocol },
+                        Ok(_) => Outcome::Generated {
+                            files: generated.files.0.len(),
+                            protocol,
+                            paginators,
+                            waiters,
+                            jmespath,
+                        },
                         Err(e) => Outcome::Unsupported(format!("cannot write: {e:?}")),
                     }
                 }
@@ -243,6 +251,7 @@ fn print_table(rows: &[Row], total: Duration) {
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(5).max(5);
     println!("{:width$}  {:10}  {:>8}  result", "model", "protocol", "time");
     let (mut ok, mut unsupported, mut panicked, mut built, mut broken) = (0, 0, 0, 0, 0);
+    let (mut all_paginators, mut all_waiters, mut all_paths) = (0, 0, 0);
     for r in rows {
         let ms = format!("{:.0}ms", r.time.as_secs_f64() * 1000.0);
         let build = match r.build {
@@ -257,9 +266,15 @@ fn print_table(rows: &[Row], total: Duration) {
             None => "",
         };
         match &r.outcome {
-            Outcome::Generated { files, protocol } => {
+            Outcome::Generated { files, protocol, paginators, waiters, jmespath } => {
                 ok += 1;
-                println!("{:width$}  {:10}  {:>8}  generated {files} files{build}", r.name, protocol, ms);
+                all_paginators += paginators;
+                all_waiters += waiters;
+                all_paths += jmespath;
+                println!(
+                    "{:width$}  {:10}  {:>8}  generated {files} files, {paginators} paginators, {waiters} waiters{build}",
+                    r.name, protocol, ms
+                );
             }
             Outcome::Unsupported(why) => {
                 unsupported += 1;
@@ -272,7 +287,8 @@ fn print_table(rows: &[Row], total: Duration) {
         }
     }
     println!(
-        "\n{} models: {ok} generated, {unsupported} not supported, {panicked} panicked{}; generation took {:.1?} in all",
+        "\n{} models: {ok} generated, {unsupported} not supported, {panicked} panicked{}; generation took {:.1?} in all; \
+         {all_paths} JMESPath expressions compiled; paginators {all_paginators}, waiters {all_waiters}",
         rows.len(),
         if built + broken > 0 { format!("; {built} built, {broken} failed to build") } else { String::new() },
         total

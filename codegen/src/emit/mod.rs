@@ -21,6 +21,7 @@ pub mod operation;
 pub mod protocol;
 pub mod types;
 pub mod validate;
+pub mod waiters;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -41,6 +42,8 @@ enum Job<'a> {
     EndpointTests,
     /// `src/patterns.rs`, with the patterns validation checks character by character.
     Patterns(validate::CharPatterns<'a>),
+    Paginators,
+    Waiters,
     /// With `mod patterns` or not.
     Lib {
         patterns: bool,
@@ -63,6 +66,12 @@ pub fn emit_crate(ir: &Crate) -> Files {
     ]);
     if !ir.service.endpoint.tests.is_empty() {
         jobs.push(Job::EndpointTests);
+    }
+    if has_paginators(ir) {
+        jobs.push(Job::Paginators);
+    }
+    if has_waiters(ir) {
+        jobs.push(Job::Waiters);
     }
     if !patterns.is_empty() {
         jobs.push(Job::Patterns(patterns));
@@ -102,8 +111,18 @@ fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {
         Job::Endpoint => ("src/endpoint.rs".into(), endpoint::endpoint_file(ir)),
         Job::EndpointTests => ("tests/endpoints.rs".into(), endpoint::tests_file(ir)),
         Job::Patterns(patterns) => ("src/patterns.rs".into(), validate::patterns_file(patterns)),
+        Job::Paginators => ("src/paginators.rs".into(), waiters::paginators_file(ir).unwrap_or_default()),
+        Job::Waiters => ("src/waiters.rs".into(), waiters::waiters_file(ir).unwrap_or_default()),
         Job::Lib { patterns } => ("src/lib.rs".into(), lib_rs(ir, *patterns)),
     }
+}
+
+fn has_paginators(ir: &Crate) -> bool {
+    ir.operations.iter().any(|o| o.paginator.is_some())
+}
+
+fn has_waiters(ir: &Crate) -> bool {
+    ir.operations.iter().any(|o| !o.waiters.is_empty())
 }
 
 /// `types/mod.rs`: one module per shape, its type re-exported, and the builders in `builders`.
@@ -189,6 +208,22 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     text.push_str(&usage);
     let docs = common::inner_doc(Some(&text));
     let trait_name = format_ident!("{}", s.trait_name);
+    let paginators = has_paginators(ir).then(|| {
+        let t = format_ident!("{}Paginators", s.trait_name);
+        quote! {
+            #[rustfmt::skip]
+            pub mod paginators;
+            pub use paginators::#t;
+        }
+    });
+    let waiters = has_waiters(ir).then(|| {
+        let t = format_ident!("{}Waiters", s.trait_name);
+        quote! {
+            #[rustfmt::skip]
+            pub mod waiters;
+            pub use waiters::#t;
+        }
+    });
     let context_params_use = (!s.endpoint.client_params.is_empty()).then(|| {
         quote!(
             pub use client::ClientContextParams;
@@ -209,7 +244,9 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
             clippy::module_inception,
             clippy::wrong_self_convention,
             clippy::disallowed_names,
-            clippy::field_reassign_with_default
+            clippy::field_reassign_with_default,
+            clippy::unnecessary_filter_map,
+            clippy::bind_instead_of_map
         )]
 
         #[rustfmt::skip]
@@ -227,6 +264,8 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
         pub use awsgen_runtime as runtime;
         pub use client::{#trait_name, Client};
         #context_params_use
+        #paginators
+        #waiters
     }
 }
 

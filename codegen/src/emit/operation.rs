@@ -61,7 +61,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let serialize = protocol.serialize_request(&ir.service, op);
     let error_info = protocol.error_info();
     let fill_tokens = super::protocol::fill_tokens(op);
-    let endpoint_params = super::protocol::endpoint_params_fn(op);
+    let endpoint_params = super::protocol::endpoint_params_fn(ir, op);
     let host_prefix = super::protocol::host_prefix_fn(op);
     let read_error = super::protocol::read_error_fn(cx, op);
     let read_output = super::protocol::read_output_fn(cx, op);

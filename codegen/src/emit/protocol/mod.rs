@@ -101,7 +101,7 @@ pub fn host_prefix_fn(op: &Operation) -> TokenStream {
 
 /// `endpoint_params`, for operations that set endpoint rules parameters; nothing otherwise (the
 /// trait's default sets none).
-pub fn endpoint_params_fn(op: &Operation) -> TokenStream {
+pub fn endpoint_params_fn(ir: &crate::ir::Crate, op: &Operation) -> TokenStream {
     if op.endpoint_params.is_empty() {
         return TokenStream::new();
     }
@@ -112,7 +112,9 @@ pub fn endpoint_params_fn(op: &Operation) -> TokenStream {
         Ty::List { .. } => quote!(Value::Array(#v.iter().map(|s| Value::String(s.clone())).collect())),
         _ => quote!(Value::String(#v.clone())),
     };
+    let mut paths = crate::emit::waiters::context_param_pushes(ir, op).expect("checked after lowering").into_iter();
     let pushes = op.endpoint_params.iter().map(|p| match p {
+        EndpointParam::Path { .. } => paths.next().expect("one statement per path"),
         EndpointParam::Static { name, value } => {
             let v = crate::emit::endpoint::value(value);
             quote!(params.push((#name, #v));)
@@ -128,9 +130,14 @@ pub fn endpoint_params_fn(op: &Operation) -> TokenStream {
             }
         }
     });
-    let uses_input = op.endpoint_params.iter().any(|p| matches!(p, EndpointParam::Member { .. }));
+    let paths_used = op.endpoint_params.iter().any(|p| matches!(p, EndpointParam::Path { .. }));
+    let uses_input =
+        op.endpoint_params.iter().any(|p| matches!(p, EndpointParam::Member { .. } | EndpointParam::Path { .. }));
     let arg = if uses_input { quote!(input) } else { quote!(_input) };
+    let pushes: Vec<TokenStream> = pushes.collect();
+    let allow = paths_used.then(|| quote!(#[allow(clippy::vec_init_then_push)]));
     quote! {
+        #allow
         fn endpoint_params(#arg: &#input) -> Vec<(&'static str, ::awsgen_runtime::endpoint::rules::Value)> {
             use ::awsgen_runtime::endpoint::rules::Value;
             let mut params = Vec::new();
