@@ -91,6 +91,53 @@ fn typed_builder_methods_set_the_endpoint_rules_parameters() {
     assert_eq!(endpoint(builder().stage("beta")), "https://beta.us-west-2.example.com/");
     assert_eq!(endpoint(builder().force_path_style(false).stage("gamma").retry_param(true)), "https://gamma.us-west-2.example.com/");
 }
+
+/// Answers 200 to everything and keeps the URIs it was sent.
+#[derive(Clone, Default)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl fixture_context_params::runtime::http::HttpConnector for Capture {
+    fn send(
+        &self,
+        request: fixture_context_params::runtime::http::Request,
+        _timeout: Option<std::time::Duration>,
+    ) -> fixture_context_params::BoxFuture<'_, Result<fixture_context_params::runtime::http::Response, fixture_context_params::runtime::http::ConnectorError>> {
+        self.0.lock().unwrap().push(request.uri().to_string());
+        Box::pin(async { Ok(http_response()) })
+    }
+}
+
+fn http_response() -> fixture_context_params::runtime::http::Response {
+    let mut r = fixture_context_params::runtime::http::Response::new(Default::default());
+    *r.status_mut() = 200u16.try_into().unwrap();
+    r
+}
+
+#[test]
+fn operation_context_params_come_from_the_input_by_their_path() {
+    use fixture_context_params::ContextExample;
+    use fixture_context_params::operation::batch::BatchInput;
+    use fixture_context_params::types::Item;
+    let capture = Capture::default();
+    let client = builder().connector(capture.clone()).build().unwrap();
+    let input = BatchInput::builder().items(vec![Item::builder().name("first").build(), Item::builder().name("second").build()]).build();
+    let run = |input| {
+        let fut = client.batch(input);
+        // The connector answers at once: poll the future to completion on this thread.
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(&waker);
+        let mut fut = fut;
+        loop {
+            if let std::task::Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
+                return r;
+            }
+        }
+    };
+    run(input).unwrap();
+    run(BatchInput::builder().build()).unwrap();
+    let uris = capture.0.lock().unwrap().clone();
+    assert_eq!(uris, ["https://first.us-west-2.example.com/batch", "https://service.us-west-2.example.com/batch"]);
+}
 "#;
 
 const WAITERS_TEST: &str = r#"
