@@ -35,3 +35,32 @@ pub fn shared_dir() -> Option<PathBuf> {
     eprintln!("note: {} not found; skipping a test that needs it", dir.display());
     None
 }
+
+/// The Python of a virtual environment `target/<name>`, created and filled from
+/// `requirements` on first use (and again when the file changes). Without Python 3 and its
+/// `venv` module the test is skipped with a note, and fails under CI.
+pub fn python_venv(name: &str, requirements: &Path) -> Option<PathBuf> {
+    use std::process::Command;
+    let venv = workspace_root().join("target").join(name);
+    let py = venv.join("bin/python");
+    let ready = venv.join(".installed");
+    let wanted = std::fs::read_to_string(requirements).expect("the requirements file is readable");
+    if std::fs::read_to_string(&ready).ok().as_deref() != Some(wanted.as_str()) {
+        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status();
+        if !made.is_ok_and(|s| s.success()) {
+            if std::env::var_os("CI").is_some() {
+                panic!("python3 -m venv failed: {name} needs Python 3 with venv");
+            }
+            eprintln!("note: no python3 with venv; skipping a test that needs {name}");
+            return None;
+        }
+        let pip = Command::new(&py)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(requirements)
+            .status()
+            .expect("pip runs");
+        assert!(pip.success(), "pip could not install {}", requirements.display());
+        std::fs::write(&ready, wanted).expect("target/ is writable");
+    }
+    Some(py)
+}

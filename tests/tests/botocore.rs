@@ -27,30 +27,7 @@ const REGION: &str = "eu-west-1";
 
 /// `target/botocore-venv/bin/python`, created and filled on first use.
 fn python() -> Option<PathBuf> {
-    let root = workspace_root();
-    let venv = root.join("target/botocore-venv");
-    let py = venv.join("bin/python");
-    let requirements = root.join("tests/botocore/requirements.txt");
-    let ready = venv.join(".installed");
-    let wanted = std::fs::read_to_string(&requirements).unwrap();
-    if std::fs::read_to_string(&ready).ok().as_deref() != Some(wanted.as_str()) {
-        let made = Command::new("python3").args(["-m", "venv"]).arg(&venv).status();
-        if !made.is_ok_and(|s| s.success()) {
-            if std::env::var_os("CI").is_some() {
-                panic!("python3 -m venv failed: the botocore cross-check needs Python 3 with venv");
-            }
-            eprintln!("note: no python3 with venv; skipping the botocore cross-check");
-            return None;
-        }
-        let pip = Command::new(&py)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
-            .arg(&requirements)
-            .status()
-            .expect("pip runs");
-        assert!(pip.success(), "pip could not install {}", requirements.display());
-        std::fs::write(&ready, wanted).unwrap();
-    }
-    Some(py)
+    integration_tests::python_venv("botocore-venv", &workspace_root().join("tests/botocore/requirements.txt"))
 }
 
 fn creds() -> Credentials {

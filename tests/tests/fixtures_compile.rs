@@ -37,6 +37,39 @@ fn fixture_crates_pass_clippy() {
         }
         members.push(format!("\"{name}\""));
     }
+    // The crate of the full AppFlow model (25 operations), whose paginators page through a mock.
+    let mut test_packages = vec!["fixture-context_params", "fixture-waiters"];
+    if let Some(shared) = integration_tests::shared_dir() {
+        let text = std::fs::read_to_string(shared.join("models/appflow.json")).unwrap();
+        let config = codegen::Config {
+            model: "appflow".into(),
+            service: None,
+            operations: Vec::new(),
+            krate: codegen::config::CrateConfig {
+                name: "fixture-appflow-full".into(),
+                version: "0.1.0".into(),
+                runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
+                standalone: false,
+            },
+        };
+        let generated = codegen::generate(&[codegen::Input { name: "appflow.json", text: &text }], &config).unwrap();
+        assert_eq!(generated.summary.operations, 25);
+        for (rel, content) in &generated.files.0 {
+            let p = out.join("appflow_full").join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        std::fs::write(out.join("appflow_full/tests/paging.rs"), APPFLOW_PAGING_TEST).unwrap();
+        let manifest = out.join("appflow_full/Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            format!("{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"),
+        )
+        .unwrap();
+        members.push("\"appflow_full\"".into());
+        test_packages.push("fixture-appflow-full");
+    }
     // The client context parameters' builder methods reach the endpoint rules.
     std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
     // Paginators and waiters over a test double, on tokio's paused clock.
@@ -65,14 +98,19 @@ fn fixture_crates_pass_clippy() {
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the generated fixture crates do not pass clippy (see the output above)");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--quiet", "-p", "fixture-context_params", "-p", "fixture-waiters", "--manifest-path"])
+    let mut test = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    test.args(["test", "--quiet"]);
+    for p in &test_packages {
+        test.args(["-p", p]);
+    }
+    let status = test
+        .arg("--manifest-path")
         .arg(out.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(root.join("target/compliance/target"))
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "the context_params or waiters fixture's tests fail (see the output above)");
+    assert!(status.success(), "the tests of {test_packages:?} fail (see the output above)");
 }
 
 const CONTEXT_PARAMS_TEST: &str = r#"
@@ -329,5 +367,56 @@ async fn projections_with_all_and_any() {
     *mock.tables.lock().unwrap() = vec![indexes(&[Status::Active, Status::Failed])];
     let err = mock.wait_until_indexes_active(input(), Duration::from_secs(60)).await.unwrap_err();
     assert!(matches!(err, WaitError::Failure { acceptor: 1, .. }), "{err:?}");
+}
+"#;
+
+const APPFLOW_PAGING_TEST: &str = r#"
+use std::sync::Mutex;
+
+use fixture_appflow_full::operation::list_flows::{ListFlowsError, ListFlowsInput, ListFlowsOutput};
+use fixture_appflow_full::types::FlowDefinition;
+use fixture_appflow_full::{Appflow, AppflowPaginators, BoxFuture, Error};
+
+/// Three pages of flows, and the tokens it was asked for.
+#[derive(Default)]
+struct Mock {
+    asked: Mutex<Vec<(Option<String>, Option<i32>)>>,
+}
+
+impl Appflow for Mock {
+    fn list_flows(&self, input: ListFlowsInput) -> BoxFuture<'_, Result<ListFlowsOutput, Error<ListFlowsError>>> {
+        self.asked.lock().unwrap().push((input.next_token.clone(), input.max_results));
+        let page = match input.next_token.as_deref() {
+            None => (vec!["a", "b"], Some("p2")),
+            Some("p2") => (vec!["c", "d"], Some("p3")),
+            _ => (vec!["e"], None),
+        };
+        let flows: Vec<FlowDefinition> = page.0.iter().map(|n| FlowDefinition::builder().flow_name(*n).build()).collect();
+        let mut out = ListFlowsOutput::builder().flows(flows);
+        if let Some(t) = page.1 {
+            out = out.next_token(t);
+        }
+        let out = out.build();
+        Box::pin(async move { Ok(out) })
+    }
+}
+
+#[tokio::test]
+async fn list_flows_pages_through_a_mock() {
+    let mock = Mock::default();
+    let pages = mock.list_flows_pages(ListFlowsInput::builder().build()).page_size(2).collect_pages().await.unwrap();
+    let names: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.flows.iter().flatten())
+        .map(|f| f.flow_name.clone().unwrap())
+        .collect();
+    assert_eq!(names, ["a", "b", "c", "d", "e"]);
+    assert_eq!(
+        *mock.asked.lock().unwrap(),
+        [(None, Some(2)), (Some("p2".into()), Some(2)), (Some("p3".into()), Some(2))]
+    );
+    // As a trait object too.
+    let dynamic: &dyn Appflow = &mock;
+    assert_eq!(dynamic.list_flows_pages(ListFlowsInput::builder().build()).collect_pages().await.unwrap().len(), 3);
 }
 "#;
