@@ -380,6 +380,9 @@ pub struct Service {
     pub trait_name: String,
     /// The endpoint rules and their test cases.
     pub endpoint: crate::endpoint::ServiceEndpoints,
+    /// `@awsQueryCompatible`: a JSON service that was once awsQuery; requests say
+    /// `x-amzn-query-mode: true`.
+    pub query_compatible: bool,
     pub doc: Option<String>,
 }
 

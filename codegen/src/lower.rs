@@ -215,6 +215,7 @@ fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Dia
         signing_name,
         trait_name: naming::type_name(&sdk_id.replace([' ', '-'], "")),
         endpoint,
+        query_compatible: t.aws_query_compatible,
         title: t.title.clone().unwrap_or_else(|| sdk_id.clone()),
         sdk_id,
         doc: doc_of(s.traits.documentation.as_deref()),

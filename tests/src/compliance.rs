@@ -36,12 +36,19 @@ pub struct Suite {
     pub unbuildable: Vec<(Case, String)>,
 }
 
-/// Generates the crate and its compliance tests for the service in `model_text`.
-pub fn build_suite(model_name: &str, model_text: &str, crate_name: &str, runtime_path: &str) -> Result<Suite, String> {
+/// Generates the crate and its compliance tests for the service in `model_text` (`service`,
+/// when the file holds several).
+pub fn build_suite(
+    model_name: &str,
+    model_text: &str,
+    service: Option<&str>,
+    crate_name: &str,
+    runtime_path: &str,
+) -> Result<Suite, String> {
     let inputs = [codegen::Input { name: model_name, text: model_text }];
     let config = codegen::Config {
         model: model_name.to_string(),
-        service: None,
+        service: service.map(str::to_string),
         operations: Vec::new(),
         krate: codegen::config::CrateConfig {
             name: crate_name.to_string(),

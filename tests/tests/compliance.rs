@@ -11,14 +11,14 @@ use std::io::Write as _;
 use integration_tests::compliance::{build_suite, classify, parse_results, skips, summary};
 use integration_tests::{shared_dir, workspace_root};
 
-fn run(service: &str, file: &str) -> Result<(), String> {
+fn run(service: &str, file: &str, service_id: Option<&str>) -> Result<(), String> {
     let Some(shared) = shared_dir() else { return Ok(()) };
     let root = workspace_root();
     let text = std::fs::read_to_string(shared.join("protocol-tests").join(file)).map_err(|e| e.to_string())?;
     let crate_name = format!("compliance-{}", service.to_lowercase());
     let dir = root.join("target/compliance").join(&crate_name);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let suite = build_suite(file, &text, &crate_name, "../../../runtime")?;
+    let suite = build_suite(file, &text, service_id, &crate_name, "../../../runtime")?;
     // Replace the generated crate's files; keep its Cargo.lock in step with the workspace's.
     let _ = std::fs::remove_dir_all(dir.join("src"));
     for (rel, content) in &suite.files.0 {
@@ -68,8 +68,14 @@ fn run(service: &str, file: &str) -> Result<(), String> {
 #[test]
 fn compliance_suites() {
     let mut errors = Vec::new();
-    for (service, file) in [("RestJson", "restJson1-RestJson.json"), ("JsonProtocol", "awsJson1_1-JsonProtocol.json")] {
-        if let Err(e) = run(service, file) {
+    const ALL: &str = "smithy-aws-protocol-tests.json";
+    for (service, file, id) in [
+        ("RestJson", "restJson1-RestJson.json", None),
+        ("JsonProtocol", "awsJson1_1-JsonProtocol.json", None),
+        ("JsonRpc10", ALL, Some("aws.protocoltests.json10#JsonRpc10")),
+        ("QueryCompatibleJsonRpc10", ALL, Some("aws.protocoltests.json10#QueryCompatibleJsonRpc10")),
+    ] {
+        if let Err(e) = run(service, file, id) {
             errors.push(e);
         }
     }

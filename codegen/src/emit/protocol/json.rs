@@ -31,10 +31,12 @@ impl ProtocolGen for AwsJson {
         let target = format!("{}.{}", service.shape_name, op.wire_name);
         let ct = format!("application/x-amz-json-{}", self.version);
         let finish = finish(op);
+        let query_mode = service.query_compatible.then(|| quote!(req.header("x-amzn-query-mode", "true");));
         quote! {
             let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
             req.push_path("/");
             req.header("X-Amz-Target", #target);
+            #query_mode
             req.body(#ct, #json::to_json(input)?);
             #finish
             req.build()
