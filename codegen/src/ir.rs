@@ -289,6 +289,8 @@ pub struct Operation {
     pub endpoint_params: Vec<EndpointParam>,
     pub doc: Option<String>,
     pub deprecated: bool,
+    /// `@auth([])` or `@optionalAuth`: sent without a signature.
+    pub unsigned: bool,
     /// `@paginated`, merged with the service's defaults.
     pub paginator: Option<Paginator>,
     /// `smithy.waiters#waitable`, in name order.

@@ -667,6 +667,7 @@ impl<'m> Lowerer<'m> {
             gzip: t.request_compression.iter().any(|e| e == "gzip"),
             doc: doc_of(op.traits.documentation.as_deref()),
             deprecated: op.traits.deprecated,
+            unsigned: t.optional_auth || t.auth.as_ref().is_some_and(Vec::is_empty),
             paginator: self.paginator(op, sink),
             waiters: t.waitable.as_ref().map(|w| waiters(w, &op.id, sink)).unwrap_or_default(),
         }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::credentials::{Credentials, CredentialsError};
+use crate::credentials::{Credentials, CredentialsCache, CredentialsError, NoCredentials, ProvideCredentials};
 use crate::endpoint::{apply_endpoint, apply_host_prefix, EndpointConfig, EndpointError, ResolvedEndpoint};
 use crate::error::{Error, ModeledErrorEnum};
 use crate::http::{ConnectorError, HttpConnector, Request, ReqwestConnector};
@@ -81,7 +81,7 @@ pub struct ClientCore {
     endpoint_config: EndpointConfig,
     /// Endpoints resolved with operation parameters, by those parameters.
     endpoint_cache: Arc<std::sync::Mutex<Vec<(OperationParams, ResolvedEndpoint)>>>,
-    credentials: Credentials,
+    credentials: Arc<CredentialsCache>,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
     validate: bool,
@@ -125,7 +125,7 @@ pub struct ClientBuilder<C> {
     use_dual_stack: Option<bool>,
     ignore_configured_endpoint_urls: Option<bool>,
     endpoint_params: Vec<(String, crate::endpoint::rules::Value)>,
-    credentials: Option<Credentials>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     retry: Option<RetryConfig>,
     max_attempts: Option<u32>,
     retry_mode: Option<RetryMode>,
@@ -238,9 +238,16 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     /// Explicit credentials. Without them, [`build`](Self::build) reads the standard
-    /// environment variables.
+    /// environment variables, then the selected profile's keys.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A source of credentials (for example temporary ones that it renews): the client caches
+    /// what it gives and asks again shortly before they expire, one caller at a time.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
         self
     }
 
@@ -357,11 +364,14 @@ impl<C: ServiceClient> ClientBuilder<C> {
             params: self.endpoint_params,
         };
         let endpoint = crate::endpoint::resolve(C::SERVICE.rules, &endpoint_config)?;
-        let credentials = match self.credentials {
+        // Without credentials the client still builds: unsigned operations need none, and a
+        // signed call fails with the reason.
+        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
             Some(c) => c,
             None => match (Credentials::from_env(), shared.and_then(profile_credentials)) {
-                (Ok(c), _) => c,
-                (Err(crate::credentials::CredentialsError::NotFound), Some(c)) => c,
+                (Ok(c), _) => Arc::new(c),
+                (Err(CredentialsError::NotFound), Some(c)) => Arc::new(c),
+                (Err(CredentialsError::NotFound), None) => Arc::new(NoCredentials(CredentialsError::NotFound)),
                 (Err(e), _) => return Err(e.into()),
             },
         };
@@ -379,7 +389,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             endpoint,
             endpoint_config,
             endpoint_cache: Default::default(),
-            credentials,
+            credentials: Arc::new(CredentialsCache::new(credentials)),
             retry,
             attempt_timeout: self.attempt_timeout,
             validate: self.validate,
@@ -452,17 +462,22 @@ impl ClientCore {
         loop {
             // Each attempt is signed afresh: the signature covers the time, corrected by the
             // skew of the service's clock learned so far.
-            let time = self.skew.apply((self.clock)());
-            let signed = signed_copy(
-                &request,
-                &payload_hash,
-                &self.credentials,
-                endpoint.signing_region.as_deref().unwrap_or(&self.region),
-                endpoint.signing_name.as_deref().unwrap_or(&self.signing_name),
-                time,
-                &self.keys,
-            )
-            .map_err(Error::Signing)?;
+            let now = (self.clock)();
+            let signed = if O::UNSIGNED {
+                request.clone()
+            } else {
+                let credentials = self.credentials.get(now).await.map_err(Error::Credentials)?;
+                signed_copy(
+                    &request,
+                    &payload_hash,
+                    &credentials,
+                    endpoint.signing_region.as_deref().unwrap_or(&self.region),
+                    endpoint.signing_name.as_deref().unwrap_or(&self.signing_name),
+                    self.skew.apply(now),
+                    &self.keys,
+                )
+                .map_err(Error::Signing)?
+            };
             if let Some(limiter) = &self.limiter {
                 let wait = limiter.acquire();
                 if !wait.is_zero() {

@@ -1,6 +1,10 @@
-//! AWS credentials.
+//! AWS credentials, the providers that supply them, and the cache in front of a provider.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::BoxFuture;
 
 /// AWS credentials. `Debug` never shows the secret key or the session token.
 #[derive(Clone, PartialEq, Eq)]
@@ -8,6 +12,7 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -17,7 +22,23 @@ impl Credentials {
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
-        Self { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token }
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token,
+            expiry: None,
+        }
+    }
+
+    /// The same credentials, valid until `expiry` (temporary credentials).
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// When they stop being valid; `None` for long-term keys.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
     }
 
     /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the optional
@@ -62,6 +83,7 @@ impl fmt::Debug for Credentials {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"** redacted **")
             .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field("expiry", &self.expiry)
             .finish()
     }
 }
@@ -84,4 +106,159 @@ pub enum CredentialsError {
         /// The one that is missing.
         unset: &'static str,
     },
+    /// A credentials provider failed (its message never holds a secret).
+    #[error("credentials provider {provider}: {message}")]
+    Provider {
+        /// Which provider.
+        provider: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// The credentials have expired and no fresh ones could be had.
+    #[error("the credentials expired and could not be refreshed")]
+    Expired,
+}
+
+/// A source of credentials: the default chain, a fixed set, or one of the user's own. Object
+/// safe, so clients hold it as `Arc<dyn ProvideCredentials>`.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Fresh credentials (with their expiry, for temporary ones).
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+}
+
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        let c = self.clone();
+        Box::pin(async move { Ok(c) })
+    }
+}
+
+/// Fails with the error it was made with: what a client holds when no credentials were found
+/// at build time, so that unsigned operations still work and signed ones say why they cannot.
+#[derive(Debug)]
+pub(crate) struct NoCredentials(pub CredentialsError);
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        let e = self.0.clone();
+        Box::pin(async move { Err(e) })
+    }
+}
+
+/// Credentials from a provider, reused until shortly before they expire. One caller refreshes
+/// while the others wait for its result (no thundering herd); when a refresh fails while the
+/// cached credentials are still valid, those are used.
+pub struct CredentialsCache {
+    provider: Arc<dyn ProvideCredentials>,
+    cached: tokio::sync::Mutex<Option<Arc<Credentials>>>,
+    refresh_before: Duration,
+}
+
+impl fmt::Debug for CredentialsCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialsCache").field("provider", &self.provider).finish_non_exhaustive()
+    }
+}
+
+impl CredentialsCache {
+    /// How long before expiry credentials are refreshed (as the AWS SDKs: five minutes).
+    pub const REFRESH_BEFORE: Duration = Duration::from_secs(300);
+
+    /// A cache in front of `provider`.
+    pub fn new(provider: Arc<dyn ProvideCredentials>) -> Self {
+        Self { provider, cached: tokio::sync::Mutex::new(None), refresh_before: Self::REFRESH_BEFORE }
+    }
+
+    /// Credentials valid at `now`: the cached ones, or fresh ones from the provider.
+    pub async fn get(&self, now: SystemTime) -> Result<Arc<Credentials>, CredentialsError> {
+        // Held across the refresh: concurrent callers wait for its result.
+        let mut cached = self.cached.lock().await;
+        let fresh_enough = |c: &Credentials| c.expiry.is_none_or(|e| e > now + self.refresh_before);
+        let valid = |c: &Credentials| c.expiry.is_none_or(|e| e > now);
+        if let Some(c) = cached.as_ref().filter(|c| fresh_enough(c)) {
+            return Ok(c.clone());
+        }
+        match self.provider.provide_credentials().await {
+            Ok(c) => {
+                let c = Arc::new(c);
+                *cached = Some(c.clone());
+                Ok(c)
+            }
+            Err(e) => match cached.as_ref().filter(|c| valid(c)) {
+                Some(c) => Ok(c.clone()),
+                None if cached.is_some() => {
+                    Err(if matches!(e, CredentialsError::NotFound) { CredentialsError::Expired } else { e })
+                }
+                None => Err(e),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Hands out credentials valid for `ttl`, counting its calls; fails once `failing` is set.
+    #[derive(Debug)]
+    struct Counting {
+        calls: AtomicUsize,
+        ttl: Duration,
+        now: SystemTime,
+        failing: std::sync::atomic::AtomicBool,
+    }
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            let fail = self.failing.load(Ordering::SeqCst);
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                if fail {
+                    return Err(CredentialsError::Provider { provider: "test", message: "down".into() });
+                }
+                Ok(Credentials::new(format!("AKID{n}"), "secret", None).with_expiry(self.now + self.ttl))
+            })
+        }
+    }
+
+    fn counting(ttl: Duration, now: SystemTime) -> Arc<Counting> {
+        Arc::new(Counting { calls: AtomicUsize::new(0), ttl, now, failing: Default::default() })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_one_refresh() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let p = counting(Duration::from_secs(3600), now);
+        let cache = Arc::new(CredentialsCache::new(p.clone()));
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let c = cache.clone();
+                tokio::spawn(async move { c.get(now).await.unwrap().access_key_id().to_string() })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), "AKID0");
+        }
+        assert_eq!(p.calls.load(Ordering::SeqCst), 1, "one refresh for twenty callers");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn credentials_are_refreshed_before_they_expire_and_kept_when_a_refresh_fails() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let p = counting(Duration::from_secs(3600), now);
+        let cache = CredentialsCache::new(p.clone());
+        assert_eq!(cache.get(now).await.unwrap().access_key_id(), "AKID0");
+        // Still fresh 50 minutes later: reused.
+        assert_eq!(cache.get(now + Duration::from_secs(3000)).await.unwrap().access_key_id(), "AKID0");
+        // Four minutes before expiry: refreshed.
+        assert_eq!(cache.get(now + Duration::from_secs(3360)).await.unwrap().access_key_id(), "AKID1");
+        // The provider fails; the cached ones (valid until now + 3600) are still used before they expire.
+        p.failing.store(true, Ordering::SeqCst);
+        assert_eq!(cache.get(now + Duration::from_secs(3500)).await.unwrap().access_key_id(), "AKID1");
+        // After expiry, the failure shows.
+        let err = cache.get(now + Duration::from_secs(3700)).await.unwrap_err();
+        assert_eq!(err.to_string(), "credentials provider test: down");
+    }
 }

@@ -63,6 +63,9 @@ pub trait Operation {
     const NAME: &'static str;
     /// How the protocol finds the error code and message of an error response.
     const ERROR_INFO: fn(&http::Response) -> protocol::ErrorInfo;
+    /// Sent without a signature (`@auth([])` or `@optionalAuth` in the model), so it needs no
+    /// credentials.
+    const UNSIGNED: bool = false;
 
     /// Fills every empty `@idempotencyToken` member of `input` with `next()`. Clients call it
     /// once per call, before the first attempt, so that retries reuse the same token.

@@ -130,9 +130,9 @@ fn typed_builder_methods_set_the_endpoint_rules_parameters() {
     assert_eq!(endpoint(builder().force_path_style(false).stage("gamma").retry_param(true)), "https://gamma.us-west-2.example.com/");
 }
 
-/// Answers 200 to everything and keeps the URIs it was sent.
+/// Answers 200 to everything and keeps the URIs it was sent, and whether they were signed.
 #[derive(Clone, Default)]
-struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>, std::sync::Arc<std::sync::Mutex<Vec<bool>>>);
 
 impl fixture_context_params::runtime::http::HttpConnector for Capture {
     fn send(
@@ -141,6 +141,7 @@ impl fixture_context_params::runtime::http::HttpConnector for Capture {
         _timeout: Option<std::time::Duration>,
     ) -> fixture_context_params::BoxFuture<'_, Result<fixture_context_params::runtime::http::Response, fixture_context_params::runtime::http::ConnectorError>> {
         self.0.lock().unwrap().push(request.uri().to_string());
+        self.1.lock().unwrap().push(request.headers().contains_key("authorization"));
         Box::pin(async { Ok(http_response()) })
     }
 }
@@ -159,22 +160,50 @@ fn operation_context_params_come_from_the_input_by_their_path() {
     let capture = Capture::default();
     let client = builder().connector(capture.clone()).build().unwrap();
     let input = BatchInput::builder().items(vec![Item::builder().name("first").build(), Item::builder().name("second").build()]).build();
-    let run = |input| {
-        let fut = client.batch(input);
-        // The connector answers at once: poll the future to completion on this thread.
-        let waker = std::task::Waker::noop();
-        let mut cx = std::task::Context::from_waker(&waker);
-        let mut fut = fut;
-        loop {
-            if let std::task::Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
-                return r;
-            }
-        }
-    };
+    let run = |input| block_on(client.batch(input));
     run(input).unwrap();
     run(BatchInput::builder().build()).unwrap();
     let uris = capture.0.lock().unwrap().clone();
     assert_eq!(uris, ["https://first.us-west-2.example.com/batch", "https://service.us-west-2.example.com/batch"]);
+}
+
+/// Polls a future whose connector answers at once to completion on this thread.
+fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
+            return r;
+        }
+    }
+}
+
+#[test]
+fn unsigned_operations_need_no_credentials_and_carry_no_signature() {
+    use fixture_context_params::ContextExample;
+    use fixture_context_params::operation::{anonymous::AnonymousInput, maybe_signed::MaybeSignedInput, batch::BatchInput};
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() || std::env::var_os("AWS_PROFILE").is_some() {
+        eprintln!("note: AWS credentials in the environment; this test needs a clean one");
+        return;
+    }
+    let capture = Capture::default();
+    // No credentials anywhere: the client still builds.
+    let client = Client::builder()
+        .region("us-west-2")
+        .shared_config(fixture_context_params::runtime::config::SharedConfig::default())
+        .connector(capture.clone())
+        .build()
+        .unwrap();
+    block_on(client.anonymous(AnonymousInput::builder().build())).unwrap();
+    block_on(client.maybe_signed(MaybeSignedInput::builder().build())).unwrap();
+    let err = block_on(client.batch(BatchInput::builder().build())).unwrap_err();
+    assert!(err.to_string().starts_with("credentials error: no credentials"), "{err}");
+    assert_eq!(*capture.1.lock().unwrap(), [false, false], "two unsigned requests sent, the signed one not");
+    // With credentials, signed operations are signed and unsigned ones still are not.
+    let client = builder().connector(capture.clone()).build().unwrap();
+    block_on(client.anonymous(AnonymousInput::builder().build())).unwrap();
+    block_on(client.batch(BatchInput::builder().build())).unwrap();
+    assert_eq!(*capture.1.lock().unwrap(), [false, false, false, true]);
 }
 "#;
 

@@ -62,6 +62,11 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let error_info = protocol.error_info();
     let fill_tokens = super::protocol::fill_tokens(op);
     let endpoint_params = super::protocol::endpoint_params_fn(ir, op);
+    let unsigned = op.unsigned.then(|| {
+        quote!(
+            const UNSIGNED: bool = true;
+        )
+    });
     let host_prefix = super::protocol::host_prefix_fn(op);
     let read_error = super::protocol::read_error_fn(cx, op);
     let read_output = super::protocol::read_output_fn(cx, op);
@@ -145,6 +150,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             type Output = #output;
             type Error = #error;
             const NAME: &'static str = #wire_name;
+            #unsigned
             const ERROR_INFO: fn(&::awsgen_runtime::http::Response) -> ::awsgen_runtime::protocol::ErrorInfo = #error_info;
 
             #fill_tokens
