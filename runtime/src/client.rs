@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::credentials::{Credentials, CredentialsCache, CredentialsError, NoCredentials, ProvideCredentials};
+use crate::credentials::{Credentials, CredentialsCache, CredentialsError, ProvideCredentials};
 use crate::endpoint::{apply_endpoint, apply_host_prefix, EndpointConfig, EndpointError, ResolvedEndpoint};
 use crate::error::{Error, ModeledErrorEnum};
 use crate::http::{ConnectorError, HttpConnector, Request, ReqwestConnector};
@@ -371,7 +371,20 @@ impl<C: ServiceClient> ClientBuilder<C> {
             None => match (Credentials::from_env(), shared.and_then(profile_credentials)) {
                 (Ok(c), _) => Arc::new(c),
                 (Err(CredentialsError::NotFound), Some(c)) => Arc::new(c),
-                (Err(CredentialsError::NotFound), None) => Arc::new(NoCredentials(CredentialsError::NotFound)),
+                // The rest of the default chain (profile sources, containers, instance
+                // metadata), asked on the first signed call.
+                (Err(CredentialsError::NotFound), None) => {
+                    let mut env = crate::chain::ChainEnv::process()?;
+                    // With settings loaded elsewhere, their `AWS_*` variables are the ones that count.
+                    if let Some(s) = shared {
+                        let s = s.clone();
+                        env.var = Arc::new(move |k| match k.starts_with("AWS_") {
+                            true => s.env_var(k).map(str::to_string),
+                            false => std::env::var(k).ok(),
+                        });
+                    }
+                    Arc::new(crate::chain::DefaultChain::new(env, shared.map(|s| s.profile_name().to_string())))
+                }
                 (Err(e), _) => return Err(e.into()),
             },
         };
@@ -637,7 +650,10 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
         let err = Credentials::from_lookup(vars(&[])).unwrap_err();
-        assert!(err.to_string().contains("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), "{err}");
+        assert!(
+            err.to_string().contains("none in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"),
+            "{err}"
+        );
         let err = Credentials::from_lookup(vars(&[("AWS_ACCESS_KEY_ID", "AKID")])).unwrap_err();
         assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY is not"), "{err}");
     }

@@ -120,6 +120,11 @@ impl SharedConfig {
         self.profiles.get(&self.profile, k).filter(|v| !v.is_empty())
     }
 
+    /// An `AWS_*` variable as this configuration saw it.
+    pub fn env_var(&self, name: &str) -> Option<&str> {
+        self.env.get(name).map(String::as_str)
+    }
+
     /// The name of the selected profile.
     pub fn profile_name(&self) -> &str {
         &self.profile

@@ -13,6 +13,7 @@ pub struct Credentials {
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    account_id: Option<String>,
 }
 
 impl Credentials {
@@ -27,7 +28,19 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token,
             expiry: None,
+            account_id: None,
         }
+    }
+
+    /// The same credentials, for the account `account_id` (for account-based endpoints).
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// The account the credentials belong to, when known.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
     }
 
     /// The same credentials, valid until `expiry` (temporary credentials).
@@ -68,11 +81,13 @@ impl Credentials {
         &self.access_key_id
     }
 
-    pub(crate) fn secret_access_key(&self) -> &str {
+    /// The secret access key (for signing; never shown by `Debug`).
+    pub fn secret_access_key(&self) -> &str {
         &self.secret_access_key
     }
 
-    pub(crate) fn session_token(&self) -> Option<&str> {
+    /// The session token of temporary credentials (never shown by `Debug`).
+    pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
     }
 }
@@ -84,6 +99,7 @@ impl fmt::Debug for Credentials {
             .field("secret_access_key", &"** redacted **")
             .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
             .field("expiry", &self.expiry)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
@@ -94,8 +110,8 @@ impl fmt::Debug for Credentials {
 pub enum CredentialsError {
     /// None of the places credentials are looked for has any.
     #[error(
-        "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary \
-         credentials), or pass them to the client builder"
+        "no credentials: none in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the selected \
+         profile, a container credentials endpoint or instance metadata; set them, or pass them to the client builder"
     )]
     NotFound,
     /// One half of a key pair is set, the other is not.
@@ -130,18 +146,6 @@ impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         let c = self.clone();
         Box::pin(async move { Ok(c) })
-    }
-}
-
-/// Fails with the error it was made with: what a client holds when no credentials were found
-/// at build time, so that unsigned operations still work and signed ones say why they cannot.
-#[derive(Debug)]
-pub(crate) struct NoCredentials(pub CredentialsError);
-
-impl ProvideCredentials for NoCredentials {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        let e = self.0.clone();
-        Box::pin(async move { Err(e) })
     }
 }
 

@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chain;
 pub mod client;
 pub mod config;
 pub mod credentials;

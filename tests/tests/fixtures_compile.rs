@@ -72,6 +72,13 @@ fn fixture_crates_pass_clippy() {
     }
     // The client context parameters' builder methods reach the endpoint rules.
     std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
+    let manifest = out.join("context_params/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"),
+    )
+    .unwrap();
     // Paginators and waiters over a test double, on tokio's paused clock.
     std::fs::create_dir_all(out.join("waiters/tests")).unwrap();
     std::fs::write(out.join("waiters/tests/behaviour.rs"), WAITERS_TEST).unwrap();
@@ -178,8 +185,8 @@ fn block_on<F: std::future::Future>(fut: F) -> F::Output {
     }
 }
 
-#[test]
-fn unsigned_operations_need_no_credentials_and_carry_no_signature() {
+#[tokio::test]
+async fn unsigned_operations_need_no_credentials_and_carry_no_signature() {
     use fixture_context_params::ContextExample;
     use fixture_context_params::operation::{anonymous::AnonymousInput, maybe_signed::MaybeSignedInput, batch::BatchInput};
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() || std::env::var_os("AWS_PROFILE").is_some() {
@@ -187,22 +194,25 @@ fn unsigned_operations_need_no_credentials_and_carry_no_signature() {
         return;
     }
     let capture = Capture::default();
-    // No credentials anywhere: the client still builds.
+    // No credentials anywhere (and no instance metadata): the client still builds.
+    let env = [("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string())].into_iter().collect();
+    let shared = fixture_context_params::runtime::config::SharedConfig::new(env, Default::default(), "default".into());
     let client = Client::builder()
         .region("us-west-2")
-        .shared_config(fixture_context_params::runtime::config::SharedConfig::default())
+        .shared_config(shared)
         .connector(capture.clone())
         .build()
         .unwrap();
-    block_on(client.anonymous(AnonymousInput::builder().build())).unwrap();
-    block_on(client.maybe_signed(MaybeSignedInput::builder().build())).unwrap();
-    let err = block_on(client.batch(BatchInput::builder().build())).unwrap_err();
+    client.anonymous(AnonymousInput::builder().build()).await.unwrap();
+    client.maybe_signed(MaybeSignedInput::builder().build()).await.unwrap();
+    // The default chain finds nothing.
+    let err = client.batch(BatchInput::builder().build()).await.unwrap_err();
     assert!(err.to_string().starts_with("credentials error: no credentials"), "{err}");
     assert_eq!(*capture.1.lock().unwrap(), [false, false], "two unsigned requests sent, the signed one not");
     // With credentials, signed operations are signed and unsigned ones still are not.
     let client = builder().connector(capture.clone()).build().unwrap();
-    block_on(client.anonymous(AnonymousInput::builder().build())).unwrap();
-    block_on(client.batch(BatchInput::builder().build())).unwrap();
+    client.anonymous(AnonymousInput::builder().build()).await.unwrap();
+    client.batch(BatchInput::builder().build()).await.unwrap();
     assert_eq!(*capture.1.lock().unwrap(), [false, false, false, true]);
 }
 "#;

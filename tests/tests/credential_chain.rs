@@ -1,0 +1,176 @@
+//! The default credentials chain over the Rust SDK's recorded scenarios
+//! (`../shared/reference/aws-config-test-data/default-credential-provider-chain`): each has its
+//! environment, a file system and the HTTP traffic of the container and instance metadata
+//! endpoints, replayed here request by request. Prints
+//! `credential chain scenarios: passed P, skipped S, failed F, total N`. A skipped scenario (it
+//! needs STS or SSO, which the chain cannot call yet) must still fail: one that passes fails the
+//! run. An expected error passes when ours contains its text; "the provider was not enabled"
+//! (nothing configured) matches our "no credentials", "the environment has no keys" and
+//! "instance metadata gave no credentials".
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use awsgen_runtime::chain::{ChainEnv, DefaultChain};
+use awsgen_runtime::http::{ConnectorError, HttpConnector, Request, Response};
+use awsgen_runtime::BoxFuture;
+use integration_tests::shared_dir;
+use serde_json::Value;
+
+/// Scenarios left out, with why.
+const SKIPS: &[(&str, &str)] = &[
+    ("e2e_fips_and_dual_stack_sso", "SSO GetRoleCredentials is not called by the chain yet"),
+    ("sso_assume_role", "SSO GetRoleCredentials is not called by the chain yet"),
+    ("sso_server_error", "SSO GetRoleCredentials is not called by the chain yet"),
+    ("ecs_assume_role", "STS AssumeRole needs the awsQuery protocol"),
+    ("imds_assume_role", "STS AssumeRole needs the awsQuery protocol"),
+    ("web_identity_token_env", "STS AssumeRoleWithWebIdentity needs the awsQuery protocol"),
+    ("web_identity_token_invalid_jwt", "STS AssumeRoleWithWebIdentity needs the awsQuery protocol"),
+    ("web_identity_token_profile", "STS AssumeRoleWithWebIdentity needs the awsQuery protocol"),
+    ("web_identity_token_source_profile", "STS AssumeRoleWithWebIdentity needs the awsQuery protocol"),
+];
+
+/// One recorded exchange.
+struct Exchange {
+    method: String,
+    uri: String,
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// Answers each request with the next recorded exchange, if the request is the one recorded.
+struct Replay(Mutex<VecDeque<Exchange>>);
+
+impl HttpConnector for Replay {
+    fn send(&self, request: Request, _timeout: Option<Duration>) -> BoxFuture<'_, Result<Response, ConnectorError>> {
+        let next = self.0.lock().unwrap().pop_front();
+        let result = match next {
+            Some(e) if e.method == request.method().as_str() && e.uri == request.uri().to_string() => {
+                let mut r = Response::new(e.body.into());
+                *r.status_mut() = http::StatusCode::from_u16(e.status).unwrap();
+                Ok(r)
+            }
+            Some(e) => Err(ConnectorError::Io(
+                format!("expected {} {}, got {} {}", e.method, e.uri, request.method(), request.uri()).into(),
+            )),
+            None => {
+                Err(ConnectorError::Io(format!("unexpected request {} {}", request.method(), request.uri()).into()))
+            }
+        };
+        Box::pin(async move { result })
+    }
+}
+
+fn exchanges(traffic: &Value) -> VecDeque<Exchange> {
+    let mut by_conn: BTreeMap<u64, Exchange> = BTreeMap::new();
+    let mut order = Vec::new();
+    for e in traffic["events"].as_array().into_iter().flatten() {
+        let id = e["connection_id"].as_u64().unwrap();
+        let a = &e["action"];
+        if let Some(r) = a.get("Request") {
+            let r = &r["request"];
+            order.push(id);
+            by_conn.insert(
+                id,
+                Exchange {
+                    method: r["method"].as_str().unwrap().into(),
+                    uri: r["uri"].as_str().unwrap().into(),
+                    status: 0,
+                    body: Vec::new(),
+                },
+            );
+        } else if let Some(r) = a.get("Response") {
+            by_conn.get_mut(&id).unwrap().status = r["response"]["Ok"]["status"].as_u64().unwrap_or(500) as u16;
+        } else if let Some(d) = a.get("Data") {
+            if d["direction"] == "Response" {
+                let text = d["data"]["Utf8"].as_str().unwrap_or_default();
+                by_conn.get_mut(&id).unwrap().body.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+    order.into_iter().filter_map(|id| by_conn.remove(&id)).collect()
+}
+
+/// Runs one scenario: `Ok(())` when the chain gives what it recorded.
+async fn scenario(dir: &Path) -> Result<(), String> {
+    let env: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("env.json")).unwrap()).unwrap();
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap()).unwrap();
+    let traffic = std::fs::read_to_string(dir.join("http-traffic.json"))
+        .ok()
+        .map(|t| serde_json::from_str::<Value>(&t).unwrap())
+        .unwrap_or(Value::Null);
+    let fs_root = dir.join("fs");
+    let chain_env = ChainEnv {
+        var: Arc::new(move |k| env.get(k).cloned()),
+        read: Arc::new(move |p: &Path| {
+            let rel = p.strip_prefix("/").unwrap_or(p);
+            std::fs::read(fs_root.join(rel)).map_err(|e| std::io::Error::new(e.kind(), e.to_string()))
+        }),
+        http: Arc::new(Replay(Mutex::new(exchanges(&traffic)))),
+        timeout: Duration::from_secs(1),
+    };
+    let got = DefaultChain::new(chain_env, None).resolve().await;
+    let want = &case["result"];
+    match (want.get("Ok"), got) {
+        (Some(w), Ok(c)) => {
+            let same = |k: &str, v: Option<&str>| w.get(k).and_then(Value::as_str) == v || w.get(k).is_none();
+            let expiry = c.expiry().map(|t| t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs());
+            if !same("access_key_id", Some(c.access_key_id()))
+                || !same("secret_access_key", Some(c.secret_access_key()))
+                || w.get("session_token").and_then(Value::as_str) != c.session_token()
+                || w.get("expiry").and_then(Value::as_u64) != expiry
+                || !same("account_id", c.account_id())
+            {
+                return Err(format!("got {c:?} (expiry {expiry:?}), want {w}"));
+            }
+            Ok(())
+        }
+        (Some(w), Err(e)) => Err(format!("failed: {e}; want {w}")),
+        (None, Err(e)) => {
+            // The same message, or for "the provider was not enabled" (nothing configured
+            // anywhere) our equivalent: no credentials found, or a role source without keys.
+            let want = want["ErrorContains"].as_str().unwrap_or_default();
+            let msg = e.to_string();
+            let equivalent = want.contains("not enabled")
+                && (matches!(e, awsgen_runtime::credentials::CredentialsError::NotFound)
+                    || msg.contains("has no keys")
+                    || msg.contains("gave no credentials"));
+            if msg.contains(want) || equivalent {
+                Ok(())
+            } else {
+                Err(format!("failed with `{msg}`, want an error containing `{want}`"))
+            }
+        }
+        (None, Ok(c)) => Err(format!("got {c:?}, want an error containing {}", want["ErrorContains"])),
+    }
+}
+
+#[tokio::test]
+async fn the_default_chain_over_the_recorded_scenarios() {
+    let Some(shared) = shared_dir() else { return };
+    let root = shared.join("reference/aws-config-test-data/default-credential-provider-chain");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    let (mut passed, mut skipped, mut problems) = (0, 0, Vec::new());
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let result = scenario(dir).await;
+        match (SKIPS.iter().find(|(n, _)| *n == name), result) {
+            (None, Ok(())) => passed += 1,
+            (None, Err(e)) => problems.push(format!("{name}: {e}")),
+            (Some(_), Err(_)) => skipped += 1,
+            (Some((_, why)), Ok(())) => problems.push(format!("{name} passes but is skipped ({why}): take it off")),
+        }
+    }
+    let _ = writeln!(
+        std::io::stdout(),
+        "credential chain scenarios: passed {passed}, skipped {skipped}, failed {}, total {}",
+        problems.len(),
+        dirs.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
