@@ -56,6 +56,15 @@ impl ChainEnv {
     }
 }
 
+/// Instance metadata settings an application sets in code, over the environment and profile.
+#[derive(Debug, Clone, Default)]
+pub struct ImdsOverrides {
+    /// The endpoint, for example `http://169.254.169.254`.
+    pub endpoint: Option<String>,
+    /// `IPv4` or `IPv6`.
+    pub mode: Option<String>,
+}
+
 /// The default chain as a provider: each call walks the chain; put it behind the client's cache
 /// (the client builder does).
 #[derive(Debug, Clone)]
@@ -231,25 +240,38 @@ impl DefaultChain {
             .map_err(|e| provider_error("sso", format!("failed to read `{}`: {e}", path.display())))
     }
 
-    async fn container(&self) -> Step {
-        let url = match (
+    /// The container credentials endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` under ECS's
+    /// 169.254.170.2, else `AWS_CONTAINER_CREDENTIALS_FULL_URI` if it is HTTPS or a loopback,
+    /// ECS or EKS Pod Identity address; `None` when neither is set.
+    pub fn container_endpoint(&self) -> Result<Option<http::Uri>, CredentialsError> {
+        let (name, url) = match (
             self.env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
             self.env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
         ) {
-            (Some(rel), _) => format!("http://169.254.170.2{rel}"),
-            (None, Some(full)) => full,
-            (None, None) => return Step::NotConfigured,
+            (Some(rel), _) => ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", format!("http://169.254.170.2{rel}")),
+            (None, Some(full)) => ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full),
+            (None, None) => return Ok(None),
         };
+        let bad = |why: String| Err(provider_error("container", format!("{name}: `{url}` {why}")));
         let uri: http::Uri = match url.parse() {
             Ok(u) => u,
-            Err(e) => return Step::Done(Err(provider_error("container", format!("invalid endpoint `{url}`: {e}")))),
+            Err(e) => return bad(format!("is not a URL: {e}")),
         };
-        if !container_host_allowed(&uri) {
-            return Step::Done(Err(provider_error(
-                "container",
-                format!("`{url}` is neither HTTPS nor a loopback, ECS or EKS Pod Identity address"),
-            )));
+        if uri.host().is_none() {
+            return bad("did not specify a host".into());
         }
+        if !container_host_allowed(&uri) {
+            return bad("is neither HTTPS nor a loopback, ECS or EKS Pod Identity address".into());
+        }
+        Ok(Some(uri))
+    }
+
+    async fn container(&self) -> Step {
+        let uri = match self.container_endpoint() {
+            Ok(Some(u)) => u,
+            Ok(None) => return Step::NotConfigured,
+            Err(e) => return Step::Done(Err(e)),
+        };
         let token = match self.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             Some(file) => match (self.env.read)(Path::new(&file)) {
                 Ok(b) => Some(String::from_utf8_lossy(&b).trim().to_string()),
@@ -274,12 +296,9 @@ impl DefaultChain {
         if self.env.get("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
             return Step::NotConfigured;
         }
-        let base = match self.env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
-            Some(e) => e.trim_end_matches('/').to_string(),
-            None => match self.env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE").as_deref() {
-                Some(m) if m.eq_ignore_ascii_case("IPv6") => "http://[fd00:ec2::254]".into(),
-                _ => "http://169.254.169.254".into(),
-            },
+        let base = match self.imds_endpoint(&ImdsOverrides::default()) {
+            Ok(b) => b,
+            Err(e) => return Step::Done(Err(e)),
         };
         let request = |method: &str, path: &str, header: (&str, &str)| {
             http::Request::builder()
@@ -324,6 +343,45 @@ impl DefaultChain {
             Ok((status, _)) => Err(provider_error("imds", format!("credentials request answered HTTP {status}"))),
             Err(e) => Err(e),
         })
+    }
+
+    /// The instance metadata endpoint, without a trailing `/`: an explicit endpoint, then
+    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`, then the profile's `ec2_metadata_service_endpoint`;
+    /// else the address of the endpoint mode (explicit, `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE`,
+    /// the profile's `ec2_metadata_service_endpoint_mode`; `IPv4` or `IPv6`, any case).
+    pub fn imds_endpoint(&self, overrides: &ImdsOverrides) -> Result<String, CredentialsError> {
+        let profile = self.profiles().ok();
+        let prop = |k: &str| {
+            let (set, name) = profile.as_ref()?;
+            set.get(name, k).filter(|v| !v.is_empty()).map(str::to_string)
+        };
+        let endpoint = overrides
+            .endpoint
+            .clone()
+            .map(|e| ("the endpoint override", e))
+            .or_else(|| {
+                self.env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT").map(|e| ("AWS_EC2_METADATA_SERVICE_ENDPOINT", e))
+            })
+            .or_else(|| prop("ec2_metadata_service_endpoint").map(|e| ("ec2_metadata_service_endpoint", e)));
+        if let Some((source, e)) = endpoint {
+            let uri: http::Uri =
+                e.parse().map_err(|err| provider_error("imds", format!("{source}: `{e}` is not a URL: {err}")))?;
+            if uri.scheme().is_none() || uri.authority().is_none() {
+                return Err(provider_error("imds", format!("{source}: `{e}` needs a scheme and a host")));
+            }
+            return Ok(e.trim_end_matches('/').to_string());
+        }
+        let mode = overrides
+            .mode
+            .clone()
+            .or_else(|| self.env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"))
+            .or_else(|| prop("ec2_metadata_service_endpoint_mode"));
+        match mode {
+            None => Ok("http://169.254.169.254".into()),
+            Some(m) if m.eq_ignore_ascii_case("ipv4") => Ok("http://169.254.169.254".into()),
+            Some(m) if m.eq_ignore_ascii_case("ipv6") => Ok("http://[fd00:ec2::254]".into()),
+            Some(m) => Err(provider_error("imds", format!("`{m}` is not a valid endpoint mode (IPv4 or IPv6)"))),
+        }
     }
 
     /// Sends `req`, again once after a 5xx or a transport error; the status and body.

@@ -174,3 +174,88 @@ async fn the_default_chain_over_the_recorded_scenarios() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A chain over a case's variables and in-memory files (no HTTP).
+fn chain_for(env: &Value, fs: &Value) -> DefaultChain {
+    let env: BTreeMap<String, String> = serde_json::from_value(env.clone()).unwrap_or_default();
+    let files: BTreeMap<String, String> = serde_json::from_value(fs.clone()).unwrap_or_default();
+    DefaultChain::new(
+        ChainEnv {
+            var: Arc::new(move |k| env.get(k).cloned()),
+            read: Arc::new(move |p: &Path| {
+                files.get(&p.display().to_string()).map(|t| t.clone().into_bytes()).ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} does not exist", p.display()))
+                })
+            }),
+            http: Arc::new(Replay(Mutex::new(VecDeque::new()))),
+            timeout: Duration::from_secs(1),
+        },
+        None,
+    )
+}
+
+/// Every case of `ecs-tests.json`: the container endpoint, or an error (none set is "not
+/// enabled": no endpoint).
+#[test]
+fn container_endpoints() {
+    let Some(shared) = shared_dir() else { return };
+    let text = std::fs::read_to_string(shared.join("reference/aws-config-test-data/ecs-tests.json")).unwrap();
+    let suite: Value = serde_json::from_str(&text).unwrap();
+    let mut failures = Vec::new();
+    let cases = suite["tests"].as_array().unwrap();
+    for case in cases {
+        let got = chain_for(&case["env"], &Value::Null).container_endpoint();
+        let ok = match (case["result"].get("Ok").and_then(Value::as_str), &got) {
+            (Some(want), Ok(Some(uri))) => uri.to_string() == want,
+            (None, Ok(None)) => case["docs"].as_str().unwrap_or_default().contains("not enabled"),
+            (None, Err(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{}: got {got:?}, want {}", case["docs"], case["result"]));
+        }
+    }
+    let _ = writeln!(
+        std::io::stdout(),
+        "container endpoint cases: passed {}, failed {}, total {}",
+        cases.len() - failures.len(),
+        failures.len(),
+        cases.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every case of `imds-config/imds-endpoint-tests.json`: the token URL, or the error text.
+#[test]
+fn instance_metadata_endpoints() {
+    let Some(shared) = shared_dir() else { return };
+    let text =
+        std::fs::read_to_string(shared.join("reference/aws-config-test-data/imds-config/imds-endpoint-tests.json"))
+            .unwrap();
+    let suite: Value = serde_json::from_str(&text).unwrap();
+    let mut failures = Vec::new();
+    let cases = suite["tests"].as_array().unwrap();
+    for case in cases {
+        let overrides = awsgen_runtime::chain::ImdsOverrides {
+            endpoint: case.get("endpoint_override").and_then(Value::as_str).map(str::to_string),
+            mode: case.get("mode_override").and_then(Value::as_str).map(str::to_string),
+        };
+        let got =
+            chain_for(&case["env"], &case["fs"]).imds_endpoint(&overrides).map(|b| format!("{b}/latest/api/token"));
+        let ok = match (&case["result"], &got) {
+            (r, Ok(url)) => r.get("Ok").and_then(Value::as_str) == Some(url.as_str()),
+            (r, Err(e)) => r.get("Err").and_then(Value::as_str).is_some_and(|want| e.to_string().contains(want)),
+        };
+        if !ok {
+            failures.push(format!("{}: got {got:?}, want {}", case["docs"], case["result"]));
+        }
+    }
+    let _ = writeln!(
+        std::io::stdout(),
+        "instance metadata endpoint cases: passed {}, failed {}, total {}",
+        cases.len() - failures.len(),
+        failures.len(),
+        cases.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
