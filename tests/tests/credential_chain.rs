@@ -206,7 +206,7 @@ fn container_endpoints() {
     for case in cases {
         let got = chain_for(&case["env"], &Value::Null).container_endpoint();
         let ok = match (case["result"].get("Ok").and_then(Value::as_str), &got) {
-            (Some(want), Ok(Some(uri))) => uri.to_string() == want,
+            (Some(want), Ok(Some(uri))) => *uri == want,
             (None, Ok(None)) => case["docs"].as_str().unwrap_or_default().contains("not enabled"),
             (None, Err(_)) => true,
             _ => false,
