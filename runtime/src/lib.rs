@@ -115,7 +115,11 @@ pub trait Operation {
         Err(match code.as_deref().and_then(|c| Self::read_error(c, response)) {
             Some(Ok(e)) => Error::Service(e),
             Some(Err(e)) => Error::Response(e),
-            None => Error::Unhandled(protocol::unhandled(response, code, message)),
+            // A query-compatible service names its old awsQuery code in `x-amzn-query-error`
+            // (`Code;Fault`): the code its users know, for errors the model does not declare.
+            None => {
+                Error::Unhandled(protocol::unhandled(response, protocol::query_error_code(response).or(code), message))
+            }
         })
     }
 }

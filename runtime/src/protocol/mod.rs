@@ -270,6 +270,13 @@ pub struct ErrorInfo {
     pub message: Option<String>,
 }
 
+/// The code of an `x-amzn-query-error: Code;Fault` header, which query-compatible services send.
+pub fn query_error_code(response: &Response) -> Option<String> {
+    let v = response.headers().get("x-amzn-query-error")?.to_str().ok()?;
+    let code = v.split(';').next()?.trim();
+    (!code.is_empty()).then(|| code.to_string())
+}
+
 /// The error for a response the model does not describe for the operation.
 pub fn unhandled(response: &Response, code: Option<String>, message: Option<String>) -> UnhandledError {
     UnhandledError { status: response.status().as_u16(), code, message, body: response.body().to_vec() }
@@ -278,6 +285,18 @@ pub fn unhandled(response: &Response, code: Option<String>, message: Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_query_error_header_gives_the_awsquery_code() {
+        let r = http::Response::builder()
+            .status(400)
+            .header("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")
+            .body(Vec::new().into())
+            .unwrap();
+        assert_eq!(query_error_code(&r).as_deref(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        let plain = http::Response::builder().status(400).body(Vec::new().into()).unwrap();
+        assert_eq!(query_error_code(&plain), None);
+    }
 
     #[test]
     fn floats() {
