@@ -415,15 +415,9 @@ impl Val {
         }
     }
 
-    /// The value as an iterator of `R` values, with their type: a projection, a list member
-    /// or a computed list.
-    pub fn iter_public(&self, ctx: &Ctx<'_>) -> Result<(TokenStream, JType), String> {
-        self.iter(ctx)
-    }
-
     /// The value as a list of `R` values to iterate: a projection, a list member or a computed
     /// list; `None` for other types.
-    fn iter(&self, ctx: &Ctx<'_>) -> Result<(TokenStream, JType), String> {
+    pub fn iter(&self, ctx: &Ctx<'_>) -> Result<(TokenStream, JType), String> {
         if self.many {
             return Ok((self.code.clone(), self.ty.clone()));
         }

@@ -143,13 +143,8 @@ impl DefaultChain {
             Ok(p) => p,
             Err(e) => return Step::Done(Err(e)),
         };
-        let Some(p) = set.profiles.get(&name) else {
-            // The selected profile does not exist: only an explicitly chosen one is an error.
-            if name != "default" && self.env.get("AWS_PROFILE").is_some() {
-                return Step::NotConfigured;
-            }
-            return Step::NotConfigured;
-        };
+        // A selected profile that does not exist gives nothing: the chain moves on.
+        let Some(p) = set.profiles.get(&name) else { return Step::NotConfigured };
         let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
         if let Some(role) = get("role_arn") {
             // The source credentials come first: without them there is nothing to assume with.

@@ -466,7 +466,8 @@ impl ClientCore {
         }
         headers
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
-        let payload_hash = crate::sigv4::payload_hash(request.body());
+        // Unsigned operations need no hash of the body.
+        let payload_hash = if O::UNSIGNED { String::new() } else { crate::sigv4::payload_hash(request.body()) };
         let span = crate::trace::CallSpan::new(self.service.sdk_id, O::NAME);
         let mut attempt = 1;
         // What this call took from the retry quota, given back if it succeeds.

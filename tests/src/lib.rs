@@ -64,3 +64,33 @@ pub fn python_venv(name: &str, requirements: &Path) -> Option<PathBuf> {
     }
     Some(py)
 }
+
+/// Generates the crate `crate_name` from one model into `dir`, on the workspace's runtime (three
+/// folders up: `target/<workspace>/<crate>`), inside an outer workspace; panics on a diagnostic.
+pub fn generate_crate(model_name: &str, text: &str, crate_name: &str, dir: &Path) -> codegen::Generated {
+    let config = codegen::Config {
+        model: model_name.to_string(),
+        service: None,
+        operations: Vec::new(),
+        krate: codegen::config::CrateConfig {
+            name: crate_name.to_string(),
+            version: "0.1.0".into(),
+            runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
+            standalone: false,
+        },
+    };
+    let generated = codegen::generate(&[codegen::Input { name: model_name, text }], &config)
+        .unwrap_or_else(|d| panic!("{model_name}: {d}"));
+    for (rel, content) in &generated.files.0 {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("a file in a folder")).expect("target/ is writable");
+        std::fs::write(p, content).expect("target/ is writable");
+    }
+    generated
+}
+
+/// Appends a `[dev-dependencies]` section (`lines`, TOML) to a generated crate's manifest.
+pub fn add_dev_dependencies(manifest: &Path, lines: &str) {
+    let text = std::fs::read_to_string(manifest).expect("the manifest is readable");
+    std::fs::write(manifest, format!("{text}\n[dev-dependencies]\n{lines}\n")).expect("target/ is writable");
+}

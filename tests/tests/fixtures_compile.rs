@@ -17,78 +17,31 @@ fn fixture_crates_pass_clippy() {
     for path in entries {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
-        let config = codegen::Config {
-            model: name.clone(),
-            service: None,
-            operations: Vec::new(),
-            krate: codegen::config::CrateConfig {
-                name: format!("fixture-{name}"),
-                version: "0.1.0".into(),
-                runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
-                standalone: false,
-            },
-        };
-        let generated = codegen::generate(&[codegen::Input { name: &name, text: &text }], &config)
-            .unwrap_or_else(|d| panic!("{name}: {d}"));
-        for (rel, content) in &generated.files.0 {
-            let p = out.join(&name).join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, content).unwrap();
-        }
+        integration_tests::generate_crate(&name, &text, &format!("fixture-{name}"), &out.join(&name));
         members.push(format!("\"{name}\""));
     }
     // The crate of the full AppFlow model (25 operations), whose paginators page through a mock.
     let mut test_packages = vec!["fixture-context_params", "fixture-waiters"];
     if let Some(shared) = integration_tests::shared_dir() {
         let text = std::fs::read_to_string(shared.join("models/appflow.json")).unwrap();
-        let config = codegen::Config {
-            model: "appflow".into(),
-            service: None,
-            operations: Vec::new(),
-            krate: codegen::config::CrateConfig {
-                name: "fixture-appflow-full".into(),
-                version: "0.1.0".into(),
-                runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
-                standalone: false,
-            },
-        };
-        let generated = codegen::generate(&[codegen::Input { name: "appflow.json", text: &text }], &config).unwrap();
+        let generated =
+            integration_tests::generate_crate("appflow.json", &text, "fixture-appflow-full", &out.join("appflow_full"));
         assert_eq!(generated.summary.operations, 25);
-        for (rel, content) in &generated.files.0 {
-            let p = out.join("appflow_full").join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, content).unwrap();
-        }
         std::fs::write(out.join("appflow_full/tests/paging.rs"), APPFLOW_PAGING_TEST).unwrap();
-        let manifest = out.join("appflow_full/Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        std::fs::write(
-            &manifest,
-            format!("{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"),
-        )
-        .unwrap();
+        integration_tests::add_dev_dependencies(&out.join("appflow_full/Cargo.toml"), TOKIO);
         members.push("\"appflow_full\"".into());
         test_packages.push("fixture-appflow-full");
     }
     // The client context parameters' builder methods reach the endpoint rules.
     std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
-    let manifest = out.join("context_params/Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        format!("{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"),
-    )
-    .unwrap();
+    integration_tests::add_dev_dependencies(&out.join("context_params/Cargo.toml"), TOKIO);
     // Paginators and waiters over a test double, on tokio's paused clock.
     std::fs::create_dir_all(out.join("waiters/tests")).unwrap();
     std::fs::write(out.join("waiters/tests/behaviour.rs"), WAITERS_TEST).unwrap();
-    let manifest = out.join("waiters/Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        format!("{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\", \"time\", \"test-util\"] }}\nfutures-core = \"0.3\"\n"),
-    )
-    .unwrap();
+    integration_tests::add_dev_dependencies(
+        &out.join("waiters/Cargo.toml"),
+        "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"time\", \"test-util\"] }\nfutures-core = \"0.3\"",
+    );
     std::fs::write(
         out.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
@@ -119,6 +72,9 @@ fn fixture_crates_pass_clippy() {
         .expect("cargo runs");
     assert!(status.success(), "the tests of {test_packages:?} fail (see the output above)");
 }
+
+/// The dev-dependency of the fixture tests that run async code.
+const TOKIO: &str = "tokio = { version = \"1\", features = [\"macros\", \"rt\"] }";
 
 const CONTEXT_PARAMS_TEST: &str = r#"
 use fixture_context_params::{Client, ClientContextParams};

@@ -98,23 +98,7 @@ fn dynamodb_pages_and_waits_against_moto() {
     let out = root.join("target/moto-e2e");
     let _ = std::fs::remove_dir_all(&out);
     let text = std::fs::read_to_string(shared.join("aws-models/dynamodb.json")).unwrap();
-    let config = codegen::Config {
-        model: "dynamodb".into(),
-        service: None,
-        operations: Vec::new(),
-        krate: codegen::config::CrateConfig {
-            name: "dynamodb".into(),
-            version: "0.1.0".into(),
-            runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
-            standalone: false,
-        },
-    };
-    let generated = codegen::generate(&[codegen::Input { name: "dynamodb.json", text: &text }], &config).unwrap();
-    for (rel, content) in &generated.files.0 {
-        let p = out.join("dynamodb").join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
+    integration_tests::generate_crate("dynamodb.json", &text, "dynamodb", &out.join("dynamodb"));
     std::fs::create_dir_all(out.join("e2e/src")).unwrap();
     std::fs::write(
         out.join("e2e/Cargo.toml"),

@@ -335,7 +335,7 @@ fn compare(cx: &Ctx<'_>, v: &Val, comparator: Comparator, expected: &str) -> Res
             }
         }
         Comparator::AllStringEquals | Comparator::AnyStringEquals => {
-            let (it, elem) = v.iter_public(cx)?;
+            let (it, elem) = v.iter(cx)?;
             if elem != JType::Str {
                 return Err(format!("{comparator:?} needs a list of strings, and the path gives a list of {elem:?}"));
             }
@@ -445,7 +445,7 @@ pub fn context_param_pushes(ir: &Crate, op: &Operation) -> Result<Vec<TokenStrea
                     quote!(if let Some(v) = #o { params.push((#name, Value::String(v.to_owned()))); })
                 }
                 (awsgen_rules::ParamType::StringArray, _, _) => {
-                    let (it, elem) = v.iter_public(&c).map_err(at)?;
+                    let (it, elem) = v.iter(&c).map_err(at)?;
                     if elem != JType::Str {
                         return Err(at("gives no list of strings".into()));
                     }
