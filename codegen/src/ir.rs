@@ -9,7 +9,7 @@ use serde_json::Value;
 
 pub use crate::nullability::Nullability;
 pub use crate::protocols::Protocol;
-pub use crate::traits::{Http, HttpBinding as Binding, TimestampFormat as TsFormat};
+pub use crate::traits::{Http, HttpBinding as Binding, TimestampFormat as TsFormat, XmlNamespace};
 
 /// An absolute shape id, `namespace#Name`.
 pub type ShapeId = String;
@@ -69,12 +69,44 @@ pub enum Ty {
     List {
         item: Box<Ty>,
         sparse: bool,
+        /// The element name of each item in XML, and its part of awsQuery keys (`member`).
+        member: Box<XmlName>,
     },
     Map {
         key: Box<Ty>,
         value: Box<Ty>,
         sparse: bool,
+        /// The element names of an entry's key and value (`key`, `value`).
+        names: Box<(XmlName, XmlName)>,
     },
+}
+
+/// An element name in XML bodies (and the matching part of an awsQuery key), with the
+/// namespace the element declares, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlName {
+    pub name: String,
+    pub namespace: Option<XmlNamespace>,
+}
+
+impl XmlName {
+    pub fn plain(name: &str) -> Self {
+        XmlName { name: name.to_string(), namespace: None }
+    }
+}
+
+/// How a structure member travels in XML bodies and query strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldXml {
+    /// The element (or attribute) name: `@xmlName`, else the member name.
+    pub name: XmlName,
+    /// `@xmlAttribute`: an attribute of the structure's element.
+    pub attribute: bool,
+    /// `@xmlFlattened`: list items (map entries) repeat in place of a wrapping element.
+    pub flattened: bool,
+    /// The key in awsQuery and ec2Query requests (ec2Query: `@ec2QueryName`, else the
+    /// capitalised XML name).
+    pub query_key: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +169,7 @@ pub struct Field {
     pub constraints: Constraints,
     /// Constraints of each list element or map value, when its target has any.
     pub element_constraints: Option<Constraints>,
+    pub xml: FieldXml,
     pub doc: Option<String>,
     pub deprecated: bool,
 }
@@ -183,6 +216,9 @@ pub struct StructDef {
     /// Whether it implements `Validate`: operation inputs and the types they reach. Types only
     /// responses use are never validated, so they get no checks to compile.
     pub validated: bool,
+    /// Its element when it is an XML body's root: `@xmlName` (else the shape name) and
+    /// `@xmlNamespace`.
+    pub xml: XmlName,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +245,8 @@ pub struct EnumDef {
 pub struct UnionVariant {
     pub member: String,
     pub wire: String,
+    /// The variant's element in XML bodies and its key in query strings.
+    pub xml: FieldXml,
     pub name: String,
     /// `None` for members that target `smithy.api#Unit`.
     pub ty: Option<Ty>,
@@ -385,6 +423,8 @@ pub struct Service {
     /// `@awsQueryCompatible`: a JSON service that was once awsQuery; requests say
     /// `x-amzn-query-mode: true`.
     pub query_compatible: bool,
+    /// `@xmlNamespace` of the service: declared on the root element of XML request bodies.
+    pub xml_namespace: Option<XmlNamespace>,
     pub doc: Option<String>,
 }
 

@@ -481,8 +481,8 @@ impl Ctx<'_> {
                 let v = if boxed { quote!(&**#x) } else { x };
                 (v, JType::Struct(id.clone()))
             }
-            Ty::List { item, sparse } => (x, JType::List((**item).clone(), *sparse)),
-            Ty::Map { key, value, sparse } if **key == Ty::String => (x, JType::Map((**value).clone(), *sparse)),
+            Ty::List { item, sparse, .. } => (x, JType::List((**item).clone(), *sparse)),
+            Ty::Map { key, value, sparse, .. } if **key == Ty::String => (x, JType::Map((**value).clone(), *sparse)),
             Ty::Named { id, kind: NamedKind::Union } => {
                 return Err(format!("reaches the union {id}, which has no members to select"))
             }

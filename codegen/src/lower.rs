@@ -216,10 +216,16 @@ fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Dia
         trait_name: naming::type_name(&sdk_id.replace([' ', '-'], "")),
         endpoint,
         query_compatible: t.aws_query_compatible,
+        xml_namespace: t.xml_namespace.clone(),
         title: t.title.clone().unwrap_or_else(|| sdk_id.clone()),
         sdk_id,
         doc: doc_of(s.traits.documentation.as_deref()),
     })
+}
+
+/// A member's XML element name: its `@xmlName`, else `default`, with its `@xmlNamespace`.
+fn xml_name(m: &Member, default: &str) -> XmlName {
+    XmlName { name: m.traits.xml_name.clone().unwrap_or_else(|| default.to_string()), namespace: m.traits.xml_namespace.clone() }
 }
 
 fn doc_of(html: Option<&str>) -> Option<String> {
@@ -295,7 +301,11 @@ impl<'m> Lowerer<'m> {
             .find(|m| m.name.eq_ignore_ascii_case("message") && self.model.shape(&m.target).kind == Kind::String)
             .map(|m| naming::field_name(&m.name));
         Some(ErrorInfo {
-            code: s.name().to_string(),
+            // awsQuery names an error by its `@awsQueryError` code, when it has one.
+            code: match (&s.traits.aws_query_error, self.protocol) {
+                (Some((code, _)), Protocol::AwsQuery) => code.clone(),
+                _ => s.name().to_string(),
+            },
             fault,
             http_status: s.traits.http_error,
             retryable: s.traits.retryable.is_some(),
@@ -341,7 +351,7 @@ impl<'m> Lowerer<'m> {
             Kind::List | Kind::Set => {
                 let m = &s.members["member"];
                 let item = self.ty(&m.target, &m.traits, &format!("{}$member", s.id), sink)?;
-                Ty::List { item: Box::new(item), sparse: s.traits.sparse }
+                Ty::List { item: Box::new(item), sparse: s.traits.sparse, member: Box::new(xml_name(m, "member")) }
             }
             Kind::Map => {
                 let (k, v) = (&s.members["key"], &s.members["value"]);
@@ -351,7 +361,8 @@ impl<'m> Lowerer<'m> {
                     return None;
                 }
                 let value = self.ty(&v.target, &v.traits, &format!("{}$value", s.id), sink)?;
-                Ty::Map { key: Box::new(key), value: Box::new(value), sparse: s.traits.sparse }
+                let names = Box::new((xml_name(k, "key"), xml_name(v, "value")));
+                Ty::Map { key: Box::new(key), value: Box::new(value), sparse: s.traits.sparse, names }
             }
             Kind::Service | Kind::Operation | Kind::Resource => {
                 sink.error(loc, format!("a member cannot target the {:?} `{target}`", s.kind));
@@ -374,6 +385,20 @@ impl<'m> Lowerer<'m> {
     }
 
     /// The member's name in JSON bodies: `@jsonName` applies in restJson1 only.
+    /// How member `m` travels in XML and query strings.
+    fn field_xml(&self, m: &Member) -> FieldXml {
+        let name = xml_name(m, &m.name);
+        let query_key = match (&m.traits.ec2_query_name, self.protocol) {
+            (Some(q), Protocol::Ec2Query) => q.clone(),
+            (None, Protocol::Ec2Query) => {
+                let mut c = name.name.chars();
+                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            }
+            _ => name.name.clone(),
+        };
+        FieldXml { name, attribute: m.traits.xml_attribute, flattened: m.traits.xml_flattened, query_key }
+    }
+
     fn wire_name(&self, m: &Member) -> String {
         match &m.traits.json_name {
             Some(json_name) if self.protocol.json_name() => json_name.clone(),
@@ -498,6 +523,7 @@ impl<'m> Lowerer<'m> {
                 binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
                 media_type: target.traits.media_type.clone(),
                 element_constraints: self.element_constraints(m),
+                xml: self.field_xml(m),
                 constraints,
                 doc,
                 deprecated: m.traits.deprecated,
@@ -514,6 +540,10 @@ impl<'m> Lowerer<'m> {
             doc: doc_of(s.traits.documentation.as_deref()),
             deprecated: s.traits.deprecated,
             validated: false,
+            xml: XmlName {
+                name: s.traits.xml_name.clone().unwrap_or_else(|| s.name().to_string()),
+                namespace: s.traits.xml_namespace.clone(),
+            },
         }
     }
 
@@ -534,6 +564,7 @@ impl<'m> Lowerer<'m> {
             variants.push(UnionVariant {
                 member: m.name.clone(),
                 wire: self.wire_name(m),
+                xml: self.field_xml(m),
                 name: vname,
                 boxed: self.boxed.contains(&(s.id.clone(), m.name.clone())),
                 sensitive: m.target != UNIT && self.sensitive(&m.target),
@@ -617,6 +648,7 @@ impl<'m> Lowerer<'m> {
                     doc: Some(format!("The {} of [`{name}`] (it has no members).", suffix.to_lowercase())),
                     deprecated: false,
                     validated: false,
+                    xml: XmlName::plain(&format!("{name}{suffix}")),
                 },
             }
         };
@@ -821,7 +853,7 @@ impl Lowerer<'_> {
             let fits = match (known(name), &f.ty) {
                 (Some(awsgen_rules::ParamType::String), Ty::String | Ty::Named { kind: NamedKind::Enum, .. }) => true,
                 (Some(awsgen_rules::ParamType::Boolean), Ty::Bool) => true,
-                (Some(awsgen_rules::ParamType::StringArray), Ty::List { item, sparse: false }) => **item == Ty::String,
+                (Some(awsgen_rules::ParamType::StringArray), Ty::List { item, sparse: false, .. }) => **item == Ty::String,
                 _ => false,
             };
             if !fits {

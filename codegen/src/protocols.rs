@@ -54,7 +54,10 @@ impl Protocol {
 
     /// Whether the generator can emit code for it.
     pub fn supported(self) -> bool {
-        matches!(self, Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1)
+        matches!(
+            self,
+            Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::AwsQuery | Protocol::Ec2Query
+        )
     }
 
     /// Whether members travel in HTTP bindings (`@httpLabel`, `@httpHeader`, ...) rather than

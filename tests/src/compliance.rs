@@ -113,9 +113,11 @@ pub fn build_suite(
         use std::collections::BTreeMap;
         #(#tests)*
     };
-    files.0.insert("tests/compliance.rs".into(), codegen::render::rust_file("tests/compliance.rs", test_file));
+    let mut test_text = codegen::render::rust_file("tests/compliance.rs", test_file);
+    test_text.push_str(TEST_HELPERS);
+    files.0.insert("tests/compliance.rs".into(), test_text);
     files.0.get_mut("Cargo.toml").expect("generated").push_str(&format!(
-        "\n[dev-dependencies]\nserde_json = \"1\"\nhttp = \"1\"\nawsgen-runtime = {{ path = \"{runtime_path}\" }}\n"
+        "\n[dev-dependencies]\nserde_json = \"1\"\nhttp = \"1\"\nroxmltree = \"0.21\"\nawsgen-runtime = {{ path = \"{runtime_path}\" }}\n"
     ));
     Ok(Suite { files, cases, unbuildable })
 }
@@ -242,7 +244,7 @@ impl Gen<'_> {
                     }
                 }
             }
-            (Ty::List { item, sparse }, Value::Array(a)) => {
+            (Ty::List { item, sparse, .. }, Value::Array(a)) => {
                 let items = a
                     .iter()
                     .map(|x| match (sparse, x) {
@@ -253,7 +255,7 @@ impl Gen<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 quote!(vec![#(#items),*])
             }
-            (Ty::Map { key, value, sparse }, Value::Object(o)) => {
+            (Ty::Map { key, value, sparse, .. }, Value::Object(o)) => {
                 let entries = o
                     .iter()
                     .map(|(k, x)| {
@@ -410,6 +412,8 @@ impl Gen<'_> {
 
 fn body_check(expected: &str, media: Option<&str>, actual: TokenStream) -> TokenStream {
     let json = media.is_some_and(|m| m.contains("json"));
+    let xml = media.is_some_and(|m| m.contains("xml"));
+    let form = media.is_some_and(|m| m.contains("x-www-form-urlencoded"));
     if expected.is_empty() {
         quote!(assert!(#actual.is_empty(), "body should be empty, got {:?}", String::from_utf8_lossy(#actual));)
     } else if json {
@@ -418,10 +422,50 @@ fn body_check(expected: &str, media: Option<&str>, actual: TokenStream) -> Token
             let got: ::serde_json::Value = ::serde_json::from_slice(#actual).unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", String::from_utf8_lossy(#actual)));
             assert_eq!(got, want, "JSON body");
         }
+    } else if xml {
+        quote!(xml_equivalent(&String::from_utf8_lossy(#actual), #expected);)
+    } else if form {
+        quote! {
+            let got = String::from_utf8_lossy(#actual);
+            let mut got: Vec<&str> = got.split('&').collect();
+            let mut want: Vec<&str> = #expected.split('&').collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "form body");
+        }
     } else {
         quote!(assert_eq!(String::from_utf8_lossy(#actual), #expected, "body");)
     }
 }
+
+/// Helpers the generated compliance tests call: XML bodies compare as trees (element names,
+/// namespaces, attributes, and text with the whitespace between elements ignored).
+const TEST_HELPERS: &str = r#"
+fn xml_equivalent(got: &str, want: &str) {
+    fn tree(n: roxmltree::Node<'_, '_>) -> String {
+        let mut out = String::new();
+        let ns = n.tag_name().namespace().unwrap_or("");
+        out.push_str(&format!("<{{{ns}}}{}", n.tag_name().name()));
+        let mut attrs: Vec<String> = n.attributes().map(|a| format!(" {{{}}}{}={:?}", a.namespace().unwrap_or(""), a.name(), a.value())).collect();
+        attrs.sort();
+        out.push_str(&attrs.concat());
+        out.push('>');
+        let elements: Vec<_> = n.children().filter(|c| c.is_element()).collect();
+        if elements.is_empty() {
+            out.push_str(&n.children().filter_map(|c| c.text()).collect::<String>());
+        } else {
+            for c in elements {
+                out.push_str(&tree(c));
+            }
+        }
+        out.push_str("</>");
+        out
+    }
+    let g = roxmltree::Document::parse(got).unwrap_or_else(|e| panic!("body is not XML ({e}): {got}"));
+    let w = roxmltree::Document::parse(want).expect("expected body is XML");
+    assert_eq!(tree(g.root_element()), tree(w.root_element()), "XML body:\n{got}");
+}
+"#;
 
 /// The skip list: case id to reason, per service, from `tests/compliance-skips.toml`.
 pub fn skips(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {

@@ -74,7 +74,13 @@ fn compliance_suites() {
         ("JsonProtocol", "awsJson1_1-JsonProtocol.json", None),
         ("JsonRpc10", ALL, Some("aws.protocoltests.json10#JsonRpc10")),
         ("QueryCompatibleJsonRpc10", ALL, Some("aws.protocoltests.json10#QueryCompatibleJsonRpc10")),
+        ("AwsQuery", ALL, Some("aws.protocoltests.query#AwsQuery")),
+        ("AwsEc2", ALL, Some("aws.protocoltests.ec2#AwsEc2")),
     ] {
+        // `COMPLIANCE_ONLY=AwsQuery` runs one suite, for working on a protocol.
+        if std::env::var("COMPLIANCE_ONLY").is_ok_and(|only| only != service) {
+            continue;
+        }
         if let Err(e) = run(service, file, id) {
             errors.push(e);
         }

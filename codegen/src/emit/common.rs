@@ -80,7 +80,7 @@ impl<'a> Scope<'a> {
             Ty::Timestamp(_) => quote!(::awsgen_runtime::DateTime),
             Ty::Document => quote!(::awsgen_runtime::Document),
             Ty::Named { id, .. } => self.path(id),
-            Ty::List { item, sparse } => {
+            Ty::List { item, sparse, .. } => {
                 let i = self.ty(item);
                 if *sparse {
                     quote!(Vec<Option<#i>>)
@@ -88,7 +88,7 @@ impl<'a> Scope<'a> {
                     quote!(Vec<#i>)
                 }
             }
-            Ty::Map { key, value, sparse } => {
+            Ty::Map { key, value, sparse, .. } => {
                 let (k, v) = (self.ty(key), self.ty(value));
                 if *sparse {
                     quote!(BTreeMap<#k, Option<#v>>)
@@ -222,8 +222,8 @@ pub fn adapter(t: &Ty) -> Option<String> {
             }
             .into(),
         ),
-        Ty::List { item, sparse: false } => Some(format!("wire::Dense<{}>", adapter_or_same(item))),
-        Ty::List { item, sparse: true } => adapter(item).map(|a| format!("Vec<Option<{a}>>")),
+        Ty::List { item, sparse: false, .. } => Some(format!("wire::Dense<{}>", adapter_or_same(item))),
+        Ty::List { item, sparse: true, .. } => adapter(item).map(|a| format!("Vec<Option<{a}>>")),
         Ty::Map { value, sparse: false, .. } => Some(format!("wire::Dense<{}>", adapter_or_same(value))),
         Ty::Map { value, sparse: true, .. } => adapter(value).map(|a| format!("BTreeMap<wire::Same, Option<{a}>>")),
         _ => None,

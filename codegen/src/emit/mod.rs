@@ -182,7 +182,8 @@ fn type_file(ir: &Crate, item: &TypeItem) -> TokenStream {
         TypeDef::Union(u) => (u.variants.iter().filter_map(|v| v.ty.as_ref()).collect(), true, types::union(cx, u)),
     };
     let imports = cx.imports(tys, wire);
-    quote! { #imports #body }
+    let wire_impls = protocol::of(ir.service.protocol).type_impls(cx, def);
+    quote! { #imports #body #wire_impls }
 }
 
 fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {

@@ -191,7 +191,7 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
             quote!(self.#fname.get_or_insert_with(Default::default))
         };
         match &f.ty {
-            Ty::List { item, sparse } => {
+            Ty::List { item, sparse, .. } => {
                 let item_ty = cx.ty(item);
                 let item_ty = if *sparse { quote!(Option<#item_ty>) } else { item_ty };
                 let add_doc = format!(" Appends one item to [`{}::{}`].", s.name, bare(&f.name));
@@ -204,7 +204,7 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
                     }
                 }
             }
-            Ty::Map { key, value, sparse } => {
+            Ty::Map { key, value, sparse, .. } => {
                 let (k, v) = (cx.ty(key), cx.ty(value));
                 let v = if *sparse { quote!(Option<#v>) } else { v };
                 let add_doc = format!(" Inserts one entry into [`{}::{}`].", s.name, bare(&f.name));

@@ -16,7 +16,7 @@ fn nested(t: &Ty, x: TokenStream, p: TokenStream, depth: usize) -> Option<TokenS
         Ty::Named { kind: NamedKind::Struct | NamedKind::Union, .. } => {
             Some(quote!(::awsgen_runtime::validate::Validate::validate_into(#x, &#p, errors);))
         }
-        Ty::List { item, sparse } => {
+        Ty::List { item, sparse, .. } => {
             let (i, item_var, ip) =
                 (format_ident!("i{depth}"), format_ident!("item{depth}"), format_ident!("p{depth}"));
             let inner = nested(item, quote!(#item_var), quote!(#ip), depth + 1)?;
@@ -198,7 +198,7 @@ fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStrea
 /// Checks of each element of a list (or value of a map) `x` against `c`.
 fn element_checks(t: &Ty, c: &Constraints) -> TokenStream {
     let (item, sparse, map) = match t {
-        Ty::List { item, sparse } => (item.as_ref(), *sparse, false),
+        Ty::List { item, sparse, .. } => (item.as_ref(), *sparse, false),
         Ty::Map { value, sparse, .. } => (value.as_ref(), *sparse, true),
         _ => return TokenStream::new(),
     };

@@ -1,7 +1,8 @@
 //! What the wire protocols share: the errors of building a request, scalar and timestamp text
 //! forms, idempotency tokens and error codes. Each protocol family has its module: [`rest`]
 //! for HTTP bindings (labels, query strings, headers), [`json`] for JSON bodies and the JSON
-//! protocols' errors.
+//! protocols' errors, [`query`] for the form bodies of awsQuery and ec2Query, [`xml`] for XML
+//! bodies and the XML protocols' errors.
 
 use base64::Engine as _;
 use chrono::{SecondsFormat, TimeZone, Utc};
@@ -10,7 +11,9 @@ use crate::http::Response;
 use crate::DateTime;
 
 pub mod json;
+pub mod query;
 pub mod rest;
+pub mod xml;
 
 /// A request could not be built from the input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

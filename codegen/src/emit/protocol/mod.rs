@@ -6,7 +6,9 @@
 //! and a line in [`of`].
 
 mod json;
+mod query;
 mod rest;
+mod xml;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,8 +23,17 @@ pub trait ProtocolGen: Sync {
     /// The body of a function reading the structure `s` (an output or an error) from
     /// `response: &Response`, returning `Result<S, ResponseError>`.
     fn read_struct(&self, cx: Scope<'_>, s: &StructDef) -> TokenStream;
+    /// The body of `read_output(response) -> Result<Output, ResponseError>`.
+    fn read_output(&self, cx: Scope<'_>, op: &Operation) -> TokenStream {
+        self.read_struct(cx, &op.output)
+    }
     /// The runtime function that finds the error code and message of an error response.
     fn error_info(&self) -> TokenStream;
+    /// Items a protocol adds to the file of a type in `types` (its wire impls, when the serde
+    /// impls every type has are not the wire form).
+    fn type_impls(&self, _cx: Scope<'_>, _def: &TypeDef) -> TokenStream {
+        TokenStream::new()
+    }
 }
 
 /// The emitter of a protocol lowering accepted.
@@ -31,6 +42,8 @@ pub fn of(protocol: Protocol) -> &'static dyn ProtocolGen {
         Protocol::RestJson1 => &rest::RestJson,
         Protocol::AwsJson1_0 => &json::AwsJson { version: "1.0" },
         Protocol::AwsJson1_1 => &json::AwsJson { version: "1.1" },
+        Protocol::AwsQuery => &query::Query { ec2: false },
+        Protocol::Ec2Query => &query::Query { ec2: true },
         other => panic!("generator bug: lowering accepted the unsupported protocol {other}"),
     }
 }
@@ -177,7 +190,7 @@ pub fn fill_tokens(op: &Operation) -> TokenStream {
 /// `read_output`, a method of the `Operation` impl.
 pub fn read_output_fn(cx: Scope<'_>, op: &Operation) -> TokenStream {
     let output = quote::format_ident!("{}", op.output.name);
-    let read = of(cx.ir.service.protocol).read_struct(cx, &op.output);
+    let read = of(cx.ir.service.protocol).read_output(cx, op);
     quote! {
         fn read_output(response: &::awsgen_runtime::http::Response) -> Result<#output, ::awsgen_runtime::ResponseError> {
             #read

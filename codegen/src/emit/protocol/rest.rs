@@ -105,7 +105,7 @@ fn parse_scalar(
 }
 
 /// A `&str` expression for a scalar outside the body (borrowing where the value is already text).
-fn to_str(t: &Ty, v: TokenStream, default_ts: TsFormat) -> TokenStream {
+pub(super) fn to_str(t: &Ty, v: TokenStream, default_ts: TsFormat) -> TokenStream {
     match t {
         Ty::String | Ty::Named { kind: NamedKind::Enum, .. } => quote!(#v.as_str()),
         _ => {
@@ -201,7 +201,7 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
     let media = f.media_type.is_some();
     let body = match &f.binding {
         Binding::Query(name) => match &f.ty {
-            Ty::List { item, sparse } => {
+            Ty::List { item, sparse, .. } => {
                 let s = to_str(item, quote!(v), TsFormat::DateTime);
                 let each = if *sparse { quote!(v.iter().flatten()) } else { quote!(v.iter()) };
                 quote!(for v in #each { req.push_query(#name, Some(#s)); })
