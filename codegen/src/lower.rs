@@ -223,9 +223,17 @@ fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Dia
     })
 }
 
+/// Operations the AWS SDKs send unsigned though their model does not say so: STS's role calls
+/// that trade a token for credentials, which are made before there are any to sign with.
+const SENT_UNSIGNED: [&str; 2] =
+    ["com.amazonaws.sts#AssumeRoleWithWebIdentity", "com.amazonaws.sts#AssumeRoleWithSAML"];
+
 /// A member's XML element name: its `@xmlName`, else `default`, with its `@xmlNamespace`.
 fn xml_name(m: &Member, default: &str) -> XmlName {
-    XmlName { name: m.traits.xml_name.clone().unwrap_or_else(|| default.to_string()), namespace: m.traits.xml_namespace.clone() }
+    XmlName {
+        name: m.traits.xml_name.clone().unwrap_or_else(|| default.to_string()),
+        namespace: m.traits.xml_namespace.clone(),
+    }
 }
 
 fn doc_of(html: Option<&str>) -> Option<String> {
@@ -699,7 +707,9 @@ impl<'m> Lowerer<'m> {
             gzip: t.request_compression.iter().any(|e| e == "gzip"),
             doc: doc_of(op.traits.documentation.as_deref()),
             deprecated: op.traits.deprecated,
-            unsigned: t.optional_auth || t.auth.as_ref().is_some_and(Vec::is_empty),
+            unsigned: t.optional_auth
+                || t.auth.as_ref().is_some_and(Vec::is_empty)
+                || SENT_UNSIGNED.contains(&op.id.as_str()),
             paginator: self.paginator(op, sink),
             waiters: t.waitable.as_ref().map(|w| waiters(w, &op.id, sink)).unwrap_or_default(),
         }
@@ -853,7 +863,9 @@ impl Lowerer<'_> {
             let fits = match (known(name), &f.ty) {
                 (Some(awsgen_rules::ParamType::String), Ty::String | Ty::Named { kind: NamedKind::Enum, .. }) => true,
                 (Some(awsgen_rules::ParamType::Boolean), Ty::Bool) => true,
-                (Some(awsgen_rules::ParamType::StringArray), Ty::List { item, sparse: false, .. }) => **item == Ty::String,
+                (Some(awsgen_rules::ParamType::StringArray), Ty::List { item, sparse: false, .. }) => {
+                    **item == Ty::String
+                }
                 _ => false,
             };
             if !fits {

@@ -16,7 +16,8 @@
     clippy::disallowed_names,
     clippy::field_reassign_with_default,
     clippy::unnecessary_filter_map,
-    clippy::bind_instead_of_map
+    clippy::bind_instead_of_map,
+    clippy::single_match
 )]
 
 #[rustfmt::skip]

@@ -3,9 +3,9 @@
 //! EKS Pod Identity), then EC2 instance metadata (IMDSv2). Every source of input (variables,
 //! files, HTTP) goes through [`ChainEnv`], so the chain runs the same over recorded traffic.
 //!
-//! Roles (`role_arn`, web identity) and SSO need the STS and SSO clients, which this generator
-//! produces once its awsQuery protocol lands; until then those sources are a clear error naming
-//! what is missing, never a guess.
+//! Roles (`role_arn`, web identity) and SSO need STS and the SSO portal. The runtime has no
+//! client for them: a [`Federation`] makes those calls (the `awsgen-credentials` crate has one,
+//! over generated STS and SSO clients); without it those sources are an error that says so.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use crate::http::{ConnectorError, HttpConnector};
+pub use crate::profile_chain::Role;
+use crate::profile_chain::{Base, ChainError, ProfileChain};
 use crate::BoxFuture;
 
 /// Looks up an environment variable.
@@ -65,12 +67,53 @@ pub struct ImdsOverrides {
     pub mode: Option<String>,
 }
 
+/// What a federation call needs from the chain: the transport, and the region to call in.
+#[derive(Clone)]
+pub struct FederationCx {
+    /// The chain's transport ([`ChainEnv::http`]).
+    pub http: Arc<dyn HttpConnector>,
+    /// The region of the STS endpoint, or of the SSO portal.
+    pub region: String,
+    /// The chain's settings (endpoint overrides, FIPS, dual-stack) for the client it calls.
+    pub shared: crate::config::SharedConfig,
+}
+
+/// The STS and SSO portal calls the chain makes for roles, web identities and SSO profiles.
+/// The runtime has no STS or SSO client; the `awsgen-credentials` crate implements this with
+/// clients generated from the STS and SSO models.
+pub trait Federation: Send + Sync + fmt::Debug + 'static {
+    /// STS `AssumeRole`, signed with `source`.
+    fn assume_role<'a>(
+        &'a self,
+        cx: &'a FederationCx,
+        source: Credentials,
+        role: &'a Role,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>>;
+    /// STS `AssumeRoleWithWebIdentity`, unsigned.
+    fn web_identity<'a>(
+        &'a self,
+        cx: &'a FederationCx,
+        role_arn: &'a str,
+        session_name: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>>;
+    /// SSO portal `GetRoleCredentials`, unsigned, with the cached access token.
+    fn sso_role<'a>(
+        &'a self,
+        cx: &'a FederationCx,
+        account_id: &'a str,
+        role_name: &'a str,
+        access_token: &'a str,
+    ) -> BoxFuture<'a, Result<Credentials, CredentialsError>>;
+}
+
 /// The default chain as a provider: each call walks the chain; put it behind the client's cache
 /// (the client builder does).
 #[derive(Debug, Clone)]
 pub struct DefaultChain {
     env: ChainEnv,
     profile: Option<String>,
+    federation: Option<Arc<dyn Federation>>,
 }
 
 fn provider_error(provider: &'static str, message: impl Into<String>) -> CredentialsError {
@@ -86,7 +129,14 @@ enum Step {
 impl DefaultChain {
     /// The chain over `env`; `profile` overrides `AWS_PROFILE`.
     pub fn new(env: ChainEnv, profile: Option<String>) -> Self {
-        Self { env, profile }
+        Self { env, profile, federation: None }
+    }
+
+    /// The STS and SSO calls for roles, web identities and SSO profiles; without them those
+    /// sources are an error that says so.
+    pub fn with_federation(mut self, federation: Arc<dyn Federation>) -> Self {
+        self.federation = Some(federation);
+        self
     }
 
     /// Walks the chain once.
@@ -98,8 +148,9 @@ impl DefaultChain {
             Step::Done(r) => return r,
             Step::NotConfigured => {}
         }
-        if self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() && self.env.get("AWS_ROLE_ARN").is_some() {
-            return Err(needs_sts("web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"));
+        if let (Some(file), Some(role)) = (self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"), self.env.get("AWS_ROLE_ARN")) {
+            let (set, name) = self.profiles()?;
+            return self.web_identity(&set, &name, &role, &file, self.env.get("AWS_ROLE_SESSION_NAME")).await;
         }
         if let Step::Done(r) = self.container().await {
             return r;
@@ -134,8 +185,18 @@ impl DefaultChain {
             config.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
             credentials.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
         )
-        .map_err(|e| provider_error("profile", e.to_string()))?;
+        .map_err(|e| provider_error("profile", format!("could not parse profile file: {e}")))?;
         Ok((set, self.profile.clone().unwrap_or(loc.profile)))
+    }
+
+    /// The selected profile alone (the profile provider of aws-sdk-rust): its chain of base
+    /// credentials and roles, run. `Ok(None)` when the profile is not there or holds no
+    /// credentials at all.
+    pub async fn resolve_profile(&self) -> Result<Option<Credentials>, CredentialsError> {
+        match self.profile().await {
+            Step::Done(r) => r.map(Some),
+            Step::NotConfigured => Ok(None),
+        }
     }
 
     async fn profile(&self) -> Step {
@@ -143,96 +204,169 @@ impl DefaultChain {
             Ok(p) => p,
             Err(e) => return Step::Done(Err(e)),
         };
-        // A selected profile that does not exist gives nothing: the chain moves on.
-        let Some(p) = set.profiles.get(&name) else { return Step::NotConfigured };
-        let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
-        if let Some(role) = get("role_arn") {
-            // The source credentials come first: without them there is nothing to assume with.
-            let source = match (get("source_profile"), get("credential_source"), get("web_identity_token_file")) {
-                (_, Some("Environment"), _) => match self.environment() {
-                    Step::Done(r) => r.map(|_| ()),
-                    Step::NotConfigured => Err(provider_error(
-                        "profile",
-                        format!("profile `{name}`: credential_source = Environment, and the environment has no keys"),
-                    )),
-                },
-                (_, Some("EcsContainer"), _) => match self.container().await {
-                    Step::Done(r) => r.map(|_| ()),
-                    Step::NotConfigured => Err(provider_error("profile", "credential_source = EcsContainer, and no container endpoint is set")),
-                },
-                (_, Some("Ec2InstanceMetadata"), _) => match self.imds().await {
-                    Step::Done(r) => r.map(|_| ()),
-                    Step::NotConfigured => Err(provider_error(
-                        "profile",
-                        "credential_source = Ec2InstanceMetadata, and instance metadata gave no credentials \
-                         (disabled, no instance role, or not on EC2)",
-                    )),
-                },
-                (_, Some(other), _) => Err(provider_error("profile", format!("profile `{name}`: unknown credential_source `{other}`"))),
-                (Some(source), None, _) => source_profile_check(&set, source, 0),
-                (None, None, Some(_)) => Ok(()),
-                (None, None, None) => Err(provider_error(
-                    "profile",
-                    format!("profile `{name}`: role_arn `{role}` needs source_profile, credential_source or web_identity_token_file"),
-                )),
-            };
-            return Step::Done(source.and_then(|()| Err(needs_sts(&format!("profile `{name}`: role_arn")))));
+        // A selected profile that does not exist, or holds only settings, gives nothing: the
+        // chain moves on.
+        if !set.profiles.contains_key(&name) {
+            return Step::NotConfigured;
         }
-        if get("web_identity_token_file").is_some() {
-            return Step::Done(Err(provider_error(
-                "profile",
-                format!("profile `{name}`: `web_identity_token_file` was specified but `role_arn` was missing"),
-            )));
-        }
-        if get("sso_session").is_some() || get("sso_start_url").is_some() {
-            return Step::Done(self.sso_token(&set, &name, p).and_then(|()| Err(needs_sso(&name))));
-        }
-        if let Some(cmd) = get("credential_process") {
-            return Step::Done(credential_process(cmd).await);
-        }
-        match (get("aws_access_key_id"), get("aws_secret_access_key")) {
-            (Some(id), Some(secret)) => {
-                let mut c = Credentials::new(id, secret, get("aws_session_token").map(str::to_string));
-                if let Some(a) = get("aws_account_id") {
-                    c = c.with_account_id(a);
-                }
-                Step::Done(Ok(c))
-            }
-            (Some(_), None) => Step::Done(Err(provider_error(
-                "profile",
-                format!("profile `{name}` has aws_access_key_id but no aws_secret_access_key"),
-            ))),
-            _ => Step::NotConfigured,
+        match crate::profile_chain::resolve(&set, &name) {
+            Err(ChainError::NoCredentials(_)) => Step::NotConfigured,
+            Err(e) => Step::Done(Err(provider_error("profile", e.to_string()))),
+            Ok(chain) => Step::Done(self.run_chain(&set, &name, chain).await),
         }
     }
 
-    /// The SSO access token cached by `aws sso login`, which the SSO portal call needs: its
-    /// file is named by the SHA-1 of the session name (or legacy start URL).
-    fn sso_token(
+    /// The base credentials of a profile's chain, then each role assumed with the ones before.
+    async fn run_chain(
         &self,
         set: &crate::profile::ProfileSet,
         name: &str,
-        p: &crate::profile::Properties,
-    ) -> Result<(), CredentialsError> {
-        use sha1::Digest as _;
-        let key = match p.get("sso_session") {
-            Some(session) => {
-                if !set.sso_sessions.contains_key(session) {
+        chain: ProfileChain,
+    ) -> Result<Credentials, CredentialsError> {
+        let mut creds = match chain.base {
+            Base::AccessKey { access_key_id, secret_access_key, session_token, account_id } => {
+                let c = Credentials::new(access_key_id, secret_access_key, session_token);
+                match account_id {
+                    Some(a) => c.with_account_id(a),
+                    None => c,
+                }
+            }
+            Base::NamedSource(source) => {
+                let (step, missing) = match source.as_str() {
+                    "Environment" => {
+                        (self.environment(), "credential_source = Environment, and the environment has no keys")
+                    }
+                    "EcsContainer" => {
+                        (self.container().await, "credential_source = EcsContainer, and no container endpoint is set")
+                    }
+                    _ => (
+                        self.imds().await,
+                        "credential_source = Ec2InstanceMetadata, and instance metadata gave no credentials \
+                         (disabled, no instance role, or not on EC2)",
+                    ),
+                };
+                match step {
+                    Step::Done(r) => r?,
+                    Step::NotConfigured => {
+                        return Err(provider_error("profile", format!("profile `{name}`: {missing}")))
+                    }
+                }
+            }
+            Base::WebIdentity { role_arn, token_file, session_name } => {
+                self.web_identity(set, name, &role_arn, &token_file, session_name).await?
+            }
+            Base::Sso { session, start_url, region, account_id, role_name } => {
+                let (Some(account_id), Some(role_name)) = (account_id, role_name) else {
                     return Err(provider_error(
                         "sso",
-                        format!("profile `{name}`: sso-session `{session}` is not defined"),
+                        format!(
+                            "profile `{name}` has no sso_account_id and sso_role_name: the selected profile will \
+                             resolve an access token instead of credentials"
+                        ),
                     ));
-                }
-                session.clone()
+                };
+                let token = self.sso_token(session.as_deref().unwrap_or(&start_url))?;
+                let cx = FederationCx { http: self.env.http.clone(), region, shared: self.shared_config(set, name) };
+                self.federation()?.sso_role(&cx, &account_id, &role_name, &token).await?
             }
-            None => p.get("sso_start_url").cloned().unwrap_or_default(),
+            Base::Process(cmd) => {
+                let c = credential_process(&cmd).await?;
+                // The profile's account, when the process names none.
+                match (c.account_id(), set.get(name, "aws_account_id").filter(|a| !a.is_empty())) {
+                    (None, Some(a)) => c.with_account_id(a),
+                    _ => c,
+                }
+            }
         };
+        for role in &chain.roles {
+            let cx = FederationCx {
+                http: self.env.http.clone(),
+                region: self.sts_region(set, name),
+                shared: self.shared_config(set, name),
+            };
+            creds = self.federation()?.assume_role(&cx, creds, role).await?;
+        }
+        Ok(creds)
+    }
+
+    /// `AssumeRoleWithWebIdentity` with the token in `token_file`.
+    async fn web_identity(
+        &self,
+        set: &crate::profile::ProfileSet,
+        name: &str,
+        role_arn: &str,
+        token_file: &str,
+        session_name: Option<String>,
+    ) -> Result<Credentials, CredentialsError> {
+        let token = (self.env.read)(Path::new(token_file))
+            .map_err(|e| provider_error("web identity", format!("cannot read the token file `{token_file}`: {e}")))?;
+        let token = String::from_utf8_lossy(&token).trim().to_string();
+        let session_name = session_name.unwrap_or_else(default_session_name);
+        let cx = FederationCx {
+            http: self.env.http.clone(),
+            region: self.sts_region(set, name),
+            shared: self.shared_config(set, name),
+        };
+        self.federation()?.web_identity(&cx, role_arn, &session_name, &token).await
+    }
+
+    fn federation(&self) -> Result<&dyn Federation, CredentialsError> {
+        self.federation.as_deref().ok_or_else(|| {
+            provider_error(
+                "sts",
+                "this source needs STS or the SSO portal, which the runtime alone cannot call: \
+                 use the chain of the `awsgen-credentials` crate (`awsgen_credentials::default_chain()`)",
+            )
+        })
+    }
+
+    /// The chain's settings as a client sees them: its `AWS_*` variables and profiles, for
+    /// endpoint overrides, FIPS and dual-stack of the STS and SSO clients.
+    fn shared_config(&self, set: &crate::profile::ProfileSet, name: &str) -> crate::config::SharedConfig {
+        let env = crate::config::SETTINGS_VARS
+            .iter()
+            .filter_map(|k| self.env.get(k).map(|v| (k.to_string(), v)))
+            .chain(["STS", "SSO"].iter().filter_map(|s| {
+                self.env.get(&format!("AWS_ENDPOINT_URL_{s}")).map(|v| (format!("AWS_ENDPOINT_URL_{s}"), v))
+            }))
+            .collect();
+        crate::config::SharedConfig::new(env, set.clone(), name.to_string())
+    }
+
+    /// The region STS is called in: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`,
+    /// else `us-east-1`.
+    fn sts_region(&self, set: &crate::profile::ProfileSet, name: &str) -> String {
+        self.env
+            .get("AWS_REGION")
+            .or_else(|| self.env.get("AWS_DEFAULT_REGION"))
+            .or_else(|| set.get(name, "region").filter(|r| !r.is_empty()).map(str::to_string))
+            .unwrap_or_else(|| "us-east-1".into())
+    }
+
+    /// The SSO access token cached by `aws sso login` under `~/.aws/sso/cache`, in a file
+    /// named by the SHA-1 of the session name (or the legacy start URL); it must not have
+    /// expired.
+    fn sso_token(&self, key: &str) -> Result<String, CredentialsError> {
+        use sha1::Digest as _;
         let hash: String = sha1::Sha1::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-        let home = self.env.get("HOME").unwrap_or_else(|| ".".into());
+        let home = self.env.get("HOME").or_else(|| self.env.get("USERPROFILE")).unwrap_or_else(|| ".".into());
         let path = PathBuf::from(home).join(".aws/sso/cache").join(format!("{hash}.json"));
-        (self.env.read)(&path)
-            .map(|_| ())
-            .map_err(|e| provider_error("sso", format!("failed to read `{}`: {e}", path.display())))
+        let bytes = (self.env.read)(&path)
+            .map_err(|e| provider_error("sso", format!("failed to read `{}`: {e}", path.display())))?;
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Cached {
+            access_token: String,
+            expires_at: String,
+        }
+        let c: Cached = serde_json::from_slice(&bytes)
+            .map_err(|e| provider_error("sso", format!("`{}` is not a cached SSO token: {e}", path.display())))?;
+        let expires = crate::protocol::parse_date_time(&c.expires_at)
+            .ok_or_else(|| provider_error("sso", format!("`{}`: bad expiresAt `{}`", path.display(), c.expires_at)))?;
+        if SystemTime::from(expires) <= SystemTime::now() {
+            return Err(provider_error("sso", "the SSO session has expired: run `aws sso login`"));
+        }
+        Ok(c.access_token)
     }
 
     /// The container credentials endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` under ECS's
@@ -303,28 +437,26 @@ impl DefaultChain {
                 .body(Default::default())
                 .expect("a valid request")
         };
-        let token = match self
-            .send_with_retry(
-                request("PUT", "/latest/api/token", ("x-aws-ec2-metadata-token-ttl-seconds", "21600")),
-                "imds",
-            )
-            .await
-        {
-            Ok((200, body)) => String::from_utf8_lossy(&body).trim().to_string(),
-            Ok((403, _)) => {
-                return Step::Done(Err(provider_error("imds", "request forbidden: IMDS is disabled on this instance")))
-            }
-            Ok((status, _)) => {
-                return Step::Done(Err(provider_error("imds", format!("token request answered HTTP {status}"))))
-            }
+        let token = match self.imds_token(&request).await {
+            Ok(Some(t)) => t,
             // Off EC2 nothing answers: the chain has nothing more to try.
-            Err(_) => return Step::NotConfigured,
+            Ok(None) => return Step::NotConfigured,
+            Err(e) => return Step::Done(Err(e)),
         };
-        let auth = ("x-aws-ec2-metadata-token", token.as_str());
-        let role = match self
-            .send_with_retry(request("GET", "/latest/meta-data/iam/security-credentials/", auth), "imds")
-            .await
-        {
+        // A token the server no longer takes (401) is fetched again, once per request.
+        let mut token = token;
+        let mut get = async |path: &str| -> Result<(u16, Vec<u8>), CredentialsError> {
+            let r = self.send_with_retry(request("GET", path, ("x-aws-ec2-metadata-token", &token)), "imds").await?;
+            if r.0 != 401 {
+                return Ok(r);
+            }
+            token = match self.imds_token(&request).await? {
+                Some(t) => t,
+                None => return Err(provider_error("imds", "the token was refused and no new one was given")),
+            };
+            self.send_with_retry(request("GET", path, ("x-aws-ec2-metadata-token", &token)), "imds").await
+        };
+        let role = match get("/latest/meta-data/iam/security-credentials/").await {
             Ok((200, body)) => String::from_utf8_lossy(&body).lines().next().unwrap_or_default().trim().to_string(),
             Ok((404, _)) => return Step::NotConfigured,
             Ok((status, _)) => {
@@ -333,11 +465,30 @@ impl DefaultChain {
             Err(e) => return Step::Done(Err(e)),
         };
         let path = format!("/latest/meta-data/iam/security-credentials/{role}");
-        Step::Done(match self.send_with_retry(request("GET", &path, auth), "imds").await {
+        Step::Done(match get(&path).await {
             Ok((200, body)) => parse_credentials("imds", &body),
             Ok((status, _)) => Err(provider_error("imds", format!("credentials request answered HTTP {status}"))),
             Err(e) => Err(e),
         })
+    }
+
+    /// An IMDSv2 session token (six hours); `Ok(None)` when nothing answers.
+    async fn imds_token(
+        &self,
+        request: &impl Fn(&str, &str, (&str, &str)) -> crate::http::Request,
+    ) -> Result<Option<String>, CredentialsError> {
+        match self
+            .send_with_retry(
+                request("PUT", "/latest/api/token", ("x-aws-ec2-metadata-token-ttl-seconds", "21600")),
+                "imds",
+            )
+            .await
+        {
+            Ok((200, body)) => Ok(Some(String::from_utf8_lossy(&body).trim().to_string())),
+            Ok((403, _)) => Err(provider_error("imds", "request forbidden: IMDS is disabled on this instance")),
+            Ok((status, _)) => Err(provider_error("imds", format!("token request answered HTTP {status}"))),
+            Err(_) => Ok(None),
+        }
     }
 
     /// The instance metadata endpoint, without a trailing `/`: an explicit endpoint, then
@@ -404,31 +555,10 @@ impl ProvideCredentials for DefaultChain {
     }
 }
 
-/// Whether `name`, the source profile of a role, can give the credentials to assume it with:
-/// static keys, a web identity with its role, or a role of its own (up to a depth of ten).
-fn source_profile_check(set: &crate::profile::ProfileSet, name: &str, depth: usize) -> Result<(), CredentialsError> {
-    let err = |m: String| Err(provider_error("profile", m));
-    if depth > 10 {
-        return err(format!("source_profile `{name}`: the chain of roles is longer than ten or loops"));
-    }
-    let Some(p) = set.profiles.get(name) else { return err(format!("source_profile `{name}` does not exist")) };
-    let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    match (get("role_arn"), get("web_identity_token_file"), get("aws_access_key_id"), get("source_profile")) {
-        (None, Some(_), _, _) => {
-            err(format!("profile `{name}`: `web_identity_token_file` was specified but `role_arn` was missing"))
-        }
-        (Some(_), _, _, Some(next)) if next != name => source_profile_check(set, next, depth + 1),
-        (Some(_), _, _, _) | (None, None, Some(_), _) => Ok(()),
-        (None, None, None, _) => err(format!("source_profile `{name}` has no credentials")),
-    }
-}
-
-fn needs_sts(what: &str) -> CredentialsError {
-    provider_error("sts", format!("{what} needs STS AssumeRole, which is not generated yet (awsQuery)"))
-}
-
-fn needs_sso(profile: &str) -> CredentialsError {
-    provider_error("sso", format!("profile `{profile}`: SSO GetRoleCredentials is not generated into the chain yet"))
+/// The session name of a role without `role_session_name`, as aws-sdk-rust makes one.
+fn default_session_name() -> String {
+    let millis = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    format!("awsgen-rust-{millis}")
 }
 
 /// HTTPS anywhere, or HTTP to a loopback address, ECS's 169.254.170.2 or EKS Pod Identity's
@@ -486,7 +616,10 @@ async fn credential_process(command: &str) -> Result<Credentials, CredentialsErr
     }
     .map_err(|e| provider_error("credential_process", format!("cannot run it: {e}")))?;
     if !out.status.success() {
-        return Err(provider_error("credential_process", format!("the command failed ({})", out.status)));
+        return Err(provider_error(
+            "credential_process",
+            format!("Error retrieving credentials: external process exited with code {}", out.status),
+        ));
     }
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "PascalCase")]
@@ -499,7 +632,12 @@ async fn credential_process(command: &str) -> Result<Credentials, CredentialsErr
         account_id: Option<String>,
     }
     let b: Body = serde_json::from_slice(&out.stdout)
-        .map_err(|e| provider_error("credential_process", format!("unreadable output: {e}")))?;
+        .map_err(|e| {
+            provider_error(
+                "credential_process",
+                format!("Error retrieving credentials from external process, could not parse response: invalid JSON in response ({e})"),
+            )
+        })?;
     if b.version != 1 {
         return Err(provider_error("credential_process", format!("output Version {} is not 1", b.version)));
     }

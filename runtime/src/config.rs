@@ -70,6 +70,19 @@ impl std::str::FromStr for DefaultsMode {
     }
 }
 
+/// The variables the settings here read (beside the per-service `AWS_ENDPOINT_URL_<SERVICE>`).
+pub const SETTINGS_VARS: [&str; 9] = [
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_DEFAULTS_MODE",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_ENDPOINT_URL",
+];
+
 /// The environment and the selected profile, as one source of settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SharedConfig {

@@ -26,6 +26,7 @@ pub mod endpoint;
 pub mod http;
 pub mod paginate;
 pub mod profile;
+pub mod profile_chain;
 pub mod protocol;
 pub mod retry;
 pub mod sigv4;

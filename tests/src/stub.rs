@@ -118,44 +118,109 @@ fn skewed(headers: &[(String, String)], ahead_secs: i64) -> bool {
     (t.and_utc() - server_now(ahead_secs)).num_seconds().abs() > 300
 }
 
+/// Reads one request from `socket` (headers, then `Content-Length` bytes of body), keeping
+/// what follows it in `buf`; `None` when the peer closed the connection.
+async fn read_request(
+    socket: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<(String, String, Vec<(String, String)>, Vec<u8>)>> {
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let mut chunk = [0u8; 8192];
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let (method, path) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let len: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    while buf.len() < head_end + 4 + len {
+        let mut chunk = [0u8; 8192];
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = buf[head_end + 4..head_end + 4 + len].to_vec();
+    buf.drain(..head_end + 4 + len);
+    Ok(Some((method, path, headers, body)))
+}
+
+/// Does `reply` on `socket`; `false` when the connection is to be dropped.
+async fn answer(socket: &mut TcpStream, mut reply: Reply, date: Option<String>) -> std::io::Result<bool> {
+    loop {
+        match reply {
+            Reply::Delay(d, inner) => {
+                tokio::time::sleep(d).await;
+                reply = *inner;
+            }
+            Reply::Reset => {
+                // A zero linger makes the close a TCP reset; it does not block on drop, which
+                // is what the deprecation warns about.
+                #[allow(deprecated)]
+                socket.set_linger(Some(Duration::ZERO))?;
+                return Ok(false);
+            }
+            Reply::Respond { status, headers, body } => {
+                let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
+                if let Some(d) = &date {
+                    out.push_str(&format!("Date: {d}\r\n"));
+                }
+                for (k, v) in headers {
+                    out.push_str(&format!("{k}: {v}\r\n"));
+                }
+                out.push_str("\r\n");
+                out.push_str(&body);
+                socket.write_all(out.as_bytes()).await?;
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// Answers each request with what `handler` says; every request is kept in `received`.
+pub async fn serve_with(handler: Arc<dyn Fn(&Received) -> Reply + Send + Sync>) -> (String, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind on loopback");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let log = received.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { break };
+            let (handler, log) = (handler.clone(), log.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                while let Ok(Some((method, path, headers, body))) = read_request(&mut socket, &mut buf).await {
+                    let r = Received { method, path, headers, body, signature_ok: false };
+                    let reply = handler(&r);
+                    log.lock().unwrap().push(r);
+                    if !matches!(answer(&mut socket, reply, None).await, Ok(true)) {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (url, received)
+}
+
 async fn serve(
     mut socket: TcpStream,
     (received, script, creds, region, service, ahead_secs): State,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
-    loop {
-        // Read one request: headers, then Content-Length bytes of body.
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i;
-            }
-            let mut chunk = [0u8; 8192];
-            let n = socket.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-        let mut lines = head.split("\r\n");
-        let mut first = lines.next().unwrap_or("").split(' ');
-        let (method, path) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        let len: usize =
-            headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-        while buf.len() < head_end + 4 + len {
-            let mut chunk = [0u8; 8192];
-            let n = socket.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let body = buf[head_end + 4..head_end + 4 + len].to_vec();
-        buf.drain(..head_end + 4 + len);
+    while let Some((method, path, headers, body)) = read_request(&mut socket, &mut buf).await? {
         let signature_ok = verify(&method, &path, &headers, &body, &creds, &region, &service);
         let n = {
             let mut r = received.lock().unwrap();
@@ -172,38 +237,12 @@ async fn serve(
                 "the difference between the request time and the server's time is too large",
             );
         }
-        loop {
-            match reply {
-                Reply::Delay(d, inner) => {
-                    tokio::time::sleep(d).await;
-                    reply = *inner;
-                }
-                Reply::Reset => {
-                    // A zero linger makes the close a TCP reset; it does not block on drop, which
-                    // is what the deprecation warns about.
-                    #[allow(deprecated)]
-                    socket.set_linger(Some(Duration::ZERO))?;
-                    return Ok(());
-                }
-                Reply::Respond { status, headers, body } => {
-                    let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
-                    if ahead_secs != 0 {
-                        out.push_str(&format!(
-                            "Date: {}\r\n",
-                            server_now(ahead_secs).format("%a, %d %b %Y %H:%M:%S GMT")
-                        ));
-                    }
-                    for (k, v) in headers {
-                        out.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    out.push_str("\r\n");
-                    out.push_str(&body);
-                    socket.write_all(out.as_bytes()).await?;
-                    break;
-                }
-            }
+        let date = (ahead_secs != 0).then(|| server_now(ahead_secs).format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+        if !answer(&mut socket, reply, date).await? {
+            return Ok(());
         }
     }
+    Ok(())
 }
 
 /// Signs the received request again at its own `X-Amz-Date`, over the headers it says it

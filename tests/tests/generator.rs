@@ -255,3 +255,51 @@ fn every_shared_aws_model_generates_or_says_what_is_unsupported() {
     // Every restJson1 / awsJson model generates; only awsQuery and restXml services fail.
     assert!(failed <= 18, "{failed} models failed");
 }
+
+/// `model/sts.json` and `model/sso.json`, cut from the shared models by `scripts/cut-model.py`:
+/// every shape is the upstream one without its documentation texts (the service keeps only the
+/// chosen operations), and no documentation of ours is upstream's.
+#[test]
+fn credential_models_agree_with_upstream_except_documentation() {
+    let Some(shared) = shared_dir() else { return };
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "smithy.api#documentation" | "documentation"))
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    for name in ["sts", "sso"] {
+        let root = integration_tests::workspace_root();
+        let ours: Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join(format!("model/{name}.json"))).unwrap()).unwrap();
+        let upstream: Value =
+            serde_json::from_str(&std::fs::read_to_string(shared.join(format!("aws-models/{name}.json"))).unwrap())
+                .unwrap();
+        let mut differences = Vec::new();
+        for (id, shape) in ours["shapes"].as_object().unwrap() {
+            let up = &upstream["shapes"][id];
+            let mut want = strip(up);
+            if up["type"] == "service" {
+                want["operations"] = shape["operations"].clone();
+                want.as_object_mut().unwrap().remove("resources");
+                for op in shape["operations"].as_array().unwrap() {
+                    assert!(up["operations"].as_array().unwrap().contains(op), "{name}: {op} is not upstream's");
+                }
+            }
+            if strip(shape) != want {
+                differences.push(format!("{name}: {id}"));
+            }
+            let ours_doc = shape["traits"]["smithy.api#documentation"].as_str();
+            if ours_doc.is_some() && ours_doc == up["traits"]["smithy.api#documentation"].as_str() {
+                differences.push(format!("{name}: {id}: documentation copied from upstream"));
+            }
+        }
+        assert!(differences.is_empty(), "shapes differ from upstream: {differences:#?}");
+    }
+}

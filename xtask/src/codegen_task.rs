@@ -19,6 +19,10 @@ pub fn workspace_root() -> PathBuf {
 pub const CONFIG: &str = "model/codegen.toml";
 /// Where the project's crate is generated.
 pub const OUT: &str = "generated";
+/// Every crate `cargo xtask codegen` generates: its configuration and its folder. Beside the
+/// AppFlow crate, the STS and SSO clients the credentials chain (`runtime/credentials`) calls.
+pub const CRATES: [(&str, &str); 3] =
+    [(CONFIG, OUT), ("model/sts.toml", "runtime/sts"), ("model/sso.toml", "runtime/sso")];
 
 struct Args {
     check: bool,
@@ -88,26 +92,42 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 ));
             }
             let root = workspace_root();
-            let files = generate_project(&root)?;
-            let out = root.join(OUT);
             let (partitions_path, partitions) = partitions_data(&root)?;
+            let mut total = 0;
+            let mut all = Changes::default();
+            for (config, out) in CRATES {
+                let files = generate_crate(&root, config)?;
+                total += files.0.len();
+                if args.check {
+                    check(&root.join(out), &files)?;
+                } else {
+                    let changes = write(&root.join(out), &files)?;
+                    let rel = |f: &String| if out == OUT { f.clone() } else { format!("../{out}/{f}") };
+                    all.added.extend(changes.added.iter().map(rel));
+                    all.changed.extend(changes.changed.iter().map(rel));
+                    all.removed.extend(changes.removed.iter().map(rel));
+                }
+            }
+            let partitions_current =
+                fs::read_to_string(root.join(partitions_path)).ok().as_deref() == Some(partitions.as_str());
             if args.check {
-                check(&out, &files)?;
-                if fs::read_to_string(root.join(partitions_path)).ok().as_deref() != Some(partitions.as_str()) {
+                if !partitions_current {
                     return Err(Failure::OutOfDate(format!(
                         "error: {partitions_path} is out of date; run `cargo xtask codegen` and commit the result"
                     )));
                 }
-                println!("generated/ is up to date ({} files, {:.0?})", files.0.len(), started.elapsed());
+                println!(
+                    "generated/, runtime/sts and runtime/sso are up to date ({total} files, {:.0?})",
+                    started.elapsed()
+                );
             } else {
-                let mut changes = write(&out, &files)?;
-                if fs::read_to_string(root.join(partitions_path)).ok().as_deref() != Some(partitions.as_str()) {
+                if !partitions_current {
                     fs::write(root.join(partitions_path), &partitions)
                         .map_err(|e| Failure::Io(format!("{partitions_path}: {e}")))?;
-                    changes.changed.push(format!("../{partitions_path}"));
+                    all.changed.push(format!("../{partitions_path}"));
                 }
-                print_changes(&changes, files.0.len(), started);
-                if changes.added.len() + changes.changed.len() + changes.removed.len() > 0 {
+                print_changes(&all, total, started);
+                if all.added.len() + all.changed.len() + all.removed.len() > 0 {
                     print_model_summary(&root);
                 }
             }
@@ -160,10 +180,10 @@ pub fn partitions_data(root: &Path) -> Result<(&'static str, String), Failure> {
     Ok(("runtime/rules/src/partitions/data.rs", data))
 }
 
-/// Generates the project's crate from `model/codegen.toml`.
-pub fn generate_project(root: &Path) -> Result<Files, Failure> {
-    let config_text = read(&root.join(CONFIG))?;
-    let config = Config::parse(CONFIG, &config_text).map_err(|d| Failure::Model(d.to_string()))?;
+/// Generates the crate a configuration in `model/` describes.
+pub fn generate_crate(root: &Path, config_rel: &str) -> Result<Files, Failure> {
+    let config_text = read(&root.join(config_rel))?;
+    let config = Config::parse(config_rel, &config_text).map_err(|d| Failure::Model(d.to_string()))?;
     let model_rel = format!("model/{}", config.model);
     let model_text = read(&root.join(&model_rel))?;
     run_generator(&[Input { name: &model_rel, text: &model_text }], &config)
@@ -283,13 +303,15 @@ pub fn check(out: &Path, files: &Files) -> Result<(), Failure> {
 mod tests {
     use super::*;
 
-    /// The committed generated crate matches what the generator makes from the committed model.
+    /// The committed generated crates match what the generator makes from the committed models.
     #[test]
     fn generated_crate_is_up_to_date() {
         let root = workspace_root();
-        let files = generate_project(&root).unwrap_or_else(|f| panic!("{f:?}"));
-        if let Err(Failure::OutOfDate(report)) = check(&root.join(OUT), &files) {
-            panic!("{report}");
+        for (config, out) in CRATES {
+            let files = generate_crate(&root, config).unwrap_or_else(|f| panic!("{f:?}"));
+            if let Err(Failure::OutOfDate(report)) = check(&root.join(out), &files) {
+                panic!("{report}");
+            }
         }
         let (path, data) = partitions_data(&root).unwrap_or_else(|f| panic!("{f:?}"));
         assert_eq!(

@@ -209,6 +209,9 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     text.push_str(&usage);
     let docs = common::inner_doc(Some(&text));
     let trait_name = format_ident!("{}", s.trait_name);
+    // In the order rustfmt sorts them, so the file stays as `cargo fmt` leaves it.
+    let mut client_uses = vec![trait_name, format_ident!("Client")];
+    client_uses.sort_by_key(|i| i.to_string());
     let paginators = has_paginators(ir).then(|| {
         let t = format_ident!("{}Paginators", s.trait_name);
         quote! {
@@ -247,7 +250,8 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
             clippy::disallowed_names,
             clippy::field_reassign_with_default,
             clippy::unnecessary_filter_map,
-            clippy::bind_instead_of_map
+            clippy::bind_instead_of_map,
+            clippy::single_match
         )]
 
         #[rustfmt::skip]
@@ -263,7 +267,7 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
         pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
         /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
         pub use awsgen_runtime as runtime;
-        pub use client::{#trait_name, Client};
+        pub use client::{#(#client_uses),*};
         #context_params_use
         #paginators
         #waiters

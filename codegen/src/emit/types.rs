@@ -295,6 +295,8 @@ fn build_fn(cx: Scope<'_>, s: &StructDef) -> TokenStream {
 
 fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo, s: &StructDef) -> TokenStream {
     let code = &e.code;
+    // Shown by its shape name, as the SDKs show it; awsQuery may give it another code.
+    let shown = s.shape_id.rsplit_once('#').map_or(code.as_str(), |(_, n)| n);
     let message = match &e.message_field {
         Some(m) => {
             let optional = s.fields.iter().find(|f| &f.name == m).is_none_or(Field::optional);
@@ -331,7 +333,7 @@ fn error_impls(name: &proc_macro2::Ident, e: &ErrorInfo, s: &StructDef) -> Token
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(#code)?;
+                f.write_str(#shown)?;
                 if let Some(m) = ::awsgen_runtime::ModeledError::message(self) {
                     write!(f, ": {m}")?;
                 }

@@ -281,7 +281,8 @@ mod tests {
 
     #[test]
     fn hostile_bodies_are_errors_not_panics() {
-        let bomb = r#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><l>&b;</l>"#;
+        let bomb =
+            r#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><l>&b;</l>"#;
         let err = parse(&response(200, bomb)).unwrap_err();
         assert!(err.message.contains("invalid XML body"), "{err}");
         let deep = "<a>".repeat(100_000);

@@ -46,7 +46,11 @@ impl ProtocolGen for Query {
         let x = xml::runtime();
         let name = format_ident!("{}", s.name);
         let fields: Vec<&Field> = s.fields.iter().collect();
-        let body = xml::read_fields(cx, &quote!(#name), &fields);
+        let message = match &s.role {
+            Role::Error(e) => e.message_field.as_deref(),
+            _ => None,
+        };
+        let body = xml::read_fields(cx, &quote!(#name), &fields, message);
         // Errors (the only structures read this way outside `read_output`) sit in `<Error>`.
         quote! {
             #x::read_error(response, |node| -> Result<#name, #x::XmlError> { #body })
@@ -57,7 +61,7 @@ impl ProtocolGen for Query {
         let x = xml::runtime();
         let name = format_ident!("{}", op.output.name);
         let fields: Vec<&Field> = op.output.fields.iter().collect();
-        let body = xml::read_fields(cx, &quote!(#name), &fields);
+        let body = xml::read_fields(cx, &quote!(#name), &fields, None);
         let result = if self.ec2 {
             quote!(None)
         } else {
@@ -149,7 +153,11 @@ impl Query {
             }
             Ty::Map { key: kt, value, sparse, names } => {
                 let (kn, vn) = (&names.0.name, &names.1.name);
-                let entry = if flattened { quote!(format!("{}.{}", #key, i + 1)) } else { quote!(format!("{}.entry.{}", #key, i + 1)) };
+                let entry = if flattened {
+                    quote!(format!("{}.{}", #key, i + 1))
+                } else {
+                    quote!(format!("{}.entry.{}", #key, i + 1))
+                };
                 let k_str = rest::to_str(kt, quote!(k), TsFormat::DateTime);
                 let inner = self.write_value(value, &quote!(key), false);
                 let unwrap = sparse.then(|| quote!(let Some(v) = v else { continue };));

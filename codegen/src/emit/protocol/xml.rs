@@ -82,8 +82,10 @@ fn item_read(cx: Scope<'_>, t: &Ty, sparse: bool) -> TokenStream {
 }
 
 /// Statements that fill `out` (a `Default` value of the structure `ty`) from the element
-/// `node`, then `Ok(out)`; with no members, `Ok(Default::default())`.
-pub fn read_fields(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field]) -> TokenStream {
+/// `node`, then `Ok(out)`; with no members, `Ok(Default::default())`. `message`, for errors, is
+/// the field of the error message, read from `<Message>` whatever its member is called (as
+/// every XML protocol sends it).
+pub fn read_fields(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field], message: Option<&str>) -> TokenStream {
     let xml = runtime();
     if fields.is_empty() {
         return quote!(let _ = node; Ok(Default::default()));
@@ -93,6 +95,11 @@ pub fn read_fields(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field]) -> TokenS
     for f in fields {
         let fid = field_ident(f);
         let name = &f.xml.name.name;
+        let pattern = if message == Some(f.name.as_str()) && name.eq_ignore_ascii_case("message") {
+            quote!("Message" | "message")
+        } else {
+            quote!(#name)
+        };
         let set = |e: TokenStream| {
             let e = if f.boxed { quote!(Box::new(#e)) } else { e };
             if f.optional() {
@@ -111,14 +118,14 @@ pub fn read_fields(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field]) -> TokenS
         let arm = match &f.ty {
             Ty::List { item, sparse, .. } if f.xml.flattened => {
                 let r = item_read(cx, item, *sparse);
-                quote!(#name => { let n = child; #place.push(#r?); })
+                quote!(#pattern => { let n = child; #place.push(#r?); })
             }
             Ty::Map { key, value, sparse, names } if f.xml.flattened => {
                 let (k, v) = (&names.0.name, &names.1.name);
                 let rk = read_value(cx, key, &quote!(n));
                 let rv = item_read(cx, value, *sparse);
                 quote! {
-                    #name => {
+                    #pattern => {
                         if let Some((k, v)) = #xml::entry(child, #k, #v, &mut |n| #rk, &mut |n| #rv)? {
                             #place.insert(k, v);
                         }
@@ -128,7 +135,7 @@ pub fn read_fields(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field]) -> TokenS
             t => {
                 let r = read_value(cx, t, &quote!(child));
                 let s = set(quote!(#r?));
-                quote!(#name => { #s })
+                quote!(#pattern => { #s })
             }
         };
         arms.push(arm);
@@ -186,7 +193,11 @@ pub fn from_xml_impl(cx: Scope<'_>, def: &TypeDef) -> TokenStream {
     let (name, body) = match def {
         TypeDef::Struct(s) => {
             let fields: Vec<&Field> = s.fields.iter().collect();
-            (&s.name, read_fields(cx, &quote!(Self), &fields))
+            let message = match &s.role {
+                Role::Error(e) => e.message_field.as_deref(),
+                _ => None,
+            };
+            (&s.name, read_fields(cx, &quote!(Self), &fields, message))
         }
         TypeDef::Union(u) => (&u.name, read_union(cx, u)),
         TypeDef::Enum(_) => return TokenStream::new(),
