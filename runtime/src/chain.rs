@@ -189,6 +189,43 @@ impl DefaultChain {
         Ok((set, self.profile.clone().unwrap_or(loc.profile)))
     }
 
+    /// The region, from the same places as aws-sdk-rust's region chain: `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the selected profile's `region`, then the instance's region from
+    /// instance metadata (unless disabled). `None` when none gives one.
+    pub async fn region(&self) -> Option<String> {
+        if let Some(r) = self.env.get("AWS_REGION").or_else(|| self.env.get("AWS_DEFAULT_REGION")) {
+            return Some(r);
+        }
+        if let Ok((set, name)) = self.profiles() {
+            if let Some(r) = set.get(&name, "region").filter(|r| !r.trim().is_empty()) {
+                return Some(r.trim().to_string());
+            }
+        }
+        if self.env.get("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+            return None;
+        }
+        let base = self.imds_endpoint(&ImdsOverrides::default()).ok()?;
+        let request = |method: &str, path: &str, header: (&str, &str)| {
+            http::Request::builder()
+                .method(method)
+                .uri(format!("{base}{path}"))
+                .header(header.0, header.1)
+                .body(Default::default())
+                .expect("a valid request")
+        };
+        let token = self.imds_token(&request).await.ok()??;
+        match self
+            .send_with_retry(
+                request("GET", "/latest/meta-data/placement/region", ("x-aws-ec2-metadata-token", &token)),
+                "imds",
+            )
+            .await
+        {
+            Ok((200, body)) => Some(String::from_utf8_lossy(&body).trim().to_string()).filter(|r| !r.is_empty()),
+            _ => None,
+        }
+    }
+
     /// The selected profile alone (the profile provider of aws-sdk-rust): its chain of base
     /// credentials and roles, run. `Ok(None)` when the profile is not there or holds no
     /// credentials at all.

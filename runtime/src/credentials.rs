@@ -266,3 +266,45 @@ mod tests {
         assert_eq!(err.to_string(), "credentials provider test: down");
     }
 }
+
+/// A credentials provider of the official AWS SDK for Rust (anything `aws-config` builds: its
+/// default chain, `AssumeRoleProvider`, a custom `ProvideCredentials`) as a provider of this
+/// runtime, for `ClientBuilder::credentials_provider`. Behind the `aws-credential-types`
+/// feature; without it, nothing of the official SDK is compiled.
+#[cfg(feature = "aws-credential-types")]
+#[derive(Debug)]
+pub struct FromAws<P>(pub P);
+
+#[cfg(feature = "aws-credential-types")]
+impl<P: aws_credential_types::provider::ProvideCredentials> ProvideCredentials for FromAws<P> {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let c = self.0.provide_credentials().await.map_err(|e| CredentialsError::Provider {
+                provider: "aws-credential-types",
+                message: aws_error_text(&e),
+            })?;
+            let mut out =
+                Credentials::new(c.access_key_id(), c.secret_access_key(), c.session_token().map(str::to_string));
+            if let Some(e) = c.expiry() {
+                out = out.with_expiry(e);
+            }
+            if let Some(a) = c.account_id() {
+                out = out.with_account_id(a.as_str());
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// An official SDK error with its causes, one after another.
+#[cfg(feature = "aws-credential-types")]
+fn aws_error_text(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -6,8 +6,10 @@
 //!
 //! OPERATION is the kebab-case operation name; INPUT.json is the request body in the wire
 //! format (`-` reads standard input). As the AWS CLI does, settings not given on the command line
-//! come from the environment (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`, ...) and the shared
-//! config files, and so do credentials (the variables, or the profile's keys).
+//! come from the environment (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`, ...), the shared
+//! config files and instance metadata, and credentials from the whole default chain of
+//! `awsgen-credentials` (variables, the profile's keys, `credential_process`, roles, web identity,
+//! SSO, container and instance credentials).
 //! The output is printed as JSON; errors name the modeled error (e.g. `ResourceNotFoundException`)
 //! and exit non-zero.
 
@@ -65,8 +67,16 @@ async fn run_inner(args: &[String], stdin: &mut dyn Read) -> Result<String, (i32
     };
     let shared = awsgen_runtime::config::SharedConfig::from_env_with_profile(profile.as_deref())
         .map_err(|e| (1, format!("error: {e}")))?;
-    let region = region.or_else(|| shared.region()).unwrap_or_else(|| "us-east-1".into());
-    let mut builder = Client::builder().shared_config(shared).region(region);
+    let region = match region {
+        Some(r) => r,
+        None => awsgen_credentials::region(profile.as_deref())
+            .await
+            .map_err(|e| (1, format!("error: {e}")))?
+            .unwrap_or_else(|| "us-east-1".into()),
+    };
+    let env = awsgen_runtime::chain::ChainEnv::process().map_err(|e| (1, format!("error: {e}")))?;
+    let credentials = awsgen_credentials::chain(env, profile.clone());
+    let mut builder = Client::builder().shared_config(shared).region(region).credentials_provider(credentials);
     if let Some(e) = endpoint {
         builder = builder.endpoint_url(e);
     }

@@ -37,6 +37,21 @@ impl Reply {
     }
 }
 
+/// STS's answer to `AssumeRole`: the given key pair and session token, valid for an hour, for
+/// a role of `account`.
+pub fn assume_role_response(access_key_id: &str, secret: &str, token: &str, account: &str) -> Reply {
+    let expiration = chrono::DateTime::<chrono::Utc>::from(SystemTime::now() + Duration::from_secs(3600))
+        .format("%Y-%m-%dT%H:%M:%SZ");
+    let body = format!(
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+         <AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId><Arn>arn:aws:sts::{account}:assumed-role/r/s</Arn></AssumedRoleUser>\
+         <Credentials><AccessKeyId>{access_key_id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>\
+         <SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials>\
+         </AssumeRoleResult></AssumeRoleResponse>"
+    );
+    Reply::Respond { status: 200, headers: vec![("Content-Type".into(), "text/xml".into())], body }
+}
+
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Received {

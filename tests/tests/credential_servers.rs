@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use awsgen_runtime::chain::ChainEnv;
 use awsgen_runtime::credentials::{CredentialsCache, ProvideCredentials};
-use integration_tests::stub::{serve_with, Received, Reply};
+use integration_tests::stub::{assume_role_response, serve_with, Received, Reply};
 
 fn respond(status: u16, content_type: &str, body: String) -> Reply {
     Reply::Respond { status, headers: vec![("Content-Type".into(), content_type.into())], body }
@@ -163,15 +163,7 @@ async fn a_role_profile_assumes_its_role_through_a_local_sts() {
             let body = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>";
             return respond(403, "text/xml", body.into());
         }
-        let body = format!(
-            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
-             <AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId><Arn>arn:aws:sts::210987654321:assumed-role/r/s</Arn></AssumedRoleUser>\
-             <Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey>\
-             <SessionToken>role-token</SessionToken><Expiration>{}</Expiration></Credentials>\
-             </AssumeRoleResult></AssumeRoleResponse>",
-            iso(SystemTime::now() + Duration::from_secs(3600))
-        );
-        respond(200, "text/xml", body)
+        assume_role_response("ASIAROLE", "role-secret", "role-token", "210987654321")
     }))
     .await;
     let config = "[profile dev]\nrole_arn = arn:aws:iam::210987654321:role/r\nsource_profile = base\n\
@@ -258,4 +250,29 @@ async fn no_secret_in_debug_or_errors() {
     let c = chain.resolve().await.unwrap();
     assert!(!format!("{c:?} {chain:?}").contains("very-secret"));
     drop(chain.provide_credentials());
+}
+
+/// A provider of the official SDK (here its static `Credentials`, as `aws-config` hands out)
+/// signs the calls of a generated client through `FromAws`.
+#[tokio::test]
+async fn a_provider_of_the_official_sdk_signs_calls() {
+    use appflow::Appflow as _;
+    let official = aws_credential_types::Credentials::new("AKIDOFFICIAL", "official-secret", None, None, "test");
+    let ours = awsgen_runtime::Credentials::new("AKIDOFFICIAL", "official-secret", None);
+    let stub = integration_tests::stub::Stub::start(
+        vec![Reply::json(200, integration_tests::appflow_data::DESCRIBE_CONNECTOR_RESPONSE)],
+        ours,
+        "us-west-2",
+        "appflow",
+    )
+    .await;
+    let client = appflow::Client::builder()
+        .region("us-west-2")
+        .endpoint_url(stub.url.clone())
+        .credentials_provider(awsgen_runtime::credentials::FromAws(official))
+        .build()
+        .unwrap();
+    client.describe_connector(integration_tests::appflow_data::describe_connector()).await.unwrap();
+    let r = &stub.received()[0];
+    assert!(r.signature_ok && r.header("authorization").unwrap().contains("AKIDOFFICIAL/"));
 }

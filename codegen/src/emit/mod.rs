@@ -298,7 +298,9 @@ fn cargo_toml(ir: &Crate) -> String {
          # with `runtime` in codegen.toml, `--runtime` on the command line or `Builder::runtime`.\n\
          awsgen-runtime = {runtime}\nserde = {serde}\n\n[features]\n\
          # `tracing` spans for each call and attempt: operation, attempt, status, error code, duration.\n\
-         tracing = [\"awsgen-runtime/tracing\"]\n",
+         tracing = [\"awsgen-runtime/tracing\"]\n\
+         # `runtime::credentials::FromAws`: credentials providers of the official SDK (`aws-config`).\n\
+         aws-credential-types = [\"awsgen-runtime/aws-credential-types\"]\n",
         string(&meta.name),
         string(&meta.version),
     );

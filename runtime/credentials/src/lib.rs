@@ -42,6 +42,12 @@ pub fn chain(env: ChainEnv, profile: Option<String>) -> DefaultChain {
     DefaultChain::new(env, profile).with_federation(Arc::new(Generated))
 }
 
+/// The region of this process, from the same places as aws-sdk-rust's region chain (see
+/// [`DefaultChain::region`]), for the profile `profile` (else `AWS_PROFILE`).
+pub async fn region(profile: Option<&str>) -> Result<Option<String>, SetupError> {
+    Ok(DefaultChain::new(ChainEnv::process()?, profile.map(str::to_string)).region().await)
+}
+
 /// The [`Federation`] over the generated STS and SSO clients.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Generated;
