@@ -120,9 +120,10 @@ fn provider_error(provider: &'static str, message: impl Into<String>) -> Credent
     CredentialsError::Provider { provider, message: message.into() }
 }
 
-/// A source that does not apply here (nothing configured for it): the chain moves on.
+/// A source either gives its answer, or does not apply here (nothing is configured for it, and
+/// the reason says what was looked for): the chain moves on.
 enum Step {
-    NotConfigured,
+    NotConfigured(String),
     Done(Result<Credentials, CredentialsError>),
 }
 
@@ -140,24 +141,32 @@ impl DefaultChain {
     }
 
     /// Walks the chain once.
+    /// Walks the chain once. When no source applies, the error lists what each one looked for.
     pub async fn resolve(&self) -> Result<Credentials, CredentialsError> {
-        if let Step::Done(r) = self.environment() {
-            return r;
+        let mut tried = Vec::new();
+        match self.environment() {
+            Step::Done(r) => return r,
+            Step::NotConfigured(why) => tried.push(("environment", why)),
         }
         match self.profile().await {
             Step::Done(r) => return r,
-            Step::NotConfigured => {}
+            Step::NotConfigured(why) => tried.push(("profile", why)),
         }
         if let (Some(file), Some(role)) = (self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"), self.env.get("AWS_ROLE_ARN")) {
             let (set, name) = self.profiles()?;
             return self.web_identity(&set, &name, &role, &file, self.env.get("AWS_ROLE_SESSION_NAME")).await;
         }
-        if let Step::Done(r) = self.container().await {
-            return r;
+        tried.push(("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not both set".into()));
+        match self.container().await {
+            Step::Done(r) => return r,
+            Step::NotConfigured(why) => tried.push(("container", why)),
         }
         match self.imds().await {
             Step::Done(r) => r,
-            Step::NotConfigured => Err(CredentialsError::NotFound),
+            Step::NotConfigured(why) => {
+                tried.push(("instance metadata", why));
+                Err(CredentialsError::NoneInChain { tried })
+            }
         }
     }
 
@@ -170,7 +179,7 @@ impl DefaultChain {
                 }
                 Step::Done(Ok(c))
             }
-            _ => Step::NotConfigured,
+            _ => Step::NotConfigured("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set".into()),
         }
     }
 
@@ -232,7 +241,7 @@ impl DefaultChain {
     pub async fn resolve_profile(&self) -> Result<Option<Credentials>, CredentialsError> {
         match self.profile().await {
             Step::Done(r) => r.map(Some),
-            Step::NotConfigured => Ok(None),
+            Step::NotConfigured(_) => Ok(None),
         }
     }
 
@@ -244,10 +253,10 @@ impl DefaultChain {
         // A selected profile that does not exist, or holds only settings, gives nothing: the
         // chain moves on.
         if !set.profiles.contains_key(&name) {
-            return Step::NotConfigured;
+            return Step::NotConfigured(format!("profile `{name}` is not in the config or credentials file"));
         }
         match crate::profile_chain::resolve(&set, &name) {
-            Err(ChainError::NoCredentials(_)) => Step::NotConfigured,
+            Err(ChainError::NoCredentials(why)) => Step::NotConfigured(why),
             Err(e) => Step::Done(Err(provider_error("profile", e.to_string()))),
             Ok(chain) => Step::Done(self.run_chain(&set, &name, chain).await),
         }
@@ -284,7 +293,7 @@ impl DefaultChain {
                 };
                 match step {
                     Step::Done(r) => r?,
-                    Step::NotConfigured => {
+                    Step::NotConfigured(_) => {
                         return Err(provider_error("profile", format!("profile `{name}`: {missing}")))
                     }
                 }
@@ -435,7 +444,11 @@ impl DefaultChain {
     async fn container(&self) -> Step {
         let uri = match self.container_endpoint() {
             Ok(Some(u)) => u,
-            Ok(None) => return Step::NotConfigured,
+            Ok(None) => {
+                return Step::NotConfigured(
+                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set".into(),
+                )
+            }
             Err(e) => return Step::Done(Err(e)),
         };
         let token = match self.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
@@ -460,7 +473,7 @@ impl DefaultChain {
     /// IMDSv2: a session token, the instance role's name, then its credentials.
     async fn imds(&self) -> Step {
         if self.env.get("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-            return Step::NotConfigured;
+            return Step::NotConfigured("disabled by AWS_EC2_METADATA_DISABLED".into());
         }
         let base = match self.imds_endpoint(&ImdsOverrides::default()) {
             Ok(b) => b,
@@ -477,7 +490,7 @@ impl DefaultChain {
         let token = match self.imds_token(&request).await {
             Ok(Some(t)) => t,
             // Off EC2 nothing answers: the chain has nothing more to try.
-            Ok(None) => return Step::NotConfigured,
+            Ok(None) => return Step::NotConfigured(format!("no answer from {base} (not on EC2?)")),
             Err(e) => return Step::Done(Err(e)),
         };
         // A token the server no longer takes (401) is fetched again, once per request.
@@ -495,7 +508,7 @@ impl DefaultChain {
         };
         let role = match get("/latest/meta-data/iam/security-credentials/").await {
             Ok((200, body)) => String::from_utf8_lossy(&body).lines().next().unwrap_or_default().trim().to_string(),
-            Ok((404, _)) => return Step::NotConfigured,
+            Ok((404, _)) => return Step::NotConfigured("the instance has no IAM role".into()),
             Ok((status, _)) => {
                 return Step::Done(Err(provider_error("imds", format!("role request answered HTTP {status}"))))
             }

@@ -133,6 +133,23 @@ pub enum CredentialsError {
     /// The credentials have expired and no fresh ones could be had.
     #[error("the credentials expired and could not be refreshed")]
     Expired,
+    /// No source of the default chain applies here: what each one looked for, in order.
+    #[error("no credentials from the default chain; {}", tried_text(.tried))]
+    NoneInChain {
+        /// Each source, and why it gave nothing.
+        tried: Vec<(&'static str, String)>,
+    },
+}
+
+fn tried_text(tried: &[(&'static str, String)]) -> String {
+    tried.iter().map(|(p, why)| format!("{p}: {why}")).collect::<Vec<_>>().join("; ")
+}
+
+impl CredentialsError {
+    /// True when nothing was found at all (as opposed to a source that failed).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, CredentialsError::NotFound | CredentialsError::NoneInChain { .. })
+    }
 }
 
 /// A source of credentials: the default chain, a fixed set, or one of the user's own. Object
@@ -190,9 +207,7 @@ impl CredentialsCache {
             }
             Err(e) => match cached.as_ref().filter(|c| valid(c)) {
                 Some(c) => Ok(c.clone()),
-                None if cached.is_some() => {
-                    Err(if matches!(e, CredentialsError::NotFound) { CredentialsError::Expired } else { e })
-                }
+                None if cached.is_some() => Err(if e.is_not_found() { CredentialsError::Expired } else { e }),
                 None => Err(e),
             },
         }

@@ -150,9 +150,7 @@ async fn scenario(dir: &Path, profile_only: bool) -> Result<(), String> {
             let want = want.trim_start_matches(':').trim_start();
             let msg = e.to_string();
             let equivalent = want.contains("not enabled")
-                && (matches!(e, awsgen_runtime::credentials::CredentialsError::NotFound)
-                    || msg.contains("has no keys")
-                    || msg.contains("gave no credentials"));
+                && (e.is_not_found() || msg.contains("has no keys") || msg.contains("gave no credentials"));
             if msg.contains(want) || equivalent {
                 Ok(())
             } else {

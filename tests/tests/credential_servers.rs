@@ -276,3 +276,24 @@ async fn a_provider_of_the_official_sdk_signs_calls() {
     let r = &stub.received()[0];
     assert!(r.signature_ok && r.header("authorization").unwrap().contains("AKIDOFFICIAL/"));
 }
+
+/// A chain that finds nothing says what each source looked for.
+#[tokio::test]
+async fn an_empty_chain_lists_what_each_source_said() {
+    let chain = awsgen_credentials::chain(
+        env(&[("HOME", "/nowhere".into()), ("AWS_EC2_METADATA_DISABLED", "true".into())], BTreeMap::new()),
+        None,
+    );
+    let e = chain.resolve().await.unwrap_err();
+    assert!(e.is_not_found());
+    let text = e.to_string();
+    for part in [
+        "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+        "profile: profile `default` is not in the config or credentials file",
+        "web identity: ",
+        "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "instance metadata: disabled by AWS_EC2_METADATA_DISABLED",
+    ] {
+        assert!(text.contains(part), "`{part}` in {text}");
+    }
+}

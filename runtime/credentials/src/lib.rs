@@ -19,7 +19,7 @@
 //! ```
 //!
 //! The runtime crate stays free of these clients: they plug into its chain as a
-//! [`Federation`](awsgen_runtime::chain::Federation).
+//! [`Federation`].
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
