@@ -56,7 +56,12 @@ impl Protocol {
     pub fn supported(self) -> bool {
         matches!(
             self,
-            Protocol::RestJson1 | Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::AwsQuery | Protocol::Ec2Query
+            Protocol::RestJson1
+                | Protocol::AwsJson1_0
+                | Protocol::AwsJson1_1
+                | Protocol::AwsQuery
+                | Protocol::Ec2Query
+                | Protocol::RestXml
         )
     }
 
@@ -147,6 +152,7 @@ mod tests {
         assert_eq!(choose(&[Protocol::RestJson1, Protocol::AwsJson1_0], &[]), Ok(Protocol::AwsJson1_0));
         assert_eq!(choose(&[Protocol::AwsQuery, Protocol::AwsJson1_0], &[]), Ok(Protocol::AwsJson1_0));
         assert_eq!(choose(&[], &[]), Err(NoProtocol::None));
-        assert!(choose(&[Protocol::RestXml], &[]).unwrap_err().to_string().contains("`restXml` is not supported"));
+        assert_eq!(choose(&[Protocol::RpcV2Cbor, Protocol::RestXml], &[]), Ok(Protocol::RestXml));
+        assert!(choose(&[Protocol::RpcV2Cbor], &[]).unwrap_err().to_string().contains("`rpcv2Cbor` is not supported"));
     }
 }

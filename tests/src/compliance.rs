@@ -439,7 +439,8 @@ fn body_check(expected: &str, media: Option<&str>, actual: TokenStream) -> Token
 }
 
 /// Helpers the generated compliance tests call: XML bodies compare as trees (element names,
-/// namespaces, attributes, and text with the whitespace between elements ignored).
+/// namespaces, attributes, and text with the whitespace between elements ignored; members in
+/// any order, list items in theirs).
 const TEST_HELPERS: &str = r#"
 fn xml_equivalent(got: &str, want: &str) {
     fn tree(n: roxmltree::Node<'_, '_>) -> String {
@@ -454,9 +455,26 @@ fn xml_equivalent(got: &str, want: &str) {
         if elements.is_empty() {
             out.push_str(&n.children().filter_map(|c| c.text()).collect::<String>());
         } else {
-            for c in elements {
-                out.push_str(&tree(c));
+            // Members compare in any order: children are grouped by name (a stable sort, so
+            // list items keep their order). Map entries compare in any order too (generated maps
+            // are ordered by key): a group whose elements each hold a key and a value is sorted.
+            let mut named: Vec<(&str, roxmltree::Node<'_, '_>)> = elements.iter().map(|c| (c.tag_name().name(), *c)).collect();
+            named.sort_by_key(|(name, _)| *name);
+            let mut children: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < named.len() {
+                let mut j = i;
+                while j < named.len() && named[j].0 == named[i].0 {
+                    j += 1;
+                }
+                let mut group: Vec<String> = named[i..j].iter().map(|(_, c)| tree(*c)).collect();
+                if j - i > 1 && named[i..j].iter().all(|(_, c)| c.children().filter(|x| x.is_element()).count() == 2) {
+                    group.sort();
+                }
+                children.extend(group);
+                i = j;
             }
+            out.push_str(&children.concat());
         }
         out.push_str("</>");
         out

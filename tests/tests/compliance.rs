@@ -76,6 +76,8 @@ fn compliance_suites() {
         ("QueryCompatibleJsonRpc10", ALL, Some("aws.protocoltests.json10#QueryCompatibleJsonRpc10")),
         ("AwsQuery", ALL, Some("aws.protocoltests.query#AwsQuery")),
         ("AwsEc2", ALL, Some("aws.protocoltests.ec2#AwsEc2")),
+        ("RestXml", ALL, Some("aws.protocoltests.restxml#RestXml")),
+        ("RestXmlWithNamespace", ALL, Some("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace")),
     ] {
         // `COMPLIANCE_ONLY=AwsQuery` runs one suite, for working on a protocol.
         if std::env::var("COMPLIANCE_ONLY").is_ok_and(|only| only != service) {

@@ -146,7 +146,9 @@ pub fn attribute<T>(
     name: &str,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<Option<T>, XmlError> {
-    match node.attribute(name) {
+    // `prefix:local` names match by local name: the prefix is the document's choice.
+    let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
+    match node.attributes().find(|a| a.name() == local).map(|a| a.value()) {
         None => Ok(None),
         Some(v) => parse(v).map(Some).ok_or_else(|| XmlError {
             message: format!("attribute `{name}` of <{}> has the unreadable value `{v}`", node.tag_name().name()),
@@ -241,6 +243,120 @@ pub fn read_error<T: Default>(
     }
 }
 
+/// Writes an XML body: elements, attributes and text, escaped.
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    out: String,
+}
+
+/// An element's namespace declaration: `(prefix, uri)`, the prefix empty for `xmlns="uri"`.
+pub type Namespace<'a> = Option<(&'a str, &'a str)>;
+
+impl XmlWriter {
+    /// An empty body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `<name` with its namespace declaration; attributes may follow, then [`Self::close_start`].
+    pub fn open(&mut self, name: &str, ns: Namespace<'_>) {
+        self.out.push('<');
+        self.out.push_str(name);
+        if let Some((prefix, uri)) = ns {
+            if prefix.is_empty() {
+                self.attr("xmlns", uri);
+            } else {
+                self.attr(&format!("xmlns:{prefix}"), uri);
+            }
+        }
+    }
+
+    /// ` name="value"`, escaped.
+    pub fn attr(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        escape_into(&mut self.out, value, true);
+        self.out.push('"');
+    }
+
+    /// Ends the start tag.
+    pub fn close_start(&mut self) {
+        self.out.push('>');
+    }
+
+    /// Text content, escaped.
+    pub fn text(&mut self, text: &str) {
+        escape_into(&mut self.out, text, false);
+    }
+
+    /// `</name>`.
+    pub fn end(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// An element holding only `text`.
+    pub fn scalar(&mut self, name: &str, ns: Namespace<'_>, text: &str) {
+        self.open(name, ns);
+        self.close_start();
+        self.text(text);
+        self.end(name);
+    }
+
+    /// The body.
+    pub fn finish(self) -> Vec<u8> {
+        self.out.into_bytes()
+    }
+}
+
+/// Escapes `&`, `<`, `>` (and `"` in attributes), and carriage returns and (in attributes)
+/// newlines and tabs, which parsers would otherwise normalise away.
+fn escape_into(out: &mut String, s: &str, attribute: bool) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#xD;"),
+            '\n' if attribute => out.push_str("&#xA;"),
+            '\t' if attribute => out.push_str("&#x9;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Writes a structure or union as the element `name`.
+pub trait ToXml {
+    /// Its element as the root of a body: `@xmlName`, else the shape name.
+    const ELEMENT: &'static str;
+    /// Its `@xmlNamespace`, declared when it is a body's root.
+    const NAMESPACE: Namespace<'static>;
+    /// Writes `<name ...>...</name>`; a union holding a member this model does not know cannot
+    /// be written.
+    fn write_xml(&self, w: &mut XmlWriter, name: &str, ns: Namespace<'_>) -> Result<(), super::SerializeError>;
+}
+
+/// The root element name of `v`'s type (for a payload written as a body's root).
+pub fn element_of<T: ToXml + ?Sized>(_v: &T) -> &'static str {
+    T::ELEMENT
+}
+
+/// The namespace of `v`'s type as a body's root.
+pub fn namespace_of<T: ToXml + ?Sized>(_v: &T) -> Namespace<'static> {
+    T::NAMESPACE
+}
+
+impl<T: ToXml + ?Sized> ToXml for Box<T> {
+    const ELEMENT: &'static str = T::ELEMENT;
+    const NAMESPACE: Namespace<'static> = T::NAMESPACE;
+    fn write_xml(&self, w: &mut XmlWriter, name: &str, ns: Namespace<'_>) -> Result<(), super::SerializeError> {
+        (**self).write_xml(w, name, ns)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +393,23 @@ mod tests {
         let r = response(200, "<A><s>a &amp; b &#xA;<![CDATA[<c>]]></s></A>");
         let doc = parse(&r).unwrap().unwrap();
         assert_eq!(text(child(doc.root_element(), "s").unwrap()), "a & b \n<c>");
+    }
+
+    #[test]
+    fn written_text_reads_back_the_same() {
+        let nasty = "a & b < c > d \" ' \r\n\t end ]]> \u{e9}";
+        let mut w = XmlWriter::new();
+        w.open("Root", Some(("", "https://example.com/")));
+        w.attr("attr", nasty);
+        w.close_start();
+        w.scalar("s", Some(("p", "urn:p")), nasty);
+        w.end("Root");
+        let body = String::from_utf8(w.finish()).unwrap();
+        let doc = roxmltree::Document::parse(&body).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().namespace(), Some("https://example.com/"));
+        assert_eq!(root.attribute("attr"), Some(nasty));
+        assert_eq!(text(child(root, "s").unwrap()), nasty);
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl ProtocolGen for AwsJson {
 
     fn read_struct(&self, cx: Scope<'_>, s: &StructDef) -> TokenStream {
         // No member is bound outside the body, so this reads the body alone.
-        rest::read_struct(cx, s, true)
+        rest::read_struct(cx, s, true, rest::Codec::Json)
     }
 
     fn error_info(&self) -> TokenStream {

@@ -40,6 +40,7 @@ pub trait ProtocolGen: Sync {
 pub fn of(protocol: Protocol) -> &'static dyn ProtocolGen {
     match protocol {
         Protocol::RestJson1 => &rest::RestJson,
+        Protocol::RestXml => &rest::RestXml,
         Protocol::AwsJson1_0 => &json::AwsJson { version: "1.0" },
         Protocol::AwsJson1_1 => &json::AwsJson { version: "1.1" },
         Protocol::AwsQuery => &query::Query { ec2: false },

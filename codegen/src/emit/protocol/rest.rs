@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{finish, json, rt, ProtocolGen};
+use super::{finish, json, rt, xml, ProtocolGen};
 use crate::emit::common::{field_ident, Scope};
 use crate::ir::*;
 
@@ -17,16 +17,48 @@ pub struct RestJson;
 
 impl ProtocolGen for RestJson {
     fn serialize_request(&self, _service: &Service, op: &Operation) -> TokenStream {
-        serialize_request(op)
+        serialize_request(op, Codec::Json)
     }
 
     fn read_struct(&self, cx: Scope<'_>, s: &StructDef) -> TokenStream {
-        read_struct(cx, s, false)
+        read_struct(cx, s, false, Codec::Json)
     }
 
     fn error_info(&self) -> TokenStream {
         json::error_info()
     }
+}
+
+/// restXml: HTTP bindings with an XML body.
+pub struct RestXml;
+
+impl ProtocolGen for RestXml {
+    fn serialize_request(&self, service: &Service, op: &Operation) -> TokenStream {
+        serialize_request(op, Codec::Xml(service.xml_namespace.as_ref()))
+    }
+
+    fn read_struct(&self, cx: Scope<'_>, s: &StructDef) -> TokenStream {
+        read_struct(cx, s, false, Codec::Xml(None))
+    }
+
+    fn error_info(&self) -> TokenStream {
+        let x = xml::runtime();
+        quote!(#x::error_info)
+    }
+
+    fn type_impls(&self, cx: Scope<'_>, def: &TypeDef) -> TokenStream {
+        let from = xml::from_xml_impl(cx, def);
+        let to = xml::to_xml_impl(def);
+        quote!(#from #to)
+    }
+}
+
+/// How bodies are written and read: JSON, or XML (with the service's `@xmlNamespace`, declared
+/// on a request body's root when its structure has none).
+#[derive(Clone, Copy)]
+pub enum Codec<'a> {
+    Json,
+    Xml(Option<&'a XmlNamespace>),
 }
 
 fn ts_format(f: TsFormat) -> TokenStream {
@@ -119,8 +151,8 @@ fn is_http_date_list_item(t: &Ty) -> bool {
     matches!(t, Ty::Timestamp(None | Some(TsFormat::HttpDate)))
 }
 
-/// The body of `serialize_request`: the HTTP bindings, then the JSON body.
-fn serialize_request(op: &Operation) -> TokenStream {
+/// The body of `serialize_request`: the HTTP bindings, then the body.
+fn serialize_request(op: &Operation, codec: Codec<'_>) -> TokenStream {
     let rt = rt();
     let rest_rt = rest();
     let input = &op.input;
@@ -175,15 +207,34 @@ fn serialize_request(op: &Operation) -> TokenStream {
     let (prefix, other): (Vec<&Field>, Vec<&Field>) =
         input.fields.iter().partition(|f| matches!(f.binding, Binding::PrefixHeaders(_)));
     for f in other.into_iter().chain(prefix) {
-        steps.push(bind_request_field(f, &bound_query));
+        steps.push(bind_request_field(f, &bound_query, codec));
     }
     let has_body = input.fields.iter().any(|f| f.binding == Binding::Body);
     if input.fields.is_empty() {
         steps.push(quote!(let _ = input;));
     }
     if has_body {
-        let json = json::runtime();
-        steps.push(quote!(req.body("application/json", #json::to_json(input)?);));
+        match codec {
+            Codec::Json => {
+                let json = json::runtime();
+                steps.push(quote!(req.body("application/json", #json::to_json(input)?);));
+            }
+            Codec::Xml(service_ns) => {
+                let x = xml::runtime();
+                let body: Vec<&Field> = input.fields.iter().filter(|f| f.binding == Binding::Body).collect();
+                let root = &input.xml.name;
+                let ns = xml::ns_tokens(input.xml.namespace.as_ref().or(service_ns));
+                let write = xml::write_struct(&body, &quote!(input), &quote!(#root), &ns);
+                steps.push(quote! {
+                    let mut writer = #x::XmlWriter::new();
+                    {
+                        let w = &mut writer;
+                        #write
+                    }
+                    req.body("application/xml", writer.finish());
+                });
+            }
+        }
     }
     let finish = finish(op);
     quote! {
@@ -195,7 +246,7 @@ fn serialize_request(op: &Operation) -> TokenStream {
 }
 
 /// Adds one non-body, non-label input member to the request.
-fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
+fn bind_request_field(f: &Field, bound_query: &[&str], codec: Codec<'_>) -> TokenStream {
     let rest = rest();
     let fid = field_ident(f);
     let media = f.media_type.is_some();
@@ -284,6 +335,29 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
                 let ct = f.media_type.clone().unwrap_or_else(|| "text/plain".into());
                 quote!(req.body(#ct, v.as_str().as_bytes().to_vec());)
             }
+            _ if matches!(codec, Codec::Xml(_)) => {
+                // The root is the member's `@xmlName`, else the target's own element name.
+                let x = xml::runtime();
+                let t = quote!(<_ as #x::ToXml>);
+                let element = if f.xml.name.name != f.member {
+                    {
+                        let n = &f.xml.name.name;
+                        quote!(#n)
+                    }
+                } else {
+                    quote!(#x::element_of(v))
+                };
+                let write = quote! {
+                    let mut writer = #x::XmlWriter::new();
+                    #t::write_xml(v, &mut writer, #element, #x::namespace_of(v))?;
+                    req.body("application/xml", writer.finish());
+                };
+                return if f.optional() {
+                    quote!(if let Some(v) = &input.#fid { #write })
+                } else {
+                    quote!({ let v = &input.#fid; #write })
+                };
+            }
             _ => {
                 // An unset structure payload is sent as `{}`; an unset union or document as nothing.
                 let json = json::runtime();
@@ -315,7 +389,7 @@ fn bind_request_field(f: &Field, bound_query: &[&str]) -> TokenStream {
 /// The body of a function returning `Result<Struct, ResponseError>` that reads the structure
 /// from `response: &Response` with `h: Headers`: the JSON body, then bound headers, status and
 /// payload. `always_body` parses the body even when no member is bound to it.
-pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool) -> TokenStream {
+pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool, codec: Codec<'_>) -> TokenStream {
     let rest = rest();
     let json = json::runtime();
     let name = quote::format_ident!("{}", s.name);
@@ -353,13 +427,9 @@ pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool) -> TokenStre
                 }
             }
             Binding::PrefixHeaders(prefix) => {
-                let value = wrap(quote!(found.into_iter().collect()));
-                quote! {
-                    let found = h.with_prefix(#prefix)?;
-                    if !found.is_empty() {
-                        out.#fid = #value;
-                    }
-                }
+                // Set even when no header has the prefix: an empty map, as the SDKs give.
+                let value = wrap(quote!(h.with_prefix(#prefix)?.into_iter().collect()));
+                quote!(out.#fid = #value;)
             }
             Binding::ResponseCode => {
                 let value = wrap(quote!(i32::from(h.status())));
@@ -377,6 +447,17 @@ pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool) -> TokenStre
                     Ty::Named { kind: NamedKind::Enum, .. } => {
                         let n = cx.ty(&f.ty);
                         quote!(#n::from(String::from_utf8_lossy(response.body()).as_ref()))
+                    }
+                    t if matches!(codec, Codec::Xml(_)) => {
+                        let x = xml::runtime();
+                        let ty = cx.ty(t);
+                        wrap_box(quote! {
+                            match &#x::parse(response)? {
+                                Some(doc) => <#ty as #x::FromXml>::from_xml(doc.root_element())
+                                    .map_err(|e| e.into_response_error(response.status().as_u16()))?,
+                                None => Default::default(),
+                            }
+                        })
                     }
                     _ => wrap_box(quote!(#json::parse_json_body(response.status().as_u16(), response.body())?)),
                 };
@@ -397,6 +478,41 @@ pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool) -> TokenStre
         .iter()
         .any(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode));
     let h = if uses_h { quote!(let h = #rest::Headers::of(response);) } else { quote!() };
+    // Query and label bindings mean nothing in a response: such members are read from the body.
+    let xml_body: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.binding, Binding::Body | Binding::Query(_) | Binding::QueryParams | Binding::Label))
+        .collect();
+    if matches!(codec, Codec::Xml(_)) && (parse_body || !xml_body.is_empty()) {
+        // The body members, from the root element (errors: from `<Error>`).
+        let x = xml::runtime();
+        let body = xml_body;
+        let message = match &s.role {
+            Role::Error(e) => e.message_field.as_deref(),
+            _ => None,
+        };
+        let read = xml::read_fields(cx, &quote!(#name), &body, message);
+        let element = if matches!(s.role, Role::Error(_)) {
+            quote!(doc.as_ref().and_then(#x::error_element))
+        } else {
+            quote!(doc.as_ref().map(|d| d.root_element()))
+        };
+        let mutable = (!steps.is_empty()).then(|| quote!(mut));
+        return quote! {
+            fn read_body(node: #x::Node<'_, '_>) -> Result<#name, #x::XmlError> {
+                #read
+            }
+            #h
+            let doc = #x::parse(response)?;
+            let #mutable out = match #element {
+                Some(node) => read_body(node).map_err(|e| e.into_response_error(#status))?,
+                None => #name::default(),
+            };
+            #(#steps)*
+            Ok(out)
+        };
+    }
     match (steps.is_empty(), parse_body) {
         (true, true) => quote!(#json::parse_json_body(#status, response.body())),
         (true, false) => quote! {

@@ -237,3 +237,179 @@ fn read_union(cx: Scope<'_>, u: &UnionDef) -> TokenStream {
         Ok(Self::Unknown(#xml::unknown_member(node)))
     }
 }
+
+/// The namespace argument of the runtime's writer: `Some(("prefix", "uri"))` or `None`.
+pub fn ns_tokens(ns: Option<&XmlNamespace>) -> TokenStream {
+    match ns {
+        Some(n) => {
+            let (prefix, uri) = (n.prefix.clone().unwrap_or_default(), &n.uri);
+            quote!(Some((#prefix, #uri)))
+        }
+        None => quote!(None),
+    }
+}
+
+/// Statements writing `v` (a reference to a `t`) as the element `name`.
+fn write_value(t: &Ty, v: &TokenStream, name: &str, ns: Option<&XmlNamespace>) -> TokenStream {
+    let xml = runtime();
+    let nst = ns_tokens(ns);
+    match t {
+        Ty::Named { kind: NamedKind::Struct | NamedKind::Union, .. } => {
+            quote!(#xml::ToXml::write_xml(#v, w, #name, #nst)?;)
+        }
+        Ty::Document => quote! {
+            let _ = #v;
+            return Err(::awsgen_runtime::protocol::SerializeError::Body(format!("<{}> is a document, which XML bodies cannot carry", #name)));
+        },
+        Ty::List { item, sparse, member } => {
+            let inner = write_value(item, &quote!(v), &member.name, member.namespace.as_ref());
+            let unwrap = sparse.then(|| quote!(let Some(v) = v else { continue };));
+            quote! {
+                w.open(#name, #nst);
+                w.close_start();
+                for v in #v.iter() {
+                    #unwrap
+                    #inner
+                }
+                w.end(#name);
+            }
+        }
+        Ty::Map { .. } => {
+            let entries = write_entries(t, v, "entry", None);
+            quote! {
+                w.open(#name, #nst);
+                w.close_start();
+                #entries
+                w.end(#name);
+            }
+        }
+        scalar => {
+            let s = super::rest::to_str(scalar, v.clone(), TsFormat::DateTime);
+            quote!(w.scalar(#name, #nst, #s);)
+        }
+    }
+}
+
+/// Statements writing each entry of the map `v` as an element `entry` with its key and value.
+fn write_entries(t: &Ty, v: &TokenStream, entry: &str, entry_ns: Option<&XmlNamespace>) -> TokenStream {
+    let Ty::Map { key, value, sparse, names } = t else { return TokenStream::new() };
+    let ens = ns_tokens(entry_ns);
+    let (kname, kns) = (&names.0.name, ns_tokens(names.0.namespace.as_ref()));
+    let k_str = super::rest::to_str(key, quote!(k), TsFormat::DateTime);
+    let inner = write_value(value, &quote!(v), &names.1.name, names.1.namespace.as_ref());
+    let unwrap = sparse.then(|| quote!(let Some(v) = v else { continue };));
+    quote! {
+        for (k, v) in #v.iter() {
+            #unwrap
+            w.open(#entry, #ens);
+            w.close_start();
+            w.scalar(#kname, #kns, #k_str);
+            #inner
+            w.end(#entry);
+        }
+    }
+}
+
+/// Statements writing the structure `this` (its `fields`) as the element `element` (a `&str`
+/// expression) with namespace `ns` (a `Namespace` expression): attributes, then members.
+pub fn write_struct(fields: &[&Field], this: &TokenStream, element: &TokenStream, ns: &TokenStream) -> TokenStream {
+    let mut attrs = Vec::new();
+    let mut children = Vec::new();
+    for f in fields {
+        let fid = field_ident(f);
+        let name = &f.xml.name.name;
+        let ns = f.xml.name.namespace.as_ref();
+        let body = if f.xml.attribute {
+            let s = super::rest::to_str(&f.ty, quote!(v), TsFormat::DateTime);
+            attrs.push(if f.optional() {
+                quote!(if let Some(v) = &#this.#fid { w.attr(#name, #s); })
+            } else {
+                quote!({ let v = &#this.#fid; w.attr(#name, #s); })
+            });
+            continue;
+        } else {
+            match &f.ty {
+                Ty::List { item, sparse, .. } if f.xml.flattened => {
+                    let inner = write_value(item, &quote!(v), name, ns);
+                    let unwrap = sparse.then(|| quote!(let Some(v) = v else { continue };));
+                    quote!(for v in v.iter() { #unwrap #inner })
+                }
+                t @ Ty::Map { .. } if f.xml.flattened => write_entries(t, &quote!(v), name, ns),
+                t => write_value(t, &quote!(v), name, ns),
+            }
+        };
+        children.push(if f.optional() {
+            quote!(if let Some(v) = &#this.#fid { #body })
+        } else {
+            quote!({ let v = &#this.#fid; #body })
+        });
+    }
+    quote! {
+        w.open(#element, #ns);
+        #(#attrs)*
+        w.close_start();
+        #(#children)*
+        w.end(#element);
+    }
+}
+
+/// `impl ToXml` for a structure or union an input reaches.
+pub fn to_xml_impl(def: &TypeDef) -> TokenStream {
+    let xml = runtime();
+    let se = quote!(::awsgen_runtime::protocol::SerializeError);
+    match def {
+        TypeDef::Struct(s) if s.validated => {
+            let name = quote::format_ident!("{}", s.name);
+            let fields: Vec<&Field> = s.fields.iter().collect();
+            let body = write_struct(&fields, &quote!(self), &quote!(name), &quote!(ns));
+            let element = &s.xml.name;
+            let own_ns = ns_tokens(s.xml.namespace.as_ref());
+            quote! {
+                impl #xml::ToXml for #name {
+                    const ELEMENT: &'static str = #element;
+                    const NAMESPACE: #xml::Namespace<'static> = #own_ns;
+                    fn write_xml(&self, w: &mut #xml::XmlWriter, name: &str, ns: #xml::Namespace<'_>) -> Result<(), #se> {
+                        #body
+                        Ok(())
+                    }
+                }
+            }
+        }
+        TypeDef::Union(u) if u.validated => {
+            let name = quote::format_ident!("{}", u.name);
+            let label = &u.name;
+            let element = u.shape_id.rsplit_once('#').map_or(u.name.as_str(), |(_, n)| n);
+            let arms = u.variants.iter().map(|v| {
+                let vname = quote::format_ident!("{}", v.name);
+                let (mname, mns) = (&v.xml.name.name, v.xml.name.namespace.as_ref());
+                match &v.ty {
+                    None => {
+                        let nst = ns_tokens(mns);
+                        quote!(Self::#vname => w.scalar(#mname, #nst, ""),)
+                    }
+                    Some(t) => {
+                        let inner = write_value(t, &quote!(v), mname, mns);
+                        quote!(Self::#vname(v) => { #inner })
+                    }
+                }
+            });
+            quote! {
+                impl #xml::ToXml for #name {
+                    const ELEMENT: &'static str = #element;
+                    const NAMESPACE: #xml::Namespace<'static> = None;
+                    fn write_xml(&self, w: &mut #xml::XmlWriter, name: &str, ns: #xml::Namespace<'_>) -> Result<(), #se> {
+                        w.open(name, ns);
+                        w.close_start();
+                        match self {
+                            #(#arms)*
+                            Self::Unknown(k) => return Err(::awsgen_runtime::protocol::query::unknown_union_member(#label, k)),
+                        }
+                        w.end(name);
+                        Ok(())
+                    }
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    }
+}
