@@ -329,6 +329,9 @@ pub struct Operation {
     pub deprecated: bool,
     /// `@auth([])` or `@optionalAuth`: sent without a signature.
     pub unsigned: bool,
+    /// The output's one body member is the text of the whole XML document's root (S3's
+    /// `GetBucketLocation`; see `customize`).
+    pub unwrapped_output: bool,
     /// `@paginated`, merged with the service's defaults.
     pub paginator: Option<Paginator>,
     /// `smithy.waiters#waitable`, in name order.

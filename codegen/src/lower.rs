@@ -120,6 +120,7 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
 
     let mut warnings = lw.warnings.into_inner();
     let mut krate = Crate { meta: meta.clone(), service, types, operations, warnings: Vec::new() };
+    crate::customize::apply(&mut krate);
     // Paths into the lowered types (paginator tokens and items, waiter matchers, operation
     // context parameters) are checked against them, by the code that emits them.
     let skipped = crate::emit::waiters::check(&mut krate, &mut sink);
@@ -707,6 +708,7 @@ impl<'m> Lowerer<'m> {
             gzip: t.request_compression.iter().any(|e| e == "gzip"),
             doc: doc_of(op.traits.documentation.as_deref()),
             deprecated: op.traits.deprecated,
+            unwrapped_output: false,
             unsigned: t.optional_auth
                 || t.auth.as_ref().is_some_and(Vec::is_empty)
                 || SENT_UNSIGNED.contains(&op.id.as_str()),

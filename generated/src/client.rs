@@ -117,6 +117,7 @@ impl ::awsgen_runtime::client::ServiceClient for Client {
         rules: &crate::endpoint::RULES,
         sdk_id: "Appflow",
         api_version: "2020-08-23",
+        signing: ::awsgen_runtime::sigv4::SigningRules::STANDARD,
     };
     fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
         Self { core }

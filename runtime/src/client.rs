@@ -27,6 +27,8 @@ pub struct ServiceInfo {
     pub sdk_id: &'static str,
     /// The API version, for the `User-Agent`.
     pub api_version: &'static str,
+    /// How SigV4 treats this service (S3's own rules, or everyone else's).
+    pub signing: crate::sigv4::SigningRules,
 }
 
 /// A client could not be configured.
@@ -489,6 +491,7 @@ impl ClientCore {
                     endpoint.signing_name.as_deref().unwrap_or(&self.signing_name),
                     self.skew.apply(now),
                     &self.keys,
+                    self.service.signing,
                 )
                 .map_err(Error::Signing)?
             };
@@ -618,10 +621,12 @@ pub fn sign_request(
     time: SystemTime,
 ) -> Result<Request, SigningError> {
     let payload_hash = crate::sigv4::payload_hash(request.body());
-    signed_copy(request, &payload_hash, credentials, region, signing_name, time, &Default::default())
+    let rules = crate::sigv4::SigningRules::for_signing_name(signing_name);
+    signed_copy(request, &payload_hash, credentials, region, signing_name, time, &Default::default(), rules)
 }
 
 /// A copy of `request` signed for `time`; the request a client keeps for retries stays unsigned.
+#[allow(clippy::too_many_arguments)]
 fn signed_copy(
     request: &Request,
     payload_hash: &str,
@@ -630,9 +635,16 @@ fn signed_copy(
     signing_name: &str,
     time: SystemTime,
     keys: &SigningKeyCache,
+    rules: crate::sigv4::SigningRules,
 ) -> Result<Request, SigningError> {
     let mut out = request.clone();
-    crate::sigv4::sign(&mut out, payload_hash, credentials, region, signing_name, time, keys)?;
+    if rules.content_sha256_header {
+        out.headers_mut().insert(
+            http::HeaderName::from_static("x-amz-content-sha256"),
+            http::HeaderValue::from_str(payload_hash).expect("hex digits"),
+        );
+    }
+    crate::sigv4::sign_with(&mut out, payload_hash, credentials, region, signing_name, time, keys, rules.path)?;
     Ok(out)
 }
 

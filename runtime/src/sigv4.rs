@@ -106,6 +106,32 @@ pub fn sign(
     sign_with(request, payload_hash, credentials, region, service, time, cache, PathEncoding::Double)
 }
 
+/// What differs between services in signing: S3 (and S3 Control, which signs as `s3`) signs
+/// the path as sent and sends the payload hash in `x-amz-content-sha256`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigningRules {
+    /// How the canonical URI is formed.
+    pub path: PathEncoding,
+    /// Whether the payload hash is sent (and signed) as `x-amz-content-sha256`.
+    pub content_sha256_header: bool,
+}
+
+impl SigningRules {
+    /// Every service but S3.
+    pub const STANDARD: SigningRules = SigningRules { path: PathEncoding::Double, content_sha256_header: false };
+    /// S3 and S3 Control.
+    pub const S3: SigningRules = SigningRules { path: PathEncoding::AsIs, content_sha256_header: true };
+
+    /// The rules of the service that signs as `signing_name`.
+    pub fn for_signing_name(signing_name: &str) -> SigningRules {
+        if signing_name == "s3" {
+            SigningRules::S3
+        } else {
+            SigningRules::STANDARD
+        }
+    }
+}
+
 /// How the request path becomes the canonical URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathEncoding {

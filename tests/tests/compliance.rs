@@ -78,6 +78,10 @@ fn compliance_suites() {
         ("AwsEc2", ALL, Some("aws.protocoltests.ec2#AwsEc2")),
         ("RestXml", ALL, Some("aws.protocoltests.restxml#RestXml")),
         ("RestXmlWithNamespace", ALL, Some("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace")),
+        ("S3", ALL, Some("com.amazonaws.s3#AmazonS3")),
+        ("Glacier", ALL, Some("com.amazonaws.glacier#Glacier")),
+        ("ApiGateway", ALL, Some("com.amazonaws.apigateway#BackplaneControlService")),
+        ("MachineLearning", ALL, Some("com.amazonaws.machinelearning#AmazonML_20141212")),
     ] {
         // `COMPLIANCE_ONLY=AwsQuery` runs one suite, for working on a protocol.
         if std::env::var("COMPLIANCE_ONLY").is_ok_and(|only| only != service) {

@@ -1,12 +1,17 @@
-//! End to end against moto, the AWS emulator, on 127.0.0.1: a DynamoDB crate generated from
-//! the shared model creates tables, waits for one with the `TableExists` waiter, and pages
-//! through `ListTables` two tables at a time, with the paginators and waiters generated from the
-//! model. moto is installed by the test itself, into a virtual environment under `target/`.
+//! End to end against moto, the AWS emulator, on 127.0.0.1, through crates generated from the
+//! shared models, one per protocol family: DynamoDB (awsJson1_0: tables, the `TableExists` and
+//! `TableNotExists` waiters, `ListTables` paged), S3 (restXml: a bucket, 2,500 objects, the
+//! `BucketExists` and `ObjectExists` waiters, `GetObject`, `ListObjectsV2` paged), STS, IAM
+//! and SNS (awsQuery) and SQS (awsJson1_0, query-compatible). moto is installed by the test
+//! itself, into a virtual environment under `target/`. Prints
+//! `moto end-to-end: passed P, failed F, total N`.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use std::io::Write as _;
 
 use integration_tests::{shared_dir, workspace_root};
 
@@ -42,54 +47,212 @@ fn start_moto(python: &Path) -> Moto {
 }
 
 const MAIN: &str = r#"
+//! One scenario per service, each through its generated crate as a user writes it; prints
+//! `ok <scenario>: <what it saw>` or `FAIL <scenario>: <error>`.
+use std::sync::Arc;
 use std::time::Duration;
 
-use dynamodb::operation::create_table::CreateTableInput;
-use dynamodb::operation::describe_table::DescribeTableInput;
-use dynamodb::operation::list_tables::ListTablesInput;
 use dynamodb::runtime::Credentials;
-use dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
-use dynamodb::{Client, DynamoDb, DynamoDbPaginators, DynamoDbWaiters};
+
+macro_rules! t {
+    ($e:expr) => {
+        $e.map_err(|e| e.to_string())?
+    };
+}
+
+fn creds() -> Credentials {
+    Credentials::new("testing", "testing", None)
+}
+
+async fn dynamodb(url: &str) -> Result<String, String> {
+    use dynamodb::operation::create_table::CreateTableInput;
+    use dynamodb::operation::describe_table::DescribeTableInput;
+    use dynamodb::operation::list_tables::ListTablesInput;
+    use dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+    use dynamodb::{DynamoDb, DynamoDbPaginators, DynamoDbWaiters};
+    let client = t!(dynamodb::Client::builder().region("us-east-1").endpoint_url(url).credentials(creds()).build());
+    for i in 0..5 {
+        let input = t!(CreateTableInput::builder()
+            .table_name(format!("table-{i}"))
+            .attribute_definitions(vec![t!(AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build())])
+            .key_schema(vec![t!(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build())])
+            .billing_mode(BillingMode::PayPerRequest)
+            .build());
+        t!(client.create_table(input).await);
+    }
+    let table = t!(DescribeTableInput::builder().table_name("table-3").build());
+    let done = t!(client.wait_until_table_exists(table, Duration::from_secs(120)).await);
+    let pages = t!(client.list_tables_pages(ListTablesInput::builder().build()).page_size(2).collect_pages().await);
+    let sizes: Vec<usize> = pages.iter().map(|p| p.table_names.as_ref().map_or(0, Vec::len)).collect();
+    let names = t!(client.list_tables_items(ListTablesInput::builder().limit(2).build()).collect_items().await);
+    let missing = t!(DescribeTableInput::builder().table_name("no-such-table").build());
+    let gone = t!(client.wait_until_table_not_exists(missing, Duration::from_secs(120)).await);
+    Ok(format!(
+        "TableExists acceptor {} after {}; pages {sizes:?}; items {}; TableNotExists acceptor {} after {}",
+        done.acceptor,
+        done.attempts,
+        names.join(","),
+        gone.acceptor,
+        gone.attempts
+    ))
+}
+
+async fn s3(url: &str) -> Result<String, String> {
+    use s3::operation::create_bucket::CreateBucketInput;
+    use s3::operation::get_object::GetObjectInput;
+    use s3::operation::head_bucket::HeadBucketInput;
+    use s3::operation::head_object::HeadObjectInput;
+    use s3::operation::list_objects_v2::ListObjectsV2Input;
+    use s3::operation::put_object::PutObjectInput;
+    use s3::{ClientContextParams, S3Paginators, S3Waiters, S3};
+    let client = Arc::new(t!(s3::Client::builder()
+        .region("us-east-1")
+        .endpoint_url(url)
+        .credentials(creds())
+        .force_path_style(true)
+        .build()));
+    let bucket = "awsgen-e2e";
+    t!(client.create_bucket(t!(CreateBucketInput::builder().bucket(bucket).build())).await);
+    let exists = t!(client
+        .wait_until_bucket_exists(t!(HeadBucketInput::builder().bucket(bucket).build()), Duration::from_secs(60))
+        .await);
+    // 2,500 keys, 25 at a time.
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..2500 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            let input = PutObjectInput::builder()
+                .bucket(bucket)
+                .key(format!("key-{i:05}"))
+                .body(format!("object {i}").into_bytes())
+                .build()
+                .map_err(|e| e.to_string())?;
+            client.put_object(input).await.map(|_| ()).map_err(|e| e.to_string())
+        });
+        if tasks.len() >= 25 {
+            t!(tasks.join_next().await.unwrap().unwrap());
+        }
+    }
+    while let Some(r) = tasks.join_next().await {
+        t!(r.unwrap());
+    }
+    let head = t!(HeadObjectInput::builder().bucket(bucket).key("key-00042").build());
+    let object = t!(client.wait_until_object_exists(head, Duration::from_secs(60)).await);
+    let got = t!(client.get_object(t!(GetObjectInput::builder().bucket(bucket).key("key-02499").build())).await);
+    let body = String::from_utf8_lossy(&got.body).to_string();
+    let pages = t!(client
+        .list_objects_v2_pages(t!(ListObjectsV2Input::builder().bucket(bucket).build()))
+        .collect_pages()
+        .await);
+    let sizes: Vec<usize> = pages.iter().map(|p| p.contents.as_ref().map_or(0, Vec::len)).collect();
+    let last = pages.last().and_then(|p| p.contents.as_ref()).and_then(|c| c.last()).and_then(|o| o.key.clone());
+    Ok(format!(
+        "BucketExists acceptor {} after {}; ObjectExists acceptor {} after {}; GetObject {body:?}; \
+         ListObjectsV2 pages {sizes:?}, last {}",
+        exists.acceptor,
+        exists.attempts,
+        object.acceptor,
+        object.attempts,
+        last.unwrap_or_default()
+    ))
+}
+
+async fn sts(url: &str) -> Result<String, String> {
+    use sts::operation::get_caller_identity::GetCallerIdentityInput;
+    use sts::Sts;
+    let client = t!(sts::Client::builder().region("us-east-1").endpoint_url(url).credentials(creds()).build());
+    let me = t!(client.get_caller_identity(GetCallerIdentityInput::builder().build()).await);
+    Ok(format!("account {}", me.account.unwrap_or_default()))
+}
+
+async fn iam(url: &str) -> Result<String, String> {
+    use iam::operation::create_user::CreateUserInput;
+    use iam::operation::list_users::ListUsersInput;
+    use iam::Iam;
+    let client = t!(iam::Client::builder().region("us-east-1").endpoint_url(url).credentials(creds()).build());
+    for name in ["alice", "bob"] {
+        t!(client.create_user(t!(CreateUserInput::builder().user_name(name).build())).await);
+    }
+    let users = t!(client.list_users(ListUsersInput::builder().build()).await);
+    let mut names: Vec<String> = users.users.into_iter().map(|u| u.user_name).collect();
+    names.sort();
+    Ok(format!("users {}", names.join(",")))
+}
+
+async fn sns(url: &str) -> Result<String, String> {
+    use sns::operation::create_topic::CreateTopicInput;
+    use sns::operation::publish::PublishInput;
+    use sns::Sns;
+    let client = t!(sns::Client::builder().region("us-east-1").endpoint_url(url).credentials(creds()).build());
+    let topic = t!(client.create_topic(t!(CreateTopicInput::builder().name("events").build())).await);
+    let arn = topic.topic_arn.unwrap_or_default();
+    let sent = t!(client.publish(t!(PublishInput::builder().topic_arn(arn.clone()).message("hello").build())).await);
+    Ok(format!("topic {}; message id set: {}", arn.rsplit(':').next().unwrap_or(""), sent.message_id.is_some()))
+}
+
+async fn sqs(url: &str) -> Result<String, String> {
+    use sqs::operation::create_queue::CreateQueueInput;
+    use sqs::operation::receive_message::ReceiveMessageInput;
+    use sqs::operation::send_message::SendMessageInput;
+    use sqs::Sqs;
+    let client = t!(sqs::Client::builder().region("us-east-1").endpoint_url(url).credentials(creds()).build());
+    let queue = t!(client.create_queue(t!(CreateQueueInput::builder().queue_name("jobs").build())).await);
+    let queue_url = queue.queue_url.unwrap_or_default();
+    t!(client.send_message(t!(SendMessageInput::builder().queue_url(queue_url.clone()).message_body("hello").build())).await);
+    let got = t!(client
+        .receive_message(t!(ReceiveMessageInput::builder().queue_url(queue_url).max_number_of_messages(1).build()))
+        .await);
+    let bodies: Vec<String> = got.messages.unwrap_or_default().into_iter().filter_map(|m| m.body).collect();
+    Ok(format!("received {bodies:?}"))
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let url = std::env::var("MOTO_URL").expect("MOTO_URL");
-    let client = Client::builder()
-        .region("us-east-1")
-        .endpoint_url(url)
-        .credentials(Credentials::new("testing", "testing", None))
-        .build()
-        .unwrap();
-    for i in 0..5 {
-        let input = CreateTableInput::builder()
-            .table_name(format!("table-{i}"))
-            .attribute_definitions(vec![AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap()])
-            .key_schema(vec![KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap()])
-            .billing_mode(BillingMode::PayPerRequest)
-            .build()
-            .unwrap();
-        client.create_table(input).await.unwrap();
+    let results = [
+        ("dynamodb", dynamodb(&url).await),
+        ("s3", s3(&url).await),
+        ("sts", sts(&url).await),
+        ("iam", iam(&url).await),
+        ("sns", sns(&url).await),
+        ("sqs", sqs(&url).await),
+    ];
+    for (name, r) in results {
+        match r {
+            Ok(what) => println!("ok {name}: {what}"),
+            Err(e) => println!("FAIL {name}: {e}"),
+        }
     }
-    let table = DescribeTableInput::builder().table_name("table-3").build().unwrap();
-    let done = client.wait_until_table_exists(table, Duration::from_secs(120)).await.unwrap();
-    println!("TableExists: acceptor {} after {} attempt(s)", done.acceptor, done.attempts);
-    let pages = client.list_tables_pages(ListTablesInput::builder().build()).page_size(2).collect_pages().await.unwrap();
-    let sizes: Vec<usize> = pages.iter().map(|p| p.table_names.as_ref().map_or(0, Vec::len)).collect();
-    println!("ListTables pages: {sizes:?}");
-    let names = client.list_tables_items(ListTablesInput::builder().limit(2).build()).collect_items().await.unwrap();
-    println!("ListTables items: {}", names.join(","));
-    let missing = DescribeTableInput::builder().table_name("no-such-table").build().unwrap();
-    let gone = client.wait_until_table_not_exists(missing, Duration::from_secs(120)).await.unwrap();
-    println!("TableNotExists: acceptor {} after {} attempt(s)", gone.acceptor, gone.attempts);
 }
 "#;
 
+/// The services the program calls, by the shared model file they are generated from.
+const SERVICES: [(&str, &str); 6] =
+    [("dynamodb", "dynamodb"), ("s3", "s3"), ("sts", "sts"), ("iam", "iam"), ("sns", "sns"), ("sqs", "sqs")];
+
+/// What each scenario must print after `ok <name>: `.
+const EXPECTED: [(&str, &str); 6] = [
+    (
+        "dynamodb",
+        "TableExists acceptor 0 after 1; pages [2, 2, 1]; items table-0,table-1,table-2,table-3,table-4; \
+         TableNotExists acceptor 0 after 1",
+    ),
+    (
+        "s3",
+        "BucketExists acceptor 0 after 1; ObjectExists acceptor 0 after 1; GetObject \"object 2499\"; \
+         ListObjectsV2 pages [1000, 1000, 500], last key-02499",
+    ),
+    ("sts", "account 123456789012"),
+    ("iam", "users alice,bob"),
+    ("sns", "topic events; message id set: true"),
+    ("sqs", "received [\"hello\"]"),
+];
+
 #[test]
-fn dynamodb_pages_and_waits_against_moto() {
+fn generated_clients_against_moto() {
     let Some(shared) = shared_dir() else { return };
     let root = workspace_root();
     let Some(python) = integration_tests::python_venv("moto-venv", &root.join("tests/moto/requirements.txt")) else {
@@ -97,18 +260,28 @@ fn dynamodb_pages_and_waits_against_moto() {
     };
     let out = root.join("target/moto-e2e");
     let _ = std::fs::remove_dir_all(&out);
-    let text = std::fs::read_to_string(shared.join("aws-models/dynamodb.json")).unwrap();
-    integration_tests::generate_crate("dynamodb.json", &text, "dynamodb", &out.join("dynamodb"));
+    let mut deps = String::new();
+    for (krate, model) in SERVICES {
+        let text = std::fs::read_to_string(shared.join(format!("aws-models/{model}.json"))).unwrap();
+        integration_tests::generate_crate(&format!("{model}.json"), &text, krate, &out.join(krate));
+        deps.push_str(&format!("{krate} = {{ path = \"../{krate}\" }}\n"));
+    }
     std::fs::create_dir_all(out.join("e2e/src")).unwrap();
     std::fs::write(
         out.join("e2e/Cargo.toml"),
-        "[package]\nname = \"e2e\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n\
-         dynamodb = { path = \"../dynamodb\" }\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
+        format!(
+            "[package]\nname = \"e2e\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n\
+             {deps}tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
+        ),
     )
     .unwrap();
     std::fs::write(out.join("e2e/src/main.rs"), MAIN).unwrap();
-    std::fs::write(out.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"dynamodb\", \"e2e\"]\n")
-        .unwrap();
+    let members: Vec<String> = SERVICES.iter().map(|(k, _)| format!("\"{k}\"")).collect();
+    std::fs::write(
+        out.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}, \"e2e\"]\n", members.join(", ")),
+    )
+    .unwrap();
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = Command::new(&cargo)
@@ -118,7 +291,7 @@ fn dynamodb_pages_and_waits_against_moto() {
         .arg(root.join("target/compliance/target"))
         .status()
         .expect("cargo runs");
-    assert!(built.success(), "the DynamoDB end-to-end program does not build (see above)");
+    assert!(built.success(), "the end-to-end program does not build (see above)");
 
     let moto = start_moto(&python);
     let run = Command::new(root.join("target/compliance/target/debug/e2e"))
@@ -127,15 +300,21 @@ fn dynamodb_pages_and_waits_against_moto() {
         .expect("the program runs");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(
-        lines,
-        [
-            "TableExists: acceptor 0 after 1 attempt(s)",
-            "ListTables pages: [2, 2, 1]",
-            "ListTables items: table-0,table-1,table-2,table-3,table-4",
-            "TableNotExists: acceptor 0 after 1 attempt(s)",
-        ],
-        "{stdout}"
+    let mut problems = Vec::new();
+    for (name, want) in EXPECTED {
+        let line = stdout.lines().find(|l| l.split_once(": ").is_some_and(|(h, _)| h.ends_with(&format!(" {name}"))));
+        match line {
+            Some(l) if l == format!("ok {name}: {want}") => {}
+            Some(l) => problems.push(format!("{l}\n  want: ok {name}: {want}")),
+            None => problems.push(format!("{name}: no line in\n{stdout}")),
+        }
+    }
+    let _ = writeln!(
+        std::io::stdout(),
+        "moto end-to-end: passed {}, failed {}, total {}",
+        EXPECTED.len() - problems.len(),
+        problems.len(),
+        EXPECTED.len()
     );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -213,6 +213,13 @@ pub fn client_file(ir: &Crate) -> TokenStream {
     });
     let s = &ir.service;
     let (signing, sdk_id, version) = (&s.signing_name, &s.sdk_id, &s.version);
+    // S3 (and S3 Control, which signs as `s3`) signs its paths as sent, with the payload hash
+    // in a header.
+    let signing_rules = if s.signing_name == "s3" {
+        quote!(::awsgen_runtime::sigv4::SigningRules::S3)
+    } else {
+        quote!(::awsgen_runtime::sigv4::SigningRules::STANDARD)
+    };
     let client_doc = format!(
         " Calls {} over HTTPS: SigV4-signed (signing name `{}`), retried with backoff, validated before sending.",
         s.title, s.signing_name
@@ -276,6 +283,7 @@ pub fn client_file(ir: &Crate) -> TokenStream {
                 rules: &crate::endpoint::RULES,
                 sdk_id: #sdk_id,
                 api_version: #version,
+                signing: #signing_rules,
             };
             fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
                 Self { core }

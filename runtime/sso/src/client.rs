@@ -64,6 +64,7 @@ impl ::awsgen_runtime::client::ServiceClient for Client {
         rules: &crate::endpoint::RULES,
         sdk_id: "SSO",
         api_version: "2019-06-10",
+        signing: ::awsgen_runtime::sigv4::SigningRules::STANDARD,
     };
     fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
         Self { core }

@@ -97,6 +97,7 @@ impl ::awsgen_runtime::client::ServiceClient for Client {
         rules: &crate::endpoint::RULES,
         sdk_id: "STS",
         api_version: "2011-06-15",
+        signing: ::awsgen_runtime::sigv4::SigningRules::STANDARD,
     };
     fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
         Self { core }

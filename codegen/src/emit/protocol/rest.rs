@@ -41,6 +41,30 @@ impl ProtocolGen for RestXml {
         read_struct(cx, s, false, Codec::Xml(None))
     }
 
+    fn read_output(&self, cx: Scope<'_>, op: &Operation) -> TokenStream {
+        let body = op.output.fields.iter().find(|f| f.binding == Binding::Body);
+        let (true, Some(f)) = (op.unwrapped_output, body) else { return self.read_struct(cx, &op.output) };
+        // The root element's text is the member's value.
+        let x = xml::runtime();
+        let name = quote::format_ident!("{}", op.output.name);
+        let fid = field_ident(f);
+        let value = match &f.ty {
+            Ty::Named { kind: NamedKind::Enum, .. } => {
+                let e = cx.ty(&f.ty);
+                quote!(#e::from(#x::text(doc.root_element()).as_str()))
+            }
+            _ => quote!(#x::text(doc.root_element())),
+        };
+        let value = if f.optional() { quote!(Some(#value)) } else { value };
+        quote! {
+            let mut out = #name::default();
+            if let Some(doc) = #x::parse(response)? {
+                out.#fid = #value;
+            }
+            Ok(out)
+        }
+    }
+
     fn error_info(&self) -> TokenStream {
         let x = xml::runtime();
         quote!(#x::error_info)
