@@ -6,11 +6,44 @@ use crate::ir::{Binding, Crate};
 
 /// The S3 service shape.
 const S3: &str = "com.amazonaws.s3#AmazonS3";
+const API_GATEWAY: &str = "com.amazonaws.apigateway#BackplaneControlService";
+const GLACIER: &str = "com.amazonaws.glacier#Glacier";
+const MACHINE_LEARNING: &str = "com.amazonaws.machinelearning#AmazonML_20141212";
 
 /// Applies every customization that concerns `krate`'s service.
 pub fn apply(krate: &mut Crate) {
-    if krate.service.shape_id == S3 {
-        s3(krate);
+    match krate.service.shape_id.as_str() {
+        S3 => s3(krate),
+        API_GATEWAY => {
+            // API Gateway answers in JSON only when asked to.
+            for op in &mut krate.operations {
+                op.static_headers.push(("Accept".into(), "application/json".into()));
+            }
+        }
+        GLACIER => glacier(krate),
+        MACHINE_LEARNING => {
+            // `Predict` goes to the endpoint its input names.
+            for op in krate.operations.iter_mut().filter(|o| o.shape_id == "com.amazonaws.machinelearning#Predict") {
+                op.endpoint_field =
+                    op.input.fields.iter().find(|f| f.member == "PredictEndpoint").map(|f| f.name.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Glacier: every request names the API version; an empty `accountId` means the caller's
+/// account (`-`); uploads carry the body's SHA-256 and tree hash.
+fn glacier(krate: &mut Crate) {
+    let version = krate.service.version.clone();
+    for op in &mut krate.operations {
+        op.static_headers.push(("X-Amz-Glacier-Version".into(), version.clone()));
+        if op.input.fields.iter().any(|f| f.member == "accountId" && f.binding == Binding::Label) {
+            op.label_defaults.push(("accountId".into(), "-".into()));
+        }
+        if matches!(op.wire_name.as_str(), "UploadArchive" | "UploadMultipartPart") {
+            op.glacier_checksums = true;
+        }
     }
 }
 
@@ -23,7 +56,9 @@ fn s3(krate: &mut Crate) {
         let has_bucket_label = op.input.fields.iter().any(|f| f.member == "Bucket" && f.binding == Binding::Label);
         if let (true, Some(http)) = (has_bucket_label, op.http.as_mut()) {
             if let Some(rest) = http.uri.strip_prefix("/{Bucket}") {
-                http.uri = if rest.is_empty() || rest.starts_with('?') { format!("/{rest}") } else { rest.to_string() };
+                // A bucket-only URI keeps no path of its own: in path style the endpoint's
+                // `/bucket` is the whole path.
+                http.uri = rest.to_string();
             }
         }
         if op.shape_id == "com.amazonaws.s3#GetBucketLocation" {

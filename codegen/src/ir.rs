@@ -332,6 +332,16 @@ pub struct Operation {
     /// The output's one body member is the text of the whole XML document's root (S3's
     /// `GetBucketLocation`; see `customize`).
     pub unwrapped_output: bool,
+    /// Headers every request carries, from `customize` (API Gateway's `Accept`, Glacier's
+    /// API version).
+    pub static_headers: Vec<(String, String)>,
+    /// Path labels sent as a fixed value when empty (Glacier's `accountId`: `-`, the caller's
+    /// account): member name and value.
+    pub label_defaults: Vec<(String, String)>,
+    /// Send Glacier's SHA-256 and tree hash of the body.
+    pub glacier_checksums: bool,
+    /// The input field whose URL replaces the endpoint (Machine Learning's `PredictEndpoint`).
+    pub endpoint_field: Option<String>,
     /// `@paginated`, merged with the service's defaults.
     pub paginator: Option<Paginator>,
     /// `smithy.waiters#waitable`, in name order.

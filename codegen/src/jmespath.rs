@@ -761,12 +761,17 @@ impl Ctx<'_> {
                 let a = &args[0];
                 let c = &a.code;
                 let code = match (&a.ty, a.many) {
-                    (_, true) => return Ok(Val::certain(quote!((#c.count() as f64)), JType::Num)),
+                    (_, true) => {
+                        return Ok(Val::certain(quote!(::awsgen_runtime::waiter::length(#c.count())), JType::Num))
+                    }
                     (JType::Str, _) if a.certain && a.place.is_none() => {
-                        return Ok(Val::certain(quote!((#c.chars().count() as f64)), JType::Num))
+                        return Ok(Val::certain(
+                            quote!(::awsgen_runtime::waiter::length(#c.chars().count())),
+                            JType::Num,
+                        ))
                     }
                     (JType::List(..) | JType::Map(..) | JType::Owned(_), _) if a.certain && a.place.is_none() => {
-                        return Ok(Val::certain(quote!((#c.len() as f64)), JType::Num))
+                        return Ok(Val::certain(quote!(::awsgen_runtime::waiter::length(#c.len())), JType::Num))
                     }
                     (JType::Str, _) => {
                         let o = a.opt();

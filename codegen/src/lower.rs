@@ -709,6 +709,10 @@ impl<'m> Lowerer<'m> {
             doc: doc_of(op.traits.documentation.as_deref()),
             deprecated: op.traits.deprecated,
             unwrapped_output: false,
+            static_headers: Vec::new(),
+            label_defaults: Vec::new(),
+            glacier_checksums: false,
+            endpoint_field: None,
             unsigned: t.optional_auth
                 || t.auth.as_ref().is_some_and(Vec::is_empty)
                 || SENT_UNSIGNED.contains(&op.id.as_str()),

@@ -458,7 +458,17 @@ impl ClientCore {
             &resolved
         };
         let mut request = O::serialize_request(&input).map_err(Error::Serialization)?;
-        apply_endpoint(&mut request, &endpoint.uri).map_err(Error::Serialization)?;
+        match O::endpoint_url(&input) {
+            Some(url) => {
+                let uri: http::Uri = url.parse().map_err(|e| {
+                    Error::Serialization(crate::protocol::SerializeError::Uri(format!(
+                        "the input's endpoint `{url}`: {e}"
+                    )))
+                })?;
+                apply_endpoint(&mut request, &uri).map_err(Error::Serialization)?;
+            }
+            None => apply_endpoint(&mut request, &endpoint.uri).map_err(Error::Serialization)?,
+        }
         if let Some(prefix) = O::host_prefix(&input).map_err(Error::Serialization)? {
             apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
         }

@@ -125,7 +125,11 @@ pub fn resolve(rules: &'static RuleSet, config: &EndpointConfig) -> Result<Resol
 pub fn apply_endpoint(request: &mut Request, endpoint: &http::Uri) -> Result<(), SerializeError> {
     let base = endpoint.path().trim_end_matches('/');
     let pq = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let joined = format!("{base}{pq}");
+    let joined = match (request.extensions().get::<crate::protocol::rest::EmptyPath>(), base.is_empty()) {
+        // No path of its own: the endpoint's path is the whole path (S3's path-style bucket).
+        (Some(_), false) => format!("{base}{}", pq.strip_prefix('/').unwrap_or(pq)),
+        _ => format!("{base}{pq}"),
+    };
     let mut parts = http::uri::Parts::default();
     parts.scheme = Some(endpoint.scheme().cloned().unwrap_or(http::uri::Scheme::HTTPS));
     parts.authority = endpoint.authority().cloned();

@@ -83,6 +83,13 @@ pub trait Operation {
         Ok(None)
     }
 
+    /// A URL from the input that replaces the resolved endpoint (Machine Learning's `Predict`
+    /// names its endpoint in `PredictEndpoint`); `None` for every other operation.
+    fn endpoint_url(input: &Self::Input) -> Option<&str> {
+        let _ = input;
+        None
+    }
+
     /// The endpoint rules parameters the operation sets (its static ones, and input members
     /// marked `@contextParam`); the client resolves the endpoint with them. Most operations
     /// set none.

@@ -173,6 +173,11 @@ pub mod compare {
     }
 }
 
+/// A JMESPath `length(...)` as the number it compares as.
+pub fn length(n: usize) -> f64 {
+    n as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

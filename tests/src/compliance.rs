@@ -344,11 +344,19 @@ impl Gen<'_> {
         }
         let host = c.get("host").and_then(Value::as_str).unwrap_or("example.com");
         let endpoint = format!("https://{host}");
+        let endpoint = match self.s3_endpoint(op, c) {
+            Some(resolve) => resolve,
+            None => quote!(#endpoint.parse::<::http::Uri>().unwrap()),
+        };
         Ok(quote! {
             let mut input = #input;
             #path::#desc::fill_idempotency_tokens(&mut input, &mut || "00000000-0000-4000-8000-000000000000".to_string());
             let mut req = #path::#desc::serialize_request(&input).expect("serializes");
-            ::awsgen_runtime::endpoint::apply_endpoint(&mut req, &#endpoint.parse().unwrap()).expect("endpoint");
+            let endpoint: ::http::Uri = match #path::#desc::endpoint_url(&input) {
+                Some(url) => url.parse().unwrap(),
+                None => #endpoint,
+            };
+            ::awsgen_runtime::endpoint::apply_endpoint(&mut req, &endpoint).expect("endpoint");
             if let Some(prefix) = #path::#desc::host_prefix(&input).expect("host prefix") {
                 ::awsgen_runtime::endpoint::apply_host_prefix(&mut req, &prefix).expect("host prefix applies");
             }
@@ -356,6 +364,39 @@ impl Gen<'_> {
             let _ = &query;
             #(#checks)*
         })
+    }
+
+    /// For S3's addressing cases: the endpoint its rules give for the case's client settings
+    /// (`vendorParams`: region, addressing style, dual-stack, accelerate; the operation's own
+    /// settings first) and the operation's context parameters.
+    fn s3_endpoint(&self, op: &codegen::ir::Operation, c: &Value) -> Option<TokenStream> {
+        let scoped = c.get("vendorParams")?.get("scopedConfig")?;
+        if self.ir.service.shape_id != "com.amazonaws.s3#AmazonS3" {
+            return None;
+        }
+        let s3 = |k: &str| {
+            scoped["operation"]["s3"].get(k).or_else(|| scoped["client"]["s3"].get(k)).cloned().unwrap_or(Value::Null)
+        };
+        let region = scoped["client"]["region"].as_str().unwrap_or("us-east-1");
+        let path_style = s3("addressing_style") == "path";
+        let dual = s3("use_dualstack_endpoint") == true;
+        let accelerate = s3("use_accelerate_endpoint") == true;
+        let (krate, path, desc) = (&self.krate, self.op_path(op), format_ident!("{}", op.name));
+        Some(quote! {{
+            use ::awsgen_runtime::endpoint::rules::Value;
+            use ::awsgen_runtime::Operation as _;
+            let mut params: Vec<(String, Value)> =
+                vec![("ForcePathStyle".into(), Value::Bool(#path_style)), ("Accelerate".into(), Value::Bool(#accelerate))];
+            params.extend(#path::#desc::endpoint_params(&input).into_iter().map(|(k, v)| (k.to_string(), v)));
+            let config = ::awsgen_runtime::endpoint::EndpointConfig {
+                region: Some(#region.to_string()),
+                use_fips: false,
+                use_dual_stack: #dual,
+                url: None,
+                params,
+            };
+            ::awsgen_runtime::endpoint::resolve(&#krate::endpoint::RULES, &config).expect("S3's rules give an endpoint").uri
+        }})
     }
 
     fn response(&self, c: &Value) -> TokenStream {

@@ -62,6 +62,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let error_info = protocol.error_info();
     let fill_tokens = super::protocol::fill_tokens(op);
     let endpoint_params = super::protocol::endpoint_params_fn(ir, op);
+    let endpoint_url = super::protocol::endpoint_url_fn(op);
     let unsigned = op.unsigned.then(|| {
         quote!(
             const UNSIGNED: bool = true;
@@ -158,6 +159,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             #host_prefix
 
             #endpoint_params
+            #endpoint_url
 
             fn serialize_request(input: &#input) -> Result<::awsgen_runtime::http::Request, ::awsgen_runtime::protocol::SerializeError> {
                 #serialize

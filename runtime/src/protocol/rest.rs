@@ -14,6 +14,11 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove
 /// Greedy labels keep their slashes.
 const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
 
+/// Marks a request whose URI pattern had no path at all (S3's bucket-only URIs once the bucket
+/// is taken out): the endpoint's path is then the whole path, without a `/` added.
+#[derive(Debug, Clone, Copy)]
+pub struct EmptyPath;
+
 /// Builds a request: path, query, headers and body, in the order generated code adds them.
 #[derive(Debug)]
 pub struct RequestBuilder {
@@ -78,6 +83,30 @@ impl RequestBuilder {
         self.body = body;
     }
 
+    /// Glacier's checksums of the body: its SHA-256 (`x-amz-content-sha256`) and its tree hash
+    /// (`x-amz-sha256-tree-hash`: SHA-256 of each MiB, combined pairwise up to one).
+    pub fn glacier_checksums(&mut self) {
+        use sha2::{Digest, Sha256};
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let mut level: Vec<[u8; 32]> = self.body.chunks(1024 * 1024).map(|c| Sha256::digest(c).into()).collect();
+        if level.is_empty() {
+            level.push(Sha256::digest([]).into());
+        }
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|pair| match pair {
+                    [a, b] => Sha256::new().chain_update(a).chain_update(b).finalize().into(),
+                    [a] => *a,
+                    _ => unreachable!("chunks of two"),
+                })
+                .collect();
+        }
+        let content = hex(&Sha256::digest(&self.body));
+        self.header("x-amz-content-sha256", content);
+        self.header("x-amz-sha256-tree-hash", hex(&level[0]));
+    }
+
     /// Adds `Content-MD5` (base64 of the body's MD5), for operations with `@httpChecksumRequired`.
     pub fn content_md5(&mut self) {
         use md5::Digest as _;
@@ -105,7 +134,8 @@ impl RequestBuilder {
     /// The finished request, with `Content-Length` when it has a body.
     pub fn build(self) -> Result<Request, SerializeError> {
         let needs_length = !self.body.is_empty() && !self.has_header("content-length");
-        let mut uri = if self.path.is_empty() { String::from("/") } else { self.path };
+        let empty_path = self.path.is_empty();
+        let mut uri = if empty_path { String::from("/") } else { self.path };
         uri.push_str(&self.query);
         // Set part by part rather than through `http::request::Builder`, which carries a
         // `Result` through every step.
@@ -124,6 +154,9 @@ impl RequestBuilder {
         if needs_length {
             let len = request.body().len();
             request.headers_mut().insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+        }
+        if empty_path {
+            request.extensions_mut().insert(EmptyPath);
         }
         Ok(request)
     }

@@ -53,9 +53,16 @@ fn rt() -> TokenStream {
     quote!(::awsgen_runtime::protocol)
 }
 
-/// Body transformations after serialization: compression, then the checksum of what is sent.
+/// Body transformations after serialization: compression, then the checksum of what is sent;
+/// and the headers `customize` adds.
 fn finish(op: &Operation) -> TokenStream {
     let mut t = TokenStream::new();
+    for (name, value) in &op.static_headers {
+        t.extend(quote!(req.header(#name, #value);));
+    }
+    if op.glacier_checksums {
+        t.extend(quote!(req.glacier_checksums();));
+    }
     if op.gzip {
         t.extend(quote!(req.gzip(10_240)?;));
     }
@@ -109,6 +116,20 @@ pub fn host_prefix_fn(op: &Operation) -> TokenStream {
         fn host_prefix(input: &#input) -> Result<Option<String>, #rt::SerializeError> {
             #(#args)*
             Ok(Some(format!(#template)))
+        }
+    }
+}
+
+/// `endpoint_url`, for an operation whose input names its endpoint; nothing otherwise.
+pub fn endpoint_url_fn(op: &Operation) -> TokenStream {
+    let Some(field) = &op.endpoint_field else { return TokenStream::new() };
+    let input = quote::format_ident!("{}", op.input.name);
+    let f = op.input.fields.iter().find(|f| &f.name == field).expect("customize names an input field");
+    let fid = field_ident(f);
+    let get = if f.optional() { quote!(input.#fid.as_deref()) } else { quote!(Some(input.#fid.as_str())) };
+    quote! {
+        fn endpoint_url(input: &#input) -> Option<&str> {
+            #get
         }
     }
 }

@@ -205,6 +205,10 @@ fn serialize_request(op: &Operation, codec: Codec<'_>) -> TokenStream {
                 quote!(&input.#fid)
             };
             let s = to_str(&f.ty, quote!(v), TsFormat::DateTime);
+            let s = match op.label_defaults.iter().find(|(m, _)| m == label) {
+                Some((_, default)) => quote!(match #s { "" => #default, v => v }),
+                None => s,
+            };
             steps.push(quote! {
                 let v = #get;
                 req.push_label(#label, #s, #greedy)?;
