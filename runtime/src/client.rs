@@ -111,6 +111,18 @@ impl fmt::Debug for ClientCore {
     }
 }
 
+/// A request signed in its URL ([`ClientCore::presign`]): send `method` to `uri` with
+/// `headers`, no credentials needed, until it expires.
+#[derive(Debug, Clone)]
+pub struct PresignedRequest {
+    /// The HTTP method.
+    pub method: http::Method,
+    /// The URL, signature included.
+    pub uri: http::Uri,
+    /// Headers the request carries besides `Host` (none are signed).
+    pub headers: http::HeaderMap,
+}
+
 /// A generated client type, built from a [`ClientCore`].
 pub trait ServiceClient: Sized {
     /// The service's facts.
@@ -445,39 +457,8 @@ impl ClientCore {
         O::Input: Validate,
         O::Error: ModeledErrorEnum,
     {
-        O::fill_idempotency_tokens(&mut input, &mut idempotency_token);
-        if self.validate {
-            input.validate().map_err(Error::Validation)?;
-        }
-        let op_params = O::endpoint_params(&input);
-        let resolved;
-        let endpoint = if op_params.is_empty() {
-            &self.endpoint
-        } else {
-            resolved = self.endpoint_with(op_params).map_err(Error::Endpoint)?;
-            &resolved
-        };
-        let mut request = O::serialize_request(&input).map_err(Error::Serialization)?;
-        match O::endpoint_url(&input) {
-            Some(url) => {
-                let uri: http::Uri = url.parse().map_err(|e| {
-                    Error::Serialization(crate::protocol::SerializeError::Uri(format!(
-                        "the input's endpoint `{url}`: {e}"
-                    )))
-                })?;
-                apply_endpoint(&mut request, &uri).map_err(Error::Serialization)?;
-            }
-            None => apply_endpoint(&mut request, &endpoint.uri).map_err(Error::Serialization)?,
-        }
-        if let Some(prefix) = O::host_prefix(&input).map_err(Error::Serialization)? {
-            apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
-        }
-        let headers = request.headers_mut();
-        for (name, value) in &endpoint.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        headers
-            .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
+        let (request, endpoint) = self.prepare::<O>(&mut input)?;
+        let endpoint = endpoint.as_ref();
         // Unsigned operations need no hash of the body.
         let payload_hash = if O::UNSIGNED { String::new() } else { crate::sigv4::payload_hash(request.body()) };
         let span = crate::trace::CallSpan::new(self.service.sdk_id, O::NAME);
@@ -579,6 +560,82 @@ impl ClientCore {
 
     /// The endpoint for an operation's own parameters: resolved once per distinct set and kept
     /// (the most recent 64 sets).
+    /// Everything a call does before signing: idempotency tokens, validation, the request and
+    /// its endpoint (the operation's own parameters resolved, or its input's URL), host
+    /// prefix, the rules' headers and the `User-Agent`.
+    fn prepare<O>(
+        &self,
+        input: &mut O::Input,
+    ) -> Result<(Request, std::borrow::Cow<'_, ResolvedEndpoint>), Error<O::Error>>
+    where
+        O: Operation,
+        O::Input: Validate,
+    {
+        O::fill_idempotency_tokens(input, &mut idempotency_token);
+        if self.validate {
+            input.validate().map_err(Error::Validation)?;
+        }
+        let op_params = O::endpoint_params(input);
+        let endpoint = if op_params.is_empty() {
+            std::borrow::Cow::Borrowed(&self.endpoint)
+        } else {
+            std::borrow::Cow::Owned(self.endpoint_with(op_params).map_err(Error::Endpoint)?)
+        };
+        let mut request = O::serialize_request(input).map_err(Error::Serialization)?;
+        match O::endpoint_url(input) {
+            Some(url) => {
+                let uri: http::Uri = url.parse().map_err(|e| {
+                    Error::Serialization(crate::protocol::SerializeError::Uri(format!(
+                        "the input's endpoint `{url}`: {e}"
+                    )))
+                })?;
+                apply_endpoint(&mut request, &uri).map_err(Error::Serialization)?;
+            }
+            None => apply_endpoint(&mut request, &endpoint.uri).map_err(Error::Serialization)?,
+        }
+        if let Some(prefix) = O::host_prefix(input).map_err(Error::Serialization)? {
+            apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
+        }
+        let headers = request.headers_mut();
+        for (name, value) in &endpoint.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        headers
+            .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
+        Ok((request, endpoint))
+    }
+
+    /// A presigned request for operation `O` (S3's `GetObject` and `PutObject`, typically): the
+    /// URL, signed in its query with the client's credentials, valid for `expires_in` (up to
+    /// seven days), that anyone can send without credentials. The method and headers are the
+    /// ones the call would send; only the host is signed, and S3 payloads are unsigned.
+    pub async fn presign<O>(
+        &self,
+        mut input: O::Input,
+        expires_in: Duration,
+    ) -> Result<PresignedRequest, Error<O::Error>>
+    where
+        O: Operation,
+        O::Input: Validate,
+    {
+        let (request, endpoint) = self.prepare::<O>(&mut input)?;
+        let now = (self.clock)();
+        let credentials = self.credentials.get(now).await.map_err(Error::Credentials)?;
+        let uri = crate::sigv4::presign(
+            &request,
+            &credentials,
+            endpoint.signing_region.as_deref().unwrap_or(&self.region),
+            endpoint.signing_name.as_deref().unwrap_or(&self.signing_name),
+            self.skew.apply(now),
+            expires_in,
+            self.service.signing,
+        )
+        .map_err(Error::Signing)?;
+        let mut headers = request.headers().clone();
+        headers.remove(http::header::USER_AGENT);
+        Ok(PresignedRequest { method: request.method().clone(), uri, headers })
+    }
+
     fn endpoint_with(&self, params: OperationParams) -> Result<ResolvedEndpoint, EndpointError> {
         let mut cache = self.endpoint_cache.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, e)) = cache.iter().find(|(k, _)| *k == params) {

@@ -26,6 +26,17 @@ pub enum ConnectorError {
     Io(Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl std::fmt::Display for ConnectorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectorError::Timeout(t) => write!(f, "no complete response within {t:?}"),
+            ConnectorError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectorError {}
+
 /// Sends one HTTP request. The default is [`ReqwestConnector`]; tests and benchmarks plug in
 /// an in-process one.
 pub trait HttpConnector: Send + Sync + 'static {

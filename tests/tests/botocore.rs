@@ -158,3 +158,78 @@ async fn botocore_and_our_client_agree_on_canonical_request_signature_and_body()
     let req = ours(|c| async move { c.describe_connector(input).await }).await;
     check(&py, "DescribeConnector", params, &req);
 }
+
+/// Presigned S3 URLs (GET and PUT; with and without a session token; keys with spaces, `+`,
+/// slashes and non-ASCII) are the ones botocore's presigner makes for the same request, time
+/// and lifetime.
+#[test]
+fn presigned_urls_match_botocore() {
+    let Some(py) = python() else { return };
+    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(TIME);
+    let cases = [
+        ("GET", "https://mybucket.s3.us-west-2.amazonaws.com/photos/cat.jpg", true, 900),
+        ("PUT", "https://mybucket.s3.us-west-2.amazonaws.com/uploads/my%20file%2B1.txt", false, 3600),
+        ("GET", "https://s3.eu-west-1.amazonaws.com/path-style/r%C3%A9sum%C3%A9.pdf", true, 604_800),
+        ("GET", "https://mybucket.s3.us-west-2.amazonaws.com/key?versionId=abc%2F1", false, 60),
+    ];
+    let mut jobs = Vec::new();
+    let mut ours = Vec::new();
+    for (method, url, token, expires) in cases {
+        let region = if url.contains("eu-west-1") { "eu-west-1" } else { "us-west-2" };
+        let c = if token { creds() } else { Credentials::new("AKIDEXAMPLE", creds().secret_access_key(), None) };
+        let mut req = awsgen_runtime::http::Request::new(Vec::new());
+        *req.method_mut() = method.parse().unwrap();
+        *req.uri_mut() = url.parse().unwrap();
+        let signed = awsgen_runtime::sigv4::presign(
+            &req,
+            &c,
+            region,
+            "s3",
+            time,
+            Duration::from_secs(expires),
+            awsgen_runtime::sigv4::SigningRules::S3,
+        )
+        .unwrap();
+        ours.push(signed.to_string());
+        jobs.push(json!({
+            "method": method, "url": url, "region": region, "access_key": c.access_key_id(),
+            "secret_key": c.secret_access_key(), "token": c.session_token(), "time": TIME, "expires": expires,
+        }));
+    }
+    let mut child = Command::new(&py)
+        .arg(workspace_root().join("tests/botocore/presign.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(serde_json::to_string(&jobs).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let theirs: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(theirs.len(), ours.len());
+    // The same URL, its query parameters in any order.
+    let split = |u: &str| {
+        let (base, query) = u.split_once('?').unwrap();
+        let mut q: Vec<&str> = query.split('&').collect();
+        q.sort_unstable();
+        (base.to_string(), q.into_iter().map(String::from).collect::<Vec<_>>())
+    };
+    for (o, t) in ours.iter().zip(&theirs) {
+        assert_eq!(split(o), split(t), "\nours:     {o}\nbotocore: {t}");
+    }
+    // Past seven days, or zero, is refused.
+    let req = awsgen_runtime::http::Request::new(Vec::new());
+    for bad in [0, 604_801] {
+        let e = awsgen_runtime::sigv4::presign(
+            &req,
+            &creds(),
+            "us-west-2",
+            "s3",
+            time,
+            Duration::from_secs(bad),
+            awsgen_runtime::sigv4::SigningRules::S3,
+        );
+        assert!(e.is_err());
+    }
+}

@@ -1,7 +1,8 @@
 //! End to end against moto, the AWS emulator, on 127.0.0.1, through crates generated from the
 //! shared models, one per protocol family: DynamoDB (awsJson1_0: tables, the `TableExists` and
 //! `TableNotExists` waiters, `ListTables` paged), S3 (restXml: a bucket, 2,500 objects, the
-//! `BucketExists` and `ObjectExists` waiters, `GetObject`, `ListObjectsV2` paged), STS, IAM
+//! `BucketExists` and `ObjectExists` waiters, `GetObject`, `ListObjectsV2` paged, a presigned
+//! `PutObject` and `GetObject` sent without credentials), STS, IAM
 //! and SNS (awsQuery) and SQS (awsJson1_0, query-compatible). moto is installed by the test
 //! itself, into a virtual environment under `target/`. Prints
 //! `moto end-to-end: passed P, failed F, total N`.
@@ -149,9 +150,35 @@ async fn s3(url: &str) -> Result<String, String> {
         .await);
     let sizes: Vec<usize> = pages.iter().map(|p| p.contents.as_ref().map_or(0, Vec::len)).collect();
     let last = pages.last().and_then(|p| p.contents.as_ref()).and_then(|c| c.last()).and_then(|o| o.key.clone());
+    // Presigned PUT, then GET, sent without credentials.
+    use s3::runtime::http::HttpConnector as _;
+    let http = t!(s3::runtime::http::ReqwestConnector::new(Duration::from_secs(5)));
+    let key = "presigned.txt";
+    let put = t!(client
+        .core()
+        .presign::<s3::operation::put_object::PutObject>(
+            t!(PutObjectInput::builder().bucket(bucket).key(key).build()),
+            Duration::from_secs(300)
+        )
+        .await);
+    let mut req = s3::runtime::http::Request::new(b"sent presigned".to_vec());
+    *req.method_mut() = put.method;
+    *req.uri_mut() = put.uri;
+    let put_status = t!(http.send(req, None).await).status().as_u16();
+    let get = t!(client
+        .core()
+        .presign::<s3::operation::get_object::GetObject>(
+            t!(GetObjectInput::builder().bucket(bucket).key(key).build()),
+            Duration::from_secs(300)
+        )
+        .await);
+    let mut req = s3::runtime::http::Request::new(Vec::new());
+    *req.uri_mut() = get.uri;
+    let got = t!(http.send(req, None).await);
+    let presigned = format!("{} {} {:?}", put_status, got.status().as_u16(), String::from_utf8_lossy(got.body()));
     Ok(format!(
         "BucketExists acceptor {} after {}; ObjectExists acceptor {} after {}; GetObject {body:?}; \
-         ListObjectsV2 pages {sizes:?}, last {}",
+         ListObjectsV2 pages {sizes:?}, last {}; presigned PUT, GET: {presigned}",
         exists.acceptor,
         exists.attempts,
         object.acceptor,
@@ -243,7 +270,7 @@ const EXPECTED: [(&str, &str); 6] = [
     (
         "s3",
         "BucketExists acceptor 0 after 1; ObjectExists acceptor 0 after 1; GetObject \"object 2499\"; \
-         ListObjectsV2 pages [1000, 1000, 500], last key-02499",
+         ListObjectsV2 pages [1000, 1000, 500], last key-02499; presigned PUT, GET: 200 200 \"sent presigned\"",
     ),
     ("sts", "account 123456789012"),
     ("iam", "users alice,bob"),
