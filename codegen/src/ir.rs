@@ -342,10 +342,25 @@ pub struct Operation {
     pub glacier_checksums: bool,
     /// The input field whose URL replaces the endpoint (Machine Learning's `PredictEndpoint`).
     pub endpoint_field: Option<String>,
+    /// `aws.protocols#httpChecksum`.
+    pub checksum: Option<ChecksumSpec>,
     /// `@paginated`, merged with the service's defaults.
     pub paginator: Option<Paginator>,
     /// `smithy.waiters#waitable`, in name order.
     pub waiters: Vec<Waiter>,
+}
+
+/// What `aws.protocols#httpChecksum` says of an operation, its members as Rust fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecksumSpec {
+    /// The input field naming the request's algorithm (`requestAlgorithmMember`).
+    pub algorithm_field: Option<String>,
+    /// `requestChecksumRequired`.
+    pub required: bool,
+    /// The input field that turns response checksums on (`requestValidationModeMember`).
+    pub validation_field: Option<String>,
+    /// `responseAlgorithms`.
+    pub response_algorithms: Vec<String>,
 }
 
 /// A paginated operation's members, as paths (member names joined by `.`).

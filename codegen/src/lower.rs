@@ -691,8 +691,32 @@ impl<'m> Lowerer<'m> {
             sink.error(op.id.clone(), format!("host prefix label `{{{label}}}` {problem}"));
         }
         let endpoint_params = self.endpoint_params(op, &input, sink);
+        let checksum = t.http_checksum.as_ref().map(|v| {
+            let mut field = |key: &str| {
+                let member = v.get(key).and_then(Value::as_str)?;
+                let f = input.fields.iter().find(|f| f.member == member);
+                if f.is_none() {
+                    sink.error(
+                        op.id.clone(),
+                        format!("httpChecksum `{key}` names `{member}`, which is not an input member"),
+                    );
+                }
+                f.map(|f| f.name.clone())
+            };
+            ChecksumSpec {
+                algorithm_field: field("requestAlgorithmMember"),
+                required: v.get("requestChecksumRequired").and_then(Value::as_bool).unwrap_or(false),
+                validation_field: field("requestValidationModeMember"),
+                response_algorithms: v
+                    .get("responseAlgorithms")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .unwrap_or_default(),
+            }
+        });
         Operation {
             shape_id: op.id.clone(),
+            checksum,
             endpoint_params,
             wire_name: op.name().to_string(),
             method: naming::field_name(op.name()),

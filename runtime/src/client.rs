@@ -74,6 +74,10 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 #[derive(Clone)]
 pub struct ClientCore {
     service: ServiceInfo,
+    /// When request checksums are calculated.
+    request_checksums: crate::checksum::RequestChecksumCalculation,
+    /// When response checksums are checked.
+    response_checksums: crate::checksum::ResponseChecksumValidation,
     /// The region requests are signed for: the client's, unless the endpoint rules give one.
     region: String,
     /// The signing name: the service's, unless the endpoint rules give one.
@@ -150,6 +154,8 @@ pub struct ClientBuilder<C> {
     validate: bool,
     clock: Option<Clock>,
     connector: Option<Arc<dyn HttpConnector>>,
+    request_checksums: Option<crate::checksum::RequestChecksumCalculation>,
+    response_checksums: Option<crate::checksum::ResponseChecksumValidation>,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -184,6 +190,8 @@ impl<C: ServiceClient> Default for ClientBuilder<C> {
             validate: true,
             clock: None,
             connector: None,
+            request_checksums: None,
+            response_checksums: None,
             _client: std::marker::PhantomData,
         }
     }
@@ -319,6 +327,20 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
+    /// When request checksums are calculated (`AWS_REQUEST_CHECKSUM_CALCULATION`, the
+    /// profile's `request_checksum_calculation`; default: whenever the operation supports one).
+    pub fn request_checksum_calculation(mut self, when: crate::checksum::RequestChecksumCalculation) -> Self {
+        self.request_checksums = Some(when);
+        self
+    }
+
+    /// When response checksums are checked (`AWS_RESPONSE_CHECKSUM_VALIDATION`, the profile's
+    /// `response_checksum_validation`; default: whenever the operation can return one).
+    pub fn response_checksum_validation(mut self, when: crate::checksum::ResponseChecksumValidation) -> Self {
+        self.response_checksums = Some(when);
+        self
+    }
+
     /// A different HTTP transport (tests, benchmarks, custom stacks).
     pub fn connector(mut self, connector: impl HttpConnector) -> Self {
         self.connector = Some(Arc::new(connector));
@@ -408,8 +430,38 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 self.connect_timeout.unwrap_or(defaults.connect_timeout.max(defaults.tls_negotiation_timeout)),
             )?),
         };
+        // A variable, else the profile's property: its name (for errors) and value.
+        let setting = |var: &'static str, prop: &'static str| -> Option<(String, String)> {
+            let s = shared?;
+            match s.env_var(var) {
+                Some(v) => Some((var.to_string(), v.to_string())),
+                None => s.profiles().get(s.profile_name(), prop).map(|v| (prop.to_string(), v.to_string())),
+            }
+        };
+        let invalid = |(source_name, value): (String, String)| crate::config::SettingError {
+            source_name,
+            value,
+            expected: "when_supported or when_required",
+        };
+        let request_checksums =
+            match (self.request_checksums, setting("AWS_REQUEST_CHECKSUM_CALCULATION", "request_checksum_calculation"))
+            {
+                (Some(w), _) => w,
+                (None, Some(found)) => found.1.parse().map_err(|_| invalid(found))?,
+                (None, None) => Default::default(),
+            };
+        let response_checksums = match (
+            self.response_checksums,
+            setting("AWS_RESPONSE_CHECKSUM_VALIDATION", "response_checksum_validation"),
+        ) {
+            (Some(w), _) => w,
+            (None, Some(found)) => found.1.parse().map_err(|_| invalid(found))?,
+            (None, None) => Default::default(),
+        };
         let service = C::SERVICE;
         Ok(C::from_core(ClientCore {
+            request_checksums,
+            response_checksums,
             service,
             region: endpoint.signing_region.clone().unwrap_or(region),
             signing_name: endpoint.signing_name.clone().unwrap_or_else(|| service.signing_name.to_string()),
@@ -457,8 +509,16 @@ impl ClientCore {
         O::Input: Validate,
         O::Error: ModeledErrorEnum,
     {
-        let (request, endpoint) = self.prepare::<O>(&mut input)?;
+        let check_response = !O::RESPONSE_CHECKSUMS.is_empty()
+            && O::response_checksum_enabled(
+                &mut input,
+                self.response_checksums == crate::checksum::ResponseChecksumValidation::WhenSupported,
+            );
+        let (mut request, endpoint) = self.prepare::<O>(&mut input)?;
         let endpoint = endpoint.as_ref();
+        if let Some(spec) = O::request_checksum(&input) {
+            crate::checksum::apply(&mut request, &spec, self.request_checksums).map_err(Error::Serialization)?;
+        }
         // Unsigned operations need no hash of the body.
         let payload_hash = if O::UNSIGNED { String::new() } else { crate::sigv4::payload_hash(request.body()) };
         let span = crate::trace::CallSpan::new(self.service.sdk_id, O::NAME);
@@ -502,7 +562,13 @@ impl ClientCore {
                         true => None,
                         false => response.headers().get(http::header::DATE).cloned(),
                     };
-                    (O::parse_response(&response), Some(response.status().as_u16()), date)
+                    let parsed = match check_response && response.status().is_success() {
+                        true => crate::checksum::validate(&response, O::RESPONSE_CHECKSUMS)
+                            .map_err(Error::Response)
+                            .and_then(|_| O::parse_response(&response)),
+                        false => O::parse_response(&response),
+                    };
+                    (parsed, Some(response.status().as_u16()), date)
                 }
                 Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None, None),
                 Err(ConnectorError::Io(e)) => (Err(Error::Transport(e)), None, None),

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod chain;
+pub mod checksum;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -88,6 +89,23 @@ pub trait Operation {
     fn endpoint_url(input: &Self::Input) -> Option<&str> {
         let _ = input;
         None
+    }
+
+    /// The request checksum the input asks for (`aws.protocols#httpChecksum`); `None` for an
+    /// operation without one.
+    fn request_checksum(input: &Self::Input) -> Option<checksum::RequestChecksum> {
+        let _ = input;
+        None
+    }
+
+    /// The algorithms a response of the operation may carry a checksum in (`responseAlgorithms`).
+    const RESPONSE_CHECKSUMS: &'static [&'static str] = &[];
+
+    /// Whether the response's checksum is to be checked: the input's validation mode member
+    /// (`ChecksumMode`), which `when_supported` turns on when the caller left it unset.
+    fn response_checksum_enabled(input: &mut Self::Input, when_supported: bool) -> bool {
+        let _ = (input, when_supported);
+        false
     }
 
     /// The endpoint rules parameters the operation sets (its static ones, and input members

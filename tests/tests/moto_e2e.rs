@@ -150,6 +150,19 @@ async fn s3(url: &str) -> Result<String, String> {
         .await);
     let sizes: Vec<usize> = pages.iter().map(|p| p.contents.as_ref().map_or(0, Vec::len)).collect();
     let last = pages.last().and_then(|p| p.contents.as_ref()).and_then(|c| c.last()).and_then(|o| o.key.clone());
+    // Sent with a CRC32 (the default for operations that support checksums) and checked on the
+    // way back; SHA-256 when the caller names it.
+    let crc32 = got.checksum_crc32.is_some();
+    t!(client
+        .put_object(t!(PutObjectInput::builder()
+            .bucket(bucket)
+            .key("sha.txt")
+            .body(b"checked".to_vec())
+            .checksum_algorithm(s3::types::ChecksumAlgorithm::Sha256)
+            .build()))
+        .await);
+    let sha = t!(client.get_object(t!(GetObjectInput::builder().bucket(bucket).key("sha.txt").build())).await);
+    let checksums = format!("crc32 {crc32}, sha256 {}", sha.checksum_sha256.is_some());
     // Presigned PUT, then GET, sent without credentials.
     use s3::runtime::http::HttpConnector as _;
     let http = t!(s3::runtime::http::ReqwestConnector::new(Duration::from_secs(5)));
@@ -178,7 +191,7 @@ async fn s3(url: &str) -> Result<String, String> {
     let presigned = format!("{} {} {:?}", put_status, got.status().as_u16(), String::from_utf8_lossy(got.body()));
     Ok(format!(
         "BucketExists acceptor {} after {}; ObjectExists acceptor {} after {}; GetObject {body:?}; \
-         ListObjectsV2 pages {sizes:?}, last {}; presigned PUT, GET: {presigned}",
+         ListObjectsV2 pages {sizes:?}, last {}; presigned PUT, GET: {presigned}; checksums {checksums}",
         exists.acceptor,
         exists.attempts,
         object.acceptor,
@@ -270,7 +283,8 @@ const EXPECTED: [(&str, &str); 6] = [
     (
         "s3",
         "BucketExists acceptor 0 after 1; ObjectExists acceptor 0 after 1; GetObject \"object 2499\"; \
-         ListObjectsV2 pages [1000, 1000, 500], last key-02499; presigned PUT, GET: 200 200 \"sent presigned\"",
+         ListObjectsV2 pages [1000, 1000, 500], last key-02499; presigned PUT, GET: 200 200 \"sent presigned\"; \
+         checksums crc32 true, sha256 true",
     ),
     ("sts", "account 123456789012"),
     ("iam", "users alice,bob"),

@@ -63,6 +63,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
     let fill_tokens = super::protocol::fill_tokens(op);
     let endpoint_params = super::protocol::endpoint_params_fn(ir, op);
     let endpoint_url = super::protocol::endpoint_url_fn(op);
+    let checksum = super::protocol::checksum_fns(op);
     let unsigned = op.unsigned.then(|| {
         quote!(
             const UNSIGNED: bool = true;
@@ -160,6 +161,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
 
             #endpoint_params
             #endpoint_url
+            #checksum
 
             fn serialize_request(input: &#input) -> Result<::awsgen_runtime::http::Request, ::awsgen_runtime::protocol::SerializeError> {
                 #serialize

@@ -120,6 +120,58 @@ pub fn host_prefix_fn(op: &Operation) -> TokenStream {
     }
 }
 
+/// The checksum items of an operation with `aws.protocols#httpChecksum`: its request checksum,
+/// the algorithms a response may carry, and turning response checksums on.
+pub fn checksum_fns(op: &Operation) -> TokenStream {
+    let Some(c) = &op.checksum else { return TokenStream::new() };
+    let input = quote::format_ident!("{}", op.input.name);
+    let rtc = quote!(::awsgen_runtime::checksum);
+    let field = |name: &String| op.input.fields.iter().find(|f| &f.name == name).expect("lowering found it");
+    let mut out = TokenStream::new();
+    if c.algorithm_field.is_some() || c.required {
+        let required = c.required;
+        let algorithm = match c.algorithm_field.as_ref().map(field) {
+            Some(f) => {
+                let fid = field_ident(f);
+                if f.optional() {
+                    quote!(input.#fid.as_ref().map(|a| a.as_str().to_owned()))
+                } else {
+                    quote!(Some(input.#fid.as_str().to_owned()))
+                }
+            }
+            None => quote!(None),
+        };
+        let arg = if c.algorithm_field.is_some() { quote!(input) } else { quote!(_input) };
+        out.extend(quote! {
+            fn request_checksum(#arg: &#input) -> Option<#rtc::RequestChecksum> {
+                Some(#rtc::RequestChecksum { algorithm: #algorithm, required: #required })
+            }
+        });
+    }
+    if !c.response_algorithms.is_empty() {
+        let algs = &c.response_algorithms;
+        out.extend(quote!(const RESPONSE_CHECKSUMS: &'static [&'static str] = &[#(#algs),*];));
+        let body = match c.validation_field.as_ref().map(field) {
+            Some(f) if f.optional() => {
+                let fid = field_ident(f);
+                quote! {
+                    if when_supported && input.#fid.is_none() {
+                        input.#fid = Some("ENABLED".into());
+                    }
+                    input.#fid.as_ref().is_some_and(|m| m.as_str() == "ENABLED")
+                }
+            }
+            _ => quote!(let _ = input; when_supported),
+        };
+        out.extend(quote! {
+            fn response_checksum_enabled(input: &mut #input, when_supported: bool) -> bool {
+                #body
+            }
+        });
+    }
+    out
+}
+
 /// `endpoint_url`, for an operation whose input names its endpoint; nothing otherwise.
 pub fn endpoint_url_fn(op: &Operation) -> TokenStream {
     let Some(field) = &op.endpoint_field else { return TokenStream::new() };
