@@ -10,8 +10,16 @@ const API_GATEWAY: &str = "com.amazonaws.apigateway#BackplaneControlService";
 const GLACIER: &str = "com.amazonaws.glacier#Glacier";
 const MACHINE_LEARNING: &str = "com.amazonaws.machinelearning#AmazonML_20141212";
 
+/// Operations the AWS SDKs send unsigned though their model does not say so: STS's role calls
+/// that trade a token for credentials, which are made before there are any to sign with.
+const SENT_UNSIGNED: [&str; 2] =
+    ["com.amazonaws.sts#AssumeRoleWithWebIdentity", "com.amazonaws.sts#AssumeRoleWithSAML"];
+
 /// Applies every customization that concerns `krate`'s service.
 pub fn apply(krate: &mut Crate) {
+    for op in krate.operations.iter_mut().filter(|o| SENT_UNSIGNED.contains(&o.shape_id.as_str())) {
+        op.unsigned = true;
+    }
     match krate.service.shape_id.as_str() {
         S3 => s3(krate),
         API_GATEWAY => {

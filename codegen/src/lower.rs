@@ -224,11 +224,6 @@ fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Dia
     })
 }
 
-/// Operations the AWS SDKs send unsigned though their model does not say so: STS's role calls
-/// that trade a token for credentials, which are made before there are any to sign with.
-const SENT_UNSIGNED: [&str; 2] =
-    ["com.amazonaws.sts#AssumeRoleWithWebIdentity", "com.amazonaws.sts#AssumeRoleWithSAML"];
-
 /// A member's XML element name: its `@xmlName`, else `default`, with its `@xmlNamespace`.
 fn xml_name(m: &Member, default: &str) -> XmlName {
     XmlName {
@@ -737,9 +732,7 @@ impl<'m> Lowerer<'m> {
             label_defaults: Vec::new(),
             glacier_checksums: false,
             endpoint_field: None,
-            unsigned: t.optional_auth
-                || t.auth.as_ref().is_some_and(Vec::is_empty)
-                || SENT_UNSIGNED.contains(&op.id.as_str()),
+            unsigned: t.optional_auth || t.auth.as_ref().is_some_and(Vec::is_empty),
             paginator: self.paginator(op, sink),
             waiters: t.waitable.as_ref().map(|w| waiters(w, &op.id, sink)).unwrap_or_default(),
         }
