@@ -62,6 +62,7 @@ impl Protocol {
                 | Protocol::AwsQuery
                 | Protocol::Ec2Query
                 | Protocol::RestXml
+                | Protocol::RpcV2Cbor
         )
     }
 
@@ -152,7 +153,8 @@ mod tests {
         assert_eq!(choose(&[Protocol::RestJson1, Protocol::AwsJson1_0], &[]), Ok(Protocol::AwsJson1_0));
         assert_eq!(choose(&[Protocol::AwsQuery, Protocol::AwsJson1_0], &[]), Ok(Protocol::AwsJson1_0));
         assert_eq!(choose(&[], &[]), Err(NoProtocol::None));
-        assert_eq!(choose(&[Protocol::RpcV2Cbor, Protocol::RestXml], &[]), Ok(Protocol::RestXml));
-        assert!(choose(&[Protocol::RpcV2Cbor], &[]).unwrap_err().to_string().contains("`rpcv2Cbor` is not supported"));
+        assert_eq!(choose(&[Protocol::AwsQuery, Protocol::RpcV2Cbor], &[]), Ok(Protocol::RpcV2Cbor));
+        let unknown = choose(&[], &["aws.protocols#awsJson2_0".to_string()]).unwrap_err().to_string();
+        assert!(unknown.contains("`aws.protocols#awsJson2_0` is not supported"), "{unknown}");
     }
 }

@@ -70,7 +70,8 @@ mod ok {
         smithy1,
         endpoints,
         context_params,
-        waiters
+        waiters,
+        cbor
     );
 }
 

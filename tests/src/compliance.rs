@@ -406,8 +406,14 @@ impl Gen<'_> {
             quote!(.header(#k, #v))
         });
         let body = c.get("body").and_then(Value::as_str).unwrap_or("");
+        // Binary bodies (CBOR) are written in base64.
+        let bytes = if c.get("bodyMediaType").and_then(Value::as_str).is_some_and(|m| m.contains("cbor")) {
+            quote!(::awsgen_runtime::protocol::parse_base64(#body).expect("the case's body is base64"))
+        } else {
+            quote!(#body.as_bytes().to_vec())
+        };
         quote! {
-            let response = ::http::Response::builder().status(#code) #(#headers)* .body(::awsgen_runtime::bytes::Bytes::from(#body.as_bytes().to_vec())).unwrap();
+            let response = ::http::Response::builder().status(#code) #(#headers)* .body(::awsgen_runtime::bytes::Bytes::from(#bytes)).unwrap();
         }
     }
 
@@ -465,6 +471,12 @@ fn body_check(expected: &str, media: Option<&str>, actual: TokenStream) -> Token
         }
     } else if xml {
         quote!(xml_equivalent(&String::from_utf8_lossy(#actual), #expected);)
+    } else if media.is_some_and(|m| m.contains("cbor")) {
+        quote! {
+            let want = ::awsgen_runtime::protocol::cbor::decode(&::awsgen_runtime::protocol::parse_base64(#expected).expect("base64")).expect("expected body is CBOR");
+            let got = ::awsgen_runtime::protocol::cbor::decode(#actual).expect("body is CBOR");
+            assert_eq!(got, want, "CBOR body");
+        }
     } else if form {
         quote! {
             let got = String::from_utf8_lossy(#actual);

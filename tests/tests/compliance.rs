@@ -125,6 +125,8 @@ fn compliance_suites() {
         ("AwsEc2", ALL, Some("aws.protocoltests.ec2#AwsEc2")),
         ("RestXml", ALL, Some("aws.protocoltests.restxml#RestXml")),
         ("RestXmlWithNamespace", ALL, Some("aws.protocoltests.restxml.xmlns#RestXmlWithNamespace")),
+        ("NonQueryCompatibleRpcV2Protocol", ALL, Some("aws.protocoltests.rpcv2cbor#NonQueryCompatibleRpcV2Protocol")),
+        ("QueryCompatibleRpcV2Protocol", ALL, Some("aws.protocoltests.rpcv2cbor#QueryCompatibleRpcV2Protocol")),
         ("S3", ALL, Some("com.amazonaws.s3#AmazonS3")),
         ("Glacier", ALL, Some("com.amazonaws.glacier#Glacier")),
         ("ApiGateway", ALL, Some("com.amazonaws.apigateway#BackplaneControlService")),

@@ -21,7 +21,7 @@ fn fixture_crates_pass_clippy() {
         members.push(format!("\"{name}\""));
     }
     // The crate of the full AppFlow model (25 operations), whose paginators page through a mock.
-    let mut test_packages = vec!["fixture-context_params", "fixture-waiters"];
+    let mut test_packages = vec!["fixture-context_params", "fixture-waiters", "fixture-cbor"];
     if let Some(shared) = integration_tests::shared_dir() {
         let text = std::fs::read_to_string(shared.join("models/appflow.json")).unwrap();
         let generated =
@@ -35,6 +35,10 @@ fn fixture_crates_pass_clippy() {
     // The client context parameters' builder methods reach the endpoint rules.
     std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
     integration_tests::add_dev_dependencies(&out.join("context_params/Cargo.toml"), TOKIO);
+    // CBOR bodies written and read back, and a CBOR error.
+    std::fs::create_dir_all(out.join("cbor/tests")).unwrap();
+    std::fs::write(out.join("cbor/tests/roundtrip.rs"), CBOR_TEST).unwrap();
+    integration_tests::add_dev_dependencies(&out.join("cbor/Cargo.toml"), "http = \"1\"");
     // Paginators and waiters over a test double, on tokio's paused clock.
     std::fs::create_dir_all(out.join("waiters/tests")).unwrap();
     std::fs::write(out.join("waiters/tests/behaviour.rs"), WAITERS_TEST).unwrap();
@@ -413,5 +417,88 @@ async fn list_flows_pages_through_a_mock() {
     // As a trait object too.
     let dynamic: &dyn Appflow = &mock;
     assert_eq!(dynamic.list_flows_pages(ListFlowsInput::builder().build()).collect_pages().await.unwrap().len(), 3);
+}
+"#;
+
+const CBOR_TEST: &str = r#"
+use awsgen_runtime::protocol::cbor::{self, Value};
+use awsgen_runtime::Operation as _;
+use fixture_cbor::operation::put::{Put, PutError, PutInput};
+use fixture_cbor::types::{Choice, Item, Kind};
+
+fn field<'a>(v: &'a Value, name: &str) -> &'a Value {
+    cbor::entries(v).unwrap().find(|(k, _)| *k == name).map(|(_, v)| v).unwrap_or_else(|| panic!("no {name}"))
+}
+
+#[test]
+fn the_request_body_is_a_cbor_map_of_the_set_members() {
+    let child = Item::builder().name("inner").build().unwrap();
+    let input = PutInput::builder()
+        .name("outer")
+        .count(-7)
+        .ratio(f64::NAN)
+        .flag(true)
+        .data(b"\x00\xff".to_vec())
+        .when(awsgen_runtime::protocol::parse_epoch_seconds("1700000000.5").unwrap())
+        .tags(vec!["a".to_string(), "b".to_string()])
+        .insert_attrs("x", 1)
+        .kind(Kind::Large)
+        .choice(Choice::Number(5))
+        .child(child)
+        .build()
+        .unwrap();
+    let req = Put::serialize_request(&input).unwrap();
+    assert_eq!(req.uri().path(), "/service/Service/operation/Put");
+    assert_eq!(req.headers()["smithy-protocol"], "rpc-v2-cbor");
+    assert_eq!(req.headers()["content-type"], "application/cbor");
+    let body = cbor::decode(req.body()).unwrap();
+    assert_eq!(field(&body, "name"), &Value::Text("outer".into()));
+    assert_eq!(cbor::int::<i64>(field(&body, "count")).unwrap(), -7);
+    assert!(cbor::float(field(&body, "ratio")).unwrap().is_nan());
+    assert_eq!(field(&body, "data"), &Value::Bytes(vec![0, 255]));
+    assert!(matches!(field(&body, "when"), Value::Tag(1, _)));
+    assert_eq!(cbor::timestamp(field(&body, "when")).unwrap().timestamp_subsec_millis(), 500);
+    assert_eq!(field(&body, "kind"), &Value::Text("large".into()));
+    assert_eq!(cbor::int::<i32>(field(field(&body, "choice"), "number")).unwrap(), 5);
+    assert_eq!(field(field(&body, "child"), "name"), &Value::Text("inner".into()));
+    assert!(cbor::entries(&body).unwrap().all(|(_, v)| !v.is_null()), "unset members are left out");
+}
+
+#[test]
+fn responses_and_errors_read_back() {
+    let item = Item::builder()
+        .name("echo")
+        .count(3)
+        .tags(vec!["t".to_string()])
+        .choice(Choice::Text("hi".into()))
+        .when(awsgen_runtime::protocol::parse_epoch_seconds("1.25").unwrap())
+        .build()
+        .unwrap();
+    // What the service sends: the same map, written by the input's own writer, with a null.
+    let mut value = cbor::ToCbor::to_cbor(&item).unwrap();
+    if let Value::Map(m) = &mut value {
+        m.push((Value::Text("ratio".into()), Value::Null));
+        m.push((Value::Text("unknownMember".into()), Value::Bool(true)));
+    }
+    let ok = http::Response::builder().status(200).body(cbor::encode(&value).unwrap().into()).unwrap();
+    let out = Put::parse_response(&ok).unwrap();
+    assert_eq!(out.name, "echo");
+    assert_eq!(out.count, Some(3));
+    assert_eq!(out.ratio, None);
+    assert_eq!(out.choice, Some(Choice::Text("hi".into())));
+    assert_eq!(out.when.unwrap().timestamp_subsec_millis(), 250);
+
+    let err = Value::Map(vec![
+        (Value::Text("__type".into()), Value::Text("ex#Rejected".into())),
+        (Value::Text("message".into()), Value::Text("no".into())),
+    ]);
+    let bad = http::Response::builder().status(400).body(cbor::encode(&err).unwrap().into()).unwrap();
+    match Put::parse_response(&bad) {
+        Err(awsgen_runtime::Error::Service(PutError::Rejected(e))) => assert_eq!(e.message.as_deref(), Some("no")),
+        other => panic!("{other:?}"),
+    }
+    let garbage = http::Response::builder().status(200).body(vec![0xb9, 0x00].into()).unwrap();
+    let e = Put::parse_response(&garbage).unwrap_err().to_string();
+    assert!(e.contains("invalid CBOR body"), "{e}");
 }
 "#;

@@ -10,6 +10,7 @@ use chrono::{SecondsFormat, TimeZone, Utc};
 use crate::http::Response;
 use crate::DateTime;
 
+pub mod cbor;
 pub mod json;
 pub mod query;
 pub mod rest;

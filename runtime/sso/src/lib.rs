@@ -17,7 +17,8 @@
     clippy::field_reassign_with_default,
     clippy::unnecessary_filter_map,
     clippy::bind_instead_of_map,
-    clippy::single_match
+    clippy::single_match,
+    clippy::redundant_closure
 )]
 
 #[rustfmt::skip]

@@ -5,6 +5,7 @@
 //! the wire form); `rest` adds the HTTP bindings around them. A new protocol is a new module
 //! and a line in [`of`].
 
+mod cbor;
 mod json;
 mod query;
 mod rest;
@@ -44,8 +45,8 @@ pub fn of(protocol: Protocol) -> &'static dyn ProtocolGen {
         Protocol::AwsJson1_0 => &json::AwsJson { version: "1.0" },
         Protocol::AwsJson1_1 => &json::AwsJson { version: "1.1" },
         Protocol::AwsQuery => &query::Query { ec2: false },
+        Protocol::RpcV2Cbor => &cbor::RpcV2Cbor,
         Protocol::Ec2Query => &query::Query { ec2: true },
-        other => panic!("generator bug: lowering accepted the unsupported protocol {other}"),
     }
 }
 
