@@ -285,11 +285,23 @@ fn cargo_toml(ir: &Crate) -> String {
         Value::Table(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Table>())
     };
     let runtime = match &meta.runtime {
-        RuntimeDep::Path(p) => inline(&[("path", string(p))]),
-        RuntimeDep::Git { url, rev: None } => inline(&[("git", string(url))]),
-        RuntimeDep::Git { url, rev: Some(rev) } => inline(&[("git", string(url)), ("rev", string(rev))]),
-        RuntimeDep::Version(v) => inline(&[("version", string(v))]),
+        RuntimeDep::Path(p) => vec![("path", string(p))],
+        RuntimeDep::Git { url, rev: None } => vec![("git", string(url))],
+        RuntimeDep::Git { url, rev: Some(rev) } => vec![("git", string(url)), ("rev", string(rev))],
+        RuntimeDep::Version(v) => vec![("version", string(v))],
     };
+    // Only the body format of the crate's protocol is compiled into the runtime.
+    use crate::ir::Protocol;
+    let format = match ir.service.protocol {
+        Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query => Some("xml"),
+        Protocol::RpcV2Cbor => Some("cbor"),
+        _ => None,
+    };
+    let mut runtime = runtime;
+    if let Some(f) = format {
+        runtime.push(("features", Value::Array(vec![string(f)])));
+    }
+    let runtime = inline(&runtime);
     let serde = inline(&[("version", string("1")), ("features", Value::Array(vec![string("derive")]))]);
     let description = string(&format!("{} client generated from its Smithy model", ir.service.title));
     let mut out = format!(

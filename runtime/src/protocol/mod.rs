@@ -10,10 +10,12 @@ use chrono::{SecondsFormat, TimeZone, Utc};
 use crate::http::Response;
 use crate::DateTime;
 
+#[cfg(feature = "cbor")]
 pub mod cbor;
 pub mod json;
 pub mod query;
 pub mod rest;
+#[cfg(feature = "xml")]
 pub mod xml;
 
 /// A request could not be built from the input.
