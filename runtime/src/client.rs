@@ -645,7 +645,14 @@ impl ClientCore {
         let endpoint = if op_params.is_empty() {
             std::borrow::Cow::Borrowed(&self.endpoint)
         } else {
-            std::borrow::Cow::Owned(self.endpoint_with(op_params).map_err(Error::Endpoint)?)
+            std::borrow::Cow::Owned(self.endpoint_with(op_params).map_err(|e| {
+                Error::Endpoint(match e {
+                    EndpointError::UnsupportedAuth(scheme) => {
+                        EndpointError::OperationAuth { operation: O::NAME, scheme }
+                    }
+                    other => other,
+                })
+            })?)
         };
         let mut request = O::serialize_request(input).map_err(Error::Serialization)?;
         match O::endpoint_url(input) {

@@ -59,6 +59,15 @@ pub enum EndpointError {
     /// The rules ask for an authentication scheme this client does not implement.
     #[error("the endpoint requires the auth scheme `{0}`, which is not supported yet")]
     UnsupportedAuth(String),
+    /// As [`EndpointError::UnsupportedAuth`], for one operation's call (S3 Multi-Region Access
+    /// Points need SigV4a, S3 Express directory buckets their own session auth).
+    #[error("{operation}: the endpoint requires the auth scheme `{scheme}`, which is not supported yet")]
+    OperationAuth {
+        /// The operation called.
+        operation: &'static str,
+        /// The scheme the rules named (`sigv4a`, `sigv4-s3express`).
+        scheme: String,
+    },
 }
 
 fn valid_region(region: &str) -> bool {
