@@ -8,7 +8,9 @@
 //! (`WhenRequired`); responses are checked when the operation can return one and the caller
 //! did not opt out (`WhenSupported`), or only when the caller asked (`WhenRequired`).
 
+#[cfg(feature = "checksums")]
 use base64::Engine as _;
+#[cfg(feature = "checksums")]
 use sha1::Digest as _;
 
 use crate::http::{Request, Response};
@@ -63,6 +65,7 @@ impl Algorithm {
     }
 
     /// The checksum of `body`, base64 of its big-endian bytes, as the header carries it.
+    #[cfg(feature = "checksums")]
     pub fn checksum(self, body: &[u8]) -> String {
         let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
         match self {
@@ -133,6 +136,7 @@ pub struct RequestChecksum {
 /// Adds the request's checksum header, unless the caller already sent one: the named
 /// algorithm's, else CRC32 when the settings ask for one. An algorithm this runtime does not
 /// know is an error, not a request sent without it.
+#[cfg(feature = "checksums")]
 pub fn apply(
     request: &mut Request,
     spec: &RequestChecksum,
@@ -167,6 +171,7 @@ pub fn apply(
 /// the preferred order. A multipart object's checksum of checksums (`...-<parts>`) cannot be
 /// checked from the body and is skipped. `Ok(None)` when there was nothing to check, else the
 /// algorithm checked.
+#[cfg(feature = "checksums")]
 pub fn validate(response: &Response, algorithms: &[&str]) -> Result<Option<Algorithm>, ResponseError> {
     for a in Algorithm::ALL.into_iter().filter(|a| algorithms.iter().any(|n| n.eq_ignore_ascii_case(a.name()))) {
         let Some(sent) = response.headers().get(a.header()).and_then(|v| v.to_str().ok()) else { continue };
@@ -190,7 +195,27 @@ pub fn validate(response: &Response, algorithms: &[&str]) -> Result<Option<Algor
     Ok(None)
 }
 
-#[cfg(test)]
+/// Without the `checksums` feature (which generated crates with checksum operations turn on),
+/// no checksum can be calculated: an error, not a request sent without the one it needs.
+#[cfg(not(feature = "checksums"))]
+pub fn apply(
+    _request: &mut Request,
+    _spec: &RequestChecksum,
+    _when: RequestChecksumCalculation,
+) -> Result<(), SerializeError> {
+    Err(SerializeError::Body("request checksums need the runtime's `checksums` feature".into()))
+}
+
+/// Without the `checksums` feature, no response can be checked: an error, not a silent pass.
+#[cfg(not(feature = "checksums"))]
+pub fn validate(response: &Response, _algorithms: &[&str]) -> Result<Option<Algorithm>, ResponseError> {
+    Err(ResponseError {
+        status: response.status().as_u16(),
+        message: "response checksums need the runtime's `checksums` feature".into(),
+    })
+}
+
+#[cfg(all(test, feature = "checksums"))]
 mod tests {
     use super::*;
 

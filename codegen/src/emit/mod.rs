@@ -290,16 +290,22 @@ fn cargo_toml(ir: &Crate) -> String {
         RuntimeDep::Git { url, rev: Some(rev) } => vec![("git", string(url)), ("rev", string(rev))],
         RuntimeDep::Version(v) => vec![("version", string(v))],
     };
-    // Only the body format of the crate's protocol is compiled into the runtime.
+    // Only the body format of the crate's protocol, and the checksum algorithms when its
+    // operations use them, are compiled into the runtime.
     use crate::ir::Protocol;
-    let format = match ir.service.protocol {
-        Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query => Some("xml"),
-        Protocol::RpcV2Cbor => Some("cbor"),
-        _ => None,
-    };
+    let mut features = Vec::new();
+    match ir.service.protocol {
+        Protocol::RestXml | Protocol::AwsQuery | Protocol::Ec2Query => features.push(string("xml")),
+        Protocol::RpcV2Cbor => features.push(string("cbor")),
+        _ => {}
+    }
+    // The CRC crates only for services with checksum operations.
+    if ir.operations.iter().any(|o| o.checksum.is_some()) {
+        features.push(string("checksums"));
+    }
     let mut runtime = runtime;
-    if let Some(f) = format {
-        runtime.push(("features", Value::Array(vec![string(f)])));
+    if !features.is_empty() {
+        runtime.push(("features", Value::Array(features)));
     }
     let runtime = inline(&runtime);
     let serde = inline(&[("version", string("1")), ("features", Value::Array(vec![string("derive")]))]);
