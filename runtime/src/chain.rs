@@ -214,14 +214,7 @@ impl DefaultChain {
             return None;
         }
         let base = self.imds_endpoint(&ImdsOverrides::default()).ok()?;
-        let request = |method: &str, path: &str, header: (&str, &str)| {
-            http::Request::builder()
-                .method(method)
-                .uri(format!("{base}{path}"))
-                .header(header.0, header.1)
-                .body(Default::default())
-                .expect("a valid request")
-        };
+        let request = |method: &str, path: &str, header: (&str, &str)| imds_request(&base, method, path, header);
         let token = self.imds_token(&request).await.ok()??;
         match self
             .send_with_retry(
@@ -479,14 +472,7 @@ impl DefaultChain {
             Ok(b) => b,
             Err(e) => return Step::Done(Err(e)),
         };
-        let request = |method: &str, path: &str, header: (&str, &str)| {
-            http::Request::builder()
-                .method(method)
-                .uri(format!("{base}{path}"))
-                .header(header.0, header.1)
-                .body(Default::default())
-                .expect("a valid request")
-        };
+        let request = |method: &str, path: &str, header: (&str, &str)| imds_request(&base, method, path, header);
         let token = match self.imds_token(&request).await {
             Ok(Some(t)) => t,
             // Off EC2 nothing answers: the chain has nothing more to try.
@@ -605,8 +591,18 @@ impl ProvideCredentials for DefaultChain {
     }
 }
 
+/// One instance metadata request: `method` to `base` + `path`, with one header.
+fn imds_request(base: &str, method: &str, path: &str, header: (&str, &str)) -> crate::http::Request {
+    http::Request::builder()
+        .method(method)
+        .uri(format!("{base}{path}"))
+        .header(header.0, header.1)
+        .body(Default::default())
+        .expect("a valid request")
+}
+
 /// The session name of a role without `role_session_name`, as aws-sdk-rust makes one.
-fn default_session_name() -> String {
+pub fn default_session_name() -> String {
     let millis = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis());
     format!("awsgen-rust-{millis}")
 }

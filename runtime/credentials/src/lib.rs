@@ -122,7 +122,9 @@ impl Federation for Generated {
             let client = sts_client(cx, Some(source))?;
             let input = awsgen_sts::operation::assume_role::AssumeRoleInput::builder()
                 .role_arn(role.role_arn.clone())
-                .role_session_name(role.session_name.clone().unwrap_or_else(session_name))
+                .role_session_name(
+                    role.session_name.clone().unwrap_or_else(awsgen_runtime::chain::default_session_name),
+                )
                 .set_external_id(role.external_id.clone())
                 .set_duration_seconds(duration)
                 .build()
@@ -191,10 +193,4 @@ impl Federation for Generated {
             Ok(Credentials::new(id, secret, c.session_token).with_expiry(expiry).with_account_id(account_id))
         })
     }
-}
-
-/// A role session name when the profile gives none.
-fn session_name() -> String {
-    let millis = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    format!("awsgen-rust-{millis}")
 }

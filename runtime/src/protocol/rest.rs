@@ -87,7 +87,7 @@ impl RequestBuilder {
     /// (`x-amz-sha256-tree-hash`: SHA-256 of each MiB, combined pairwise up to one).
     pub fn glacier_checksums(&mut self) {
         use sha2::{Digest, Sha256};
-        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let hex = crate::sigv4::hex;
         let mut level: Vec<[u8; 32]> = self.body.chunks(1024 * 1024).map(|c| Sha256::digest(c).into()).collect();
         if level.is_empty() {
             level.push(Sha256::digest([]).into());

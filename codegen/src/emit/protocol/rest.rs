@@ -85,7 +85,7 @@ pub enum Codec<'a> {
     Xml(Option<&'a XmlNamespace>),
 }
 
-fn ts_format(f: TsFormat) -> TokenStream {
+pub(super) fn ts_format(f: TsFormat) -> TokenStream {
     let rt = rt();
     match f {
         TsFormat::EpochSeconds => quote!(#rt::TimestampFormat::EpochSeconds),

@@ -15,13 +15,9 @@ pub fn runtime() -> TokenStream {
     quote!(::awsgen_runtime::protocol::xml)
 }
 
+/// The runtime's format of a timestamp; XML bodies default to date-time.
 fn ts_format(f: Option<TsFormat>) -> TokenStream {
-    let rt = super::rt();
-    match f.unwrap_or(TsFormat::DateTime) {
-        TsFormat::EpochSeconds => quote!(#rt::TimestampFormat::EpochSeconds),
-        TsFormat::DateTime => quote!(#rt::TimestampFormat::DateTime),
-        TsFormat::HttpDate => quote!(#rt::TimestampFormat::HttpDate),
-    }
+    super::rest::ts_format(f.unwrap_or(TsFormat::DateTime))
 }
 
 /// An expression of type `Result<T, XmlError>` reading `t` from the element `n` (an identifier
