@@ -38,9 +38,13 @@ pub fn shared_dir() -> Option<PathBuf> {
 
 /// The Python of a virtual environment `target/<name>`, created and filled from
 /// `requirements` on first use (and again when the file changes). Without Python 3 and its
-/// `venv` module the test is skipped with a note, and fails under CI.
+/// `venv` module the test is skipped with a note, and fails under CI. Tests of one binary that
+/// share an environment take turns creating it (`python3 -m venv` run twice at once on one folder
+/// fails).
 pub fn python_venv(name: &str, requirements: &Path) -> Option<PathBuf> {
     use std::process::Command;
+    static CREATING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = CREATING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let venv = workspace_root().join("target").join(name);
     let py = venv.join("bin/python");
     let ready = venv.join(".installed");
