@@ -359,6 +359,12 @@ fn compare_enum(o: &Shape, n: &Shape, out: &mut Vec<Change>) {
     }
 }
 
+/// The traits of a member's target (default ones for a target the model lacks, which the
+/// model's own checks report).
+fn target_traits(model: &Model, target: &str) -> crate::traits::ShapeTraits {
+    model.shapes.get(target).map(|s| s.traits.clone()).unwrap_or_default()
+}
+
 fn compare_members(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec<Change>) {
     let id = &n.id;
     let union = n.kind == Kind::Union;
@@ -366,7 +372,8 @@ fn compare_members(old: &Model, o: &Shape, new: &Model, n: &Shape, out: &mut Vec
         let loc = format!("{id}${name}");
         let Some(om) = o.members.get(name) else {
             let wire_required = nm.traits.required && nm.traits.default_value().is_none();
-            let rust_required = nullability::member(&n.traits, &nm.traits) == Nullability::Required;
+            let rust_required =
+                nullability::member(&n.traits, &nm.traits, &target_traits(new, &nm.target)) == Nullability::Required;
             if union {
                 out.push(change(
                     loc,
@@ -437,7 +444,10 @@ fn compare_member(
         ));
     }
     // The Rust view of every optionality change comes from the one rule lowering uses.
-    let (was, now) = (nullability::member(&oc.traits, &om.traits), nullability::member(&nc.traits, &nm.traits));
+    let (was, now) = (
+        nullability::member(&oc.traits, &om.traits, &target_traits(old, &om.target)),
+        nullability::member(&nc.traits, &nm.traits, &target_traits(new, &nm.target)),
+    );
     let option_changes = was.is_optional() != now.is_optional();
     let rust_type = |wire_why: &str| -> (Impact, String) {
         match (option_changes, now.is_optional()) {

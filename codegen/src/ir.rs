@@ -58,6 +58,9 @@ pub enum Ty {
     BigInteger,
     BigDecimal,
     Blob,
+    /// A `@streaming` blob: the runtime's `ByteStream`, an HTTP payload sent and received as it
+    /// is read.
+    ByteStream,
     /// A timestamp; the format is the one set on the member or target, if any.
     Timestamp(Option<TsFormat>),
     Document,
@@ -219,6 +222,13 @@ pub struct StructDef {
     /// Its element when it is an XML body's root: `@xmlName` (else the shape name) and
     /// `@xmlNamespace`.
     pub xml: XmlName,
+}
+
+impl StructDef {
+    /// The member holding a streaming payload, if any.
+    pub fn stream_field(&self) -> Option<&Field> {
+        self.fields.iter().find(|f| f.ty == Ty::ByteStream)
+    }
 }
 
 #[derive(Debug, Clone)]

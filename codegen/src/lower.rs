@@ -342,6 +342,7 @@ impl<'m> Lowerer<'m> {
             Kind::Double => Ty::F64,
             Kind::BigInteger => Ty::BigInteger,
             Kind::BigDecimal => Ty::BigDecimal,
+            Kind::Blob if s.traits.streaming => Ty::ByteStream,
             Kind::Blob => Ty::Blob,
             Kind::Document => Ty::Document,
             Kind::Timestamp => Ty::Timestamp(member.timestamp_format.or(s.traits.timestamp_format)),
@@ -469,6 +470,9 @@ impl<'m> Lowerer<'m> {
         for m in s.members.values() {
             let loc = format!("{}${}", s.id, m.name);
             let Some(ty) = self.ty(&m.target, &m.traits, &loc, sink) else { continue };
+            let binding = if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) };
+            // A streaming blob streams as an HTTP payload; anywhere else it is bytes like any blob.
+            let ty = if ty == Ty::ByteStream && binding != Binding::Payload { Ty::Blob } else { ty };
             let field = naming::field_name(&m.name);
             let bare = naming::bare(&field).to_string();
             // A member named `build` would collide with `build()`: its setter is `build_value`.
@@ -487,8 +491,8 @@ impl<'m> Lowerer<'m> {
                     sink.error(loc.clone(), format!("Rust builder method `{taken}` is also used by member `{other}`"));
                 }
             }
-            let nullability = nullability::member(&s.traits, &m.traits);
             let target = self.model.shape(&m.target);
+            let nullability = nullability::member(&s.traits, &m.traits, &target.traits);
             let constraints = self.constraints(m);
             if let Some(p) = &constraints.pattern_unsupported {
                 self.warnings.borrow_mut().push(crate::diag::Diagnostic::new(
@@ -524,7 +528,7 @@ impl<'m> Lowerer<'m> {
                 },
                 sensitive: self.sensitive(&m.target),
                 idempotency_token: m.traits.idempotency_token,
-                binding: if matches!(role, Role::Plain) { Binding::Body } else { self.binding(m) },
+                binding,
                 media_type: target.traits.media_type.clone(),
                 element_constraints: self.element_constraints(m),
                 xml: self.field_xml(m),

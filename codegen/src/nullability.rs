@@ -10,6 +10,8 @@
 //! - members with a `@default` (not `null`) are not optional, except in `@input` structures:
 //!   there the field stays an `Option` so that what the caller leaves unset is not sent and the
 //!   service applies its own default, and a default added later does not change the Rust type;
+//! - members targeting a `@streaming` blob are never optional: an empty body is their unset
+//!   value, as in the SDKs;
 //! - every other member is optional.
 //!
 //! Unlike Smithy's strictest client mode, `@input` does not make `@required` members optional:
@@ -34,9 +36,12 @@ impl Nullability {
     }
 }
 
-/// The nullability of a member with traits `member` in a structure with traits `container`.
-pub fn member(container: &ShapeTraits, member: &MemberTraits) -> Nullability {
-    if member.client_optional {
+/// The nullability of a member with traits `member` in a structure with traits `container`,
+/// targeting a shape with traits `target`.
+pub fn member(container: &ShapeTraits, member: &MemberTraits, target: &ShapeTraits) -> Nullability {
+    if target.streaming {
+        Nullability::Defaulted
+    } else if member.client_optional {
         Nullability::Optional
     } else if member.required {
         if member.default_value().is_some() {
@@ -66,21 +71,25 @@ mod tests {
     fn the_rules_in_order() {
         let plain = ShapeTraits::default();
         let input = ShapeTraits { input: true, ..Default::default() };
+        let blob = ShapeTraits::default();
         let def = m(|t| t.default = Some(json!(1)));
-        assert_eq!(member(&plain, &def), Nullability::Defaulted);
-        assert_eq!(member(&input, &def), Nullability::Optional);
-        assert_eq!(member(&plain, &m(|t| t.default = Some(json!(null)))), Nullability::Optional);
-        assert_eq!(member(&input, &m(|t| t.required = true)), Nullability::Required);
+        assert_eq!(member(&plain, &def, &blob), Nullability::Defaulted);
+        assert_eq!(member(&input, &def, &blob), Nullability::Optional);
+        assert_eq!(member(&plain, &m(|t| t.default = Some(json!(null))), &blob), Nullability::Optional);
+        assert_eq!(member(&input, &m(|t| t.required = true), &blob), Nullability::Required);
         let required_default = m(|t| {
             t.required = true;
             t.default = Some(json!("x"));
         });
-        assert_eq!(member(&input, &required_default), Nullability::Defaulted);
+        assert_eq!(member(&input, &required_default, &blob), Nullability::Defaulted);
         let both = m(|t| {
             t.required = true;
             t.client_optional = true;
         });
-        assert_eq!(member(&plain, &both), Nullability::Optional);
-        assert_eq!(member(&plain, &MemberTraits::default()), Nullability::Optional);
+        assert_eq!(member(&plain, &both, &blob), Nullability::Optional);
+        assert_eq!(member(&plain, &MemberTraits::default(), &blob), Nullability::Optional);
+        let streaming = ShapeTraits { streaming: true, ..Default::default() };
+        assert_eq!(member(&input, &MemberTraits::default(), &streaming), Nullability::Defaulted);
+        assert_eq!(member(&plain, &both, &streaming), Nullability::Defaulted);
     }
 }

@@ -71,7 +71,8 @@ mod ok {
         endpoints,
         context_params,
         waiters,
-        cbor
+        cbor,
+        streaming
     );
 }
 

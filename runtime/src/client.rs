@@ -308,7 +308,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     /// The time one attempt may take, from sending to the last byte of the response
-    /// (default 60 s; `None` waits forever).
+    /// (default 60 s; `None` waits forever). For operations with a streaming body it bounds a
+    /// stall instead: a transfer fails only when no bytes went out or came in for that long, so a
+    /// large object that is still moving is never cut off.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.attempt_timeout = timeout;
         self
@@ -514,13 +516,26 @@ impl ClientCore {
                 &mut input,
                 self.response_checksums == crate::checksum::ResponseChecksumValidation::WhenSupported,
             );
+        // A body that is not in memory (a file, a stream) is sent as it is read.
+        let stream = O::take_request_stream(&mut input);
         let (mut request, endpoint) = self.prepare::<O>(&mut input)?;
         let endpoint = endpoint.as_ref();
-        if let Some(spec) = O::request_checksum(&input) {
-            crate::checksum::apply(&mut request, &spec, self.request_checksums).map_err(Error::Serialization)?;
-        }
-        // Unsigned operations need no hash of the body.
-        let payload_hash = if O::UNSIGNED { String::new() } else { crate::sigv4::payload_hash(request.body()) };
+        let (payload_hash, mut body) = match stream {
+            None => {
+                if let Some(spec) = O::request_checksum(&input) {
+                    crate::checksum::apply(&mut request, &spec, self.request_checksums)
+                        .map_err(Error::Serialization)?;
+                }
+                // Unsigned operations need no hash of the body.
+                let hash = if O::UNSIGNED { String::new() } else { crate::sigv4::payload_hash(request.body()) };
+                (hash, None)
+            }
+            Some(stream) => {
+                let (hash, body) = self.streamed_body::<O>(&input, &mut request, stream)?;
+                (hash, Some(body))
+            }
+        };
+        let streaming = body.is_some() || O::STREAMING_OUTPUT;
         let span = crate::trace::CallSpan::new(self.service.sdk_id, O::NAME);
         let mut attempt = 1;
         // What this call took from the retry quota, given back if it succeeds.
@@ -553,26 +568,27 @@ impl ClientCore {
                 }
             }
             let attempt_span = span.attempt(attempt);
-            let sent = attempt_span.instrument(self.connector.send(signed, self.attempt_timeout)).await;
-            let (result, status, date) = match sent {
-                Ok(response) => {
-                    // Only an error response can say the clock is skewed: the header is kept (a
-                    // reference count, no copy) for that case alone.
-                    let date = match response.status().is_success() {
-                        true => None,
-                        false => response.headers().get(http::header::DATE).cloned(),
-                    };
-                    let parsed = match check_response && response.status().is_success() {
-                        true => crate::checksum::validate(&response, O::RESPONSE_CHECKSUMS)
-                            .map_err(Error::Response)
-                            .and_then(|_| O::parse_response(&response)),
-                        false => O::parse_response(&response),
-                    };
-                    (parsed, Some(response.status().as_u16()), date)
+            let (result, status, date) = match streaming {
+                false => {
+                    let sent = attempt_span.instrument(self.connector.send(signed, self.attempt_timeout)).await;
+                    match sent {
+                        Ok(response) => read_response::<O>(response, check_response),
+                        Err(e) => (Err(connector_error(e)), None, None),
+                    }
                 }
-                Err(ConnectorError::Timeout(t)) => (Err(Error::Timeout(t)), None, None),
-                Err(ConnectorError::Io(e)) => (Err(Error::Transport(e)), None, None),
+                true => {
+                    let outgoing = body.as_mut().map(StreamedBody::for_attempt).unwrap_or_default();
+                    let request = http::Request::from_parts(signed.into_parts().0, outgoing);
+                    let sent =
+                        attempt_span.instrument(self.connector.send_streaming(request, self.attempt_timeout)).await;
+                    match sent {
+                        Ok(response) => streamed_response::<O>(response, check_response).await,
+                        Err(e) => (Err(connector_error(e)), None, None),
+                    }
+                }
             };
+            // A one-shot stream, once sent, cannot be sent again.
+            let replayable = body.as_ref().is_none_or(StreamedBody::replayable);
             let outcome = || crate::trace::Outcome { status, error_code: result.as_ref().err().and_then(Error::code) };
             attempt_span.finish(outcome());
             if let Some(limiter) = &self.limiter {
@@ -580,6 +596,7 @@ impl ClientCore {
             }
             let retry = match &result {
                 Ok(_) => false,
+                Err(_) if !replayable => false,
                 // Signed with a clock too far from the service's: learn its clock from the
                 // response and sign again, once, without waiting.
                 Err(e)
@@ -617,6 +634,37 @@ impl ClientCore {
                 return result;
             }
         }
+    }
+
+    /// Prepares a streaming request body: unsigned, as the SDKs send bodies they cannot hash
+    /// before sending, with its checksum (when one is wanted) in an `aws-chunked` trailer, and
+    /// its length when it is known. Returns the payload hash to sign with.
+    fn streamed_body<O: Operation>(
+        &self,
+        input: &O::Input,
+        request: &mut Request,
+        body: crate::body::ByteStream,
+    ) -> Result<(String, StreamedBody), Error<O::Error>> {
+        let trailer = match O::request_checksum(input) {
+            Some(spec) => {
+                crate::checksum::choose(request, &spec, self.request_checksums).map_err(Error::Serialization)?
+            }
+            None => None,
+        };
+        let headers = request.headers_mut();
+        let hash = match trailer {
+            Some(algorithm) => {
+                crate::checksum::aws_chunked_headers(headers, body.len(), algorithm).map_err(Error::Serialization)?;
+                crate::checksum::STREAMING_UNSIGNED_PAYLOAD_TRAILER
+            }
+            None => {
+                if let Some(len) = body.len() {
+                    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+                }
+                crate::sigv4::UNSIGNED_PAYLOAD
+            }
+        };
+        Ok((hash.to_string(), StreamedBody { body: Some(body), trailer }))
     }
 
     /// The endpoint requests go to.
@@ -747,6 +795,87 @@ impl ClientCore {
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.region
+    }
+}
+
+/// What one attempt gave: the output or error, the response's status, and its `Date` when it
+/// is an error.
+type Attempt<O> =
+    (Result<<O as Operation>::Output, Error<<O as Operation>::Error>>, Option<u16>, Option<http::HeaderValue>);
+
+/// A request body that streams, kept across attempts.
+struct StreamedBody {
+    /// `None` once a one-shot stream has been sent.
+    body: Option<crate::body::ByteStream>,
+    /// The checksum sent in an `aws-chunked` trailer.
+    trailer: Option<crate::checksum::Algorithm>,
+}
+
+impl StreamedBody {
+    /// The body for the next attempt: a copy of one that can be sent again, else the stream
+    /// itself (an empty body if it was sent already, though no attempt follows one then).
+    fn for_attempt(&mut self) -> crate::body::ByteStream {
+        let body = match self.body.as_ref().and_then(crate::body::ByteStream::try_clone) {
+            Some(copy) => copy,
+            None => self.body.take().unwrap_or_default(),
+        };
+        match self.trailer {
+            Some(algorithm) => crate::checksum::aws_chunked_body(body, algorithm),
+            None => body,
+        }
+    }
+
+    fn replayable(&self) -> bool {
+        self.body.is_some()
+    }
+}
+
+fn connector_error<E>(e: ConnectorError) -> Error<E> {
+    match e {
+        ConnectorError::Timeout(t) => Error::Timeout(t),
+        ConnectorError::Io(e) => Error::Transport(e),
+    }
+}
+
+/// The output or error a whole response carries, its status, and its `Date` when it is an error
+/// (only an error response can say the clock is skewed: the header is kept, a reference count
+/// and no copy, for that case alone).
+fn read_response<O: Operation>(response: crate::http::Response, check_response: bool) -> Attempt<O> {
+    let date = match response.status().is_success() {
+        true => None,
+        false => response.headers().get(http::header::DATE).cloned(),
+    };
+    let parsed = match check_response && response.status().is_success() {
+        true => crate::checksum::validate(&response, O::RESPONSE_CHECKSUMS)
+            .map_err(Error::Response)
+            .and_then(|_| O::parse_response(&response)),
+        false => O::parse_response(&response),
+    };
+    (parsed, Some(response.status().as_u16()), date)
+}
+
+/// [`read_response`] for a response whose body streams: a successful response of an operation
+/// with a streaming output is read from its head, its body handed over unread (checked as it is
+/// read when its checksum is to be validated); any other is read whole first.
+async fn streamed_response<O: Operation>(response: crate::http::StreamingResponse, check_response: bool) -> Attempt<O> {
+    let (parts, body) = response.into_parts();
+    if O::STREAMING_OUTPUT && parts.status.is_success() {
+        let head = http::Response::from_parts(parts, bytes::Bytes::new());
+        let status = Some(head.status().as_u16());
+        let parsed = O::parse_response(&head).map(|mut output| {
+            let body = match check_response {
+                true => crate::checksum::validating(head.headers(), body, O::RESPONSE_CHECKSUMS),
+                false => body,
+            };
+            O::set_response_stream(&mut output, body);
+            output
+        });
+        return (parsed, status, None);
+    }
+    match body.collect().await {
+        Ok(bytes) => read_response::<O>(http::Response::from_parts(parts, bytes), check_response),
+        Err(crate::body::StreamError::Stalled(t)) => (Err(Error::Timeout(t)), None, None),
+        Err(e) => (Err(Error::Transport(Box::new(e))), None, None),
     }
 }
 

@@ -10,6 +10,7 @@
 //! | [`sigv4`] | Signature Version 4 |
 //! | [`endpoint`] | the endpoint of a region, endpoint URLs, host prefixes |
 //! | [`retry`] | retry settings and backoff |
+//! | [`body`] | streaming bodies ([`body::ByteStream`]) |
 //! | [`http`] | request and response types, the transport trait and the default HTTPS transport |
 //! | [`profile`] | the shared config and credentials files |
 //! | [`protocol`] | wire helpers generated serializers and parsers call: [`protocol::rest`], [`protocol::json`] |
@@ -18,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+pub mod body;
 pub mod chain;
 pub mod checksum;
 pub mod client;
@@ -89,6 +91,23 @@ pub trait Operation {
     fn endpoint_url(input: &Self::Input) -> Option<&str> {
         let _ = input;
         None
+    }
+
+    /// Takes the input's streaming body (`@streaming` payload) out when it is a file or a
+    /// stream, to be sent as it is read; `None` for operations without one, and for a body in
+    /// memory, which the serializer writes like any payload.
+    fn take_request_stream(input: &mut Self::Input) -> Option<body::ByteStream> {
+        let _ = input;
+        None
+    }
+
+    /// The output's payload streams: the client hands the response over when its head has
+    /// arrived, its body unread ([`Self::set_response_stream`]).
+    const STREAMING_OUTPUT: bool = false;
+
+    /// Puts a response's streaming body into the output read from its head.
+    fn set_response_stream(output: &mut Self::Output, body: body::ByteStream) {
+        let _ = (output, body);
     }
 
     /// The request checksum the input asks for (`aws.protocols#httpChecksum`); `None` for an

@@ -92,6 +92,10 @@ pub enum SigningError {
     Url(String, String),
 }
 
+/// The payload hash of a body signed without being hashed: a streaming body, or any S3
+/// presigned request.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// The hex SHA-256 of a request body, as the canonical request carries it. A client works it out
 /// once per call: every attempt sends the same body.
 pub fn payload_hash(body: &[u8]) -> String {
@@ -349,8 +353,7 @@ pub fn presign(
     to_sign
         .headers_mut()
         .insert(HOST, HeaderValue::from_str(&host).map_err(|_| SigningError::InvalidHost(host.clone()))?);
-    let payload =
-        if rules.content_sha256_header { "UNSIGNED-PAYLOAD".to_string() } else { payload_hash(request.body()) };
+    let payload = if rules.content_sha256_header { UNSIGNED_PAYLOAD.to_string() } else { payload_hash(request.body()) };
     let (canonical, _) = canonical_request_with(&to_sign, &payload, rules.path)?;
     let mut mac = SigningKeyCache::default().key(credentials, &date, region, service);
     for part in [ALGORITHM, "\n", &date_time, "\n", &scope, "\n", &hex(&Sha256::digest(canonical.as_bytes()))] {

@@ -204,6 +204,10 @@ impl Gen<'_> {
                 let b = proc_macro2::Literal::byte_string(x.as_bytes());
                 quote!(#b.to_vec())
             }
+            (Ty::ByteStream, Value::String(x)) => {
+                let b = proc_macro2::Literal::byte_string(x.as_bytes());
+                quote!(::awsgen_runtime::body::ByteStream::from(#b.to_vec()))
+            }
             (Ty::Timestamp(_), Value::Number(n)) => {
                 let t = n.to_string();
                 quote!(::awsgen_runtime::protocol::parse_epoch_seconds(#t).unwrap())

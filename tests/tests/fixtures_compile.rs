@@ -21,7 +21,7 @@ fn fixture_crates_pass_clippy() {
         members.push(format!("\"{name}\""));
     }
     // The crate of the full AppFlow model (25 operations), whose paginators page through a mock.
-    let mut test_packages = vec!["fixture-context_params", "fixture-waiters", "fixture-cbor"];
+    let mut test_packages = vec!["fixture-context_params", "fixture-waiters", "fixture-cbor", "fixture-streaming"];
     if let Some(shared) = integration_tests::shared_dir() {
         let text = std::fs::read_to_string(shared.join("models/appflow.json")).unwrap();
         let generated =
@@ -45,6 +45,14 @@ fn fixture_crates_pass_clippy() {
     integration_tests::add_dev_dependencies(
         &out.join("waiters/Cargo.toml"),
         "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"time\", \"test-util\"] }\nfutures-core = \"0.3\"",
+    );
+    // Streaming bodies over real HTTP on 127.0.0.1: aws-chunked uploads, retries, checked
+    // downloads, and the stall timeout.
+    std::fs::create_dir_all(out.join("streaming/tests")).unwrap();
+    std::fs::write(out.join("streaming/tests/streams.rs"), STREAMING_TEST).unwrap();
+    integration_tests::add_dev_dependencies(
+        &out.join("streaming/Cargo.toml"),
+        "tokio = { version = \"1\", features = [\"macros\", \"rt\", \"net\", \"time\", \"io-util\"] }",
     );
     std::fs::write(
         out.join("Cargo.toml"),
@@ -500,5 +508,277 @@ fn responses_and_errors_read_back() {
     let garbage = http::Response::builder().status(200).body(vec![0xb9, 0x00].into()).unwrap();
     let e = Put::parse_response(&garbage).unwrap_err().to_string();
     assert!(e.contains("invalid CBOR body"), "{e}");
+}
+"#;
+
+const STREAMING_TEST: &str = r#"
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fixture_streaming::operation::download::DownloadInput;
+use fixture_streaming::operation::upload::UploadInput;
+use fixture_streaming::runtime::body::{ByteStream, StreamError};
+use fixture_streaming::runtime::checksum::Algorithm;
+use fixture_streaming::runtime::Credentials;
+use fixture_streaming::{Client, Error, StreamingExample};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// One scripted answer: status, headers, and the body in chunks with a pause before each.
+#[derive(Clone)]
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    chunks: Vec<Vec<u8>>,
+    pause: Duration,
+}
+
+fn ok(headers: Vec<(&'static str, String)>, chunks: Vec<Vec<u8>>, pause: Duration) -> Reply {
+    Reply { status: 200, headers, chunks, pause }
+}
+
+fn failure() -> Reply {
+    Reply { status: 500, headers: vec![], chunks: vec![b"{}".to_vec()], pause: Duration::ZERO }
+}
+
+/// A request as the server read it: the head's lines, lowercased, and the body.
+struct Seen {
+    head: Vec<String>,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.iter().find_map(|l| l.strip_prefix(&format!("{name}: ")))
+    }
+}
+
+/// An HTTP/1.1 server on 127.0.0.1 answering with `replies` in turn (the last one again once they
+/// run out), keeping what it was sent.
+async fn serve(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let (replies, next) = (Arc::new(replies), Arc::new(AtomicUsize::new(0)));
+    let record = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut conn, _)) = listener.accept().await else { return };
+            let (replies, next, record) = (replies.clone(), next.clone(), record.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                loop {
+                    let Some(end) = read_head(&mut conn, &mut buf).await else { return };
+                    let head: Vec<String> =
+                        String::from_utf8_lossy(&buf[..end]).lines().map(|l| l.to_ascii_lowercase()).collect();
+                    buf.drain(..end + 4);
+                    let len: usize = head
+                        .iter()
+                        .find_map(|l| l.strip_prefix("content-length: "))
+                        .map_or(0, |v| v.trim().parse().unwrap());
+                    while buf.len() < len {
+                        let mut more = [0u8; 65536];
+                        match conn.read(&mut more).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&more[..n]),
+                        }
+                    }
+                    let body: Vec<u8> = buf.drain(..len).collect();
+                    record.lock().unwrap().push(Seen { head, body });
+                    let i = next.fetch_add(1, Ordering::SeqCst).min(replies.len() - 1);
+                    let reply = replies[i].clone();
+                    let total: usize = reply.chunks.iter().map(Vec::len).sum();
+                    let mut out = format!("HTTP/1.1 {} X\r\ncontent-length: {total}\r\n", reply.status);
+                    for (k, v) in &reply.headers {
+                        out.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    out.push_str("\r\n");
+                    if conn.write_all(out.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    for chunk in &reply.chunks {
+                        tokio::time::sleep(reply.pause).await;
+                        if conn.write_all(chunk).await.is_err() || conn.flush().await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+async fn read_head(conn: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> Option<usize> {
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Some(end);
+        }
+        let mut more = [0u8; 65536];
+        match conn.read(&mut more).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&more[..n]),
+        }
+    }
+}
+
+fn client(url: &str, timeout: Duration) -> Client {
+    Client::builder()
+        .region("us-east-1")
+        .endpoint_url(url)
+        .credentials(Credentials::new("AKID", "secret", None))
+        .attempt_timeout(Some(timeout))
+        .build()
+        .unwrap()
+}
+
+fn data(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+/// The data of an aws-chunked body, and its trailer.
+fn decode_aws_chunked(mut rest: &[u8]) -> (Vec<u8>, String) {
+    let mut data = Vec::new();
+    loop {
+        let line = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&rest[..line]).unwrap(), 16).unwrap();
+        rest = &rest[line + 2..];
+        if size == 0 {
+            return (data, String::from_utf8(rest.to_vec()).unwrap());
+        }
+        data.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("awsgen-streams-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_file_goes_out_aws_chunked_with_its_checksum_in_a_trailer() {
+    let (url, seen) = serve(vec![ok(vec![("etag", "\"e1\"".into())], vec![], Duration::ZERO)]).await;
+    let bytes = data(200_000);
+    let path = temp_file("upload", &bytes);
+    let input = UploadInput::builder().key("k").body(ByteStream::from_path(&path).await.unwrap()).build().unwrap();
+    let out = client(&url, Duration::from_secs(5)).upload(input).await.unwrap();
+    assert_eq!(out.etag.as_deref(), Some("\"e1\""));
+    let seen = seen.lock().unwrap();
+    let r = &seen[0];
+    assert_eq!(r.header("content-encoding"), Some("aws-chunked"));
+    assert_eq!(r.header("x-amz-decoded-content-length"), Some("200000"));
+    assert_eq!(r.header("x-amz-trailer"), Some("x-amz-checksum-crc32"));
+    assert_eq!(r.header("x-amz-sdk-checksum-algorithm"), Some("crc32"), "(the server lowercases what it saw)");
+    assert!(r.header("authorization").is_some_and(|a| a.contains("signedheaders=") && a.contains("x-amz-trailer")));
+    let (sent, trailer) = decode_aws_chunked(&r.body);
+    assert_eq!(sent, bytes);
+    assert_eq!(trailer, format!("x-amz-checksum-crc32:{}\r\n\r\n", Algorithm::Crc32.checksum(&bytes)));
+    std::fs::remove_file(path).unwrap();
+}
+
+#[tokio::test]
+async fn bodies_in_memory_are_signed_and_sent_as_they_are() {
+    let (url, seen) = serve(vec![ok(vec![], vec![], Duration::ZERO)]).await;
+    let input = UploadInput::builder().key("k").body(b"small".to_vec()).build().unwrap();
+    client(&url, Duration::from_secs(5)).upload(input).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[0].body, b"small");
+    assert_eq!(seen[0].header("x-amz-checksum-crc32").map(str::to_string), Some(Algorithm::Crc32.checksum(b"small").to_ascii_lowercase()));
+    assert!(seen[0].header("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn a_file_is_sent_again_on_a_retry_and_a_one_shot_stream_is_not() {
+    let (url, seen) = serve(vec![failure(), ok(vec![], vec![], Duration::ZERO)]).await;
+    let bytes = data(70_000);
+    let path = temp_file("retry", &bytes);
+    let input = UploadInput::builder().key("k").body(ByteStream::from_path(&path).await.unwrap()).build().unwrap();
+    client(&url, Duration::from_secs(5)).upload(input).await.unwrap();
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "one retry");
+        assert_eq!(decode_aws_chunked(&seen[0].body).0, bytes);
+        assert_eq!(decode_aws_chunked(&seen[1].body).0, bytes);
+    }
+    std::fs::remove_file(path).unwrap();
+
+    let (url, seen) = serve(vec![failure(), ok(vec![], vec![], Duration::ZERO)]).await;
+    static ONCE: &[u8] = b"read once";
+    let input = UploadInput::builder().key("k").body(ByteStream::from_reader(ONCE, Some(9))).build().unwrap();
+    let err = client(&url, Duration::from_secs(5)).upload(input).await.unwrap_err();
+    assert!(matches!(err, Error::Unhandled(_)), "{err:?}");
+    assert_eq!(seen.lock().unwrap().len(), 1, "a stream that was read is not sent again");
+}
+
+#[tokio::test]
+async fn downloads_arrive_as_a_stream_checked_against_their_checksum() {
+    let bytes = data(300_000);
+    let chunks: Vec<Vec<u8>> = bytes.chunks(50_000).map(<[u8]>::to_vec).collect();
+    let good = vec![("x-amz-checksum-crc32", Algorithm::Crc32.checksum(&bytes))];
+    let (url, seen) = serve(vec![ok(good, chunks.clone(), Duration::from_millis(5))]).await;
+    let mut out = client(&url, Duration::from_secs(5)).download(DownloadInput::builder().key("k").build().unwrap()).await.unwrap();
+    assert_eq!(out.content_length, Some(300_000));
+    assert_eq!(out.body.len(), Some(300_000));
+    let mut pieces = 0;
+    let mut got = Vec::new();
+    while let Some(piece) = out.body.next().await {
+        got.extend_from_slice(&piece.unwrap());
+        pieces += 1;
+    }
+    assert_eq!(got, bytes);
+    assert!(pieces > 1, "read as it arrived");
+    assert_eq!(seen.lock().unwrap()[0].header("x-amz-checksum-mode"), Some("enabled"));
+
+    let bad = vec![("x-amz-checksum-crc32", Algorithm::Crc32.checksum(b"other"))];
+    let (url, _) = serve(vec![ok(bad, chunks, Duration::ZERO)]).await;
+    let out = client(&url, Duration::from_secs(5)).download(DownloadInput::builder().key("k").build().unwrap()).await.unwrap();
+    let err = out.body.collect().await.unwrap_err();
+    assert!(matches!(err, StreamError::Checksum { algorithm: "CRC32", bytes: 300_000, .. }), "{err}");
+}
+
+#[tokio::test]
+async fn a_transfer_that_keeps_moving_outlasts_the_timeout_and_a_stalled_one_fails() {
+    let timeout = Duration::from_millis(300);
+    // Eight pieces 100 ms apart: 800 ms in all, never 300 ms without data.
+    let slow = vec![vec![7u8; 1000]; 8];
+    let (url, _) = serve(vec![ok(vec![], slow, Duration::from_millis(100))]).await;
+    let out = client(&url, timeout).download(DownloadInput::builder().key("k").build().unwrap()).await.unwrap();
+    assert_eq!(out.body.collect().await.unwrap().len(), 8000);
+
+    let stalled = Reply { status: 200, headers: vec![], chunks: vec![vec![1u8; 10], vec![2u8; 10]], pause: Duration::from_millis(1500) };
+    let (url, _) = serve(vec![stalled]).await;
+    let out = client(&url, timeout).download(DownloadInput::builder().key("k").build().unwrap()).await.unwrap();
+    let started = std::time::Instant::now();
+    let err = out.body.collect().await.unwrap_err();
+    assert!(matches!(err, StreamError::Stalled(t) if t == timeout), "{err}");
+    assert!(started.elapsed() < Duration::from_millis(1200), "failed after {:?}", started.elapsed());
+
+    // Uploads: a source that yields every 100 ms goes through; one that stops fails the attempt.
+    let (url, seen) = serve(vec![ok(vec![], vec![], Duration::ZERO)]).await;
+    let (reader, mut writer) = tokio::io::duplex(1024);
+    tokio::spawn(async move {
+        for _ in 0..8 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            writer.write_all(&[9u8; 1000]).await.unwrap();
+        }
+    });
+    let input = UploadInput::builder().key("k").body(ByteStream::from_reader(reader, Some(8000))).build().unwrap();
+    client(&url, timeout).upload(input).await.unwrap();
+    assert_eq!(decode_aws_chunked(&seen.lock().unwrap()[0].body).0, vec![9u8; 8000]);
+
+    let (url, _) = serve(vec![ok(vec![], vec![], Duration::ZERO)]).await;
+    let (reader, mut writer) = tokio::io::duplex(1024);
+    tokio::spawn(async move {
+        writer.write_all(&[9u8; 1000]).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        drop(writer);
+    });
+    let input = UploadInput::builder().key("k").body(ByteStream::from_reader(reader, Some(8000))).build().unwrap();
+    let started = std::time::Instant::now();
+    let err = client(&url, timeout).upload(input).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(t) if t == timeout), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500), "failed after {:?}", started.elapsed());
 }
 "#;

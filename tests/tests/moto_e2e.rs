@@ -143,7 +143,7 @@ async fn s3(url: &str) -> Result<String, String> {
     let head = t!(HeadObjectInput::builder().bucket(bucket).key("key-00042").build());
     let object = t!(client.wait_until_object_exists(head, Duration::from_secs(60)).await);
     let got = t!(client.get_object(t!(GetObjectInput::builder().bucket(bucket).key("key-02499").build())).await);
-    let body = String::from_utf8_lossy(&got.body).to_string();
+    let body = String::from_utf8_lossy(&t!(got.body.collect().await)).to_string();
     let pages = t!(client
         .list_objects_v2_pages(t!(ListObjectsV2Input::builder().bucket(bucket).build()))
         .collect_pages()
@@ -212,6 +212,78 @@ async fn s3(url: &str) -> Result<String, String> {
     ))
 }
 
+/// The byte at `offset` of the large object: a pattern that shows any byte moved or lost.
+fn pattern(offset: usize) -> u8 {
+    ((offset * 31 + offset / 4096) % 251) as u8
+}
+
+/// The peak resident memory of this process so far (`VmHWM`), in MiB.
+fn peak_rss_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    kib / 1024
+}
+
+/// A 64 MiB object: `PutObject` streamed from a file (its CRC32 in an `aws-chunked` trailer),
+/// `GetObject` read as a stream (its CRC32 checked as it is read), and the process's peak
+/// memory before and after.
+async fn s3_stream(url: &str) -> Result<String, String> {
+    use s3::operation::create_bucket::CreateBucketInput;
+    use s3::operation::get_object::GetObjectInput;
+    use s3::operation::put_object::PutObjectInput;
+    use s3::runtime::body::ByteStream;
+    use s3::{ClientContextParams, S3};
+    use std::io::Write as _;
+    const SIZE: usize = 64 << 20;
+    let client = t!(s3::Client::builder()
+        .region("us-east-1")
+        .endpoint_url(url)
+        .credentials(creds())
+        .force_path_style(true)
+        .build());
+    let bucket = "awsgen-stream";
+    t!(client.create_bucket(t!(CreateBucketInput::builder().bucket(bucket).build())).await);
+    let path = std::env::temp_dir().join(format!("awsgen-e2e-{}.bin", std::process::id()));
+    {
+        let mut file = std::io::BufWriter::new(t!(std::fs::File::create(&path)));
+        let mut piece = vec![0u8; 1 << 20];
+        for start in (0..SIZE).step_by(piece.len()) {
+            for (i, b) in piece.iter_mut().enumerate() {
+                *b = pattern(start + i);
+            }
+            t!(file.write_all(&piece));
+        }
+        t!(file.flush());
+    }
+    let before = peak_rss_mib();
+    let body = t!(ByteStream::from_path(&path).await);
+    let put = t!(PutObjectInput::builder().bucket(bucket).key("large.bin").body(body).build());
+    let sent = t!(client.put_object(put).await);
+    let mut got = t!(client.get_object(t!(GetObjectInput::builder().bucket(bucket).key("large.bin").build())).await);
+    let (mut read, mut chunks, mut same) = (0usize, 0usize, true);
+    while let Some(chunk) = got.body.next().await {
+        let chunk = t!(chunk);
+        same &= chunk.iter().enumerate().all(|(i, b)| *b == pattern(read + i));
+        read += chunk.len();
+        chunks += 1;
+    }
+    let after = peak_rss_mib();
+    let _ = std::fs::remove_file(&path);
+    println!("memory s3-stream: peak RSS {before} MiB before the transfers, {after} MiB after; {chunks} chunks read");
+    Ok(format!(
+        "PutObject from a file and GetObject as a stream: {read} bytes, {}; CRC32 sent {}, checked {}; \
+         the transfers' peak memory {} than the object",
+        if same { "every byte in place" } else { "bytes differ" },
+        sent.checksum_crc32 == got.checksum_crc32 && got.checksum_crc32.is_some(),
+        got.checksum_crc32.is_some(),
+        if after < before + (SIZE as u64 >> 20) / 2 { "far less" } else { "not far less" },
+    ))
+}
+
 async fn sts(url: &str) -> Result<String, String> {
     use sts::operation::get_caller_identity::GetCallerIdentityInput;
     use sts::Sts;
@@ -265,6 +337,7 @@ async fn sqs(url: &str) -> Result<String, String> {
 async fn main() {
     let url = std::env::var("MOTO_URL").expect("MOTO_URL");
     let results = [
+        ("s3-stream", s3_stream(&url).await),
         ("dynamodb", dynamodb(&url).await),
         ("s3", s3(&url).await),
         ("sts", sts(&url).await),
@@ -286,7 +359,12 @@ const SERVICES: [(&str, &str); 6] =
     [("dynamodb", "dynamodb"), ("s3", "s3"), ("sts", "sts"), ("iam", "iam"), ("sns", "sns"), ("sqs", "sqs")];
 
 /// What each scenario must print after `ok <name>: `.
-const EXPECTED: [(&str, &str); 6] = [
+const EXPECTED: [(&str, &str); 7] = [
+    (
+        "s3-stream",
+        "PutObject from a file and GetObject as a stream: 67108864 bytes, every byte in place; CRC32 sent true, \
+         checked true; the transfers' peak memory far less than the object",
+    ),
     (
         "dynamodb",
         "TableExists acceptor 0 after 1; pages [2, 2, 1]; items table-0,table-1,table-2,table-3,table-4; \
@@ -357,12 +435,18 @@ fn generated_clients_against_moto() {
     assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
     let mut problems = Vec::new();
     for (name, want) in EXPECTED {
-        let line = stdout.lines().find(|l| l.split_once(": ").is_some_and(|(h, _)| h.ends_with(&format!(" {name}"))));
+        let line = stdout
+            .lines()
+            .filter(|l| l.starts_with("ok ") || l.starts_with("FAIL "))
+            .find(|l| l.split_once(": ").is_some_and(|(h, _)| h.ends_with(&format!(" {name}"))));
         match line {
             Some(l) if l == format!("ok {name}: {want}") => {}
             Some(l) => problems.push(format!("{l}\n  want: ok {name}: {want}")),
             None => problems.push(format!("{name}: no line in\n{stdout}")),
         }
+    }
+    for line in stdout.lines().filter(|l| l.starts_with("memory ")) {
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
     let _ = writeln!(
         std::io::stdout(),

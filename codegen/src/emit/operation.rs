@@ -69,6 +69,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             const UNSIGNED: bool = true;
         )
     });
+    let streams = stream_fns(op);
     let host_prefix = super::protocol::host_prefix_fn(op);
     let read_error = super::protocol::read_error_fn(cx, op);
     let read_output = super::protocol::read_output_fn(cx, op);
@@ -162,6 +163,7 @@ pub fn operation_file(ir: &Crate, op: &Operation) -> TokenStream {
             #endpoint_params
             #endpoint_url
             #checksum
+            #streams
 
             fn serialize_request(input: &#input) -> Result<::awsgen_runtime::http::Request, ::awsgen_runtime::protocol::SerializeError> {
                 #serialize
@@ -300,6 +302,34 @@ pub fn client_file(ir: &Crate) -> TokenStream {
 
         #context_params
     }
+}
+
+/// The hooks of an operation with a streaming payload: its input's file or stream is sent as it
+/// is read, and its output's body handed over as it arrives. Operations whose serializer needs
+/// the whole body (Glacier's tree hash, a required `Content-MD5`) keep it in the input, where
+/// the serializer refuses a body that is not in memory.
+fn stream_fns(op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    let (input, output) = (format_ident!("{}", op.input.name), format_ident!("{}", op.output.name));
+    let rt = quote!(::awsgen_runtime::body::ByteStream);
+    if let Some(f) = op.input.stream_field().filter(|_| !op.glacier_checksums && !op.checksum_required) {
+        let fid = field_ident(f);
+        out.extend(quote! {
+            fn take_request_stream(input: &mut #input) -> Option<#rt> {
+                input.#fid.take_if_streaming()
+            }
+        });
+    }
+    if let Some(f) = op.output.stream_field() {
+        let fid = field_ident(f);
+        out.extend(quote! {
+            const STREAMING_OUTPUT: bool = true;
+            fn set_response_stream(output: &mut #output, body: #rt) {
+                output.#fid = body;
+            }
+        });
+    }
+    out
 }
 
 /// `ClientContextParams`: the service's client context parameters of the endpoint rules as

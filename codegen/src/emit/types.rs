@@ -29,6 +29,8 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
     let has_defaults = s.fields.iter().any(|f| f.default.as_ref().is_some_and(|v| !default_is_zero(&f.ty, v)));
     let derive_default = if has_defaults { quote!() } else { quote!(Default,) };
     let derive_debug = if redact { quote!() } else { quote!(Debug,) };
+    // A stream can be read only once: a structure holding one cannot be cloned.
+    let derive_clone = if s.stream_field().is_some() { quote!() } else { quote!(Clone,) };
     let default_impl = has_defaults.then(|| {
         let inits = s.fields.iter().map(|f| {
             let fname = field_ident(f);
@@ -72,7 +74,7 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
     quote! {
         #sdoc
         #dep
-        #[derive(Clone, PartialEq, #derive_default #derive_debug ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_clone PartialEq, #derive_default #derive_debug ::serde::Serialize, ::serde::Deserialize)]
         #[serde(default)]
         #[non_exhaustive]
         pub struct #name {
@@ -93,7 +95,7 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
         #debug_impl
 
         #[doc = #builder_doc]
-        #[derive(Clone, PartialEq, Default, #builder_debug)]
+        #[derive(#derive_clone PartialEq, Default, #builder_debug)]
         pub struct #builder {
             #(#builder_fields)*
         }

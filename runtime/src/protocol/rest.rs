@@ -27,12 +27,24 @@ pub struct RequestBuilder {
     query: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// The payload is a file or stream the client sends itself.
+    streamed: bool,
+    /// An error found while building, returned by [`Self::build`].
+    failed: Option<SerializeError>,
 }
 
 impl RequestBuilder {
     /// A request with `method` and no path yet.
     pub fn new(method: &'static str) -> Self {
-        Self { method, path: String::new(), query: String::new(), headers: Vec::new(), body: Vec::new() }
+        Self {
+            method,
+            path: String::new(),
+            query: String::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            streamed: false,
+            failed: None,
+        }
     }
 
     /// Appends literal path text from the URI pattern.
@@ -83,9 +95,36 @@ impl RequestBuilder {
         self.body = body;
     }
 
+    /// Sets a streaming payload (`@streaming`) and its `Content-Type`: its bytes when it is in
+    /// memory; a file or a stream is sent by the client as it reads it
+    /// ([`crate::Operation::take_request_stream`]).
+    pub fn byte_stream(&mut self, content_type: &str, body: &crate::body::ByteStream) {
+        if !self.has_header("content-type") {
+            self.header("Content-Type", content_type);
+        }
+        match body.bytes() {
+            Some(bytes) => self.body = bytes.to_vec(),
+            None => self.streamed = true,
+        }
+    }
+
+    /// Refuses a streamed payload for `what`, which needs the whole body before sending.
+    fn needs_body_in_memory(&mut self, what: &str) -> bool {
+        if self.streamed && self.failed.is_none() {
+            self.failed = Some(SerializeError::Body(format!(
+                "{what} needs the whole body before sending: give the operation a ByteStream of bytes in \
+                 memory (ByteStream::from, or collect the file or stream first)"
+            )));
+        }
+        self.streamed
+    }
+
     /// Glacier's checksums of the body: its SHA-256 (`x-amz-content-sha256`) and its tree hash
     /// (`x-amz-sha256-tree-hash`: SHA-256 of each MiB, combined pairwise up to one).
     pub fn glacier_checksums(&mut self) {
+        if self.needs_body_in_memory("Glacier's tree hash") {
+            return;
+        }
         use sha2::{Digest, Sha256};
         let hex = crate::sigv4::hex;
         let mut level: Vec<[u8; 32]> = self.body.chunks(1024 * 1024).map(|c| Sha256::digest(c).into()).collect();
@@ -109,6 +148,9 @@ impl RequestBuilder {
 
     /// Adds `Content-MD5` (base64 of the body's MD5), for operations with `@httpChecksumRequired`.
     pub fn content_md5(&mut self) {
+        if self.needs_body_in_memory("the Content-MD5 the operation requires") {
+            return;
+        }
         use md5::Digest as _;
         let digest = md5::Md5::digest(&self.body);
         self.header("Content-MD5", super::base64(digest));
@@ -133,6 +175,9 @@ impl RequestBuilder {
 
     /// The finished request, with `Content-Length` when it has a body.
     pub fn build(self) -> Result<Request, SerializeError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
         let needs_length = !self.body.is_empty() && !self.has_header("content-length");
         let empty_path = self.path.is_empty();
         let mut uri = if empty_path { String::from("/") } else { self.path };

@@ -173,6 +173,10 @@ fn read_value(cx: Scope<'_>, t: &Ty, v: &TokenStream) -> TokenStream {
         Ty::Blob => quote!(#c::blob(#v)),
         Ty::Timestamp(_) => quote!(#c::timestamp(#v)),
         Ty::Document => quote!(Err::<::awsgen_runtime::Document, _>(#c::CborError::unsupported("documents"))),
+        // Lowering keeps streaming blobs to HTTP payloads, which CBOR bodies never hold.
+        Ty::ByteStream => {
+            quote!(Err::<::awsgen_runtime::body::ByteStream, _>(#c::CborError::unsupported("streaming bodies")))
+        }
         Ty::Named { kind: NamedKind::Enum, .. } => {
             let e = cx.ty(t);
             quote!(#c::string(#v).map(|s| #e::from(s.as_str())))
@@ -246,6 +250,10 @@ fn write_value(t: &Ty, v: &TokenStream) -> TokenStream {
         Ty::Document => quote!({
             let _ = #v;
             return Err(#se::Body("documents cannot be sent in CBOR bodies".into()));
+        }),
+        Ty::ByteStream => quote!({
+            let _ = #v;
+            return Err(#se::Body("streaming bodies cannot be sent in CBOR bodies".into()));
         }),
         Ty::Named { kind: NamedKind::Enum, .. } => quote!(#c::Value::Text(#v.as_str().to_owned())),
         Ty::Named { kind: NamedKind::IntEnum, .. } => quote!(#c::int_value(#v.as_i32())),

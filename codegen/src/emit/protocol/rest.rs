@@ -351,6 +351,10 @@ fn bind_request_field(f: &Field, bound_query: &[&str], codec: Codec<'_>) -> Toke
             }
         }
         Binding::Payload => match &f.ty {
+            Ty::ByteStream => {
+                let ct = f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into());
+                quote!(req.byte_stream(#ct, v);)
+            }
             Ty::Blob => {
                 let ct = f.media_type.clone().unwrap_or_else(|| "application/octet-stream".into());
                 quote!(req.body(#ct, v.clone());)
@@ -465,6 +469,7 @@ pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool, codec: Codec
             }
             Binding::Payload => {
                 let value = match &f.ty {
+                    Ty::ByteStream => quote!(::awsgen_runtime::body::ByteStream::new(response.body().clone())),
                     Ty::Blob => quote!(response.body().to_vec()),
                     Ty::String => quote!(String::from_utf8(response.body().to_vec()).map_err(|e| {
                         ::awsgen_runtime::ResponseError {

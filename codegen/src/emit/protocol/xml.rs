@@ -41,6 +41,7 @@ fn read_value(cx: Scope<'_>, t: &Ty, n: &TokenStream) -> TokenStream {
             quote!(#xml::timestamp(#n, #f))
         }
         Ty::Document => quote!(#xml::unsupported(#n, "a document")),
+        Ty::ByteStream => quote!(#xml::unsupported(#n, "a streaming body")),
         Ty::Named { kind: NamedKind::Enum, .. } => {
             let e = cx.ty(t);
             quote!(Ok::<_, #xml::XmlError>(#e::from(#xml::text(#n).as_str())))

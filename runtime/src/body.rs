@@ -1,0 +1,495 @@
+//! Streaming bodies: [`ByteStream`], the type of every `@streaming` blob member (S3's
+//! `PutObject` and `GetObject` bodies, Polly's audio, ...).
+//!
+//! A `ByteStream` is bytes in memory, a file (or a range of one), or any stream of chunks. A
+//! request body is sent without ever being held whole in memory, and a response body is handed
+//! over as soon as the response's head has arrived: read it chunk by chunk with
+//! [`ByteStream::next`] (or as a [`futures_core::Stream`]), or [`ByteStream::collect`] it.
+//!
+//! Bodies in memory and files can be sent again, so calls with them are retried; a one-shot
+//! stream is sent once, and a failure is returned without a retry.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+
+/// Any error a stream's source reports.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How much is read from a file or reader at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// Reading a streaming body failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The stream's source (a file, a reader, the connection) failed.
+    #[error("reading the body failed: {0}")]
+    Source(#[source] BoxError),
+    /// No data arrived for the client's attempt timeout: the transfer stalled.
+    #[error("no data for {0:?}: the transfer stalled")]
+    Stalled(Duration),
+    /// The body ended before its length: a file that shrank while it was sent, or a
+    /// connection closed early.
+    #[error("the body ended after {got} of its {expected} bytes")]
+    Truncated {
+        /// Bytes read.
+        got: u64,
+        /// The body's length.
+        expected: u64,
+    },
+    /// The body did not hash to the checksum the service sent with it.
+    #[error("the body does not match its {algorithm} checksum: the service says {expected}, the {bytes} bytes received hash to {computed}")]
+    Checksum {
+        /// The algorithm's name (`CRC32`, ...).
+        algorithm: &'static str,
+        /// The checksum in the response's header.
+        expected: String,
+        /// The checksum of what arrived.
+        computed: String,
+        /// How many bytes arrived.
+        bytes: u64,
+    },
+}
+
+type DynStream = Pin<Box<dyn Stream<Item = Result<Bytes, StreamError>> + Send>>;
+
+/// A body that streams: bytes in memory, a file, or any stream of chunks, with its length when
+/// it is known.
+///
+/// ```
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use awsgen_runtime::body::ByteStream;
+/// let small = ByteStream::from("hello");
+/// let large = ByteStream::from_path("video.mp4").await?;
+/// assert_eq!(small.len(), Some(5));
+/// # let _ = large;
+/// # Ok(()) }
+/// ```
+pub struct ByteStream {
+    inner: Inner,
+}
+
+enum Inner {
+    Bytes(Bytes),
+    /// A file range not opened yet: it can be sent as often as needed.
+    File {
+        path: PathBuf,
+        offset: u64,
+        len: u64,
+    },
+    /// A stream in progress. In a `Mutex` only so that `ByteStream` is `Sync` like the structures
+    /// holding it; it is polled through `&mut`, never locked.
+    Stream {
+        stream: Mutex<DynStream>,
+        len: Option<u64>,
+    },
+}
+
+impl ByteStream {
+    /// A body of `bytes`, in memory.
+    pub fn new(bytes: Bytes) -> Self {
+        ByteStream { inner: Inner::Bytes(bytes) }
+    }
+
+    /// The whole file at `path`, read as it is sent. Its length is taken now.
+    pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let len = tokio::fs::metadata(&path).await?.len();
+        Ok(ByteStream { inner: Inner::File { path, offset: 0, len } })
+    }
+
+    /// `len` bytes of the file at `path` from `offset` (a part of a multipart upload, say). The
+    /// range is checked against the file's length now.
+    pub async fn from_file_range(path: impl AsRef<Path>, offset: u64, len: u64) -> std::io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let size = tokio::fs::metadata(&path).await?.len();
+        if offset.checked_add(len).is_none_or(|end| end > size) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{} is {size} bytes long: it has no {len} bytes from offset {offset}", path.display()),
+            ));
+        }
+        Ok(ByteStream { inner: Inner::File { path, offset, len } })
+    }
+
+    /// A body read from `stream` as it is sent, once; `len` is its length if known (S3, for one,
+    /// needs it to accept an upload).
+    pub fn from_stream<S, E>(stream: S, len: Option<u64>) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        let mapped = MapErr { inner: Box::pin(stream) };
+        ByteStream { inner: Inner::Stream { stream: Mutex::new(Box::pin(mapped)), len } }
+    }
+
+    /// A body read from `reader` as it is sent, once; `len` is its length if known.
+    pub fn from_reader<R>(reader: R, len: Option<u64>) -> Self
+    where
+        R: tokio::io::AsyncRead + Send + 'static,
+    {
+        let stream = ReaderStream { reader: Box::pin(reader), limit: len, read: 0 };
+        ByteStream { inner: Inner::Stream { stream: Mutex::new(Box::pin(stream)), len } }
+    }
+
+    /// A stream of already checked chunks, for the transports and wrappers of this crate.
+    pub(crate) fn from_chunks(
+        stream: impl Stream<Item = Result<Bytes, StreamError>> + Send + 'static,
+        len: Option<u64>,
+    ) -> Self {
+        ByteStream { inner: Inner::Stream { stream: Mutex::new(Box::pin(stream)), len } }
+    }
+
+    /// The length in bytes, when it is known.
+    pub fn len(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Bytes(b) => Some(b.len() as u64),
+            Inner::File { len, .. } => Some(*len),
+            Inner::Stream { len, .. } => *len,
+        }
+    }
+
+    /// Whether the body is known to be empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// The bytes, when the body is in memory.
+    pub fn bytes(&self) -> Option<&Bytes> {
+        match &self.inner {
+            Inner::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A copy that sends the same bytes again (bodies in memory and files), or `None` for a
+    /// one-shot stream.
+    pub fn try_clone(&self) -> Option<Self> {
+        match &self.inner {
+            Inner::Bytes(b) => Some(ByteStream::new(b.clone())),
+            Inner::File { path, offset, len } => {
+                Some(ByteStream { inner: Inner::File { path: path.clone(), offset: *offset, len: *len } })
+            }
+            Inner::Stream { .. } => None,
+        }
+    }
+
+    /// The next chunk, `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<Bytes, StreamError>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// The whole body, in memory.
+    pub async fn collect(mut self) -> Result<Bytes, StreamError> {
+        if let Inner::Bytes(b) = self.inner {
+            return Ok(b);
+        }
+        // The length is a hint from the sender: the space reserved up front is capped.
+        let hint = self.len().unwrap_or(0).min(8 << 20) as usize;
+        let mut out = Vec::with_capacity(hint);
+        while let Some(chunk) = self.next().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok(Bytes::from(out))
+    }
+
+    /// Takes a body that is not in memory out of `self`, leaving an empty one; a body in memory
+    /// stays (the operation's serializer writes it as any other payload).
+    #[doc(hidden)]
+    pub fn take_if_streaming(&mut self) -> Option<Self> {
+        match self.inner {
+            Inner::Bytes(_) => None,
+            _ => Some(std::mem::take(self)),
+        }
+    }
+
+    /// Opens a file body, turning it into a stream in progress.
+    fn start(&mut self) {
+        if let Inner::File { path, offset, len } = &self.inner {
+            let stream =
+                FileStream::Opening { open: Box::pin(open_at(path.clone(), *offset)), len: *len, path: path.clone() };
+            let len = Some(*len);
+            self.inner = Inner::Stream { stream: Mutex::new(Box::pin(stream)), len };
+        }
+    }
+}
+
+async fn open_at(path: PathBuf, offset: u64) -> std::io::Result<tokio::fs::File> {
+    use tokio::io::AsyncSeekExt as _;
+    let mut file = tokio::fs::File::open(&path).await?;
+    if offset > 0 {
+        file.seek(std::io::SeekFrom::Start(offset)).await?;
+    }
+    Ok(file)
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, StreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        this.start();
+        match &mut this.inner {
+            Inner::Bytes(b) if b.is_empty() => Poll::Ready(None),
+            Inner::Bytes(b) => Poll::Ready(Some(Ok(std::mem::take(b)))),
+            Inner::Stream { stream, .. } => stream.get_mut().unwrap_or_else(|p| p.into_inner()).as_mut().poll_next(cx),
+            Inner::File { .. } => unreachable!("started above"),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, None)
+    }
+}
+
+impl Default for ByteStream {
+    fn default() -> Self {
+        ByteStream::new(Bytes::new())
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(b: Bytes) -> Self {
+        ByteStream::new(b)
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(v: Vec<u8>) -> Self {
+        ByteStream::new(Bytes::from(v))
+    }
+}
+
+impl From<&'static [u8]> for ByteStream {
+    fn from(v: &'static [u8]) -> Self {
+        ByteStream::new(Bytes::from_static(v))
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(v: &'static str) -> Self {
+        ByteStream::new(Bytes::from_static(v.as_bytes()))
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(v: String) -> Self {
+        ByteStream::new(Bytes::from(v))
+    }
+}
+
+/// Bodies in memory are equal when their bytes are; files when they are the same range of the
+/// same path. A stream equals nothing, itself included: it can only be compared by reading it.
+impl PartialEq for ByteStream {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.inner, &other.inner) {
+            (Inner::Bytes(a), Inner::Bytes(b)) => a == b,
+            (Inner::File { path: p, offset: o, len: l }, Inner::File { path: q, offset: r, len: m }) => {
+                p == q && o == r && l == m
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Shows where the body is and its length, never its content.
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            Inner::Bytes(b) => write!(f, "ByteStream({} bytes in memory)", b.len()),
+            Inner::File { path, offset, len } => {
+                write!(f, "ByteStream({len} bytes of {} from {offset})", path.display())
+            }
+            Inner::Stream { len: Some(len), .. } => write!(f, "ByteStream(stream of {len} bytes)"),
+            Inner::Stream { len: None, .. } => write!(f, "ByteStream(stream of unknown length)"),
+        }
+    }
+}
+
+/// A caller's stream, its errors boxed.
+struct MapErr<S> {
+    inner: Pin<Box<S>>,
+}
+
+impl<S, E> Stream for MapErr<S>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+    E: Into<BoxError>,
+{
+    type Item = Result<Bytes, StreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut()
+            .inner
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|r| r.map_err(|e| StreamError::Source(e.into()))))
+    }
+}
+
+/// Chunks of up to [`CHUNK`] bytes read from an `AsyncRead`, stopping at `limit` bytes when the
+/// length is known.
+struct ReaderStream<R> {
+    reader: Pin<Box<R>>,
+    limit: Option<u64>,
+    read: u64,
+}
+
+impl<R: tokio::io::AsyncRead> Stream for ReaderStream<R> {
+    type Item = Result<Bytes, StreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        poll_read_chunk(this.reader.as_mut(), cx, this.limit, &mut this.read)
+    }
+}
+
+/// Reads the next chunk of at most [`CHUNK`] bytes, and at most what is left of `limit`.
+fn poll_read_chunk<R: tokio::io::AsyncRead + ?Sized>(
+    reader: Pin<&mut R>,
+    cx: &mut Context<'_>,
+    limit: Option<u64>,
+    read: &mut u64,
+) -> Poll<Option<Result<Bytes, StreamError>>> {
+    let want = match limit {
+        Some(l) if *read >= l => return Poll::Ready(None),
+        Some(l) => CHUNK.min((l - *read) as usize),
+        None => CHUNK,
+    };
+    let mut buf = vec![0u8; want];
+    let mut rb = tokio::io::ReadBuf::new(&mut buf);
+    match reader.poll_read(cx, &mut rb) {
+        Poll::Pending => Poll::Pending,
+        Poll::Ready(Err(e)) => Poll::Ready(Some(Err(StreamError::Source(Box::new(e))))),
+        Poll::Ready(Ok(())) => {
+            let n = rb.filled().len();
+            if n == 0 {
+                // The end of a body of known length comes early: an error, not a short body.
+                return Poll::Ready(limit.map(|expected| Err(StreamError::Truncated { got: *read, expected })));
+            }
+            *read += n as u64;
+            buf.truncate(n);
+            Poll::Ready(Some(Ok(Bytes::from(buf))))
+        }
+    }
+}
+
+type OpenFuture = Pin<Box<dyn std::future::Future<Output = std::io::Result<tokio::fs::File>> + Send>>;
+
+/// A file range being read.
+enum FileStream {
+    Opening { open: OpenFuture, len: u64, path: PathBuf },
+    Reading { file: Pin<Box<tokio::fs::File>>, len: u64, read: u64 },
+    Failed,
+}
+
+impl Stream for FileStream {
+    type Item = Result<Bytes, StreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match this {
+                FileStream::Opening { open, len, path } => match open.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(file)) => *this = FileStream::Reading { file: Box::pin(file), len: *len, read: 0 },
+                    Poll::Ready(Err(e)) => {
+                        let message = format!("cannot open {}: {e}", path.display());
+                        *this = FileStream::Failed;
+                        return Poll::Ready(Some(Err(StreamError::Source(message.into()))));
+                    }
+                },
+                FileStream::Reading { file, len, read } => return poll_read_chunk(file.as_mut(), cx, Some(*len), read),
+                FileStream::Failed => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bodies_in_memory_are_one_chunk_and_replay() {
+        let mut b = ByteStream::from("hello");
+        assert_eq!(b.len(), Some(5));
+        let again = b.try_clone().expect("in memory");
+        assert_eq!(b.next().await.unwrap().unwrap(), "hello");
+        assert!(b.next().await.is_none());
+        assert_eq!(again.collect().await.unwrap(), "hello");
+        assert_eq!(format!("{:?}", ByteStream::from("secret")), "ByteStream(6 bytes in memory)");
+    }
+
+    #[tokio::test]
+    async fn files_stream_in_chunks_and_ranges_are_checked() {
+        let dir = std::env::temp_dir().join(format!("awsgen-body-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("data");
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+
+        let mut b = ByteStream::from_path(&path).await.unwrap();
+        assert_eq!(b.len(), Some(200_000));
+        let replay = b.try_clone().unwrap();
+        let mut chunks = 0;
+        let mut got = Vec::new();
+        while let Some(c) = b.next().await {
+            let c = c.unwrap();
+            assert!(c.len() <= CHUNK);
+            got.extend_from_slice(&c);
+            chunks += 1;
+        }
+        assert_eq!(got, data);
+        assert!(chunks >= 4, "{chunks} chunks");
+        assert_eq!(replay.collect().await.unwrap(), data);
+
+        let part = ByteStream::from_file_range(&path, 1000, 5000).await.unwrap();
+        assert_eq!(part.collect().await.unwrap(), data[1000..6000]);
+        let err = ByteStream::from_file_range(&path, 199_999, 2).await.unwrap_err();
+        assert!(err.to_string().contains("no 2 bytes from offset 199999"), "{err}");
+
+        // A file that shrinks after its length was taken is an error, not a short body.
+        let shrinking = ByteStream::from_path(&path).await.unwrap();
+        std::fs::write(&path, &data[..10]).unwrap();
+        let err = shrinking.collect().await.unwrap_err();
+        assert!(matches!(err, StreamError::Truncated { got: 10, expected: 200_000 }), "{err}");
+
+        std::fs::remove_file(&path).unwrap();
+        let gone = ByteStream { inner: Inner::File { path: path.clone(), offset: 0, len: 3 } };
+        let err = gone.collect().await.unwrap_err();
+        assert!(err.to_string().contains("cannot open"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn streams_are_read_once_with_their_errors() {
+        struct Chunks(Vec<Result<Bytes, std::io::Error>>);
+        impl Stream for Chunks {
+            type Item = Result<Bytes, std::io::Error>;
+            fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                let this = self.get_mut();
+                Poll::Ready(if this.0.is_empty() { None } else { Some(this.0.remove(0)) })
+            }
+        }
+        let s = ByteStream::from_stream(Chunks(vec![Ok("ab".into()), Ok("cd".into())]), Some(4));
+        assert!(s.try_clone().is_none());
+        assert_ne!(s, ByteStream::from_stream(Chunks(vec![]), None));
+        assert_eq!(s.collect().await.unwrap(), "abcd");
+        let failing = ByteStream::from_stream(Chunks(vec![Ok("ab".into()), Err(std::io::Error::other("disk"))]), None);
+        let err = failing.collect().await.unwrap_err();
+        assert_eq!(err.to_string(), "reading the body failed: disk");
+
+        let reader = ByteStream::from_reader(&b"0123456789"[..], None);
+        assert_eq!(reader.collect().await.unwrap(), "0123456789");
+        let limited = ByteStream::from_reader(&b"0123456789"[..], Some(4));
+        assert_eq!(limited.collect().await.unwrap(), "0123");
+    }
+}
