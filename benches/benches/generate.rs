@@ -11,6 +11,7 @@ fn config(operations: &[&str]) -> Config {
         model: "m".into(),
         service: None,
         operations: operations.iter().map(|s| s.to_string()).collect(),
+        protocol: None,
         krate: codegen::config::CrateConfig {
             name: "bench".into(),
             version: "0.1.0".into(),

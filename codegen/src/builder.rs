@@ -63,6 +63,7 @@ pub struct Builder {
     models: Vec<PathBuf>,
     service: Option<String>,
     operations: Vec<String>,
+    protocol: Option<String>,
     crate_name: Option<String>,
     crate_version: Option<String>,
     runtime: Option<RuntimeDep>,
@@ -84,6 +85,13 @@ impl Builder {
     /// The service shape id; needed only when the model has several services.
     pub fn service(mut self, id: impl Into<String>) -> Self {
         self.service = Some(id.into());
+        self
+    }
+
+    /// The protocol to generate (`awsQuery`, or its trait id) for a service that lists several;
+    /// the one the AWS SDKs prefer when not called.
+    pub fn protocol(mut self, name: impl Into<String>) -> Self {
+        self.protocol = Some(name.into());
         self
     }
 
@@ -156,6 +164,7 @@ impl Builder {
             model: names[0].clone(),
             service: self.service.clone(),
             operations: self.operations.clone(),
+            protocol: self.protocol.clone(),
             krate: CrateConfig {
                 name: self.crate_name.clone().unwrap_or_else(|| crate_name_from(stem)),
                 version: self.crate_version.clone().unwrap_or_else(|| "0.1.0".into()),

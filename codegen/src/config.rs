@@ -18,6 +18,10 @@ pub struct Config {
     /// Operations by name or shape id; empty means all of the service's operations.
     #[serde(default)]
     pub operations: Vec<String>,
+    /// The protocol to generate (`awsQuery`, or a trait id) when the service lists several;
+    /// by default the one the AWS SDKs prefer.
+    #[serde(default)]
+    pub protocol: Option<String>,
     #[serde(rename = "crate")]
     pub krate: CrateConfig,
 }
@@ -91,6 +95,7 @@ impl Config {
             version: self.krate.version.clone(),
             runtime: self.krate.runtime.clone(),
             standalone: self.krate.standalone,
+            protocol: self.protocol.clone(),
         }
     }
 }

@@ -16,7 +16,8 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
     let mut sink = Sink::default();
     let service_shape = model.shape(&closure.service);
     let mut endpoint_warnings = Vec::new();
-    let Some(service) = lower_service(service_shape, &mut sink, &mut endpoint_warnings) else {
+    let Some(service) = lower_service(service_shape, meta.protocol.as_deref(), &mut sink, &mut endpoint_warnings)
+    else {
         // Without a supported protocol nothing else can be checked meaningfully.
         return Err(Diagnostics::from_vec(sink_into_vec(sink)));
     };
@@ -178,9 +179,14 @@ fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
     }
 }
 
-fn lower_service(s: &Shape, sink: &mut Sink, warnings: &mut Vec<crate::diag::Diagnostic>) -> Option<Service> {
+fn lower_service(
+    s: &Shape,
+    wanted_protocol: Option<&str>,
+    sink: &mut Sink,
+    warnings: &mut Vec<crate::diag::Diagnostic>,
+) -> Option<Service> {
     let t = &s.service;
-    let protocol = match crate::protocols::choose(&t.protocols, &t.unknown_protocols) {
+    let protocol = match crate::protocols::choose(&t.protocols, &t.unknown_protocols, wanted_protocol) {
         Ok(p) => p,
         Err(why) => {
             sink.error(s.id.clone(), why.to_string());

@@ -103,6 +103,8 @@ pub enum NoProtocol {
     None,
     /// It has protocol traits, none of them supported yet.
     Unsupported(Vec<String>),
+    /// The configuration asks for a protocol the service does not list (or no protocol at all).
+    NotListed { wanted: String, listed: Vec<String> },
 }
 
 impl fmt::Display for NoProtocol {
@@ -116,13 +118,27 @@ impl fmt::Display for NoProtocol {
                 names.join("`, `"),
                 supported.join(", ")
             ),
+            NoProtocol::NotListed { wanted, listed } => write!(
+                f,
+                "the configuration asks for protocol `{wanted}`, which the service does not list (it lists: {})",
+                if listed.is_empty() { "none".to_string() } else { listed.join(", ") }
+            ),
         }
     }
 }
 
 /// The protocol to generate for a service carrying `known` (and `unknown`) protocol traits:
-/// the first supported one in the SDKs' order of preference.
-pub fn choose(known: &[Protocol], unknown: &[String]) -> Result<Protocol, NoProtocol> {
+/// `wanted` (by name or trait id, from the configuration) when given and listed, else the
+/// first supported one in the SDKs' order of preference.
+pub fn choose(known: &[Protocol], unknown: &[String], wanted: Option<&str>) -> Result<Protocol, NoProtocol> {
+    if let Some(wanted) = wanted {
+        let listed = || known.iter().map(|p| p.name().to_string()).chain(unknown.iter().cloned()).collect();
+        return known
+            .iter()
+            .copied()
+            .find(|p| p.supported() && (p.name() == wanted || p.trait_id() == wanted))
+            .ok_or_else(|| NoProtocol::NotListed { wanted: wanted.to_string(), listed: listed() });
+    }
     if let Some(p) = Protocol::ALL.into_iter().find(|p| p.supported() && known.contains(p)) {
         return Ok(p);
     }
@@ -150,11 +166,23 @@ mod tests {
 
     #[test]
     fn the_preferred_supported_protocol_wins() {
-        assert_eq!(choose(&[Protocol::RestJson1, Protocol::AwsJson1_0], &[]), Ok(Protocol::AwsJson1_0));
-        assert_eq!(choose(&[Protocol::AwsQuery, Protocol::AwsJson1_0], &[]), Ok(Protocol::AwsJson1_0));
-        assert_eq!(choose(&[], &[]), Err(NoProtocol::None));
-        assert_eq!(choose(&[Protocol::AwsQuery, Protocol::RpcV2Cbor], &[]), Ok(Protocol::RpcV2Cbor));
-        let unknown = choose(&[], &["aws.protocols#awsJson2_0".to_string()]).unwrap_err().to_string();
+        assert_eq!(choose(&[Protocol::RestJson1, Protocol::AwsJson1_0], &[], None), Ok(Protocol::AwsJson1_0));
+        assert_eq!(choose(&[Protocol::AwsQuery, Protocol::AwsJson1_0], &[], None), Ok(Protocol::AwsJson1_0));
+        assert_eq!(choose(&[], &[], None), Err(NoProtocol::None));
+        assert_eq!(choose(&[Protocol::AwsQuery, Protocol::RpcV2Cbor], &[], None), Ok(Protocol::RpcV2Cbor));
+        let unknown = choose(&[], &["aws.protocols#awsJson2_0".to_string()], None).unwrap_err().to_string();
         assert!(unknown.contains("`aws.protocols#awsJson2_0` is not supported"), "{unknown}");
+    }
+
+    #[test]
+    fn the_configuration_can_pick_another_listed_protocol() {
+        let both = [Protocol::AwsQuery, Protocol::RpcV2Cbor];
+        assert_eq!(choose(&both, &[], Some("awsQuery")), Ok(Protocol::AwsQuery));
+        assert_eq!(choose(&both, &[], Some("aws.protocols#awsQuery")), Ok(Protocol::AwsQuery));
+        let e = choose(&both, &[], Some("restXml")).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "the configuration asks for protocol `restXml`, which the service does not list (it lists: awsQuery, rpcv2Cbor)"
+        );
     }
 }

@@ -83,6 +83,7 @@ fn config() -> codegen::Config {
         model: "random.json".into(),
         service: None,
         operations: Vec::new(),
+        protocol: None,
         krate: codegen::config::CrateConfig {
             name: "random".into(),
             version: "0.1.0".into(),

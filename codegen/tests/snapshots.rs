@@ -11,6 +11,7 @@ fn config(service: Option<&str>, operations: &[&str]) -> Config {
         model: "fixture.json".into(),
         service: service.map(String::from),
         operations: operations.iter().map(|s| s.to_string()).collect(),
+        protocol: None,
         krate: CrateConfig {
             name: "fixture".into(),
             version: "0.1.0".into(),

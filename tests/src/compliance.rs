@@ -50,6 +50,7 @@ pub fn build_suite(
         model: model_name.to_string(),
         service: service.map(str::to_string),
         operations: Vec::new(),
+        protocol: None,
         krate: codegen::config::CrateConfig {
             name: crate_name.to_string(),
             version: "0.1.0".into(),

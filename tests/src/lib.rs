@@ -76,6 +76,7 @@ pub fn generate_crate(model_name: &str, text: &str, crate_name: &str, dir: &Path
         model: model_name.to_string(),
         service: None,
         operations: Vec::new(),
+        protocol: None,
         krate: codegen::config::CrateConfig {
             name: crate_name.to_string(),
             version: "0.1.0".into(),

@@ -220,6 +220,7 @@ fn every_shared_aws_model_generates_or_says_what_is_unsupported() {
                     model: name.clone(),
                     service: None,
                     operations: Vec::new(),
+                    protocol: None,
                     krate: codegen::config::CrateConfig {
                         name: name.clone(),
                         version: "0.1.0".into(),
@@ -302,4 +303,42 @@ fn credential_models_agree_with_upstream_except_documentation() {
         }
         assert!(differences.is_empty(), "shapes differ from upstream: {differences:#?}");
     }
+}
+
+/// A service that lists two protocols is generated in the one the SDKs prefer, or in the one
+/// the configuration names; naming one it does not list is an error that says which it lists.
+#[test]
+fn the_configuration_picks_among_the_services_protocols() {
+    let path = workspace_root().join("codegen/tests/fixtures/ok/cbor.json");
+    let mut model: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let service = model["shapes"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .find(|s| s["type"] == "service")
+        .expect("the fixture has a service");
+    service["traits"]["aws.protocols#awsJson1_0"] = serde_json::json!({});
+    let text = model.to_string();
+    let config = |protocol: Option<&str>| Config {
+        model: "model.json".into(),
+        service: None,
+        operations: Vec::new(),
+        protocol: protocol.map(String::from),
+        krate: codegen::config::CrateConfig {
+            name: "two-protocols".into(),
+            version: "0.1.0".into(),
+            runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
+            standalone: true,
+        },
+    };
+    let all = |files: &codegen::Files| files.0.values().cloned().collect::<Vec<_>>().concat();
+    let preferred = all(&generate(&text, &config(None)));
+    assert!(preferred.contains("rpc-v2-cbor"), "rpcv2Cbor is the SDKs' first choice");
+    let json = all(&generate(&text, &config(Some("awsJson1_0"))));
+    assert!(json.contains("application/x-amz-json-1.0") && !json.contains("rpc-v2-cbor"));
+    let Err(err) = codegen::generate(&[Input { name: "model.json", text: &text }], &config(Some("restXml"))) else {
+        panic!("restXml is not listed");
+    };
+    let err = err.to_string();
+    assert!(err.contains("asks for protocol `restXml`, which the service does not list (it lists: "), "{err}");
 }

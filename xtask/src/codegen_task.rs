@@ -30,6 +30,7 @@ struct Args {
     out: Option<PathBuf>,
     service: Option<String>,
     operations: Vec<String>,
+    protocol: Option<String>,
     crate_name: Option<String>,
     runtime: Option<RuntimeDep>,
 }
@@ -56,6 +57,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
         out: None,
         service: None,
         operations: Vec::new(),
+        protocol: None,
         crate_name: None,
         runtime: None,
     };
@@ -69,6 +71,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
                 a.operations =
                     p.value()?.string()?.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
             }
+            Long("protocol") => a.protocol = Some(p.value()?.string()?),
             Long("crate-name") => a.crate_name = Some(p.value()?.string()?),
             Long("runtime") => a.runtime = Some(runtime_spec(&p.value()?.string()?)?),
             _ => return Err(arg.unexpected().into()),
@@ -84,11 +87,12 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
         (None, None) => {
             if args.service.is_some()
                 || !args.operations.is_empty()
+                || args.protocol.is_some()
                 || args.crate_name.is_some()
                 || args.runtime.is_some()
             {
                 return Err(Failure::Usage(
-                    "--service, --operations, --crate-name and --runtime go with --model and --out".into(),
+                    "--service, --operations, --protocol, --crate-name and --runtime go with --model and --out".into(),
                 ));
             }
             let root = workspace_root();
@@ -207,6 +211,9 @@ pub fn run_generator(inputs: &[Input<'_>], config: &Config) -> Result<Files, Fai
 /// to this checkout's, by a path relative to the folder).
 fn generate_standalone(model: PathBuf, out: &Path, args: Args) -> Result<Files, Failure> {
     let mut b = codegen::Builder::new().model(model).out_dir(out).standalone(true).operations(args.operations);
+    if let Some(p) = args.protocol {
+        b = b.protocol(p);
+    }
     if let Some(s) = args.service {
         b = b.service(s);
     }

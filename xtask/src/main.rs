@@ -12,8 +12,9 @@ usage:
   cargo xtask codegen [--check]
       regenerate generated/ from model/codegen.toml (--check: write nothing, fail if out of date)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
-                      [--runtime path:DIR|git:URL[#REV]|version:REQ]
-      generate a standalone crate for any model into any folder
+                      [--runtime path:DIR|git:URL[#REV]|version:REQ] [--protocol NAME]
+      generate a standalone crate for any model into any folder (--protocol: one of the
+      service's protocols, when it lists several; default: the one the AWS SDKs prefer)
   cargo xtask sweep [DIR] [--compile | --check] [--only a,b] [--out DIR]
       generate (and with --compile, build) a crate for every model in DIR (default ../shared/aws-models)
   cargo xtask endpoint-rules MODEL.json OUT_DIR

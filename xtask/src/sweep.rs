@@ -137,6 +137,7 @@ fn sweep_one(path: &Path, out: &Path, runtime: &str) -> Row {
                 model: name.clone(),
                 service: None,
                 operations: Vec::new(),
+                protocol: None,
                 krate: codegen::config::CrateConfig {
                     name: sanitize_crate_name(&name),
                     version: "0.1.0".into(),
