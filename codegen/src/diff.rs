@@ -99,6 +99,7 @@ const CONST_TRAITS: &[&str] = &[
     "smithy.api#timestampFormat",
     "smithy.api#sparse",
     "smithy.api#streaming",
+    "smithy.api#requiresLength",
     "smithy.api#error",
     "smithy.api#idempotencyToken",
     "smithy.api#mediaType",

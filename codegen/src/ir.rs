@@ -352,6 +352,8 @@ pub struct Operation {
     pub label_defaults: Vec<(String, String)>,
     /// Send Glacier's SHA-256 and tree hash of the body.
     pub glacier_checksums: bool,
+    /// The input's streaming payload must have a known length (`@requiresLength`).
+    pub stream_requires_length: bool,
     /// The input field whose URL replaces the endpoint (Machine Learning's `PredictEndpoint`).
     pub endpoint_field: Option<String>,
     /// `aws.protocols#httpChecksum`.

@@ -719,9 +719,14 @@ impl<'m> Lowerer<'m> {
                     .unwrap_or_default(),
             }
         });
+        let stream_requires_length = input.stream_field().is_some_and(|f| {
+            let target = &self.model.shape(&input.shape_id).members[&f.member].target;
+            self.model.shape(target).traits.requires_length
+        });
         Operation {
             shape_id: op.id.clone(),
             checksum,
+            stream_requires_length,
             endpoint_params,
             wire_name: op.name().to_string(),
             method: naming::field_name(op.name()),

@@ -65,6 +65,8 @@ pub struct ShapeTraits {
     pub sparse: bool,
     /// `@streaming`: on a blob, a streaming body; on a union, an event stream.
     pub streaming: bool,
+    /// `@requiresLength`: a streaming blob whose length must be known before it is sent.
+    pub requires_length: bool,
     pub error: Option<Fault>,
     pub http_error: Option<u16>,
     pub retryable: Option<Retryable>,
@@ -373,6 +375,7 @@ pub fn shape_traits(raw: &RawTraits, loc: &str, sink: &mut Sink) -> ShapeTraits 
         media_type: r.string("smithy.api#mediaType"),
         sparse: r.has("smithy.api#sparse"),
         streaming: r.has("smithy.api#streaming"),
+        requires_length: r.has("smithy.api#requiresLength"),
         error,
         http_error,
         retryable,

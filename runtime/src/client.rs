@@ -645,6 +645,12 @@ impl ClientCore {
         request: &mut Request,
         body: crate::body::ByteStream,
     ) -> Result<(String, StreamedBody), Error<O::Error>> {
+        if O::STREAM_REQUIRES_LENGTH && body.len().is_none() {
+            return Err(Error::Serialization(crate::protocol::SerializeError::Body(format!(
+                "{} needs the length of its streaming body: give the stream its length",
+                O::NAME
+            ))));
+        }
         let trailer = match O::request_checksum(input) {
             Some(spec) => {
                 crate::checksum::choose(request, &spec, self.request_checksums).map_err(Error::Serialization)?

@@ -101,6 +101,10 @@ pub trait Operation {
         None
     }
 
+    /// The input's streaming body must have a known length (`@requiresLength`): a stream
+    /// without one is refused before anything is sent.
+    const STREAM_REQUIRES_LENGTH: bool = false;
+
     /// The output's payload streams: the client hands the response over when its head has
     /// arrived, its body unread ([`Self::set_response_stream`]).
     const STREAMING_OUTPUT: bool = false;

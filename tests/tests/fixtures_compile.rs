@@ -713,6 +713,16 @@ async fn a_file_is_sent_again_on_a_retry_and_a_one_shot_stream_is_not() {
 }
 
 #[tokio::test]
+async fn a_stream_without_a_length_is_refused_before_sending() {
+    let (url, seen) = serve(vec![ok(vec![], vec![], Duration::ZERO)]).await;
+    static DATA: &[u8] = b"unknown length";
+    let input = UploadInput::builder().key("k").body(ByteStream::from_reader(DATA, None)).build().unwrap();
+    let err = client(&url, Duration::from_secs(5)).upload(input).await.unwrap_err();
+    assert!(err.to_string().contains("Upload needs the length of its streaming body"), "{err}");
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn downloads_arrive_as_a_stream_checked_against_their_checksum() {
     let bytes = data(300_000);
     let chunks: Vec<Vec<u8>> = bytes.chunks(50_000).map(<[u8]>::to_vec).collect();

@@ -319,6 +319,11 @@ fn stream_fns(op: &Operation) -> TokenStream {
                 input.#fid.take_if_streaming()
             }
         });
+        if op.stream_requires_length {
+            out.extend(quote!(
+                const STREAM_REQUIRES_LENGTH: bool = true;
+            ));
+        }
     }
     if let Some(f) = op.output.stream_field() {
         let fid = field_ident(f);
