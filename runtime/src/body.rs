@@ -200,6 +200,13 @@ impl ByteStream {
         Ok(Bytes::from(out))
     }
 
+    /// The body as an [`AsyncRead`](tokio::io::AsyncRead), to copy into a file with
+    /// `tokio::io::copy` or hand to a decoder; a failure to read is an `io::Error` whose source
+    /// is the [`StreamError`].
+    pub fn into_async_read(self) -> impl tokio::io::AsyncRead + Send + Unpin {
+        StreamReader { stream: self, chunk: Bytes::new() }
+    }
+
     /// Takes a body that is not in memory out of `self`, leaving an empty one; a body in memory
     /// stays (the operation's serializer writes it as any other payload).
     #[doc(hidden)]
@@ -381,6 +388,33 @@ fn poll_read_chunk<R: tokio::io::AsyncRead + ?Sized>(
     }
 }
 
+/// [`ByteStream::into_async_read`]: the current chunk, handed out as the reader asks.
+struct StreamReader {
+    stream: ByteStream,
+    chunk: Bytes,
+}
+
+impl tokio::io::AsyncRead for StreamReader {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        while this.chunk.is_empty() {
+            match Pin::new(&mut this.stream).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(std::io::Error::other(e))),
+                Poll::Ready(Some(Ok(chunk))) => this.chunk = chunk,
+            }
+        }
+        let n = this.chunk.len().min(buf.remaining());
+        buf.put_slice(&this.chunk.split_to(n));
+        Poll::Ready(Ok(()))
+    }
+}
+
 type OpenFuture = Pin<Box<dyn std::future::Future<Output = std::io::Result<tokio::fs::File>> + Send>>;
 
 /// A file range being read.
@@ -450,6 +484,11 @@ mod tests {
         assert_eq!(got, data);
         assert!(chunks >= 4, "{chunks} chunks");
         assert_eq!(replay.collect().await.unwrap(), data);
+
+        let mut copied = Vec::new();
+        let mut reader = ByteStream::from_path(&path).await.unwrap().into_async_read();
+        tokio::io::copy(&mut reader, &mut copied).await.unwrap();
+        assert_eq!(copied, data, "read through AsyncRead");
 
         let part = ByteStream::from_file_range(&path, 1000, 5000).await.unwrap();
         assert_eq!(part.collect().await.unwrap(), data[1000..6000]);
