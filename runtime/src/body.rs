@@ -250,10 +250,6 @@ impl Stream for ByteStream {
             Inner::File { .. } => unreachable!("started above"),
         }
     }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, None)
-    }
 }
 
 impl Default for ByteStream {
@@ -447,6 +443,19 @@ impl Stream for FileStream {
     }
 }
 
+/// A stream of the given chunks and errors, in order: for tests of what reads streams.
+#[cfg(test)]
+pub(crate) struct Chunks(pub Vec<Result<Bytes, std::io::Error>>);
+
+#[cfg(test)]
+impl Stream for Chunks {
+    type Item = Result<Bytes, std::io::Error>;
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        Poll::Ready(if this.0.is_empty() { None } else { Some(this.0.remove(0)) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,14 +519,6 @@ mod tests {
 
     #[tokio::test]
     async fn streams_are_read_once_with_their_errors() {
-        struct Chunks(Vec<Result<Bytes, std::io::Error>>);
-        impl Stream for Chunks {
-            type Item = Result<Bytes, std::io::Error>;
-            fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-                let this = self.get_mut();
-                Poll::Ready(if this.0.is_empty() { None } else { Some(this.0.remove(0)) })
-            }
-        }
         let s = ByteStream::from_stream(Chunks(vec![Ok("ab".into()), Ok("cd".into())]), Some(4));
         assert!(s.try_clone().is_none());
         assert_ne!(s, ByteStream::from_stream(Chunks(vec![]), None));

@@ -596,20 +596,9 @@ mod tests {
         let data: Vec<u8> = (0..200_001u32).map(|i| (i % 253) as u8).collect();
         let pieces: Vec<Result<bytes::Bytes, std::io::Error>> =
             data.chunks(10_007).map(|c| Ok(bytes::Bytes::copy_from_slice(c))).collect();
-        struct Pieces(Vec<Result<bytes::Bytes, std::io::Error>>);
-        impl futures_core::Stream for Pieces {
-            type Item = Result<bytes::Bytes, std::io::Error>;
-            fn poll_next(
-                self: std::pin::Pin<&mut Self>,
-                _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Option<Self::Item>> {
-                let this = self.get_mut();
-                std::task::Poll::Ready(if this.0.is_empty() { None } else { Some(this.0.remove(0)) })
-            }
-        }
         let mut headers = http::HeaderMap::new();
         headers.insert("content-encoding", http::HeaderValue::from_static("gzip"));
-        let body = crate::body::ByteStream::from_stream(Pieces(pieces), Some(data.len() as u64));
+        let body = crate::body::ByteStream::from_stream(crate::body::Chunks(pieces), Some(data.len() as u64));
         aws_chunked_headers(&mut headers, body.len(), Algorithm::Sha256).unwrap();
         let encoded = aws_chunked_body(body, Algorithm::Sha256).collect().await.unwrap();
         assert_eq!(headers["content-length"], encoded.len().to_string().as_str());

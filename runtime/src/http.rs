@@ -131,23 +131,30 @@ impl HttpConnector for ReqwestConnector {
     }
 }
 
-/// When a streaming exchange last moved: milliseconds since it started.
+/// When a streaming exchange last moved, shared by its request body and its watchdog.
 #[derive(Clone)]
-struct Progress(std::sync::Arc<(std::time::Instant, std::sync::atomic::AtomicU64)>);
+struct Progress(std::sync::Arc<Moved>);
+
+struct Moved {
+    started: std::time::Instant,
+    /// Milliseconds from `started` to the last movement.
+    last_millis: std::sync::atomic::AtomicU64,
+}
 
 impl Progress {
     fn new() -> Self {
-        Progress(std::sync::Arc::new((std::time::Instant::now(), std::sync::atomic::AtomicU64::new(0))))
+        let moved = Moved { started: std::time::Instant::now(), last_millis: std::sync::atomic::AtomicU64::new(0) };
+        Progress(std::sync::Arc::new(moved))
     }
 
     fn record(&self) {
-        let millis = self.0 .0.elapsed().as_millis() as u64;
-        self.0 .1.store(millis, std::sync::atomic::Ordering::Relaxed);
+        let millis = self.0.started.elapsed().as_millis() as u64;
+        self.0.last_millis.store(millis, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn last(&self) -> tokio::time::Instant {
-        let millis = self.0 .1.load(std::sync::atomic::Ordering::Relaxed);
-        tokio::time::Instant::from_std(self.0 .0 + Duration::from_millis(millis))
+        let millis = self.0.last_millis.load(std::sync::atomic::Ordering::Relaxed);
+        tokio::time::Instant::from_std(self.0.started + Duration::from_millis(millis))
     }
 }
 
