@@ -136,8 +136,8 @@ pub struct Constraints {
 /// A checked `@pattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pattern {
-    /// By the regex engine: the pattern as it writes it.
-    Regex(String),
+    /// By `regex-lite`.
+    Regex(crate::patterns::RegexCheck),
     /// Character by character, without a regex engine.
     Chars(crate::patterns::CharClass),
 }

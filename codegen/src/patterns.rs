@@ -1,13 +1,20 @@
 //! `@pattern` values are ECMA-262 regular expressions, and AWS models often write them the Java
 //! way: `\uXXXX` escapes, with characters outside the Basic Multilingual Plane as UTF-16
-//! surrogate pairs (`\uD800\uDC00-\uDBFF\uDFFF`). Rust's regex engine has neither, so such
+//! surrogate pairs (`\uD800\uDC00-\uDBFF\uDFFF`). Rust's regex syntax has neither, so such
 //! patterns are translated: pairs become one code point, escapes become `\x{...}`.
+//!
+//! `\d`, `\w` and `\s` are ASCII classes, as in Java's `java.util.regex` (which the services
+//! validate with) and, for `\d` and `\w`, in ECMA-262; Rust's regex syntax would read them as
+//! Unicode classes. Generated crates match with `regex-lite`, which compiles in a fraction of the
+//! time of `regex`: the generator hands it the parsed pattern printed back with every class
+//! spelled out as ranges, so that the few patterns with Unicode properties (`\p{L}`), which
+//! `regex-lite` does not know, are checked too.
 
 /// What a generated crate does with a pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check {
-    /// Match values against this pattern, as Rust's regex engine writes it.
-    Regex(String),
+    /// Match values against a regular expression.
+    Regex(RegexCheck),
     /// Check the characters one by one: the pattern is a single character class repeated,
     /// anchored at both ends (`^\S+$`, `^[a-zA-Z0-9_]*$`: the most common form in AWS
     /// models), and needs no regex engine.
@@ -21,6 +28,16 @@ pub enum Check {
     Unsupported,
 }
 
+/// A pattern checked by `regex-lite`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegexCheck {
+    /// The pattern as `regex-lite` reads it: classes spelled out as ranges, no Unicode
+    /// properties, no nested classes.
+    pub engine: String,
+    /// The pattern as the model writes it, for error messages.
+    pub shown: String,
+}
+
 /// A pattern `^[class]{min,max}$`: a value matches when it has between `min` and `max`
 /// characters and each is in one of `ranges`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,32 +46,122 @@ pub struct CharClass {
     pub ranges: Vec<(char, char)>,
     pub min: u32,
     pub max: Option<u32>,
-    /// The pattern as Rust's regex engine writes it, for error messages.
+    /// The pattern in Rust's regex syntax (ASCII `\d`, `\w`, `\s` spelled out), for error
+    /// messages.
     pub pattern: String,
 }
 
-/// Classes with more ranges than this (Unicode `\w` has hundreds) are left to the regex engine,
-/// as their tables would be long, unless they are repeated more than [`MAX_UNROLLED`] times.
+/// Classes with more ranges than this (`\p{L}` has hundreds) are left to the regex engine, as
+/// their tables would be long, unless they are repeated more than [`MAX_UNROLLED`] times.
 const MAX_RANGES: usize = 16;
 
-/// The regex engine unrolls a bounded repetition into copies of its class: `^[\w.-]{1,255}$`
-/// exceeds its default size limit and would not be checked at all, so large classes repeated
-/// more than this many times are checked character by character too.
+/// A regex engine unrolls a bounded repetition into copies of its class, so a large class
+/// repeated more than this many times (`^[\p{L}.-]{1,255}$`) is checked character by character
+/// too.
 const MAX_UNROLLED: u32 = 64;
 
 /// How values are checked against `pattern`.
 pub fn check(pattern: &str) -> Check {
     let Some(rust) = to_rust(pattern) else { return Check::Unsupported };
-    match regex_syntax::Parser::new().parse(&rust) {
-        Ok(hir) if hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty() => Check::Never,
-        Ok(hir) => match char_class(&hir, &rust) {
-            Some(class) => Check::Chars(class),
-            // Only large bounded repetitions can take a pattern over the regex engine's size
-            // limit; compiling every pattern here would slow generation by a third.
-            None if large_repetition(&hir) && regex::Regex::new(&rust).is_err() => Check::Unsupported,
-            None => Check::Regex(rust),
-        },
-        Err(_) => Check::Regex(rust),
+    let Ok(hir) = regex_syntax::Parser::new().parse(&rust) else { return Check::Unsupported };
+    if hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty() {
+        return Check::Never;
+    }
+    if let Some(class) = char_class(&hir, &rust) {
+        return Check::Chars(class);
+    }
+    // Only large bounded repetitions can take a pattern over the engine's size limit;
+    // compiling every pattern here would slow generation down.
+    let engine = print(&hir);
+    if large_repetition(&hir) && regex_lite::Regex::new(&engine).is_err() {
+        return Check::Unsupported;
+    }
+    Check::Regex(RegexCheck { engine, shown: pattern.to_string() })
+}
+
+/// `hir` as `regex-lite` reads it: classes as ranges, every repetition's operand in a group.
+/// (regex-syntax's own printer writes `(?:[a-z]+)?` as `[a-z]+?`, a lazy repetition.)
+fn print(hir: &regex_syntax::hir::Hir) -> String {
+    let mut out = String::new();
+    print_into(hir, &mut out);
+    out
+}
+
+fn print_into(hir: &regex_syntax::hir::Hir, out: &mut String) {
+    use regex_syntax::hir::{Class, HirKind, Look};
+    use std::fmt::Write as _;
+    let char = |c: char, out: &mut String| {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '<' | '>') {
+            out.push(c);
+        } else if c.is_ascii_graphic() {
+            out.push('\\');
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\x{{{:X}}}", u32::from(c));
+        }
+    };
+    match hir.kind() {
+        HirKind::Empty => out.push_str("(?:)"),
+        HirKind::Literal(lit) => {
+            // A Unicode parser only makes literals of whole UTF-8 characters.
+            for c in String::from_utf8_lossy(&lit.0).chars() {
+                char(c, out);
+            }
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            out.push('[');
+            for r in class.ranges() {
+                char(r.start(), out);
+                if r.end() != r.start() {
+                    out.push('-');
+                    char(r.end(), out);
+                }
+            }
+            out.push(']');
+        }
+        // Not made by a parser in Unicode mode with UTF-8 enforced.
+        HirKind::Class(Class::Bytes(_)) => out.push_str("[^\\x{0}-\\x{10FFFF}]"),
+        HirKind::Look(look) => out.push_str(match look {
+            Look::Start => "\\A",
+            Look::End => "\\z",
+            Look::StartLF | Look::StartCRLF => "(?m:^)",
+            Look::EndLF | Look::EndCRLF => "(?m:$)",
+            Look::WordUnicode | Look::WordAscii => "\\b",
+            Look::WordUnicodeNegate | Look::WordAsciiNegate => "\\B",
+            Look::WordStartUnicode | Look::WordStartAscii => "\\b{start}",
+            Look::WordEndUnicode | Look::WordEndAscii => "\\b{end}",
+            Look::WordStartHalfUnicode | Look::WordStartHalfAscii => "\\b{start-half}",
+            Look::WordEndHalfUnicode | Look::WordEndHalfAscii => "\\b{end-half}",
+        }),
+        HirKind::Repetition(r) => {
+            out.push_str("(?:");
+            print_into(&r.sub, out);
+            out.push(')');
+            let _ = match r.max {
+                Some(max) if max == r.min => write!(out, "{{{max}}}"),
+                Some(max) => write!(out, "{{{},{max}}}", r.min),
+                None => write!(out, "{{{},}}", r.min),
+            };
+            if !r.greedy {
+                out.push('?');
+            }
+        }
+        HirKind::Capture(c) => {
+            out.push_str("(?:");
+            print_into(&c.sub, out);
+            out.push(')');
+        }
+        HirKind::Concat(parts) => parts.iter().for_each(|p| print_into(p, out)),
+        HirKind::Alternation(parts) => {
+            out.push_str("(?:");
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push('|');
+                }
+                print_into(p, out);
+            }
+            out.push(')');
+        }
     }
 }
 
@@ -100,13 +207,70 @@ fn char_class(hir: &regex_syntax::hir::Hir, rust: &str) -> Option<CharClass> {
     }
 }
 
-/// The pattern as Rust's regex engine accepts it, or `None` when it cannot be expressed.
+/// The pattern in Rust's regex syntax, with ASCII `\d`, `\w` and `\s`, or `None` when it
+/// cannot be expressed.
 pub fn to_rust(pattern: &str) -> Option<String> {
-    if parses(pattern) {
-        return Some(pattern.to_string());
+    let translated = if parses(pattern) { pattern.to_string() } else { translate_escapes(pattern)? };
+    let ascii = ascii_classes(&translated);
+    parses(&ascii).then_some(ascii)
+}
+
+/// Spells out `\d`, `\w`, `\s` and their negations as the ASCII classes Java means by them
+/// (`[0-9]`, `[0-9A-Za-z_]`, `[\t\n\x0B\f\r ]`); inside a class, as nested classes.
+fn ascii_classes(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut chars = p.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let class = match e.to_ascii_lowercase() {
+                    'd' => "0-9",
+                    'w' => "0-9A-Za-z_",
+                    's' => "\\t\\n\\x0B\\x0C\\r ",
+                    _ => {
+                        out.push(c);
+                        out.push(e);
+                        continue;
+                    }
+                };
+                let negated = e.is_ascii_uppercase();
+                match (in_class, negated) {
+                    (true, false) => out.push_str(class),
+                    _ => {
+                        out.push_str(if negated { "[^" } else { "[" });
+                        out.push_str(class);
+                        out.push(']');
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right after the opening bracket is a literal.
+                let rest = chars.as_str();
+                let lead = if rest.starts_with("^]") {
+                    2
+                } else if rest.starts_with(['^', ']']) {
+                    1
+                } else {
+                    0
+                };
+                out.push_str(&rest[..lead]);
+                chars = rest[lead..].chars();
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
     }
-    let translated = translate_escapes(pattern)?;
-    parses(&translated).then_some(translated)
+    out
 }
 
 fn parses(p: &str) -> bool {
@@ -213,13 +377,16 @@ mod tests {
                 assert_eq!(class.matches(v), re.is_match(v), "{p} on {v:?}");
             }
         }
-        // A large class repeated many times is checked by characters too (the regex engine
-        // would refuse it as too large); among other parts it cannot be checked at all.
-        assert!(matches!(check(r"^[\w.-]{1,255}$"), Check::Chars(c) if c.ranges.len() > 16 && c.max == Some(255)));
-        assert!(matches!(check(r"^[\w.-]{1,10}$"), Check::Regex(_)));
-        assert_eq!(check(r"^arn:.*:s3:::[\w\.\-]{1,255}$"), Check::Unsupported);
+        // A large class repeated many times is checked by characters too (it is shorter than
+        // the class spelled out for the engine); among other parts, regex-lite checks it.
+        assert!(matches!(check(r"^[\p{L}.-]{1,255}$"), Check::Chars(c) if c.ranges.len() > 16 && c.max == Some(255)));
+        assert!(matches!(check(r"^[\p{L}.-]{1,10}$"), Check::Regex(_)));
+        assert!(matches!(check(r"^arn:.*:s3:::[\p{L}\.\-]{1,255}$"), Check::Regex(_)));
+        // ASCII `\w` and `\d` are small classes.
+        assert!(matches!(check(r"^\w+$"), Check::Chars(c) if c.ranges.len() == 4));
+        assert!(matches!(check(r"^\d{3}$"), Check::Chars(c) if c.ranges == [('0', '9')] && c.min == 3));
         // Not one class between anchors: the regex engine checks them.
-        for p in [r"^[a-z][0-9]+$", r"[a-z]+", r"^\w+$", r"^\d{3}$", r"^(ab)+$", r"^a|b$"] {
+        for p in [r"^[a-z][0-9]+$", r"[a-z]+", r"^[a-z]\w+$", r"^(ab)+$", r"^a|b$"] {
             assert!(matches!(check(p), Check::Regex(_)), "{p}: {:?}", check(p));
         }
     }
@@ -248,7 +415,12 @@ mod tests {
 
     #[test]
     fn rust_compatible_patterns_are_kept_and_hopeless_ones_refused() {
-        assert_eq!(to_rust(r"^[a-z]\d+$").as_deref(), Some(r"^[a-z]\d+$"));
+        assert_eq!(to_rust(r"^[a-z]\d+$").as_deref(), Some(r"^[a-z][0-9]+$"));
+        assert_eq!(
+            to_rust(r"^[\w.\S]\s\\d$").as_deref(),
+            Some(r"^[0-9A-Za-z_.[^\t\n\x0B\x0C\r ]][\t\n\x0B\x0C\r ]\\d$")
+        );
+        assert_eq!(to_rust(r"^[]\d]$").as_deref(), Some(r"^[]0-9]$"), "a leading ] is a literal");
         assert_eq!(to_rust(r"^(?!foo).*$"), None, "look-around is not supported");
         assert_eq!(to_rust(r"^[\uDC00]$"), None, "a lone surrogate");
     }

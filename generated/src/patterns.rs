@@ -5,6 +5,14 @@
 
 use ::awsgen_runtime::validate::CharPattern;
 
+/// `^[^\t\n\x0B\x0C\r ]+$`
+pub(crate) static P01F004C7: CharPattern = CharPattern {
+    pattern: "^[^\\t\\n\\x0B\\x0C\\r ]+$",
+    min: 1,
+    max: None,
+    ranges: &[('\u{0}', '\u{8}'), ('\u{e}', '\u{1f}'), ('!', '\u{10ffff}')],
+};
+
 /// `^[\x{0020}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}\t]*$`
 pub(crate) static P1419F97E: CharPattern = CharPattern {
     pattern: "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
@@ -18,12 +26,62 @@ pub(crate) static P1419F97E: CharPattern = CharPattern {
     ],
 };
 
+/// `^[0-9A-Za-z_!@#\-.?,\t\n\x0B\x0C\r ]*$`
+pub(crate) static P1786AEED: CharPattern = CharPattern {
+    pattern: "^[0-9A-Za-z_!@#\\-.?,\\t\\n\\x0B\\x0C\\r ]*$",
+    min: 0,
+    max: None,
+    ranges: &[
+        ('\u{9}', '\u{d}'),
+        (' ', '!'),
+        ('#', '#'),
+        (',', '.'),
+        ('0', '9'),
+        ('?', 'Z'),
+        ('_', '_'),
+        ('a', 'z'),
+    ],
+};
+
 /// `^[ -~]+$`
 pub(crate) static P5F6B22EB: CharPattern = CharPattern {
     pattern: "^[ -~]+$",
     min: 1,
     max: None,
     ranges: &[(' ', '~')],
+};
+
+/// `^[0-9A-Za-z_/!@#+=.-]+$`
+pub(crate) static P6CB08823: CharPattern = CharPattern {
+    pattern: "^[0-9A-Za-z_/!@#+=.-]+$",
+    min: 1,
+    max: None,
+    ranges: &[
+        ('!', '!'),
+        ('#', '#'),
+        ('+', '+'),
+        ('-', '9'),
+        ('=', '='),
+        ('@', 'Z'),
+        ('_', '_'),
+        ('a', 'z'),
+    ],
+};
+
+/// `^[\t\n\x0B\x0C\r 0-9A-Za-z__-]+$`
+pub(crate) static P84A80830: CharPattern = CharPattern {
+    pattern: "^[\\t\\n\\x0B\\x0C\\r 0-9A-Za-z__-]+$",
+    min: 1,
+    max: None,
+    ranges: &[
+        ('\u{9}', '\u{d}'),
+        (' ', ' '),
+        ('-', '-'),
+        ('0', '9'),
+        ('A', 'Z'),
+        ('_', '_'),
+        ('a', 'z'),
+    ],
 };
 
 /// `^.+$`
@@ -34,22 +92,28 @@ pub(crate) static P8B6701B2: CharPattern = CharPattern {
     ranges: &[('\u{0}', '\u{9}'), ('\u{b}', '\u{10ffff}')],
 };
 
-/// `^\S+$`
-pub(crate) static PE0D31163: CharPattern = CharPattern {
-    pattern: "^\\S+$",
+/// `^[0-9A-Za-z_/-]+$`
+pub(crate) static PDD4EB167: CharPattern = CharPattern {
+    pattern: "^[0-9A-Za-z_/-]+$",
     min: 1,
     max: None,
+    ranges: &[('-', '-'), ('/', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')],
+};
+
+/// `^[\t\n\x0B\x0C\r 0-9A-Za-z_/!@#+=.-]*$`
+pub(crate) static PE696680D: CharPattern = CharPattern {
+    pattern: "^[\\t\\n\\x0B\\x0C\\r 0-9A-Za-z_/!@#+=.-]*$",
+    min: 0,
+    max: None,
     ranges: &[
-        ('\u{0}', '\u{8}'),
-        ('\u{e}', '\u{1f}'),
-        ('!', '\u{84}'),
-        ('\u{86}', '\u{9f}'),
-        ('\u{a1}', '\u{167f}'),
-        ('\u{1681}', '\u{1fff}'),
-        ('\u{200b}', '\u{2027}'),
-        ('\u{202a}', '\u{202e}'),
-        ('\u{2030}', '\u{205e}'),
-        ('\u{2060}', '\u{2fff}'),
-        ('\u{3001}', '\u{10ffff}'),
+        ('\u{9}', '\u{d}'),
+        (' ', '!'),
+        ('#', '#'),
+        ('+', '+'),
+        ('-', '9'),
+        ('=', '='),
+        ('@', 'Z'),
+        ('_', '_'),
+        ('a', 'z'),
     ],
 };

@@ -182,7 +182,7 @@ pub type Document = serde_json::Value;
 #[doc(hidden)]
 pub mod __private {
     //! Items generated code names; not part of the public API.
-    pub use regex;
+    pub use regex_lite;
     pub use serde;
     pub use serde_json;
 }

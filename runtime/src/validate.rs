@@ -127,10 +127,11 @@ pub fn range(path: &Path<'_>, value: f64, min: Option<f64>, max: Option<f64>, er
 }
 
 /// `@pattern`: the value must contain a match (Smithy patterns are not anchored unless they
-/// say so).
-pub fn pattern(path: &Path<'_>, value: &str, re: &regex::Regex, errors: &mut Vec<ValidationError>) {
+/// say so). `shown` is the pattern as the model writes it, for the message; `re` is what the
+/// generator made of it for `regex-lite` (classes spelled out as ranges).
+pub fn pattern(path: &Path<'_>, value: &str, re: &regex_lite::Regex, shown: &str, errors: &mut Vec<ValidationError>) {
     if !re.is_match(value) {
-        push(errors, path, format!("{value:?} does not match the pattern {}", re.as_str()));
+        push(errors, path, format!("{value:?} does not match the pattern {shown}"));
     }
 }
 
@@ -180,8 +181,8 @@ pub fn pattern_chars(path: &Path<'_>, value: &str, p: &CharPattern, errors: &mut
 
 /// Compiles a pattern the generator already checked; a pattern that still fails to compile is
 /// skipped (returns `None`) rather than panicking.
-pub fn compile(pattern: &str) -> Option<regex::Regex> {
-    regex::Regex::new(pattern).ok()
+pub fn compile(pattern: &str) -> Option<regex_lite::Regex> {
+    regex_lite::Regex::new(pattern).ok()
 }
 
 /// `@length` of a string: its characters (Unicode scalar values), counted only when its length
@@ -230,7 +231,7 @@ mod tests {
         let mut e = Vec::new();
         length(&Path::Root.member("name"), 300, None, Some(256), &mut e);
         range(&Path::Root.member("n"), 0.0, Some(1.0), None, &mut e);
-        pattern(&Path::Root.member("p"), "a b", &compile("^[a-z]+$").unwrap(), &mut e);
+        pattern(&Path::Root.member("p"), "a b", &compile("^[a-z]+$").unwrap(), "^[a-z]+$", &mut e);
         let lower = CharPattern { pattern: "^[a-z]+$", min: 1, max: None, ranges: &[('a', 'z')] };
         pattern_chars(&Path::Root.member("q"), "a b", &lower, &mut e);
         assert_eq!(e.len(), 4);

@@ -1,13 +1,16 @@
-//! Every `@pattern` of the shared AWS models that the generator checks character by character
-//! (`^[class]{min,max}$`) accepts exactly what the regex engine accepts for it, on strings
-//! built from the edges of each of its ranges.
+//! Every `@pattern` of the shared AWS models is checked as the `regex` crate would check it
+//! (with Java's ASCII `\d`, `\w` and `\s`): those the generator checks character by character
+//! (`^[class]{min,max}$`) on strings built from the edges of each of its ranges, and those it
+//! leaves to `regex-lite` on strings generated from the pattern and their near misses.
 
 use std::collections::BTreeSet;
 
-use awsgen_runtime::__private::regex::RegexBuilder;
 use awsgen_runtime::validate::CharPattern;
 use codegen::patterns::{check, to_rust, Check};
 use integration_tests::shared_dir;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use regex::RegexBuilder;
 use serde_json::Value;
 
 /// The distinct patterns of every model in `dir`, on shapes and on members.
@@ -90,28 +93,100 @@ fn character_checks_agree_with_the_regex_engine_on_every_shared_model() {
     eprintln!("{checked} of {} distinct patterns are checked character by character", patterns.len());
 }
 
-/// What the generator leaves to the regex engine compiles there with the limits generated code
-/// uses; what does not is reported as not checked, never skipped unannounced at run time.
+/// Strings to try a pattern on: some that match it (generated from it), each with a character
+/// changed, dropped or added, and a fixed set of unrelated ones.
+fn samples(rust: &str, runner: &mut TestRunner) -> Vec<String> {
+    let mut out: Vec<String> =
+        ["", "a", "abc", " ", "a b", "\n", "\t", "123", "é", "😀", "\u{2028}", "arn:aws:iam::123456789012:role/x"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+    // The generator knows no anchors: generate from what is between them.
+    let inner = rust.strip_prefix('^').unwrap_or(rust);
+    let inner = inner.strip_suffix('$').filter(|i| !i.ends_with('\\')).unwrap_or(inner);
+    let Ok(strategy) = proptest::string::string_regex(inner) else { return out };
+    for _ in 0..6 {
+        let Ok(tree) = strategy.new_tree(runner) else { break };
+        let s: String = tree.current();
+        // Long values (`.{1,100000}`) would take minutes to match in a debug build.
+        if s.len() > 256 {
+            continue;
+        }
+        let chars: Vec<char> = s.chars().collect();
+        for i in [0, chars.len() / 2, chars.len().saturating_sub(1)] {
+            for c in ['a', '-', ' ', 'é', '\n'] {
+                let mut changed = chars.clone();
+                if i < changed.len() {
+                    changed[i] = c;
+                    out.push(changed.iter().collect());
+                    changed.remove(i);
+                    out.push(changed.iter().collect());
+                }
+            }
+        }
+        out.push(format!("{s}x"));
+        out.push(format!("x{s}"));
+        out.push(s);
+    }
+    out
+}
+
+/// What the generator leaves to `regex-lite` compiles there and matches what the `regex` crate
+/// matches; what does not compile is reported as not checked, never skipped unannounced at run
+/// time.
 #[test]
-fn patterns_left_to_the_regex_engine_compile_there() {
+fn patterns_left_to_the_regex_engine_match_as_the_regex_crate_does() {
     let Some(shared) = shared_dir() else { return };
     let patterns = all_patterns(&shared.join("aws-models"));
     let mut too_large = Vec::new();
+    let (mut checked, mut tried, mut generated) = (0, 0, 0);
+    let mut runner = TestRunner::deterministic();
     for source in &patterns {
         match check(source) {
-            Check::Regex(rust) => {
-                assert!(awsgen_runtime::validate::compile(&rust).is_some(), "{source} does not compile");
+            Check::Regex(re) => {
+                let lite = awsgen_runtime::validate::compile(&re.engine)
+                    .unwrap_or_else(|| panic!("{source} does not compile: {}", re.engine));
+                let rust = to_rust(source).expect("a pattern the generator checks is valid");
+                let full =
+                    RegexBuilder::new(&rust).size_limit(1 << 30).build().unwrap_or_else(|e| panic!("{source}: {e}"));
+                let values = samples(&rust, &mut runner);
+                generated += usize::from(values.len() > 12);
+                for value in values {
+                    assert_eq!(lite.is_match(&value), full.is_match(&value), "{source} on {value:?}");
+                    tried += 1;
+                }
+                checked += 1;
             }
             // Expressible (no look-around), but over the engine's size limit.
             Check::Unsupported if to_rust(source).is_some() => too_large.push(source.as_str()),
             _ => {}
         }
     }
+    assert!(checked > 100, "only {checked} of {} patterns are left to regex-lite", patterns.len());
+    // Strings generated from the pattern are what tells the engines apart; most patterns must
+    // have them.
+    assert!(generated * 5 > checked * 4, "strings were generated for only {generated} of {checked} patterns");
     // ARNs with a large class repeated hundreds of times among other parts: a handful.
     assert!(too_large.len() <= 12, "{} patterns are too large to check: {too_large:#?}", too_large.len());
     eprintln!(
-        "{} of {} distinct patterns are too large for the regex engine: {too_large:#?}",
-        too_large.len(),
-        patterns.len()
+        "{checked} of {} distinct patterns are checked by regex-lite ({tried} values agree with regex, \
+         generated from {generated} of them); {} are too large: {too_large:#?}",
+        patterns.len(),
+        too_large.len()
     );
+}
+
+/// Java's meaning of `\d`, `\w` and `\s` (ASCII), which the services validate with.
+#[test]
+fn perl_classes_are_ascii() {
+    let Check::Regex(re) = check(r"^[a-zA-Z0-9][\w!@#.-]+$") else { panic!() };
+    let lite = awsgen_runtime::validate::compile(&re.engine).unwrap();
+    assert!(lite.is_match("connector_1.x"));
+    assert!(!lite.is_match("connecteur_é"), "é is not a word character");
+    let Check::Chars(c) = check(r"^\S+$") else { panic!() };
+    assert_eq!(c.ranges, vec![('\0', '\u{8}'), ('\u{e}', '\u{1f}'), ('!', '\u{10ffff}')]);
+    let Check::Regex(re) = check(r"^[\p{L}\s]+\d$") else { panic!() };
+    let lite = awsgen_runtime::validate::compile(&re.engine).unwrap();
+    assert!(lite.is_match("Grüße 7"), "Unicode properties are kept");
+    assert!(!lite.is_match("Grüße ٧"), "an Arabic-Indic digit is not \\d");
 }

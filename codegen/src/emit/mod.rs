@@ -303,6 +303,13 @@ fn cargo_toml(ir: &Crate) -> String {
     if ir.operations.iter().any(|o| o.checksum.is_some()) {
         features.push(string("checksums"));
     }
+    // gzip and MD5 only for services whose operations ask for them.
+    if ir.operations.iter().any(|o| o.gzip) {
+        features.push(string("compression"));
+    }
+    if ir.operations.iter().any(|o| o.checksum_required) {
+        features.push(string("md5"));
+    }
     let mut runtime = runtime;
     if !features.is_empty() {
         runtime.push(("features", Value::Array(features)));

@@ -176,13 +176,16 @@ fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStrea
         }
     }
     match (&c.pattern, t) {
-        (Some(Pattern::Regex(pat)), Ty::String) => out.extend(quote! {
-            static RE: ::std::sync::LazyLock<Option<::awsgen_runtime::__private::regex::Regex>> =
-                ::std::sync::LazyLock::new(|| #v::compile(#pat));
-            if let Some(re) = RE.as_ref() {
-                #v::pattern(&#p, #x, re, errors);
-            }
-        }),
+        (Some(Pattern::Regex(re)), Ty::String) => {
+            let (engine, shown) = (&re.engine, &re.shown);
+            out.extend(quote! {
+                static RE: ::std::sync::LazyLock<Option<::awsgen_runtime::__private::regex_lite::Regex>> =
+                    ::std::sync::LazyLock::new(|| #v::compile(#engine));
+                if let Some(re) = RE.as_ref() {
+                    #v::pattern(&#p, #x, re, #shown, errors);
+                }
+            })
+        }
         (Some(Pattern::Chars(class)), Ty::String) => {
             let name = format_ident!("{}", const_name(class));
             out.extend(quote!(#v::pattern_chars(&#p, #x, &crate::patterns::#name, errors);));

@@ -146,12 +146,18 @@ impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
                     errors,
                 );
                 static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
+                    Option<::awsgen_runtime::__private::regex_lite::Regex>,
                 > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^[a-zA-Z0-9][\\w!@#.-]+$",
+                    "\\A[0-9A-Za-z](?:[\\!\\#\\--\\.0-9\\@-Z\\_a-z]){1,}\\z",
                 ));
                 if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                    ::awsgen_runtime::validate::pattern(
+                        &p,
+                        x,
+                        re,
+                        "^[a-zA-Z0-9][\\w!@#.-]+$",
+                        errors,
+                    );
                 }
             }
         }
@@ -165,14 +171,12 @@ impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
                     Some(1024),
                     errors,
                 );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^[\\s\\w/!@#+=.-]*$",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::PE696680D,
+                    errors,
+                );
             }
         }
         {

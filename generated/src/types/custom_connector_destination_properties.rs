@@ -181,7 +181,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }
@@ -207,7 +207,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::PE0D31163,
+                        &crate::patterns::P01F004C7,
                         errors,
                     );
                 }
@@ -235,7 +235,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::PE0D31163,
+                        &crate::patterns::P01F004C7,
                         errors,
                     );
                 }

@@ -75,14 +75,12 @@ impl ::awsgen_runtime::validate::Validate for DataTransferApi {
                     Some(64),
                     errors,
                 );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^[\\w/-]+$",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::PDD4EB167,
+                    errors,
+                );
             }
         }
     }

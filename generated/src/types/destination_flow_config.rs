@@ -135,7 +135,7 @@ impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::PE0D31163,
+                    &crate::patterns::P01F004C7,
                     errors,
                 );
             }
@@ -150,14 +150,12 @@ impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
                     Some(256),
                     errors,
                 );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^[\\w/!@#+=.-]+$",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::P6CB08823,
+                    errors,
+                );
             }
         }
         {

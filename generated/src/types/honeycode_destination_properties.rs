@@ -94,7 +94,7 @@ impl ::awsgen_runtime::validate::Validate for HoneycodeDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }

@@ -159,7 +159,7 @@ impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }
@@ -179,7 +179,7 @@ impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::PE0D31163,
+                        &crate::patterns::P01F004C7,
                         errors,
                     );
                 }

@@ -162,7 +162,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }
@@ -188,7 +188,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataDestinationProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::PE0D31163,
+                        &crate::patterns::P01F004C7,
                         errors,
                     );
                 }

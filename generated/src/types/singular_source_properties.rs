@@ -68,7 +68,7 @@ impl ::awsgen_runtime::validate::Validate for SingularSourceProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }

@@ -128,7 +128,7 @@ impl ::awsgen_runtime::validate::Validate for SnowflakeDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }
@@ -139,7 +139,7 @@ impl ::awsgen_runtime::validate::Validate for SnowflakeDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }

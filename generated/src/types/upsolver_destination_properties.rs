@@ -111,12 +111,18 @@ impl ::awsgen_runtime::validate::Validate for UpsolverDestinationProperties {
             let x = &self.bucket_name;
             ::awsgen_runtime::validate::string_length(&p, x, Some(16), Some(63), errors);
             static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex::Regex>,
+                Option<::awsgen_runtime::__private::regex_lite::Regex>,
             > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "^(upsolver-appflow)\\S*$",
+                "\\A(?:upsolver\\-appflow)(?:[\\x{0}-\\x{8}\\x{E}-\\x{1F}\\!-\\x{10FFFF}]){0,}\\z",
             ));
             if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
+                ::awsgen_runtime::validate::pattern(
+                    &p,
+                    x,
+                    re,
+                    "^(upsolver-appflow)\\S*$",
+                    errors,
+                );
             }
         }
         {

@@ -130,7 +130,7 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }
@@ -144,14 +144,12 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
                     Some(512),
                     errors,
                 );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "^[\\s\\w_-]+$",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-                }
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::P84A80830,
+                    errors,
+                );
             }
         }
     }

@@ -135,7 +135,7 @@ impl ::awsgen_runtime::validate::Validate for ZendeskDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PE0D31163,
+                &crate::patterns::P01F004C7,
                 errors,
             );
         }
@@ -155,7 +155,7 @@ impl ::awsgen_runtime::validate::Validate for ZendeskDestinationProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::PE0D31163,
+                        &crate::patterns::P01F004C7,
                         errors,
                     );
                 }

@@ -58,10 +58,24 @@ pub enum SerializeError {
     Body(String),
 }
 
-/// A fresh idempotency token: a random UUID v4.
+/// A fresh idempotency token: a random UUID v4 (RFC 9562), lowercase. Tokens only need to be
+/// unique, not secret, so they come from `fastrand`, as in the official SDKs.
 pub fn idempotency_token() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let mut b = fastrand::u128(..).to_be_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // the RFC's variant
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    out
 }
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Formats a float the way the protocols write it outside JSON: `NaN`, `Infinity`, `-Infinity`
 /// or the shortest decimal that reads back the same.
@@ -291,6 +305,19 @@ pub fn unhandled(response: &Response, code: Option<String>, message: Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idempotency_tokens_are_distinct_uuid_v4s() {
+        let tokens: std::collections::BTreeSet<String> = (0..1000).map(|_| idempotency_token()).collect();
+        assert_eq!(tokens.len(), 1000);
+        for t in &tokens {
+            let parts: Vec<&str> = t.split('-').collect();
+            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{t}");
+            assert!(t.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)), "{t}");
+            assert_eq!(&parts[2][..1], "4", "version 4: {t}");
+            assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "the RFC variant: {t}");
+        }
+    }
 
     #[test]
     fn the_query_error_header_gives_the_awsquery_code() {

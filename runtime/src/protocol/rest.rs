@@ -147,6 +147,7 @@ impl RequestBuilder {
     }
 
     /// Adds `Content-MD5` (base64 of the body's MD5), for operations with `@httpChecksumRequired`.
+    #[cfg(feature = "md5")]
     pub fn content_md5(&mut self) {
         if self.needs_body_in_memory("the Content-MD5 the operation requires") {
             return;
@@ -158,6 +159,7 @@ impl RequestBuilder {
 
     /// Compresses the body with gzip when it is at least `min_bytes` long (`@requestCompression`),
     /// appending `gzip` to any `Content-Encoding` the input set.
+    #[cfg(feature = "compression")]
     pub fn gzip(&mut self, min_bytes: usize) -> Result<(), SerializeError> {
         use std::io::Write as _;
         if self.body.len() < min_bytes {

@@ -5,6 +5,14 @@
 
 use ::awsgen_runtime::validate::CharPattern;
 
+/// `^[0-9A-Za-z_+=,.@:\/-]*$`
+pub(crate) static P05279428: CharPattern = CharPattern {
+    pattern: "^[0-9A-Za-z_+=,.@:\\/-]*$",
+    min: 0,
+    max: None,
+    ranges: &[('+', ':'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],
+};
+
 /// `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$`
 pub(crate) static P2DD27936: CharPattern = CharPattern {
     pattern: "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+$",
@@ -16,6 +24,30 @@ pub(crate) static P2DD27936: CharPattern = CharPattern {
         (' ', '\u{d7ff}'),
         ('\u{e000}', '\u{fffd}'),
     ],
+};
+
+/// `^[0-9]*$`
+pub(crate) static P8D18C625: CharPattern = CharPattern {
+    pattern: "^[0-9]*$",
+    min: 0,
+    max: None,
+    ranges: &[('0', '9')],
+};
+
+/// `^[0-9A-Za-z_+=/:,.@-]*$`
+pub(crate) static P8F2A9D9E: CharPattern = CharPattern {
+    pattern: "^[0-9A-Za-z_+=/:,.@-]*$",
+    min: 0,
+    max: None,
+    ranges: &[('+', ':'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],
+};
+
+/// `^[0-9A-Za-z_+=,.@-]*$`
+pub(crate) static PD67AA0DD: CharPattern = CharPattern {
+    pattern: "^[0-9A-Za-z_+=,.@-]*$",
+    min: 0,
+    max: None,
+    ranges: &[('+', '.'), ('0', '9'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],
 };
 
 /// `^[\u0009\u000A\u000D\u0020-\u00FF]+$`

@@ -220,14 +220,12 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleWithWebIdentityInput {
             let p = path.member("RoleSessionName");
             let x = &self.role_session_name;
             ::awsgen_runtime::validate::string_length(&p, x, Some(2), Some(64), errors);
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "^[\\w+=,.@-]*$",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(&p, x, re, errors);
-            }
+            ::awsgen_runtime::validate::pattern_chars(
+                &p,
+                x,
+                &crate::patterns::PD67AA0DD,
+                errors,
+            );
         }
         {
             let p = path.member("WebIdentityToken");
