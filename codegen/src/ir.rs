@@ -221,6 +221,9 @@ pub struct StructDef {
     /// Whether it implements `Validate`: operation inputs and the types they reach. Types only
     /// responses use are never validated, so they get no checks to compile.
     pub validated: bool,
+    /// Whether responses can hold it (outputs, errors and the types they reach): only those
+    /// get wire readers.
+    pub parsed: bool,
     /// Its element when it is an XML body's root: `@xmlName` (else the shape name) and
     /// `@xmlNamespace`.
     pub xml: XmlName,
@@ -278,6 +281,8 @@ pub struct UnionDef {
     pub deprecated: bool,
     /// As [`StructDef::validated`].
     pub validated: bool,
+    /// As [`StructDef::parsed`].
+    pub parsed: bool,
 }
 
 /// A shape generated into `src/types/<file>.rs`.

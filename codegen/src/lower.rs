@@ -135,6 +135,42 @@ pub fn lower(model: &Model, closure: &Closure, meta: &CrateMeta) -> Result<Crate
 /// Marks the structures and unions that operation inputs reach, directly or through lists, maps
 /// and other types: the ones that implement `Validate`.
 fn mark_validated(types: &mut BTreeMap<ShapeId, TypeItem>, operations: &mut [Operation]) {
+    let inputs: Vec<&Ty> = operations.iter().flat_map(|op| op.input.fields.iter().map(|f| &f.ty)).collect();
+    let written = reach(types, inputs);
+    // What responses hold: outputs and every error structure, which are what wire readers are
+    // emitted for.
+    let errors = types.values().filter_map(|t| match &t.def {
+        TypeDef::Struct(s) if matches!(s.role, Role::Error(_)) => Some(s),
+        _ => None,
+    });
+    let outputs: Vec<&Ty> = operations
+        .iter()
+        .flat_map(|op| op.output.fields.iter())
+        .chain(errors.flat_map(|s| s.fields.iter()))
+        .map(|f| &f.ty)
+        .collect();
+    let mut read = reach(types, outputs);
+    read.extend(
+        types
+            .iter()
+            .filter(|(_, t)| matches!(&t.def, TypeDef::Struct(s) if matches!(s.role, Role::Error(_))))
+            .map(|(id, _)| id.clone()),
+    );
+    for op in operations.iter_mut() {
+        op.input.validated = true;
+        op.output.parsed = true;
+    }
+    for (id, item) in types.iter_mut() {
+        match &mut item.def {
+            TypeDef::Struct(s) => (s.validated, s.parsed) = (written.contains(id), read.contains(id)),
+            TypeDef::Union(u) => (u.validated, u.parsed) = (written.contains(id), read.contains(id)),
+            TypeDef::Enum(_) => {}
+        }
+    }
+}
+
+/// The structures and unions `roots` refer to, directly or through others.
+fn reach<'a>(types: &'a BTreeMap<ShapeId, TypeItem>, roots: Vec<&'a Ty>) -> BTreeSet<String> {
     fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
         match ty {
             Ty::Named { id, kind: NamedKind::Struct | NamedKind::Union } => out.push(id),
@@ -144,9 +180,7 @@ fn mark_validated(types: &mut BTreeMap<ShapeId, TypeItem>, operations: &mut [Ope
         }
     }
     let mut todo: Vec<&str> = Vec::new();
-    for op in operations.iter() {
-        op.input.fields.iter().for_each(|f| named(&f.ty, &mut todo));
-    }
+    roots.into_iter().for_each(|t| named(t, &mut todo));
     let mut reached: BTreeSet<String> = BTreeSet::new();
     while let Some(id) = todo.pop() {
         if !reached.insert(id.to_string()) {
@@ -160,16 +194,7 @@ fn mark_validated(types: &mut BTreeMap<ShapeId, TypeItem>, operations: &mut [Ope
             _ => {}
         }
     }
-    for op in operations.iter_mut() {
-        op.input.validated = true;
-    }
-    for (id, item) in types.iter_mut() {
-        match &mut item.def {
-            TypeDef::Struct(s) => s.validated = reached.contains(id),
-            TypeDef::Union(u) => u.validated = reached.contains(id),
-            TypeDef::Enum(_) => {}
-        }
-    }
+    reached
 }
 
 fn sink_into_vec(sink: Sink) -> Vec<crate::diag::Diagnostic> {
@@ -554,6 +579,7 @@ impl<'m> Lowerer<'m> {
             doc: doc_of(s.traits.documentation.as_deref()),
             deprecated: s.traits.deprecated,
             validated: false,
+            parsed: false,
             xml: XmlName {
                 name: s.traits.xml_name.clone().unwrap_or_else(|| s.name().to_string()),
                 namespace: s.traits.xml_namespace.clone(),
@@ -595,6 +621,7 @@ impl<'m> Lowerer<'m> {
             doc: doc_of(s.traits.documentation.as_deref()),
             deprecated: s.traits.deprecated,
             validated: false,
+            parsed: false,
         }
     }
 
@@ -662,6 +689,7 @@ impl<'m> Lowerer<'m> {
                     doc: Some(format!("The {} of [`{name}`] (it has no members).", suffix.to_lowercase())),
                     deprecated: false,
                     validated: false,
+                    parsed: false,
                     xml: XmlName::plain(&format!("{name}{suffix}")),
                 },
             }

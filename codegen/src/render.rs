@@ -37,6 +37,8 @@ fn one_liner(line: &str) -> Option<&'static str> {
 fn space_items(src: &str) -> String {
     let mut out = String::with_capacity(src.len() + src.len() / 16);
     let mut lines = src.lines().peekable();
+    // Inside a multi-line inner attribute (`#![doc = …]` spread over lines by prettyplease).
+    let mut in_inner_attr = false;
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
@@ -45,7 +47,14 @@ fn space_items(src: &str) -> String {
             || line.ends_with(';') && !line.starts_with(' ') && !line.starts_with("use ") && !line.starts_with("//");
         let ends_uses = line.starts_with("use ") && line.ends_with(';') && !next.starts_with("use ");
         let ends_inner_docs = line.starts_with("//!") && !next.starts_with("//!");
-        let ends_inner_attr = line.starts_with(")]") || (line.starts_with("#![") && line.ends_with(")]"));
+        if line.starts_with("#![") && !line.ends_with(']') {
+            in_inner_attr = true;
+        }
+        let ends_inner_attr =
+            (in_inner_attr && line.starts_with(")]")) || (line.starts_with("#![") && line.ends_with(")]"));
+        if line.starts_with(")]") {
+            in_inner_attr = false;
+        }
         let same_run = one_liner(line).is_some() && one_liner(line) == one_liner(next);
         if (ends_item || ends_uses || ends_inner_docs || ends_inner_attr)
             && !same_run

@@ -392,20 +392,20 @@ impl DefaultChain {
         let path = PathBuf::from(home).join(".aws/sso/cache").join(format!("{hash}.json"));
         let bytes = (self.env.read)(&path)
             .map_err(|e| provider_error("sso", format!("failed to read `{}`: {e}", path.display())))?;
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Cached {
-            access_token: String,
-            expires_at: String,
-        }
-        let c: Cached = serde_json::from_slice(&bytes)
-            .map_err(|e| provider_error("sso", format!("`{}` is not a cached SSO token: {e}", path.display())))?;
-        let expires = crate::protocol::parse_date_time(&c.expires_at)
-            .ok_or_else(|| provider_error("sso", format!("`{}`: bad expiresAt `{}`", path.display(), c.expires_at)))?;
+        let not_token =
+            |e: String| provider_error("sso", format!("`{}` is not a cached SSO token: {e}", path.display()));
+        let members = crate::protocol::json::string_members(&bytes, &["accessToken", "expiresAt"])
+            .map_err(|e| not_token(e.to_string()))?;
+        let [Some(access_token), Some(expires_at)] = <[Option<String>; 2]>::try_from(members).expect("two names")
+        else {
+            return Err(not_token("it has no accessToken or expiresAt".into()));
+        };
+        let expires = crate::protocol::parse_date_time(&expires_at)
+            .ok_or_else(|| provider_error("sso", format!("`{}`: bad expiresAt `{expires_at}`", path.display())))?;
         if SystemTime::from(expires) <= SystemTime::now() {
             return Err(provider_error("sso", "the SSO session has expired: run `aws sso login`"));
         }
-        Ok(c.access_token)
+        Ok(access_token)
     }
 
     /// The container credentials endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` under ECS's
@@ -622,32 +622,24 @@ fn container_host_allowed(uri: &http::Uri) -> bool {
 
 /// The JSON the container and instance metadata endpoints answer with.
 fn parse_credentials(provider: &'static str, body: &[u8]) -> Result<Credentials, CredentialsError> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Body {
-        code: Option<String>,
-        message: Option<String>,
-        access_key_id: Option<String>,
-        secret_access_key: Option<String>,
-        token: Option<String>,
-        expiration: Option<String>,
-        account_id: Option<String>,
+    let names = ["Code", "Message", "AccessKeyId", "SecretAccessKey", "Token", "Expiration", "AccountId"];
+    let members = crate::protocol::json::string_members(body, &names)
+        .map_err(|e| provider_error(provider, format!("unreadable answer: {e}")))?;
+    let [code, message, id, secret, token, expiration, account_id] =
+        <[Option<String>; 7]>::try_from(members).expect("seven names");
+    if let Some(code) = code.filter(|c| c != "Success") {
+        return Err(provider_error(provider, format!("{code}: {}", message.unwrap_or_default())));
     }
-    let b: Body =
-        serde_json::from_slice(body).map_err(|e| provider_error(provider, format!("unreadable answer: {e}")))?;
-    if let Some(code) = b.code.filter(|c| c != "Success") {
-        return Err(provider_error(provider, format!("{code}: {}", b.message.unwrap_or_default())));
-    }
-    let (Some(id), Some(secret)) = (b.access_key_id, b.secret_access_key) else {
+    let (Some(id), Some(secret)) = (id, secret) else {
         return Err(provider_error(provider, "the answer has no AccessKeyId or SecretAccessKey"));
     };
-    let mut c = Credentials::new(id, secret, b.token);
-    if let Some(e) = b.expiration {
+    let mut c = Credentials::new(id, secret, token);
+    if let Some(e) = expiration {
         let t = crate::protocol::parse_date_time(&e)
             .ok_or_else(|| provider_error(provider, format!("bad Expiration `{e}`")))?;
         c = c.with_expiry(SystemTime::from(t));
     }
-    if let Some(a) = b.account_id {
+    if let Some(a) = account_id {
         c = c.with_account_id(a);
     }
     Ok(c)
@@ -667,33 +659,29 @@ async fn credential_process(command: &str) -> Result<Credentials, CredentialsErr
             format!("Error retrieving credentials: external process exited with code {}", out.status),
         ));
     }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Body {
-        version: u32,
-        access_key_id: String,
-        secret_access_key: String,
-        session_token: Option<String>,
-        expiration: Option<String>,
-        account_id: Option<String>,
+    let unreadable = |e: String| {
+        provider_error(
+            "credential_process",
+            format!("Error retrieving credentials from external process, could not parse response: invalid JSON in response ({e})"),
+        )
+    };
+    let names = ["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "AccountId"];
+    let members = crate::protocol::json::string_members(&out.stdout, &names).map_err(|e| unreadable(e.to_string()))?;
+    let [version, id, secret, session_token, expiration, account_id] =
+        <[Option<String>; 6]>::try_from(members).expect("six names");
+    let (Some(version), Some(id), Some(secret)) = (version, id, secret) else {
+        return Err(unreadable("Version, AccessKeyId and SecretAccessKey are required".into()));
+    };
+    if version != "1" {
+        return Err(provider_error("credential_process", format!("output Version {version} is not 1")));
     }
-    let b: Body = serde_json::from_slice(&out.stdout)
-        .map_err(|e| {
-            provider_error(
-                "credential_process",
-                format!("Error retrieving credentials from external process, could not parse response: invalid JSON in response ({e})"),
-            )
-        })?;
-    if b.version != 1 {
-        return Err(provider_error("credential_process", format!("output Version {} is not 1", b.version)));
-    }
-    let mut c = Credentials::new(b.access_key_id, b.secret_access_key, b.session_token);
-    if let Some(e) = b.expiration {
+    let mut c = Credentials::new(id, secret, session_token);
+    if let Some(e) = expiration {
         let t = crate::protocol::parse_date_time(&e)
             .ok_or_else(|| provider_error("credential_process", format!("bad Expiration `{e}`")))?;
         c = c.with_expiry(SystemTime::from(t));
     }
-    if let Some(a) = b.account_id {
+    if let Some(a) = account_id {
         c = c.with_account_id(a);
     }
     Ok(c)

@@ -1,5 +1,6 @@
 //! Property tests of every output and error deserializer of the AppFlow crate: random and
-//! mutated bodies never panic, and valid values round-trip.
+//! mutated bodies never panic, valid values round-trip, and the crate's `serde` feature reads
+//! and writes the same JSON as its wire functions.
 
 use appflow::operation::describe_connector::DescribeConnector;
 use appflow::operation::register_connector::RegisterConnector;
@@ -46,6 +47,40 @@ where
     let parsed = parse::<O>(200, None, &body).expect("a valid body parses");
     let again = serde_json::to_vec(&parsed).unwrap();
     assert_eq!(parse::<O>(200, None, &again).expect("re-serialized body parses"), parsed);
+}
+
+/// The `serde` feature's derived `Deserialize` reads a valid body as the wire reader does.
+fn serde_reads_the_same<O>(name: &str, seed: u64)
+where
+    O: Operation,
+    O::Output: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    O::Error: std::fmt::Debug,
+{
+    let body = valid_output(name, seed);
+    let wire = parse::<O>(200, None, &body).expect("a valid body parses");
+    let derived: O::Output = serde_json::from_slice(&body).expect("serde reads a valid body");
+    assert_eq!(derived, wire, "{}", String::from_utf8_lossy(&body));
+}
+
+/// The `serde` feature's derived `Serialize` writes the JSON the wire writer sends.
+fn serde_writes_the_same<O>(input: &O::Input)
+where
+    O: Operation,
+    O::Input: serde::Serialize,
+{
+    let request = O::serialize_request(input).expect("the input serializes");
+    let sent: serde_json::Value = serde_json::from_slice(request.body()).expect("a JSON body");
+    assert_eq!(serde_json::to_value(input).unwrap(), sent);
+}
+
+#[test]
+fn the_serde_feature_writes_what_the_wire_functions_send() {
+    use integration_tests::appflow_data as data;
+    serde_writes_the_same::<UpdateFlow>(&data::update_flow_realistic());
+    serde_writes_the_same::<UpdateFlow>(&data::update_flow_minimal());
+    serde_writes_the_same::<RegisterConnector>(&data::register_connector());
+    serde_writes_the_same::<UpdateConnectorRegistration>(&data::update_connector_registration());
+    serde_writes_the_same::<DescribeConnector>(&data::describe_connector());
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +156,14 @@ proptest! {
         round_trip::<RegisterConnector>("RegisterConnector", seed);
         round_trip::<UpdateConnectorRegistration>("UpdateConnectorRegistration", seed);
         round_trip::<UpdateFlow>("UpdateFlow", seed);
+    }
+
+    #[test]
+    fn the_serde_feature_reads_what_the_wire_functions_read(seed in 0u64..10_000) {
+        serde_reads_the_same::<DescribeConnector>("DescribeConnector", seed);
+        serde_reads_the_same::<RegisterConnector>("RegisterConnector", seed);
+        serde_reads_the_same::<UpdateConnectorRegistration>("UpdateConnectorRegistration", seed);
+        serde_reads_the_same::<UpdateFlow>("UpdateFlow", seed);
     }
 
     #[test]

@@ -144,6 +144,7 @@ impl<'a> Scope<'a> {
         }
         if wire {
             out.extend(quote!(
+                #[cfg(feature = "serde")]
                 use ::awsgen_runtime::protocol::json as wire;
             ));
         }

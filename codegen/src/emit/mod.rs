@@ -315,7 +315,11 @@ fn cargo_toml(ir: &Crate) -> String {
         runtime.push(("features", Value::Array(features)));
     }
     let runtime = inline(&runtime);
-    let serde = inline(&[("version", string("1")), ("features", Value::Array(vec![string("derive")]))]);
+    let serde = inline(&[
+        ("version", string("1")),
+        ("features", Value::Array(vec![string("derive")])),
+        ("optional", Value::Boolean(true)),
+    ]);
     let description = string(&format!("{} client generated from its Smithy model", ir.service.title));
     let mut out = format!(
         "# {HEADER}\n\n[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = \"1.85\"\n\
@@ -323,6 +327,8 @@ fn cargo_toml(ir: &Crate) -> String {
          # The runtime: a path (the default), `{{ git = \"…\", rev = \"…\" }}` or `{{ version = \"…\" }}`; set it\n\
          # with `runtime` in codegen.toml, `--runtime` on the command line or `Builder::runtime`.\n\
          awsgen-runtime = {runtime}\nserde = {serde}\n\n[features]\n\
+         # serde impls on every type, writing the same JSON as the wire functions.\n\
+         serde = [\"dep:serde\", \"awsgen-runtime/serde\"]\n\
          # `tracing` spans for each call and attempt: operation, attempt, status, error code, duration.\n\
          tracing = [\"awsgen-runtime/tracing\"]\n\
          # `runtime::credentials::FromAws`: credentials providers of the official SDK (`aws-config`).\n\

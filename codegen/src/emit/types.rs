@@ -74,8 +74,8 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
     quote! {
         #sdoc
         #dep
-        #[derive(#derive_clone PartialEq, #derive_default #derive_debug ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(default)]
+        #[derive(#derive_clone PartialEq, #derive_default #derive_debug)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize), serde(default))]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -123,7 +123,7 @@ fn wrap_box(f: &Field, e: TokenStream) -> TokenStream {
 /// to HTTP headers, labels, the query string or the payload are not part of the JSON body.
 fn field_serde(f: &Field) -> TokenStream {
     if f.binding != Binding::Body {
-        return quote!(#[serde(skip)]);
+        return quote!(#[cfg_attr(feature = "serde", serde(skip))]);
     }
     let wire = &f.wire;
     let mut parts = vec![quote!(rename = #wire)];
@@ -135,7 +135,7 @@ fn field_serde(f: &Field) -> TokenStream {
         let with = format!("wire::As::<{a}>");
         parts.push(quote!(with = #with));
     }
-    quote!(#[serde(#(#parts),*)])
+    quote!(#[cfg_attr(feature = "serde", serde(#(#parts),*))])
 }
 
 /// A `Debug` impl that prints `***` for sensitive members (or for the whole value).
@@ -420,12 +420,14 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
                 }
             }
 
+            #[cfg(feature = "serde")]
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     s.serialize_i32(self.as_i32())
                 }
             }
 
+            #[cfg(feature = "serde")]
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                     ::awsgen_runtime::protocol::json::deserialize_int_enum(d)
@@ -531,12 +533,14 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
@@ -650,6 +654,7 @@ pub fn union(cx: Scope<'_>, u: &UnionDef) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -659,12 +664,14 @@ pub fn union(cx: Scope<'_>, u: &UnionDef) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 wire::deserialize_union(d)
             }
         }
 
+        #[cfg(feature = "serde")]
         impl wire::Union for #name {
             const NAME: &'static str = #label;
             fn visit_member<'de, A: ::serde::de::MapAccess<'de>>(key: &str, map: &mut A) -> Result<Option<Self>, A::Error> {

@@ -8,15 +8,22 @@ use crate::types::{
 };
 
 /// The input of [`DescribeConnector`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct DescribeConnectorInput {
     /// The connector type; use `CUSTOMCONNECTOR` for Lambda-based custom connectors.
-    #[serde(rename = "connectorType")]
+    #[cfg_attr(feature = "serde", serde(rename = "connectorType"))]
     pub connector_type: ConnectorType,
     /// The registration label; needed only for custom connectors.
-    #[serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "connectorLabel", skip_serializing_if = "Option::is_none")
+    )]
     pub connector_label: Option<String>,
 }
 
@@ -115,12 +122,19 @@ impl ::awsgen_runtime::validate::Validate for DescribeConnectorInput {
 }
 
 /// The output of [`DescribeConnector`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct DescribeConnectorOutput {
     /// The connector's configuration.
-    #[serde(rename = "connectorConfiguration", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "connectorConfiguration", skip_serializing_if = "Option::is_none")
+    )]
     pub connector_configuration: Option<ConnectorConfiguration>,
 }
 
@@ -276,15 +290,53 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
     > {
         let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/describe-connector");
-        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
+        req.body(
+            "application/json",
+            {
+                let mut writer = ::awsgen_runtime::protocol::json::JsonWriter::new();
+                let w = &mut writer;
+                w.begin_object();
+                {
+                    let v = &input.connector_type;
+                    w.key("connectorType");
+                    w.enum_str(v.as_str());
+                }
+                if let Some(v) = &input.connector_label {
+                    w.key("connectorLabel");
+                    w.string(v);
+                }
+                w.end_object();
+                writer.finish()?
+            },
+        );
         req.build()
     }
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<DescribeConnectorOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::json::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_with(
             response.status().as_u16(),
             response.body(),
+            |r| {
+                let mut out = DescribeConnectorOutput::default();
+                r.object()?;
+                while let Some(k) = r.next_key()? {
+                    if r.null()? {
+                        continue;
+                    }
+                    match &*k {
+                        "connectorConfiguration" => {
+                            out.connector_configuration = Some(
+                                <ConnectorConfiguration as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                    r,
+                                )?,
+                            );
+                        }
+                        _ => r.skip()?,
+                    }
+                }
+                Ok(out)
+            },
         )
     }
     fn read_error(

@@ -10,23 +10,36 @@ use crate::types::{
 };
 
 /// The input of [`UpdateConnectorRegistration`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct UpdateConnectorRegistrationInput {
     /// The registration to update.
-    #[serde(rename = "connectorLabel")]
+    #[cfg_attr(feature = "serde", serde(rename = "connectorLabel"))]
     pub connector_label: String,
     /// Free-text description of the change.
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
-    #[serde(
-        rename = "connectorProvisioningConfig",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "connectorProvisioningConfig",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub connector_provisioning_config: Option<ConnectorProvisioningConfig>,
     /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "clientToken", skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
 }
 
@@ -192,12 +205,19 @@ impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationInput {
 }
 
 /// The output of [`UpdateConnectorRegistration`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct UpdateConnectorRegistrationOutput {
     /// ARN of the updated registration.
-    #[serde(rename = "connectorArn", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "connectorArn", skip_serializing_if = "Option::is_none")
+    )]
     pub connector_arn: Option<String>,
 }
 
@@ -447,15 +467,55 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
     > {
         let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/update-connector-registration");
-        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
+        req.body(
+            "application/json",
+            {
+                let mut writer = ::awsgen_runtime::protocol::json::JsonWriter::new();
+                let w = &mut writer;
+                w.begin_object();
+                {
+                    let v = &input.connector_label;
+                    w.key("connectorLabel");
+                    w.string(v);
+                }
+                if let Some(v) = &input.description {
+                    w.key("description");
+                    w.string(v);
+                }
+                if let Some(v) = &input.connector_provisioning_config {
+                    w.key("connectorProvisioningConfig");
+                    ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+                }
+                if let Some(v) = &input.client_token {
+                    w.key("clientToken");
+                    w.string(v);
+                }
+                w.end_object();
+                writer.finish()?
+            },
+        );
         req.build()
     }
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<UpdateConnectorRegistrationOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::json::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_with(
             response.status().as_u16(),
             response.body(),
+            |r| {
+                let mut out = UpdateConnectorRegistrationOutput::default();
+                r.object()?;
+                while let Some(k) = r.next_key()? {
+                    if r.null()? {
+                        continue;
+                    }
+                    match &*k {
+                        "connectorArn" => out.connector_arn = Some(r.string()?),
+                        _ => r.skip()?,
+                    }
+                }
+                Ok(out)
+            },
         )
     }
     fn read_error(

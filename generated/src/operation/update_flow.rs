@@ -2,6 +2,7 @@
 
 //! `UpdateFlow`: Changes the configuration of an existing flow.
 
+#[cfg(feature = "serde")]
 use ::awsgen_runtime::protocol::json as wire;
 use crate::types::{
     AccessDeniedException, ConflictException, ConnectorAuthenticationException,
@@ -11,35 +12,54 @@ use crate::types::{
 };
 
 /// The input of [`UpdateFlow`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct UpdateFlowInput {
     /// The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
-    #[serde(rename = "flowName")]
+    #[cfg_attr(feature = "serde", serde(rename = "flowName"))]
     pub flow_name: String,
     /// Free-text description of the flow.
-    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "description", skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// What starts a flow run.
-    #[serde(rename = "triggerConfig")]
+    #[cfg_attr(feature = "serde", serde(rename = "triggerConfig"))]
     pub trigger_config: TriggerConfig,
-    #[serde(rename = "sourceFlowConfig")]
+    #[cfg_attr(feature = "serde", serde(rename = "sourceFlowConfig"))]
     pub source_flow_config: SourceFlowConfig,
     /// Where the flow writes.
-    #[serde(
-        rename = "destinationFlowConfigList",
-        with = "wire::As::<wire::Dense<wire::Same>>"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "destinationFlowConfigList",
+            with = "wire::As::<wire::Dense<wire::Same>>"
+        )
     )]
     pub destination_flow_config_list: Vec<DestinationFlowConfig>,
     /// The steps applied to the data in each run.
-    #[serde(rename = "tasks", with = "wire::As::<wire::Dense<wire::Same>>")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tasks", with = "wire::As::<wire::Dense<wire::Same>>")
+    )]
     pub tasks: Vec<Task>,
     /// Where to catalog the schema of the transferred data.
-    #[serde(rename = "metadataCatalogConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "metadataCatalogConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub metadata_catalog_config: Option<MetadataCatalogConfig>,
     /// The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
-    #[serde(rename = "clientToken", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "clientToken", skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
 }
 
@@ -309,12 +329,19 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
 }
 
 /// The output of [`UpdateFlow`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct UpdateFlowOutput {
     /// The flow's status after the update.
-    #[serde(rename = "flowStatus", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "flowStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub flow_status: Option<FlowStatus>,
 }
 
@@ -539,15 +566,91 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
     > {
         let mut req = ::awsgen_runtime::protocol::rest::RequestBuilder::new("POST");
         req.push_path("/update-flow");
-        req.body("application/json", ::awsgen_runtime::protocol::json::to_json(input)?);
+        req.body(
+            "application/json",
+            {
+                let mut writer = ::awsgen_runtime::protocol::json::JsonWriter::new();
+                let w = &mut writer;
+                w.begin_object();
+                {
+                    let v = &input.flow_name;
+                    w.key("flowName");
+                    w.string(v);
+                }
+                if let Some(v) = &input.description {
+                    w.key("description");
+                    w.string(v);
+                }
+                {
+                    let v = &input.trigger_config;
+                    w.key("triggerConfig");
+                    ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+                }
+                {
+                    let v = &input.source_flow_config;
+                    w.key("sourceFlowConfig");
+                    ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+                }
+                {
+                    let v = &input.destination_flow_config_list;
+                    w.key("destinationFlowConfigList");
+                    ::awsgen_runtime::protocol::json::write_list(
+                        w,
+                        v,
+                        |w, v| {
+                            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+                        },
+                    );
+                }
+                {
+                    let v = &input.tasks;
+                    w.key("tasks");
+                    ::awsgen_runtime::protocol::json::write_list(
+                        w,
+                        v,
+                        |w, v| {
+                            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+                        },
+                    );
+                }
+                if let Some(v) = &input.metadata_catalog_config {
+                    w.key("metadataCatalogConfig");
+                    ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+                }
+                if let Some(v) = &input.client_token {
+                    w.key("clientToken");
+                    w.string(v);
+                }
+                w.end_object();
+                writer.finish()?
+            },
+        );
         req.build()
     }
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<UpdateFlowOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::json::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_with(
             response.status().as_u16(),
             response.body(),
+            |r| {
+                let mut out = UpdateFlowOutput::default();
+                r.object()?;
+                while let Some(k) = r.next_key()? {
+                    if r.null()? {
+                        continue;
+                    }
+                    match &*k {
+                        "flowStatus" => {
+                            out.flow_status = Some(
+                                r.str().map(|s| FlowStatus::from(&*s))?,
+                            );
+                        }
+                        _ => r.skip()?,
+                    }
+                }
+                Ok(out)
+            },
         )
     }
     fn read_error(

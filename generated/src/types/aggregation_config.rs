@@ -3,15 +3,25 @@
 use crate::types::AggregationType;
 
 /// How AppFlow groups flow records into output files.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct AggregationConfig {
     /// Whether records are combined into one file or written as they come.
-    #[serde(rename = "aggregationType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "aggregationType", skip_serializing_if = "Option::is_none")
+    )]
     pub aggregation_type: Option<AggregationType>,
     /// Target size of each output file, in megabytes (AppFlow aims for it, not exactly).
-    #[serde(rename = "targetFileSize", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "targetFileSize", skip_serializing_if = "Option::is_none")
+    )]
     pub target_file_size: Option<i64>,
 }
 
@@ -66,5 +76,20 @@ impl ::awsgen_runtime::validate::Validate for AggregationConfig {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         let _ = (path, errors);
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for AggregationConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.aggregation_type {
+            w.key("aggregationType");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.target_file_size {
+            w.key("targetFileSize");
+            w.int(*v);
+        }
+        w.end_object();
     }
 }

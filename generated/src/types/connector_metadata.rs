@@ -10,74 +10,144 @@ use crate::types::{
 };
 
 /// Per-connector details; at most the member for the described connector is set.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct ConnectorMetadata {
     /// Set for Amplitude.
-    #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")
+    )]
     pub amplitude: Option<AmplitudeMetadata>,
     /// Set for Datadog.
-    #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Datadog", skip_serializing_if = "Option::is_none")
+    )]
     pub datadog: Option<DatadogMetadata>,
     /// Set for Dynatrace.
-    #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")
+    )]
     pub dynatrace: Option<DynatraceMetadata>,
     /// Set for Google Analytics.
-    #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")
+    )]
     pub google_analytics: Option<GoogleAnalyticsMetadata>,
     /// Set for Infor Nexus.
-    #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")
+    )]
     pub infor_nexus: Option<InforNexusMetadata>,
     /// Set for Marketo.
-    #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Marketo", skip_serializing_if = "Option::is_none")
+    )]
     pub marketo: Option<MarketoMetadata>,
     /// Set for Amazon Redshift.
-    #[serde(rename = "Redshift", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Redshift", skip_serializing_if = "Option::is_none")
+    )]
     pub redshift: Option<RedshiftMetadata>,
     /// Set for Amazon S3.
-    #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "S3", skip_serializing_if = "Option::is_none")
+    )]
     pub s3: Option<S3Metadata>,
     /// Set for Salesforce.
-    #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")
+    )]
     pub salesforce: Option<SalesforceMetadata>,
     /// Set for ServiceNow.
-    #[serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")
+    )]
     pub service_now: Option<ServiceNowMetadata>,
     /// Set for Singular.
-    #[serde(rename = "Singular", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Singular", skip_serializing_if = "Option::is_none")
+    )]
     pub singular: Option<SingularMetadata>,
     /// Set for Slack.
-    #[serde(rename = "Slack", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Slack", skip_serializing_if = "Option::is_none")
+    )]
     pub slack: Option<SlackMetadata>,
     /// Set for Snowflake.
-    #[serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")
+    )]
     pub snowflake: Option<SnowflakeMetadata>,
     /// Set for Trend Micro.
-    #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")
+    )]
     pub trendmicro: Option<TrendmicroMetadata>,
     /// Set for Veeva.
-    #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Veeva", skip_serializing_if = "Option::is_none")
+    )]
     pub veeva: Option<VeevaMetadata>,
     /// Set for Zendesk.
-    #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")
+    )]
     pub zendesk: Option<ZendeskMetadata>,
     /// Set for Amazon EventBridge.
-    #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")
+    )]
     pub event_bridge: Option<EventBridgeMetadata>,
     /// Set for Upsolver.
-    #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")
+    )]
     pub upsolver: Option<UpsolverMetadata>,
     /// Set for Amazon Connect Customer Profiles.
-    #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")
+    )]
     pub customer_profiles: Option<CustomerProfilesMetadata>,
     /// Set for Amazon Honeycode.
-    #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")
+    )]
     pub honeycode: Option<HoneycodeMetadata>,
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")
+    )]
     pub sap_odata: Option<SapODataMetadata>,
     /// Set for Salesforce Pardot.
-    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Pardot", skip_serializing_if = "Option::is_none")
+    )]
     pub pardot: Option<PardotMetadata>,
 }
 
@@ -374,5 +444,177 @@ impl ConnectorMetadataBuilder {
             sap_odata: self.sap_odata,
             pardot: self.pardot,
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::FromJson for ConnectorMetadata {
+    fn read_json(
+        r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
+    ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
+        let mut out = Self::default();
+        r.object()?;
+        while let Some(k) = r.next_key()? {
+            if r.null()? {
+                continue;
+            }
+            match &*k {
+                "Amplitude" => {
+                    out.amplitude = Some(
+                        <AmplitudeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Datadog" => {
+                    out.datadog = Some(
+                        <DatadogMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Dynatrace" => {
+                    out.dynatrace = Some(
+                        <DynatraceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "GoogleAnalytics" => {
+                    out.google_analytics = Some(
+                        <GoogleAnalyticsMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "InforNexus" => {
+                    out.infor_nexus = Some(
+                        <InforNexusMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Marketo" => {
+                    out.marketo = Some(
+                        <MarketoMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Redshift" => {
+                    out.redshift = Some(
+                        <RedshiftMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "S3" => {
+                    out.s3 = Some(
+                        <S3Metadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Salesforce" => {
+                    out.salesforce = Some(
+                        <SalesforceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "ServiceNow" => {
+                    out.service_now = Some(
+                        <ServiceNowMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Singular" => {
+                    out.singular = Some(
+                        <SingularMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Slack" => {
+                    out.slack = Some(
+                        <SlackMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Snowflake" => {
+                    out.snowflake = Some(
+                        <SnowflakeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Trendmicro" => {
+                    out.trendmicro = Some(
+                        <TrendmicroMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Veeva" => {
+                    out.veeva = Some(
+                        <VeevaMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Zendesk" => {
+                    out.zendesk = Some(
+                        <ZendeskMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "EventBridge" => {
+                    out.event_bridge = Some(
+                        <EventBridgeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Upsolver" => {
+                    out.upsolver = Some(
+                        <UpsolverMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "CustomerProfiles" => {
+                    out.customer_profiles = Some(
+                        <CustomerProfilesMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Honeycode" => {
+                    out.honeycode = Some(
+                        <HoneycodeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "SAPOData" => {
+                    out.sap_odata = Some(
+                        <SapODataMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                "Pardot" => {
+                    out.pardot = Some(
+                        <PardotMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -10,60 +10,115 @@ use crate::types::{
 };
 
 /// The operator a task applies to its source fields, chosen per source connector.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct ConnectorOperator {
     /// Operator for Amplitude sources.
-    #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")
+    )]
     pub amplitude: Option<AmplitudeConnectorOperator>,
     /// Operator for Datadog sources.
-    #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Datadog", skip_serializing_if = "Option::is_none")
+    )]
     pub datadog: Option<DatadogConnectorOperator>,
     /// Operator for Dynatrace sources.
-    #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")
+    )]
     pub dynatrace: Option<DynatraceConnectorOperator>,
     /// Operator for Google Analytics sources.
-    #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")
+    )]
     pub google_analytics: Option<GoogleAnalyticsConnectorOperator>,
     /// Operator for Infor Nexus sources.
-    #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")
+    )]
     pub infor_nexus: Option<InforNexusConnectorOperator>,
     /// Operator for Marketo sources.
-    #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Marketo", skip_serializing_if = "Option::is_none")
+    )]
     pub marketo: Option<MarketoConnectorOperator>,
     /// Operator for Amazon S3 sources.
-    #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "S3", skip_serializing_if = "Option::is_none")
+    )]
     pub s3: Option<S3ConnectorOperator>,
     /// Operator for Salesforce sources.
-    #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")
+    )]
     pub salesforce: Option<SalesforceConnectorOperator>,
     /// Operator for ServiceNow sources.
-    #[serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")
+    )]
     pub service_now: Option<ServiceNowConnectorOperator>,
     /// Operator for Singular sources.
-    #[serde(rename = "Singular", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Singular", skip_serializing_if = "Option::is_none")
+    )]
     pub singular: Option<SingularConnectorOperator>,
     /// Operator for Slack sources.
-    #[serde(rename = "Slack", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Slack", skip_serializing_if = "Option::is_none")
+    )]
     pub slack: Option<SlackConnectorOperator>,
     /// Operator for Trend Micro sources.
-    #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")
+    )]
     pub trendmicro: Option<TrendmicroConnectorOperator>,
     /// Operator for Veeva sources.
-    #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Veeva", skip_serializing_if = "Option::is_none")
+    )]
     pub veeva: Option<VeevaConnectorOperator>,
     /// Operator for Zendesk sources.
-    #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")
+    )]
     pub zendesk: Option<ZendeskConnectorOperator>,
     /// Operator for SAP OData sources.
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")
+    )]
     pub sap_odata: Option<SapODataConnectorOperator>,
     /// Operator for a custom connector.
-    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")
+    )]
     pub custom_connector: Option<Operator>,
     /// Operator for Salesforce Pardot sources.
-    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Pardot", skip_serializing_if = "Option::is_none")
+    )]
     pub pardot: Option<PardotConnectorOperator>,
 }
 
@@ -310,5 +365,80 @@ impl ::awsgen_runtime::validate::Validate for ConnectorOperator {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         let _ = (path, errors);
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for ConnectorOperator {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.amplitude {
+            w.key("Amplitude");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.datadog {
+            w.key("Datadog");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.dynatrace {
+            w.key("Dynatrace");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.google_analytics {
+            w.key("GoogleAnalytics");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.infor_nexus {
+            w.key("InforNexus");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.marketo {
+            w.key("Marketo");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.s3 {
+            w.key("S3");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.salesforce {
+            w.key("Salesforce");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.service_now {
+            w.key("ServiceNow");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.singular {
+            w.key("Singular");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.slack {
+            w.key("Slack");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.trendmicro {
+            w.key("Trendmicro");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.veeva {
+            w.key("Veeva");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.zendesk {
+            w.key("Zendesk");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.sap_odata {
+            w.key("SAPOData");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.custom_connector {
+            w.key("CustomConnector");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.pardot {
+            w.key("Pardot");
+            w.enum_str(v.as_str());
+        }
+        w.end_object();
     }
 }

@@ -3,12 +3,19 @@
 use crate::types::LambdaConnectorProvisioningConfig;
 
 /// How a custom connector is provisioned.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct ConnectorProvisioningConfig {
     /// The Lambda function behind the connector.
-    #[serde(rename = "lambda", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "lambda", skip_serializing_if = "Option::is_none")
+    )]
     pub lambda: Option<LambdaConnectorProvisioningConfig>,
 }
 
@@ -62,5 +69,41 @@ impl ::awsgen_runtime::validate::Validate for ConnectorProvisioningConfig {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for ConnectorProvisioningConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.lambda {
+            w.key("lambda");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::FromJson for ConnectorProvisioningConfig {
+    fn read_json(
+        r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
+    ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
+        let mut out = Self::default();
+        r.object()?;
+        while let Some(k) = r.next_key()? {
+            if r.null()? {
+                continue;
+            }
+            match &*k {
+                "lambda" => {
+                    out.lambda = Some(
+                        <LambdaConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                            r,
+                        )?,
+                    );
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

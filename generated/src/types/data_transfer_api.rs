@@ -3,15 +3,25 @@
 use crate::types::DataTransferApiType;
 
 /// An API of the connected application that AppFlow uses to move data.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct DataTransferApi {
     /// The API's name.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `AUTOMATIC` (the default) picks per run by data size, `BULK` uses the asynchronous bulk API for large data, `SYNC` uses the synchronous API for small data.
-    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Type", skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<DataTransferApiType>,
 }
 
@@ -83,5 +93,42 @@ impl ::awsgen_runtime::validate::Validate for DataTransferApi {
                 );
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for DataTransferApi {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.name {
+            w.key("Name");
+            w.string(v);
+        }
+        if let Some(v) = &self.r#type {
+            w.key("Type");
+            w.enum_str(v.as_str());
+        }
+        w.end_object();
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::FromJson for DataTransferApi {
+    fn read_json(
+        r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
+    ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
+        let mut out = Self::default();
+        r.object()?;
+        while let Some(k) = r.next_key()? {
+            if r.null()? {
+                continue;
+            }
+            match &*k {
+                "Name" => out.name = Some(r.string()?),
+                "Type" => {
+                    out.r#type = Some(r.str().map(|s| DataTransferApiType::from(&*s))?);
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

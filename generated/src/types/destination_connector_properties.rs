@@ -11,48 +11,91 @@ use crate::types::{
 };
 
 /// Connector-specific settings of a destination; set the member for the destination's connector.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct DestinationConnectorProperties {
     /// Settings for Amazon Redshift.
-    #[serde(rename = "Redshift", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Redshift", skip_serializing_if = "Option::is_none")
+    )]
     pub redshift: Option<RedshiftDestinationProperties>,
     /// Settings for Amazon S3.
-    #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "S3", skip_serializing_if = "Option::is_none")
+    )]
     pub s3: Option<S3DestinationProperties>,
     /// Settings for Salesforce.
-    #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")
+    )]
     pub salesforce: Option<SalesforceDestinationProperties>,
     /// Settings for Snowflake.
-    #[serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Snowflake", skip_serializing_if = "Option::is_none")
+    )]
     pub snowflake: Option<SnowflakeDestinationProperties>,
     /// Settings for Amazon EventBridge.
-    #[serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "EventBridge", skip_serializing_if = "Option::is_none")
+    )]
     pub event_bridge: Option<EventBridgeDestinationProperties>,
     /// Settings for Amazon Lookout for Metrics.
-    #[serde(rename = "LookoutMetrics", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "LookoutMetrics", skip_serializing_if = "Option::is_none")
+    )]
     pub lookout_metrics: Option<LookoutMetricsDestinationProperties>,
     /// Settings for Upsolver.
-    #[serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Upsolver", skip_serializing_if = "Option::is_none")
+    )]
     pub upsolver: Option<UpsolverDestinationProperties>,
     /// Settings for Amazon Honeycode.
-    #[serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Honeycode", skip_serializing_if = "Option::is_none")
+    )]
     pub honeycode: Option<HoneycodeDestinationProperties>,
     /// Settings for Amazon Connect Customer Profiles.
-    #[serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CustomerProfiles", skip_serializing_if = "Option::is_none")
+    )]
     pub customer_profiles: Option<CustomerProfilesDestinationProperties>,
     /// Settings for Zendesk.
-    #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")
+    )]
     pub zendesk: Option<ZendeskDestinationProperties>,
     /// Settings for Marketo.
-    #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Marketo", skip_serializing_if = "Option::is_none")
+    )]
     pub marketo: Option<MarketoDestinationProperties>,
     /// Settings for a custom connector.
-    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")
+    )]
     pub custom_connector: Option<CustomConnectorDestinationProperties>,
     /// Settings for SAP OData.
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")
+    )]
     pub sap_odata: Option<SapODataDestinationProperties>,
 }
 
@@ -361,5 +404,64 @@ impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for DestinationConnectorProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.redshift {
+            w.key("Redshift");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.s3 {
+            w.key("S3");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.salesforce {
+            w.key("Salesforce");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.snowflake {
+            w.key("Snowflake");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.event_bridge {
+            w.key("EventBridge");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.lookout_metrics {
+            w.key("LookoutMetrics");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.upsolver {
+            w.key("Upsolver");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.honeycode {
+            w.key("Honeycode");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.customer_profiles {
+            w.key("CustomerProfiles");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.zendesk {
+            w.key("Zendesk");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.marketo {
+            w.key("Marketo");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.custom_connector {
+            w.key("CustomConnector");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.sap_odata {
+            w.key("SAPOData");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

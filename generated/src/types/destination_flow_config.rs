@@ -3,21 +3,31 @@
 use crate::types::{ConnectorType, DestinationConnectorProperties};
 
 /// One destination of a flow.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct DestinationFlowConfig {
     /// The destination's connector type.
-    #[serde(rename = "connectorType")]
+    #[cfg_attr(feature = "serde", serde(rename = "connectorType"))]
     pub connector_type: ConnectorType,
     /// The connector API version to use.
-    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub api_version: Option<String>,
     /// The connector profile (connection) to write through; unique in the account.
-    #[serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")
+    )]
     pub connector_profile_name: Option<String>,
     /// Connector-specific settings.
-    #[serde(rename = "destinationConnectorProperties")]
+    #[cfg_attr(feature = "serde", serde(rename = "destinationConnectorProperties"))]
     pub destination_connector_properties: DestinationConnectorProperties,
 }
 
@@ -163,5 +173,30 @@ impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
             let x = &self.destination_connector_properties;
             ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for DestinationFlowConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.connector_type;
+            w.key("connectorType");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.api_version {
+            w.key("apiVersion");
+            w.string(v);
+        }
+        if let Some(v) = &self.connector_profile_name {
+            w.key("connectorProfileName");
+            w.string(v);
+        }
+        {
+            let v = &self.destination_connector_properties;
+            w.key("destinationConnectorProperties");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

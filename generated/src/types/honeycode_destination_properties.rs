@@ -3,14 +3,21 @@
 use crate::types::ErrorHandlingConfig;
 
 /// Settings for writing to Amazon Honeycode.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct HoneycodeDestinationProperties {
     /// The Amazon Honeycode object to write.
-    #[serde(rename = "object")]
+    #[cfg_attr(feature = "serde", serde(rename = "object"))]
     pub object: String,
-    #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub error_handling_config: Option<ErrorHandlingConfig>,
 }
 
@@ -104,5 +111,21 @@ impl ::awsgen_runtime::validate::Validate for HoneycodeDestinationProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for HoneycodeDestinationProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.object;
+            w.key("object");
+            w.string(v);
+        }
+        if let Some(v) = &self.error_handling_config {
+            w.key("errorHandlingConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

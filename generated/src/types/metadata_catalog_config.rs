@@ -3,12 +3,19 @@
 use crate::types::GlueDataCatalogConfig;
 
 /// Where AppFlow catalogs the schema of the data a flow transfers.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct MetadataCatalogConfig {
     /// Catalog in AWS Glue.
-    #[serde(rename = "glueDataCatalog", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "glueDataCatalog", skip_serializing_if = "Option::is_none")
+    )]
     pub glue_data_catalog: Option<GlueDataCatalogConfig>,
 }
 
@@ -59,5 +66,16 @@ impl ::awsgen_runtime::validate::Validate for MetadataCatalogConfig {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for MetadataCatalogConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.glue_data_catalog {
+            w.key("glueDataCatalog");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

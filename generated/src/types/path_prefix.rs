@@ -96,14 +96,25 @@ impl Default for PathPrefix {
     }
 }
 
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for PathPrefix {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PathPrefix {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::JsonKey for PathPrefix {
+    fn as_key(&self) -> &str {
+        self.as_str()
+    }
+    fn from_key(key: &str) -> Self {
+        Self::from(key)
     }
 }

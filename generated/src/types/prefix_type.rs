@@ -105,14 +105,25 @@ impl Default for PrefixType {
     }
 }
 
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for PrefixType {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PrefixType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::JsonKey for PrefixType {
+    fn as_key(&self) -> &str {
+        self.as_str()
+    }
+    fn from_key(key: &str) -> Self {
+        Self::from(key)
     }
 }

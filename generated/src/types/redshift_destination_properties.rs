@@ -3,21 +3,31 @@
 use crate::types::ErrorHandlingConfig;
 
 /// Settings for writing to Amazon Redshift.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct RedshiftDestinationProperties {
     /// The Amazon Redshift object to write.
-    #[serde(rename = "object")]
+    #[cfg_attr(feature = "serde", serde(rename = "object"))]
     pub object: String,
     /// The S3 bucket AppFlow stages data in before loading it.
-    #[serde(rename = "intermediateBucketName")]
+    #[cfg_attr(feature = "serde", serde(rename = "intermediateBucketName"))]
     pub intermediate_bucket_name: String,
     /// Key prefix for staged files.
-    #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_prefix: Option<String>,
     /// What to do with records that fail to write.
-    #[serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "errorHandlingConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub error_handling_config: Option<ErrorHandlingConfig>,
 }
 
@@ -161,5 +171,30 @@ impl ::awsgen_runtime::validate::Validate for RedshiftDestinationProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for RedshiftDestinationProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.object;
+            w.key("object");
+            w.string(v);
+        }
+        {
+            let v = &self.intermediate_bucket_name;
+            w.key("intermediateBucketName");
+            w.string(v);
+        }
+        if let Some(v) = &self.bucket_prefix {
+            w.key("bucketPrefix");
+            w.string(v);
+        }
+        if let Some(v) = &self.error_handling_config {
+            w.key("errorHandlingConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

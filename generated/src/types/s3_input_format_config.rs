@@ -3,12 +3,19 @@
 use crate::types::S3InputFileType;
 
 /// The format of source files in Amazon S3.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct S3InputFormatConfig {
     /// The source file type.
-    #[serde(rename = "s3InputFileType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "s3InputFileType", skip_serializing_if = "Option::is_none")
+    )]
     pub s3_input_file_type: Option<S3InputFileType>,
 }
 
@@ -51,5 +58,16 @@ impl ::awsgen_runtime::validate::Validate for S3InputFormatConfig {
         errors: &mut Vec<::awsgen_runtime::ValidationError>,
     ) {
         let _ = (path, errors);
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for S3InputFormatConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.s3_input_file_type {
+            w.key("s3InputFileType");
+            w.enum_str(v.as_str());
+        }
+        w.end_object();
     }
 }

@@ -3,22 +3,38 @@
 use crate::types::{AggregationConfig, FileType, PrefixConfig};
 
 /// How AppFlow formats output written to Amazon S3.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct S3OutputFormatConfig {
     /// The output file type.
-    #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "fileType", skip_serializing_if = "Option::is_none")
+    )]
     pub file_type: Option<FileType>,
     /// What goes into output folder and file names.
-    #[serde(rename = "prefixConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "prefixConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub prefix_config: Option<PrefixConfig>,
-    #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub aggregation_config: Option<AggregationConfig>,
     /// For Parquet output: keep source data types (`true`) or write every value as a string (`false`, the default).
-    #[serde(
-        rename = "preserveSourceDataTyping",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "preserveSourceDataTyping",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub preserve_source_data_typing: Option<bool>,
 }
@@ -109,5 +125,28 @@ impl ::awsgen_runtime::validate::Validate for S3OutputFormatConfig {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for S3OutputFormatConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.file_type {
+            w.key("fileType");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.prefix_config {
+            w.key("prefixConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.aggregation_config {
+            w.key("aggregationConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.preserve_source_data_typing {
+            w.key("preserveSourceDataTyping");
+            w.bool(*v);
+        }
+        w.end_object();
     }
 }

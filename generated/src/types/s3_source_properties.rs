@@ -3,17 +3,27 @@
 use crate::types::S3InputFormatConfig;
 
 /// Settings for reading from Amazon S3.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct S3SourceProperties {
     /// The bucket that holds the source files.
-    #[serde(rename = "bucketName")]
+    #[cfg_attr(feature = "serde", serde(rename = "bucketName"))]
     pub bucket_name: String,
     /// Key prefix of the source files.
-    #[serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bucketPrefix", skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_prefix: Option<String>,
-    #[serde(rename = "s3InputFormatConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "s3InputFormatConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub s3_input_format_config: Option<S3InputFormatConfig>,
 }
 
@@ -126,5 +136,25 @@ impl ::awsgen_runtime::validate::Validate for S3SourceProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for S3SourceProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.bucket_name;
+            w.key("bucketName");
+            w.string(v);
+        }
+        if let Some(v) = &self.bucket_prefix {
+            w.key("bucketPrefix");
+            w.string(v);
+        }
+        if let Some(v) = &self.s3_input_format_config {
+            w.key("s3InputFormatConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

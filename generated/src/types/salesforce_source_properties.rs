@@ -3,21 +3,28 @@
 use crate::types::SalesforceDataTransferApi;
 
 /// Settings for reading from Salesforce.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct SalesforceSourceProperties {
     /// The Salesforce object to read.
-    #[serde(rename = "object")]
+    #[cfg_attr(feature = "serde", serde(rename = "object"))]
     pub object: String,
     /// Pick up fields added to the object since the flow was created.
-    #[serde(rename = "enableDynamicFieldUpdate")]
+    #[cfg_attr(feature = "serde", serde(rename = "enableDynamicFieldUpdate"))]
     pub enable_dynamic_field_update: bool,
     /// Include deleted records.
-    #[serde(rename = "includeDeletedRecords")]
+    #[cfg_attr(feature = "serde", serde(rename = "includeDeletedRecords"))]
     pub include_deleted_records: bool,
     /// Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
-    #[serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "dataTransferApi", skip_serializing_if = "Option::is_none")
+    )]
     pub data_transfer_api: Option<SalesforceDataTransferApi>,
 }
 
@@ -133,5 +140,31 @@ impl ::awsgen_runtime::validate::Validate for SalesforceSourceProperties {
                 errors,
             );
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for SalesforceSourceProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.object;
+            w.key("object");
+            w.string(v);
+        }
+        {
+            let v = &self.enable_dynamic_field_update;
+            w.key("enableDynamicFieldUpdate");
+            w.bool(*v);
+        }
+        {
+            let v = &self.include_deleted_records;
+            w.key("includeDeletedRecords");
+            w.bool(*v);
+        }
+        if let Some(v) = &self.data_transfer_api {
+            w.key("dataTransferApi");
+            w.enum_str(v.as_str());
+        }
+        w.end_object();
     }
 }

@@ -3,18 +3,31 @@
 use crate::types::{SapODataPaginationConfig, SapODataParallelismConfig};
 
 /// Settings for reading from SAP OData.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct SapODataSourceProperties {
     /// Path of the OData object to read.
-    #[serde(rename = "objectPath", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "objectPath", skip_serializing_if = "Option::is_none")
+    )]
     pub object_path: Option<String>,
     /// How many processes read at once.
-    #[serde(rename = "parallelismConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "parallelismConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub parallelism_config: Option<SapODataParallelismConfig>,
     /// Page size of each reading process.
-    #[serde(rename = "paginationConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "paginationConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub pagination_config: Option<SapODataPaginationConfig>,
 }
 
@@ -122,5 +135,24 @@ impl ::awsgen_runtime::validate::Validate for SapODataSourceProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for SapODataSourceProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.object_path {
+            w.key("objectPath");
+            w.string(v);
+        }
+        if let Some(v) = &self.parallelism_config {
+            w.key("parallelismConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.pagination_config {
+            w.key("paginationConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

@@ -10,58 +10,113 @@ use crate::types::{
 };
 
 /// Connector-specific settings of a source; set the member for the source's connector.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct SourceConnectorProperties {
     /// Settings for Amplitude.
-    #[serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Amplitude", skip_serializing_if = "Option::is_none")
+    )]
     pub amplitude: Option<AmplitudeSourceProperties>,
     /// Settings for Datadog.
-    #[serde(rename = "Datadog", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Datadog", skip_serializing_if = "Option::is_none")
+    )]
     pub datadog: Option<DatadogSourceProperties>,
     /// Settings for Dynatrace.
-    #[serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Dynatrace", skip_serializing_if = "Option::is_none")
+    )]
     pub dynatrace: Option<DynatraceSourceProperties>,
     /// Settings for Google Analytics.
-    #[serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "GoogleAnalytics", skip_serializing_if = "Option::is_none")
+    )]
     pub google_analytics: Option<GoogleAnalyticsSourceProperties>,
     /// Settings for Infor Nexus.
-    #[serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InforNexus", skip_serializing_if = "Option::is_none")
+    )]
     pub infor_nexus: Option<InforNexusSourceProperties>,
     /// Settings for Marketo.
-    #[serde(rename = "Marketo", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Marketo", skip_serializing_if = "Option::is_none")
+    )]
     pub marketo: Option<MarketoSourceProperties>,
     /// Settings for Amazon S3.
-    #[serde(rename = "S3", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "S3", skip_serializing_if = "Option::is_none")
+    )]
     pub s3: Option<S3SourceProperties>,
     /// Settings for Salesforce.
-    #[serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Salesforce", skip_serializing_if = "Option::is_none")
+    )]
     pub salesforce: Option<SalesforceSourceProperties>,
     /// Settings for ServiceNow.
-    #[serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ServiceNow", skip_serializing_if = "Option::is_none")
+    )]
     pub service_now: Option<ServiceNowSourceProperties>,
     /// Settings for Singular.
-    #[serde(rename = "Singular", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Singular", skip_serializing_if = "Option::is_none")
+    )]
     pub singular: Option<SingularSourceProperties>,
     /// Settings for Slack.
-    #[serde(rename = "Slack", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Slack", skip_serializing_if = "Option::is_none")
+    )]
     pub slack: Option<SlackSourceProperties>,
     /// Settings for Trend Micro.
-    #[serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Trendmicro", skip_serializing_if = "Option::is_none")
+    )]
     pub trendmicro: Option<TrendmicroSourceProperties>,
     /// Settings for Veeva.
-    #[serde(rename = "Veeva", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Veeva", skip_serializing_if = "Option::is_none")
+    )]
     pub veeva: Option<VeevaSourceProperties>,
     /// Settings for Zendesk.
-    #[serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Zendesk", skip_serializing_if = "Option::is_none")
+    )]
     pub zendesk: Option<ZendeskSourceProperties>,
-    #[serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SAPOData", skip_serializing_if = "Option::is_none")
+    )]
     pub sap_odata: Option<SapODataSourceProperties>,
-    #[serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CustomConnector", skip_serializing_if = "Option::is_none")
+    )]
     pub custom_connector: Option<CustomConnectorSourceProperties>,
     /// Settings for Salesforce Pardot.
-    #[serde(rename = "Pardot", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Pardot", skip_serializing_if = "Option::is_none")
+    )]
     pub pardot: Option<PardotSourceProperties>,
 }
 
@@ -409,5 +464,80 @@ impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for SourceConnectorProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.amplitude {
+            w.key("Amplitude");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.datadog {
+            w.key("Datadog");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.dynatrace {
+            w.key("Dynatrace");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.google_analytics {
+            w.key("GoogleAnalytics");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.infor_nexus {
+            w.key("InforNexus");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.marketo {
+            w.key("Marketo");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.s3 {
+            w.key("S3");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.salesforce {
+            w.key("Salesforce");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.service_now {
+            w.key("ServiceNow");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.singular {
+            w.key("Singular");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.slack {
+            w.key("Slack");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.trendmicro {
+            w.key("Trendmicro");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.veeva {
+            w.key("Veeva");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.zendesk {
+            w.key("Zendesk");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.sap_odata {
+            w.key("SAPOData");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.custom_connector {
+            w.key("CustomConnector");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.pardot {
+            w.key("Pardot");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

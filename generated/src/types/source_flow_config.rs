@@ -3,24 +3,37 @@
 use crate::types::{ConnectorType, IncrementalPullConfig, SourceConnectorProperties};
 
 /// The source of a flow.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct SourceFlowConfig {
     /// The source's connector type.
-    #[serde(rename = "connectorType")]
+    #[cfg_attr(feature = "serde", serde(rename = "connectorType"))]
     pub connector_type: ConnectorType,
     /// The connector API version to use.
-    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub api_version: Option<String>,
     /// The connector profile (connection) to read through; unique in the account.
-    #[serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "connectorProfileName", skip_serializing_if = "Option::is_none")
+    )]
     pub connector_profile_name: Option<String>,
     /// Connector-specific settings.
-    #[serde(rename = "sourceConnectorProperties")]
+    #[cfg_attr(feature = "serde", serde(rename = "sourceConnectorProperties"))]
     pub source_connector_properties: SourceConnectorProperties,
     /// For scheduled incremental flows: the field that marks new records.
-    #[serde(rename = "incrementalPullConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "incrementalPullConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub incremental_pull_config: Option<IncrementalPullConfig>,
 }
 
@@ -180,5 +193,34 @@ impl ::awsgen_runtime::validate::Validate for SourceFlowConfig {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for SourceFlowConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.connector_type;
+            w.key("connectorType");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.api_version {
+            w.key("apiVersion");
+            w.string(v);
+        }
+        if let Some(v) = &self.connector_profile_name {
+            w.key("connectorProfileName");
+            w.string(v);
+        }
+        {
+            let v = &self.source_connector_properties;
+            w.key("sourceConnectorProperties");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.incremental_pull_config {
+            w.key("incrementalPullConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

@@ -3,15 +3,22 @@
 use crate::types::{TriggerProperties, TriggerType};
 
 /// What starts a flow run.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct TriggerConfig {
     /// `OnDemand`, `Scheduled` or `Event`.
-    #[serde(rename = "triggerType")]
+    #[cfg_attr(feature = "serde", serde(rename = "triggerType"))]
     pub trigger_type: TriggerType,
     /// Settings for scheduled triggers.
-    #[serde(rename = "triggerProperties", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "triggerProperties", skip_serializing_if = "Option::is_none")
+    )]
     pub trigger_properties: Option<TriggerProperties>,
 }
 
@@ -79,5 +86,21 @@ impl ::awsgen_runtime::validate::Validate for TriggerConfig {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for TriggerConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        {
+            let v = &self.trigger_type;
+            w.key("triggerType");
+            w.enum_str(v.as_str());
+        }
+        if let Some(v) = &self.trigger_properties {
+            w.key("triggerProperties");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

@@ -3,12 +3,19 @@
 use crate::types::ScheduledTriggerProperties;
 
 /// Trigger settings; only scheduled triggers have any.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct TriggerProperties {
     /// The schedule.
-    #[serde(rename = "Scheduled", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Scheduled", skip_serializing_if = "Option::is_none")
+    )]
     pub scheduled: Option<ScheduledTriggerProperties>,
 }
 
@@ -56,5 +63,16 @@ impl ::awsgen_runtime::validate::Validate for TriggerProperties {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for TriggerProperties {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.scheduled {
+            w.key("Scheduled");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

@@ -3,16 +3,26 @@
 use crate::types::{AggregationConfig, FileType, PrefixConfig};
 
 /// How AppFlow formats output written to Upsolver.
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct UpsolverS3OutputFormatConfig {
     /// The output file type.
-    #[serde(rename = "fileType", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "fileType", skip_serializing_if = "Option::is_none")
+    )]
     pub file_type: Option<FileType>,
-    #[serde(rename = "prefixConfig")]
+    #[cfg_attr(feature = "serde", serde(rename = "prefixConfig"))]
     pub prefix_config: PrefixConfig,
-    #[serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "aggregationConfig", skip_serializing_if = "Option::is_none")
+    )]
     pub aggregation_config: Option<AggregationConfig>,
 }
 
@@ -106,5 +116,25 @@ impl ::awsgen_runtime::validate::Validate for UpsolverS3OutputFormatConfig {
                 ::awsgen_runtime::validate::Validate::validate_into(x, &p, errors);
             }
         }
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::ToJson for UpsolverS3OutputFormatConfig {
+    fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
+        w.begin_object();
+        if let Some(v) = &self.file_type {
+            w.key("fileType");
+            w.enum_str(v.as_str());
+        }
+        {
+            let v = &self.prefix_config;
+            w.key("prefixConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        if let Some(v) = &self.aggregation_config {
+            w.key("aggregationConfig");
+            ::awsgen_runtime::protocol::json::ToJson::write_json(v, w);
+        }
+        w.end_object();
     }
 }

@@ -213,14 +213,25 @@ impl Default for VeevaConnectorOperator {
     }
 }
 
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for VeevaConnectorOperator {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for VeevaConnectorOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
+    }
+}
+
+impl ::awsgen_runtime::protocol::json::JsonKey for VeevaConnectorOperator {
+    fn as_key(&self) -> &str {
+        self.as_str()
+    }
+    fn from_key(key: &str) -> Self {
+        Self::from(key)
     }
 }

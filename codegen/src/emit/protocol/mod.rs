@@ -1,9 +1,9 @@
 //! Wire emitters, one module per protocol family behind [`ProtocolGen`]: what the request
 //! serializer, the response parser and the error-code extraction of an operation look like.
 //!
-//! JSON bodies go through the serde impls of the generated types (whose attributes already say
-//! the wire form); `rest` adds the HTTP bindings around them. A new protocol is a new module
-//! and a line in [`of`].
+//! Bodies are written and read by code emitted per shape (`ToJson` / `FromJson`, `ToXml` /
+//! `FromXml`, `ToQuery`, `ToCbor` / `FromCbor`), member names known at generation time; `rest`
+//! adds the HTTP bindings around them. A new protocol is a new module and a line in [`of`].
 
 mod cbor;
 mod json;
@@ -30,8 +30,7 @@ pub trait ProtocolGen: Sync {
     }
     /// The runtime function that finds the error code and message of an error response.
     fn error_info(&self) -> TokenStream;
-    /// Items a protocol adds to the file of a type in `types` (its wire impls, when the serde
-    /// impls every type has are not the wire form).
+    /// Items a protocol adds to the file of a type in `types`: its wire impls.
     fn type_impls(&self, _cx: Scope<'_>, _def: &TypeDef) -> TokenStream {
         TokenStream::new()
     }

@@ -27,6 +27,10 @@ impl ProtocolGen for RestJson {
     fn error_info(&self) -> TokenStream {
         json::error_info()
     }
+
+    fn type_impls(&self, cx: Scope<'_>, def: &TypeDef) -> TokenStream {
+        json::type_impls(cx, def)
+    }
 }
 
 /// restXml: HTTP bindings with an XML body.
@@ -244,8 +248,9 @@ fn serialize_request(op: &Operation, codec: Codec<'_>) -> TokenStream {
     if has_body {
         match codec {
             Codec::Json => {
-                let json = json::runtime();
-                steps.push(quote!(req.body("application/json", #json::to_json(input)?);));
+                let fields: Vec<&Field> = input.fields.iter().filter(|f| f.binding == Binding::Body).collect();
+                let body = json::write_body(&fields);
+                steps.push(quote!(req.body("application/json", #body);));
             }
             Codec::Xml(service_ns) => {
                 let x = xml::runtime();
@@ -546,15 +551,16 @@ pub fn read_struct(cx: Scope<'_>, s: &StructDef, always_body: bool, codec: Codec
             Ok(out)
         };
     }
+    let parse = json::parse_body(cx, s);
     match (steps.is_empty(), parse_body) {
-        (true, true) => quote!(#json::parse_json_body(#status, response.body())),
+        (true, true) => json::parse_body(cx, s),
         (true, false) => quote! {
             let _ = response;
             Ok(#name::default())
         },
         (false, true) => quote! {
             #h
-            let mut out: #name = #json::parse_json_body(#status, response.body())?;
+            let mut out: #name = #parse?;
             #(#steps)*
             Ok(out)
         },

@@ -8,15 +8,19 @@ use crate::types::{
 };
 
 /// The input of [`GetRoleCredentials`].
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct GetRoleCredentialsInput {
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub role_name: String,
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub account_id: String,
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub access_token: String,
 }
 
@@ -126,11 +130,18 @@ impl ::awsgen_runtime::validate::Validate for GetRoleCredentialsInput {
 }
 
 /// The output of [`GetRoleCredentials`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct GetRoleCredentialsOutput {
-    #[serde(rename = "roleCredentials", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "roleCredentials", skip_serializing_if = "Option::is_none")
+    )]
     pub role_credentials: Option<RoleCredentials>,
 }
 
@@ -311,9 +322,29 @@ impl ::awsgen_runtime::Operation for GetRoleCredentials {
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<GetRoleCredentialsOutput, ::awsgen_runtime::ResponseError> {
-        ::awsgen_runtime::protocol::json::parse_json_body(
+        ::awsgen_runtime::protocol::json::parse_json_with(
             response.status().as_u16(),
             response.body(),
+            |r| {
+                let mut out = GetRoleCredentialsOutput::default();
+                r.object()?;
+                while let Some(k) = r.next_key()? {
+                    if r.null()? {
+                        continue;
+                    }
+                    match &*k {
+                        "roleCredentials" => {
+                            out.role_credentials = Some(
+                                <RoleCredentials as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                    r,
+                                )?,
+                            );
+                        }
+                        _ => r.skip()?,
+                    }
+                }
+                Ok(out)
+            },
         )
     }
     fn read_error(

@@ -2,6 +2,7 @@
 
 //! `AssumeRole`: Returns temporary credentials for the role `RoleArn`, signed with the caller's own credentials.
 
+#[cfg(feature = "serde")]
 use ::awsgen_runtime::protocol::json as wire;
 use crate::types::{
     AssumedRoleUser, Credentials, ExpiredTokenException,
@@ -10,48 +11,82 @@ use crate::types::{
 };
 
 /// The input of [`AssumeRole`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct AssumeRoleInput {
-    #[serde(rename = "RoleArn")]
+    #[cfg_attr(feature = "serde", serde(rename = "RoleArn"))]
     pub role_arn: String,
-    #[serde(rename = "RoleSessionName")]
+    #[cfg_attr(feature = "serde", serde(rename = "RoleSessionName"))]
     pub role_session_name: String,
-    #[serde(
-        rename = "PolicyArns",
-        skip_serializing_if = "Option::is_none",
-        with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PolicyArns",
+            skip_serializing_if = "Option::is_none",
+            with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+        )
     )]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
-    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Policy", skip_serializing_if = "Option::is_none")
+    )]
     pub policy: Option<String>,
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")
+    )]
     pub duration_seconds: Option<i32>,
-    #[serde(
-        rename = "Tags",
-        skip_serializing_if = "Option::is_none",
-        with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "Tags",
+            skip_serializing_if = "Option::is_none",
+            with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+        )
     )]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "TransitiveTagKeys",
-        skip_serializing_if = "Option::is_none",
-        with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "TransitiveTagKeys",
+            skip_serializing_if = "Option::is_none",
+            with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+        )
     )]
     pub transitive_tag_keys: Option<Vec<String>>,
-    #[serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ExternalId", skip_serializing_if = "Option::is_none")
+    )]
     pub external_id: Option<String>,
-    #[serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SerialNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub serial_number: Option<String>,
-    #[serde(rename = "TokenCode", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TokenCode", skip_serializing_if = "Option::is_none")
+    )]
     pub token_code: Option<String>,
-    #[serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")
+    )]
     pub source_identity: Option<String>,
-    #[serde(
-        rename = "ProvidedContexts",
-        skip_serializing_if = "Option::is_none",
-        with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ProvidedContexts",
+            skip_serializing_if = "Option::is_none",
+            with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+        )
     )]
     pub provided_contexts: Option<Vec<ProvidedContext>>,
 }
@@ -474,17 +509,33 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
 }
 
 /// The output of [`AssumeRole`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct AssumeRoleOutput {
-    #[serde(rename = "Credentials", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Credentials", skip_serializing_if = "Option::is_none")
+    )]
     pub credentials: Option<Credentials>,
-    #[serde(rename = "AssumedRoleUser", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AssumedRoleUser", skip_serializing_if = "Option::is_none")
+    )]
     pub assumed_role_user: Option<AssumedRoleUser>,
-    #[serde(rename = "PackedPolicySize", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PackedPolicySize", skip_serializing_if = "Option::is_none")
+    )]
     pub packed_policy_size: Option<i32>,
-    #[serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")
+    )]
     pub source_identity: Option<String>,
 }
 

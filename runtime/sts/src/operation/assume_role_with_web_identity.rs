@@ -2,6 +2,7 @@
 
 //! `AssumeRoleWithWebIdentity`: Returns temporary credentials for the role `RoleArn` in exchange for an OpenID Connect token (as EKS service accounts present). Sent unsigned.
 
+#[cfg(feature = "serde")]
 use ::awsgen_runtime::protocol::json as wire;
 use crate::types::{
     AssumedRoleUser, Credentials, ExpiredTokenException, IdpCommunicationErrorException,
@@ -11,27 +12,43 @@ use crate::types::{
 };
 
 /// The input of [`AssumeRoleWithWebIdentity`].
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityInput {
-    #[serde(rename = "RoleArn")]
+    #[cfg_attr(feature = "serde", serde(rename = "RoleArn"))]
     pub role_arn: String,
-    #[serde(rename = "RoleSessionName")]
+    #[cfg_attr(feature = "serde", serde(rename = "RoleSessionName"))]
     pub role_session_name: String,
-    #[serde(rename = "WebIdentityToken")]
+    #[cfg_attr(feature = "serde", serde(rename = "WebIdentityToken"))]
     pub web_identity_token: String,
-    #[serde(rename = "ProviderId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ProviderId", skip_serializing_if = "Option::is_none")
+    )]
     pub provider_id: Option<String>,
-    #[serde(
-        rename = "PolicyArns",
-        skip_serializing_if = "Option::is_none",
-        with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PolicyArns",
+            skip_serializing_if = "Option::is_none",
+            with = "wire::As::<Option<wire::Dense<wire::Same>>>"
+        )
     )]
     pub policy_arns: Option<Vec<PolicyDescriptorType>>,
-    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Policy", skip_serializing_if = "Option::is_none")
+    )]
     pub policy: Option<String>,
-    #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")
+    )]
     pub duration_seconds: Option<i32>,
 }
 
@@ -297,26 +314,51 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleWithWebIdentityInput {
 }
 
 /// The output of [`AssumeRoleWithWebIdentity`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityOutput {
-    #[serde(rename = "Credentials", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Credentials", skip_serializing_if = "Option::is_none")
+    )]
     pub credentials: Option<Credentials>,
-    #[serde(
-        rename = "SubjectFromWebIdentityToken",
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SubjectFromWebIdentityToken",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub subject_from_web_identity_token: Option<String>,
-    #[serde(rename = "AssumedRoleUser", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AssumedRoleUser", skip_serializing_if = "Option::is_none")
+    )]
     pub assumed_role_user: Option<AssumedRoleUser>,
-    #[serde(rename = "PackedPolicySize", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PackedPolicySize", skip_serializing_if = "Option::is_none")
+    )]
     pub packed_policy_size: Option<i32>,
-    #[serde(rename = "Provider", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Provider", skip_serializing_if = "Option::is_none")
+    )]
     pub provider: Option<String>,
-    #[serde(rename = "Audience", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Audience", skip_serializing_if = "Option::is_none")
+    )]
     pub audience: Option<String>,
-    #[serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SourceIdentity", skip_serializing_if = "Option::is_none")
+    )]
     pub source_identity: Option<String>,
 }
 

@@ -3,8 +3,12 @@
 //! `GetCallerIdentity`: Names the account, user id and ARN of the credentials that sign the call.
 
 /// The input of [`GetCallerIdentity`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct GetCallerIdentityInput {}
 impl GetCallerIdentityInput {
@@ -35,15 +39,28 @@ impl ::awsgen_runtime::validate::Validate for GetCallerIdentityInput {
 }
 
 /// The output of [`GetCallerIdentity`].
-#[derive(Clone, PartialEq, Default, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(default)
+)]
 #[non_exhaustive]
 pub struct GetCallerIdentityOutput {
-    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "UserId", skip_serializing_if = "Option::is_none")
+    )]
     pub user_id: Option<String>,
-    #[serde(rename = "Account", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Account", skip_serializing_if = "Option::is_none")
+    )]
     pub account: Option<String>,
-    #[serde(rename = "Arn", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Arn", skip_serializing_if = "Option::is_none")
+    )]
     pub arn: Option<String>,
 }
 

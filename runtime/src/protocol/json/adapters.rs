@@ -1,5 +1,5 @@
-//! JSON bodies, as awsJson1_0, awsJson1_1 and restJson1 write them, and the JSON protocols'
-//! error codes.
+//! serde adapters (the `serde` feature): the derived serde impls of generated types write and
+//! read the JSON the AWS JSON protocols put on the wire, as the generated wire functions do.
 //!
 //! Generated fields use `#[serde(with = "wire::As::<…>")]` with the adapters below (built on
 //! serde_with's `SerializeAs`/`DeserializeAs`), so that the derived serde impls of generated
@@ -17,11 +17,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use serde_with::{de::DeserializeAsWrap, ser::SerializeAsWrap, As, DeserializeAs, Same, SerializeAs};
 
-use super::ResponseError;
-use super::{
-    format_date_time, format_http_date, parse_date_time, parse_epoch_seconds, parse_http_date, SerializeError,
-};
-use crate::http::Response;
+use crate::protocol::{format_date_time, format_http_date, parse_date_time, parse_epoch_seconds, parse_http_date};
 use crate::DateTime;
 
 /// Timestamps as epoch seconds: an integer when there is no fraction, else a decimal number.
@@ -348,156 +344,5 @@ struct EmptyObject;
 impl Serialize for EmptyObject {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_map(Some(0))?.end()
-    }
-}
-
-/// The error code and message of an error response: the code from `X-Amzn-ErrorType`, else the
-/// body's `code` or `__type`, with any namespace (`ns#`) and `:uri` suffix removed.
-pub fn error_info(response: &Response) -> super::ErrorInfo {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        code: Option<String>,
-        #[serde(rename = "__type")]
-        ty: Option<String>,
-        message: Option<String>,
-        #[serde(rename = "Message")]
-        message_upper: Option<String>,
-        #[serde(rename = "errorMessage")]
-        error_message: Option<String>,
-    }
-    let body: Option<Body> = serde_json::from_slice(response.body()).ok();
-    let header = response.headers().get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let (code, message) = match body {
-        Some(b) => (header.or(b.code).or(b.ty), b.message.or(b.message_upper).or(b.error_message)),
-        None => (header, None),
-    };
-    super::ErrorInfo {
-        code: code.map(|c| super::sanitize_error_code(&c).to_string()).filter(|c| !c.is_empty()),
-        message,
-    }
-}
-
-/// Parses a JSON body into `T`; an empty body reads as `{}`. Errors say where (line, column and
-/// member path).
-pub fn parse_json_body<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, ResponseError> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
-    // UTF-8 is checked once for the whole body, rather than string by string as serde_json does
-    // for bytes: a sixth of the parsing time.
-    let text = std::str::from_utf8(body)
-        .map_err(|e| ResponseError { status, message: format!("invalid JSON body: it is not UTF-8 ({e})") })?;
-    serde_json::from_str(text).map_err(|e| {
-        let path = json_path_at(text, byte_offset(text, e.line(), e.column()));
-        let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
-        ResponseError { status, message: format!("invalid JSON body{at}: {e}") }
-    })
-}
-
-/// The byte offset of serde_json's one-based `line` and byte `column`.
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    (start + column).min(text.len())
-}
-
-/// The member path (`a.b[2].c`) of the value being read at byte `offset` of a JSON text, found by
-/// scanning the text up to there. Errors name it without deserializing a second time through a
-/// path-tracking wrapper, which would compile every response type's parser twice.
-fn json_path_at(text: &str, offset: usize) -> String {
-    enum Frame {
-        Object(Option<String>),
-        Array(usize),
-    }
-    let bytes = &text.as_bytes()[..offset.min(text.len())];
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut expecting_key = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' => {
-                stack.push(Frame::Object(None));
-                expecting_key = true;
-            }
-            b'[' => {
-                stack.push(Frame::Array(0));
-                expecting_key = false;
-            }
-            b'}' | b']' => {
-                stack.pop();
-                expecting_key = false;
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array(n)) => *n += 1,
-                Some(Frame::Object(_)) => expecting_key = true,
-                None => {}
-            },
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if expecting_key {
-                    if let Some(Frame::Object(key)) = stack.last_mut() {
-                        *key = Some(text[start..i.min(bytes.len())].to_string());
-                    }
-                    expecting_key = false;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object(Some(key)) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Frame::Object(None) => {}
-            Frame::Array(n) => path.push_str(&format!("[{n}]")),
-        }
-    }
-    path
-}
-
-/// Serializes a JSON body.
-pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, SerializeError> {
-    serde_json::to_vec(value).map_err(|e| SerializeError::Body(e.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_errors_name_the_member_path() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Outer {
-            items: Vec<Inner>,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Inner {
-            name: String,
-            tags: std::collections::HashMap<String, u8>,
-        }
-        let body = "{\"items\": [{\"name\": \"a\", \"tags\": {}},\n {\"name\": \"b\\\",\", \"tags\": {\"x\": 1, \"y\": \"2\"}}]}";
-        let err = parse_json_body::<Outer>(200, body.as_bytes()).unwrap_err();
-        assert!(
-            err.message.starts_with("invalid JSON body at `items[1].tags.y`: invalid type: string"),
-            "{}",
-            err.message
-        );
-        let err = parse_json_body::<Outer>(200, b"{\"items\": [{\"name\": 5").unwrap_err();
-        assert!(err.message.starts_with("invalid JSON body at `items[0].name`:"), "{}", err.message);
-        let err = parse_json_body::<Outer>(200, b"[1]").unwrap_err();
-        assert!(err.message.starts_with("invalid JSON body at `[0]`: invalid type: integer"), "{}", err.message);
-        let err = parse_json_body::<Outer>(200, b"5").unwrap_err();
-        assert!(err.message.starts_with("invalid JSON body: invalid type: integer `5`"), "{}", err.message);
-        let err = parse_json_body::<Outer>(200, b"{\"items\": [], \"extra\": \xff}").unwrap_err();
-        assert!(err.message.contains("not UTF-8"), "{}", err.message);
     }
 }
