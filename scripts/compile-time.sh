@@ -1,30 +1,41 @@
 #!/usr/bin/env bash
-# Cold compile time of the crate generated from the full upstream AppFlow model (all 25
-# operations, with the HTTP client) against aws-sdk-appflow with default features, in debug
-# and release; prints the times and the ratio. "cold" starts from an empty target folder, so
-# dependencies count too; "crate alone" rebuilds just the generated crate (or aws-sdk-appflow)
-# with its dependencies already built.
+# Compile time of crates we generate against the official SDK's, in one run on this machine,
+# printed as ours, theirs and the ratio:
+#
+# - cold: the crate generated from the full upstream AppFlow model (all 25 operations, default
+#   features: the HTTPS client included) from an empty target folder, against aws-sdk-appflow
+#   with its default features;
+# - crate alone: the same crates rebuilt with their dependencies built, with rustc's peak memory;
+# - DynamoDB, crate alone: ours from the shared DynamoDB model against aws-sdk-dynamodb;
+# - types only, cold: ours without default features (types, builders, wire functions; no HTTP
+#   stack, no async runtime) against aws-sdk-appflow without default features;
+# - the `tracing` feature's cost, against our crate alone.
 #
 #   scripts/compile-time.sh            # both profiles
 #   PROFILES=debug scripts/compile-time.sh
 set -euo pipefail
-# Path dependencies (our generated crate) build incrementally by default and crates.io ones
-# (aws-sdk-appflow) do not; incremental state is extra work on a cold build, so it is off for both.
+# Path dependencies (our generated crates) build incrementally by default and crates.io ones do
+# not; incremental state is extra work on a cold build, so it is off for both.
 export CARGO_INCREMENTAL=0
 root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SHARED:-$root/../shared}
 work="$root/target/compile-time"
 profiles=${PROFILES:-"debug release"}
 rm -rf "$work"
 mkdir -p "$work"
 
-# Ours: the full model, every operation.
-(cd "$root" && cargo xtask codegen --model ../shared/models/appflow.json --out "$work/ours" --crate-name appflow-full >/dev/null)
+# Ours: the full AppFlow model, every operation; and DynamoDB.
+(cd "$root" && cargo xtask codegen --model "$shared/models/appflow.json" --out "$work/ours" --crate-name appflow-full >/dev/null)
+(cd "$root" && cargo xtask codegen --model "$shared/aws-models/dynamodb.json" --out "$work/ours-ddb" --crate-name dynamodb-ours >/dev/null)
 cp "$root/Cargo.lock" "$work/ours/Cargo.lock"
+cp "$root/Cargo.lock" "$work/ours-ddb/Cargo.lock"
 
-# Theirs: aws-sdk-appflow at the version this workspace locks, default features.
+# Theirs, at the version this workspace locks (aws-sdk-dynamodb: the newest release that goes
+# with the same smithy runtime crates).
 sdk_version=$(awk '/^name = "aws-sdk-appflow"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$root/Cargo.lock")
-mkdir -p "$work/sdk/src"
-cat > "$work/sdk/Cargo.toml" <<TOML
+sdk_crate() { # folder dependency-line
+  mkdir -p "$work/$1/src"
+  cat > "$work/$1/Cargo.toml" <<TOML
 [package]
 name = "sdk-compile-time"
 version = "0.1.0"
@@ -32,17 +43,22 @@ edition = "2021"
 publish = false
 
 [dependencies]
-aws-sdk-appflow = "=$sdk_version"
+$2
 
 [workspace]
 TOML
-echo "pub use aws_sdk_appflow;" > "$work/sdk/src/lib.rs"
-cp "$root/Cargo.lock" "$work/sdk/Cargo.lock"
+  echo "pub use $3;" > "$work/$1/src/lib.rs"
+  cp "$root/Cargo.lock" "$work/$1/Cargo.lock"
+}
+sdk_crate sdk "aws-sdk-appflow = \"=$sdk_version\"" aws_sdk_appflow
+sdk_crate sdk-types "aws-sdk-appflow = { version = \"=$sdk_version\", default-features = false }" aws_sdk_appflow
+sdk_crate sdk-ddb "aws-sdk-dynamodb = \"1\"" aws_sdk_dynamodb
 # Fetch first, so that downloading is not timed.
-cargo fetch --manifest-path "$work/ours/Cargo.toml" >/dev/null 2>&1
-cargo fetch --manifest-path "$work/sdk/Cargo.toml" >/dev/null 2>&1
+for d in ours ours-ddb sdk sdk-types sdk-ddb; do
+  cargo fetch --manifest-path "$work/$d/Cargo.toml" >/dev/null 2>&1
+done
 
-build() { # manifest target-dir profile [cargo options...]
+build() { # manifest target-dir profile [cargo options...]: prints seconds
   local flag=""
   [ "$3" = release ] && flag="--release"
   local start end
@@ -52,25 +68,47 @@ build() { # manifest target-dir profile [cargo options...]
   awk "BEGIN { print $end - $start }"
 }
 
-rebuild() { # manifest target-dir profile package: the crate alone, its dependencies built
+rebuild() { # manifest target-dir profile package: the crate alone, its dependencies built;
+  # prints seconds and rustc's peak resident memory in MiB
   local flag=""
   [ "$3" = release ] && flag="--release"
+  cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" >&2
   cargo clean --quiet $flag -p "$4" --manifest-path "$1" --target-dir "$2" >&2
-  build "$1" "$2" "$3"
+  local start end rss
+  start=$(date +%s.%N)
+  rss=$( { /usr/bin/time -f '%M' cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" >&2; } 2>&1 | tail -1)
+  end=$(date +%s.%N)
+  awk "BEGIN { print $end - $start, $rss / 1024 }"
 }
 
-printf '%-22s %12s %12s %8s\n' build "ours (s)" "sdk (s)" ratio
+ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
+row() { printf '%-30s %12s %12s %8s\n' "$@"; }
+
+row build "ours" "sdk" ratio
 for p in $profiles; do
   ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p")
   sdk=$(build "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p")
-  printf '%-22s %12.1f %12.1f %8.2f\n' "$p, cold" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
-  ours=$(rebuild "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" appflow-full)
-  sdk=$(rebuild "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p" aws-sdk-appflow)
-  printf '%-22s %12.1f %12.1f %8.2f\n' "$p, crate alone" "$ours" "$sdk" "$(awk "BEGIN { print $ours / $sdk }")"
+  row "$p, cold (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+  read -r ours ours_rss <<<"$(rebuild "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" appflow-full)"
+  read -r sdk sdk_rss <<<"$(rebuild "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p" aws-sdk-appflow)"
+  row "$p, crate alone (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+  row "$p, crate alone, rustc (MiB)" "$(printf %.0f "$ours_rss")" "$(printf %.0f "$sdk_rss")" "$(ratio "$ours_rss" "$sdk_rss")"
+  alone=$ours
   # The `tracing` feature's cost: what turning it on rebuilds (tracing itself, the runtime and
   # the crate), against the crate alone without it.
-  alone=$ours
   ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" --features tracing)
-  printf '%-22s %12.1f %12s %8.2f  (against our crate alone)\n' "$p, +tracing feature" "$ours" - "$(awk "BEGIN { print $ours / $alone }")"
+  row "$p, +tracing (s)" "$(printf %.1f "$ours")" - "$(ratio "$ours" "$alone") of ours alone"
+  rm -rf "$work/target-ours-$p" "$work/target-sdk-$p"
+  if grep -q '^client = ' "$work/ours/Cargo.toml"; then
+    ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-types-$p" "$p" --no-default-features)
+    sdk=$(build "$work/sdk-types/Cargo.toml" "$work/target-sdk-types-$p" "$p")
+    row "$p, types only, cold (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+    rm -rf "$work/target-ours-types-$p" "$work/target-sdk-types-$p"
+  fi
+  read -r ours ours_rss <<<"$(rebuild "$work/ours-ddb/Cargo.toml" "$work/target-ours-ddb-$p" "$p" dynamodb-ours)"
+  read -r sdk sdk_rss <<<"$(rebuild "$work/sdk-ddb/Cargo.toml" "$work/target-sdk-ddb-$p" "$p" aws-sdk-dynamodb)"
+  row "$p, DynamoDB alone (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+  row "$p, DynamoDB alone, rustc (MiB)" "$(printf %.0f "$ours_rss")" "$(printf %.0f "$sdk_rss")" "$(ratio "$ours_rss" "$sdk_rss")"
+  rm -rf "$work/target-ours-ddb-$p" "$work/target-sdk-ddb-$p"
 done
 echo "aws-sdk-appflow $sdk_version; $(nproc) cores; $(rustc --version)"

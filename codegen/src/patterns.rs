@@ -46,8 +46,7 @@ pub struct CharClass {
     pub ranges: Vec<(char, char)>,
     pub min: u32,
     pub max: Option<u32>,
-    /// The pattern in Rust's regex syntax (ASCII `\d`, `\w`, `\s` spelled out), for error
-    /// messages.
+    /// The pattern as the model writes it, for error messages.
     pub pattern: String,
 }
 
@@ -67,7 +66,7 @@ pub fn check(pattern: &str) -> Check {
     if hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty() {
         return Check::Never;
     }
-    if let Some(class) = char_class(&hir, &rust) {
+    if let Some(class) = char_class(&hir, pattern) {
         return Check::Chars(class);
     }
     // Only large bounded repetitions can take a pattern over the engine's size limit;
@@ -179,9 +178,9 @@ fn large_repetition(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-/// The class and bounds of `^[class]{min,max}$` (or `^[class]$`), if `hir` (the parsed `rust`)
-/// is that.
-fn char_class(hir: &regex_syntax::hir::Hir, rust: &str) -> Option<CharClass> {
+/// The class and bounds of `^[class]{min,max}$` (or `^[class]$`), if `hir` (the parsed
+/// `pattern`) is that.
+fn char_class(hir: &regex_syntax::hir::Hir, pattern: &str) -> Option<CharClass> {
     use regex_syntax::hir::{Class, HirKind, Look};
     let HirKind::Concat(parts) = hir.kind() else { return None };
     let [start, middle, end] = parts.as_slice() else { return None };
@@ -201,7 +200,7 @@ fn char_class(hir: &regex_syntax::hir::Hir, rust: &str) -> Option<CharClass> {
             if c.ranges().len() <= MAX_RANGES || max.is_some_and(|m| m > MAX_UNROLLED) =>
         {
             let ranges = c.ranges().iter().map(|r| (r.start(), r.end())).collect();
-            Some(CharClass { ranges, min, max, pattern: rust.to_string() })
+            Some(CharClass { ranges, min, max, pattern: pattern.to_string() })
         }
         _ => None,
     }
@@ -372,7 +371,7 @@ mod tests {
         ];
         for p in patterns {
             let Check::Chars(class) = check(p) else { panic!("{p}: {:?}", check(p)) };
-            let re = regex::Regex::new(&class.pattern).unwrap();
+            let re = regex::Regex::new(&to_rust(p).unwrap()).unwrap();
             for v in values {
                 assert_eq!(class.matches(v), re.is_match(v), "{p} on {v:?}");
             }

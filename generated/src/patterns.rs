@@ -5,30 +5,52 @@
 
 use ::awsgen_runtime::validate::CharPattern;
 
-/// `^[^\t\n\x0B\x0C\r ]+$`
-pub(crate) static P01F004C7: CharPattern = CharPattern {
-    pattern: "^[^\\t\\n\\x0B\\x0C\\r ]+$",
+/// `^[\w/!@#+=.-]+$`
+pub(crate) static P2E8C7465: CharPattern = CharPattern {
+    pattern: "^[\\w/!@#+=.-]+$",
     min: 1,
     max: None,
-    ranges: &[('\u{0}', '\u{8}'), ('\u{e}', '\u{1f}'), ('!', '\u{10ffff}')],
-};
-
-/// `^[\x{0020}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}\t]*$`
-pub(crate) static P1419F97E: CharPattern = CharPattern {
-    pattern: "^[\\x{0020}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\t]*$",
-    min: 0,
-    max: None,
     ranges: &[
-        ('\u{9}', '\u{9}'),
-        (' ', '\u{d7ff}'),
-        ('\u{e000}', '\u{fffd}'),
-        ('\u{10000}', '\u{10ffff}'),
+        ('!', '!'),
+        ('#', '#'),
+        ('+', '+'),
+        ('-', '9'),
+        ('=', '='),
+        ('@', 'Z'),
+        ('_', '_'),
+        ('a', 'z'),
     ],
 };
 
-/// `^[0-9A-Za-z_!@#\-.?,\t\n\x0B\x0C\r ]*$`
-pub(crate) static P1786AEED: CharPattern = CharPattern {
-    pattern: "^[0-9A-Za-z_!@#\\-.?,\\t\\n\\x0B\\x0C\\r ]*$",
+/// `^[\w/-]+$`
+pub(crate) static P37D483ED: CharPattern = CharPattern {
+    pattern: "^[\\w/-]+$",
+    min: 1,
+    max: None,
+    ranges: &[('-', '-'), ('/', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')],
+};
+
+/// `^[\s\w/!@#+=.-]*$`
+pub(crate) static P3C8C8CFF: CharPattern = CharPattern {
+    pattern: "^[\\s\\w/!@#+=.-]*$",
+    min: 0,
+    max: None,
+    ranges: &[
+        ('\u{9}', '\u{d}'),
+        (' ', '!'),
+        ('#', '#'),
+        ('+', '+'),
+        ('-', '9'),
+        ('=', '='),
+        ('@', 'Z'),
+        ('_', '_'),
+        ('a', 'z'),
+    ],
+};
+
+/// `^[\w!@#\-.?,\s]*$`
+pub(crate) static P4F3975F5: CharPattern = CharPattern {
+    pattern: "^[\\w!@#\\-.?,\\s]*$",
     min: 0,
     max: None,
     ranges: &[
@@ -51,26 +73,9 @@ pub(crate) static P5F6B22EB: CharPattern = CharPattern {
     ranges: &[(' ', '~')],
 };
 
-/// `^[0-9A-Za-z_/!@#+=.-]+$`
-pub(crate) static P6CB08823: CharPattern = CharPattern {
-    pattern: "^[0-9A-Za-z_/!@#+=.-]+$",
-    min: 1,
-    max: None,
-    ranges: &[
-        ('!', '!'),
-        ('#', '#'),
-        ('+', '+'),
-        ('-', '9'),
-        ('=', '='),
-        ('@', 'Z'),
-        ('_', '_'),
-        ('a', 'z'),
-    ],
-};
-
-/// `^[\t\n\x0B\x0C\r 0-9A-Za-z__-]+$`
-pub(crate) static P84A80830: CharPattern = CharPattern {
-    pattern: "^[\\t\\n\\x0B\\x0C\\r 0-9A-Za-z__-]+$",
+/// `^[\s\w_-]+$`
+pub(crate) static P7D9BC10E: CharPattern = CharPattern {
+    pattern: "^[\\s\\w_-]+$",
     min: 1,
     max: None,
     ranges: &[
@@ -92,28 +97,23 @@ pub(crate) static P8B6701B2: CharPattern = CharPattern {
     ranges: &[('\u{0}', '\u{9}'), ('\u{b}', '\u{10ffff}')],
 };
 
-/// `^[0-9A-Za-z_/-]+$`
-pub(crate) static PDD4EB167: CharPattern = CharPattern {
-    pattern: "^[0-9A-Za-z_/-]+$",
+/// `^\S+$`
+pub(crate) static PE0D31163: CharPattern = CharPattern {
+    pattern: "^\\S+$",
     min: 1,
     max: None,
-    ranges: &[('-', '-'), ('/', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')],
+    ranges: &[('\u{0}', '\u{8}'), ('\u{e}', '\u{1f}'), ('!', '\u{10ffff}')],
 };
 
-/// `^[\t\n\x0B\x0C\r 0-9A-Za-z_/!@#+=.-]*$`
-pub(crate) static PE696680D: CharPattern = CharPattern {
-    pattern: "^[\\t\\n\\x0B\\x0C\\r 0-9A-Za-z_/!@#+=.-]*$",
+/// `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$`
+pub(crate) static PF43A2E4D: CharPattern = CharPattern {
+    pattern: "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*$",
     min: 0,
     max: None,
     ranges: &[
-        ('\u{9}', '\u{d}'),
-        (' ', '!'),
-        ('#', '#'),
-        ('+', '+'),
-        ('-', '9'),
-        ('=', '='),
-        ('@', 'Z'),
-        ('_', '_'),
-        ('a', 'z'),
+        ('\u{9}', '\u{9}'),
+        (' ', '\u{d7ff}'),
+        ('\u{e000}', '\u{fffd}'),
+        ('\u{10000}', '\u{10ffff}'),
     ],
 };

@@ -10,6 +10,7 @@
 //! stream is sent once, and a failure is returned without a retry.
 
 use std::fmt;
+#[cfg(feature = "client")]
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -23,21 +24,19 @@ use futures_core::Stream;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// How much is read from a file or reader at a time.
+#[cfg(any(feature = "client", test))]
 const CHUNK: usize = 64 * 1024;
 
 /// Reading a streaming body failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum StreamError {
     /// The stream's source (a file, a reader, the connection) failed.
-    #[error("reading the body failed: {0}")]
-    Source(#[source] BoxError),
+    Source(BoxError),
     /// No data arrived for the client's attempt timeout: the transfer stalled.
-    #[error("no data for {0:?}: the transfer stalled")]
     Stalled(Duration),
     /// The body ended before its length: a file that shrank while it was sent, or a
     /// connection closed early.
-    #[error("the body ended after {got} of its {expected} bytes")]
     Truncated {
         /// Bytes read.
         got: u64,
@@ -45,7 +44,6 @@ pub enum StreamError {
         expected: u64,
     },
     /// The body did not hash to the checksum the service sent with it.
-    #[error("the body does not match its {algorithm} checksum: the service says {expected}, the {bytes} bytes received hash to {computed}")]
     Checksum {
         /// The algorithm's name (`CRC32`, ...).
         algorithm: &'static str,
@@ -56,6 +54,26 @@ pub enum StreamError {
         /// How many bytes arrived.
         bytes: u64,
     },
+}
+
+impl std::fmt::Display for StreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Source(e) => write!(f, "reading the body failed: {e}"),
+            Self::Stalled(e) => write!(f, "no data for {e:?}: the transfer stalled"),
+            Self::Truncated { got, expected } => write!(f, "the body ended after {got} of its {expected} bytes"),
+            Self::Checksum { algorithm, expected, computed, bytes } => write!(f, "the body does not match its {algorithm} checksum: the service says {expected}, the {bytes} bytes received hash to {computed}"),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Source(e) => Some(&**e),
+            _ => None,
+        }
+    }
 }
 
 type DynStream = Pin<Box<dyn Stream<Item = Result<Bytes, StreamError>> + Send>>;
@@ -79,6 +97,7 @@ pub struct ByteStream {
 enum Inner {
     Bytes(Bytes),
     /// A file range not opened yet: it can be sent as often as needed.
+    #[cfg(feature = "client")]
     File {
         path: PathBuf,
         offset: u64,
@@ -99,6 +118,7 @@ impl ByteStream {
     }
 
     /// The whole file at `path`, read as it is sent. Its length is taken now.
+    #[cfg(feature = "client")]
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
         let path = path.as_ref().to_path_buf();
         let len = tokio::fs::metadata(&path).await?.len();
@@ -107,6 +127,7 @@ impl ByteStream {
 
     /// `len` bytes of the file at `path` from `offset` (a part of a multipart upload, say). The
     /// range is checked against the file's length now.
+    #[cfg(feature = "client")]
     pub async fn from_file_range(path: impl AsRef<Path>, offset: u64, len: u64) -> std::io::Result<Self> {
         let path = path.as_ref().to_path_buf();
         let size = tokio::fs::metadata(&path).await?.len();
@@ -131,6 +152,7 @@ impl ByteStream {
     }
 
     /// A body read from `reader` as it is sent, once; `len` is its length if known.
+    #[cfg(feature = "client")]
     pub fn from_reader<R>(reader: R, len: Option<u64>) -> Self
     where
         R: tokio::io::AsyncRead + Send + 'static,
@@ -151,6 +173,7 @@ impl ByteStream {
     pub fn len(&self) -> Option<u64> {
         match &self.inner {
             Inner::Bytes(b) => Some(b.len() as u64),
+            #[cfg(feature = "client")]
             Inner::File { len, .. } => Some(*len),
             Inner::Stream { len, .. } => *len,
         }
@@ -174,6 +197,7 @@ impl ByteStream {
     pub fn try_clone(&self) -> Option<Self> {
         match &self.inner {
             Inner::Bytes(b) => Some(ByteStream::new(b.clone())),
+            #[cfg(feature = "client")]
             Inner::File { path, offset, len } => {
                 Some(ByteStream { inner: Inner::File { path: path.clone(), offset: *offset, len: *len } })
             }
@@ -203,6 +227,7 @@ impl ByteStream {
     /// The body as an [`AsyncRead`](tokio::io::AsyncRead), to copy into a file with
     /// `tokio::io::copy` or hand to a decoder; a failure to read is an `io::Error` whose source
     /// is the [`StreamError`].
+    #[cfg(feature = "client")]
     pub fn into_async_read(self) -> impl tokio::io::AsyncRead + Send + Unpin {
         StreamReader { stream: self, chunk: Bytes::new() }
     }
@@ -217,7 +242,9 @@ impl ByteStream {
         }
     }
 
+    #[cfg(feature = "client")]
     /// Opens a file body, turning it into a stream in progress.
+    #[cfg(feature = "client")]
     fn start(&mut self) {
         if let Inner::File { path, offset, len } = &self.inner {
             let stream =
@@ -228,6 +255,7 @@ impl ByteStream {
     }
 }
 
+#[cfg(feature = "client")]
 async fn open_at(path: PathBuf, offset: u64) -> std::io::Result<tokio::fs::File> {
     use tokio::io::AsyncSeekExt as _;
     let mut file = tokio::fs::File::open(&path).await?;
@@ -242,11 +270,13 @@ impl Stream for ByteStream {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        #[cfg(feature = "client")]
         this.start();
         match &mut this.inner {
             Inner::Bytes(b) if b.is_empty() => Poll::Ready(None),
             Inner::Bytes(b) => Poll::Ready(Some(Ok(std::mem::take(b)))),
             Inner::Stream { stream, .. } => stream.get_mut().unwrap_or_else(|p| p.into_inner()).as_mut().poll_next(cx),
+            #[cfg(feature = "client")]
             Inner::File { .. } => unreachable!("started above"),
         }
     }
@@ -294,6 +324,7 @@ impl PartialEq for ByteStream {
     fn eq(&self, other: &Self) -> bool {
         match (&self.inner, &other.inner) {
             (Inner::Bytes(a), Inner::Bytes(b)) => a == b,
+            #[cfg(feature = "client")]
             (Inner::File { path: p, offset: o, len: l }, Inner::File { path: q, offset: r, len: m }) => {
                 p == q && o == r && l == m
             }
@@ -307,6 +338,7 @@ impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
             Inner::Bytes(b) => write!(f, "ByteStream({} bytes in memory)", b.len()),
+            #[cfg(feature = "client")]
             Inner::File { path, offset, len } => {
                 write!(f, "ByteStream({len} bytes of {} from {offset})", path.display())
             }
@@ -339,12 +371,14 @@ where
 
 /// Chunks of up to [`CHUNK`] bytes read from an `AsyncRead`, stopping at `limit` bytes when the
 /// length is known.
+#[cfg(feature = "client")]
 struct ReaderStream<R> {
     reader: Pin<Box<R>>,
     limit: Option<u64>,
     read: u64,
 }
 
+#[cfg(feature = "client")]
 impl<R: tokio::io::AsyncRead> Stream for ReaderStream<R> {
     type Item = Result<Bytes, StreamError>;
 
@@ -355,6 +389,7 @@ impl<R: tokio::io::AsyncRead> Stream for ReaderStream<R> {
 }
 
 /// Reads the next chunk of at most [`CHUNK`] bytes, and at most what is left of `limit`.
+#[cfg(feature = "client")]
 fn poll_read_chunk<R: tokio::io::AsyncRead + ?Sized>(
     reader: Pin<&mut R>,
     cx: &mut Context<'_>,
@@ -385,11 +420,13 @@ fn poll_read_chunk<R: tokio::io::AsyncRead + ?Sized>(
 }
 
 /// [`ByteStream::into_async_read`]: the current chunk, handed out as the reader asks.
+#[cfg(feature = "client")]
 struct StreamReader {
     stream: ByteStream,
     chunk: Bytes,
 }
 
+#[cfg(feature = "client")]
 impl tokio::io::AsyncRead for StreamReader {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -411,15 +448,18 @@ impl tokio::io::AsyncRead for StreamReader {
     }
 }
 
+#[cfg(feature = "client")]
 type OpenFuture = Pin<Box<dyn std::future::Future<Output = std::io::Result<tokio::fs::File>> + Send>>;
 
 /// A file range being read.
+#[cfg(feature = "client")]
 enum FileStream {
     Opening { open: OpenFuture, len: u64, path: PathBuf },
     Reading { file: Pin<Box<tokio::fs::File>>, len: u64, read: u64 },
     Failed,
 }
 
+#[cfg(feature = "client")]
 impl Stream for FileStream {
     type Item = Result<Bytes, StreamError>;
 

@@ -48,7 +48,7 @@ impl ChainEnv {
         Ok(Self {
             var: Arc::new(|k| std::env::var(k).ok()),
             read: Arc::new(|p| std::fs::read(p)),
-            http: Arc::new(crate::http::ReqwestConnector::new(Duration::from_secs(1))?),
+            http: Arc::new(crate::http::HyperConnector::new(Duration::from_secs(1))?),
             timeout: Duration::from_secs(1),
         })
     }

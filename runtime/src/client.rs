@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use crate::credentials::{Credentials, CredentialsCache, CredentialsError, ProvideCredentials};
 use crate::endpoint::{apply_endpoint, apply_host_prefix, EndpointConfig, EndpointError, ResolvedEndpoint};
 use crate::error::{Error, ModeledErrorEnum};
-use crate::http::{ConnectorError, HttpConnector, Request, ReqwestConnector};
+use crate::http::{ConnectorError, HttpConnector, HyperConnector, Request};
 use crate::protocol::idempotency_token;
 use crate::retry::{RateLimiter, RetryConfig, RetryMode};
 use crate::sigv4::{SigningError, SigningKeyCache};
@@ -32,18 +32,15 @@ pub struct ServiceInfo {
 }
 
 /// A client could not be configured.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No region was given or found.
-    #[error("client configuration: no region: call .region(..) or set AWS_REGION")]
     NoRegion,
     /// The endpoint rules give no endpoint for these settings (for example FIPS in a partition
     /// without it), or an invalid one.
-    #[error("client configuration: {0}")]
-    Endpoint(#[from] EndpointError),
+    Endpoint(EndpointError),
     /// The endpoint URL is not usable.
-    #[error("client configuration: invalid endpoint `{url}`: {reason}")]
     InvalidEndpoint {
         /// The URL as given or derived.
         url: String,
@@ -51,17 +48,72 @@ pub enum ConfigError {
         reason: String,
     },
     /// No usable credentials.
-    #[error("client configuration: {0}")]
-    Credentials(#[from] CredentialsError),
+    Credentials(CredentialsError),
     /// A shared config or credentials file does not parse.
-    #[error("client configuration: {0}")]
-    Profile(#[from] crate::profile::ProfileError),
+    Profile(crate::profile::ProfileError),
     /// A setting in the environment or a profile holds a value of the wrong form.
-    #[error("client configuration: {0}")]
-    Setting(#[from] crate::config::SettingError),
+    Setting(crate::config::SettingError),
     /// The HTTP client could not be set up.
-    #[error("client configuration: {0}")]
-    HttpClient(#[from] crate::http::SetupError),
+    HttpClient(crate::http::SetupError),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoRegion => f.write_str("client configuration: no region: call .region(..) or set AWS_REGION"),
+            Self::Endpoint(e) => write!(f, "client configuration: {e}"),
+            Self::InvalidEndpoint { url, reason } => {
+                write!(f, "client configuration: invalid endpoint `{url}`: {reason}")
+            }
+            Self::Credentials(e) => write!(f, "client configuration: {e}"),
+            Self::Profile(e) => write!(f, "client configuration: {e}"),
+            Self::Setting(e) => write!(f, "client configuration: {e}"),
+            Self::HttpClient(e) => write!(f, "client configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Endpoint(e) => Some(e),
+            Self::Credentials(e) => Some(e),
+            Self::Profile(e) => Some(e),
+            Self::Setting(e) => Some(e),
+            Self::HttpClient(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<EndpointError> for ConfigError {
+    fn from(e: EndpointError) -> Self {
+        Self::Endpoint(e)
+    }
+}
+
+impl From<CredentialsError> for ConfigError {
+    fn from(e: CredentialsError) -> Self {
+        Self::Credentials(e)
+    }
+}
+
+impl From<crate::profile::ProfileError> for ConfigError {
+    fn from(e: crate::profile::ProfileError) -> Self {
+        Self::Profile(e)
+    }
+}
+
+impl From<crate::config::SettingError> for ConfigError {
+    fn from(e: crate::config::SettingError) -> Self {
+        Self::Setting(e)
+    }
+}
+
+impl From<crate::http::SetupError> for ConfigError {
+    fn from(e: crate::http::SetupError) -> Self {
+        Self::HttpClient(e)
+    }
 }
 
 /// The endpoint rules parameters one operation call sets.
@@ -428,7 +480,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         };
         let connector: Arc<dyn HttpConnector> = match self.connector {
             Some(c) => c,
-            None => Arc::new(ReqwestConnector::new(
+            None => Arc::new(HyperConnector::new(
                 self.connect_timeout.unwrap_or(defaults.connect_timeout.max(defaults.tls_negotiation_timeout)),
             )?),
         };

@@ -93,8 +93,7 @@ pub struct SharedConfig {
 }
 
 /// A setting holds a value of the wrong form.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{source_name}: `{value}` is not {expected}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingError {
     /// The variable or profile property.
     pub source_name: String,
@@ -103,6 +102,15 @@ pub struct SettingError {
     /// What the setting takes.
     pub expected: &'static str,
 }
+
+impl std::fmt::Display for SettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { source_name, value, expected } = self;
+        write!(f, "{source_name}: `{value}` is not {expected}")
+    }
+}
+
+impl std::error::Error for SettingError {}
 
 impl SharedConfig {
     /// From the process environment and the files it points to.

@@ -1,8 +1,11 @@
 //! AWS credentials, the providers that supply them, and the cache in front of a provider.
 
 use std::fmt;
+#[cfg(feature = "client")]
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+#[cfg(feature = "client")]
+use std::time::Duration;
+use std::time::SystemTime;
 
 use crate::BoxFuture;
 
@@ -105,17 +108,12 @@ impl fmt::Debug for Credentials {
 }
 
 /// No usable credentials were found.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialsError {
     /// None of the places credentials are looked for has any.
-    #[error(
-        "no credentials: none in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the selected \
-         profile, a container credentials endpoint or instance metadata; set them, or pass them to the client builder"
-    )]
     NotFound,
     /// One half of a key pair is set, the other is not.
-    #[error("{set} is set but {unset} is not")]
     Incomplete {
         /// The variable that is set.
         set: &'static str,
@@ -123,7 +121,6 @@ pub enum CredentialsError {
         unset: &'static str,
     },
     /// A credentials provider failed (its message never holds a secret).
-    #[error("credentials provider {provider}: {message}")]
     Provider {
         /// Which provider.
         provider: &'static str,
@@ -131,15 +128,30 @@ pub enum CredentialsError {
         message: String,
     },
     /// The credentials have expired and no fresh ones could be had.
-    #[error("the credentials expired and could not be refreshed")]
     Expired,
     /// No source of the default chain applies here: what each one looked for, in order.
-    #[error("no credentials from the default chain; {}", tried_text(.tried))]
     NoneInChain {
         /// Each source, and why it gave nothing.
         tried: Vec<(&'static str, String)>,
     },
 }
+
+impl std::fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound => f.write_str(
+                "no credentials: none in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the selected \
+                 profile, a container credentials endpoint or instance metadata; set them, or pass them to the client builder",
+            ),
+            Self::Incomplete { set, unset } => write!(f, "{set} is set but {unset} is not"),
+            Self::Provider { provider, message } => write!(f, "credentials provider {provider}: {message}"),
+            Self::Expired => f.write_str("the credentials expired and could not be refreshed"),
+            Self::NoneInChain { tried } => write!(f, "no credentials from the default chain; {}", tried_text(tried)),
+        }
+    }
+}
+
+impl std::error::Error for CredentialsError {}
 
 fn tried_text(tried: &[(&'static str, String)]) -> String {
     tried.iter().map(|(p, why)| format!("{p}: {why}")).collect::<Vec<_>>().join("; ")
@@ -169,18 +181,21 @@ impl ProvideCredentials for Credentials {
 /// Credentials from a provider, reused until shortly before they expire. One caller refreshes
 /// while the others wait for its result (no thundering herd); when a refresh fails while the
 /// cached credentials are still valid, those are used.
+#[cfg(feature = "client")]
 pub struct CredentialsCache {
     provider: Arc<dyn ProvideCredentials>,
     cached: tokio::sync::Mutex<Option<Arc<Credentials>>>,
     refresh_before: Duration,
 }
 
+#[cfg(feature = "client")]
 impl fmt::Debug for CredentialsCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CredentialsCache").field("provider", &self.provider).finish_non_exhaustive()
     }
 }
 
+#[cfg(feature = "client")]
 impl CredentialsCache {
     /// How long before expiry credentials are refreshed (as the AWS SDKs: five minutes).
     pub const REFRESH_BEFORE: Duration = Duration::from_secs(300);
@@ -214,7 +229,7 @@ impl CredentialsCache {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client"))]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};

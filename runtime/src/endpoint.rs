@@ -41,27 +41,21 @@ pub struct ResolvedEndpoint {
 }
 
 /// The endpoint rules gave no usable endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EndpointError {
     /// The rules end in an error for these settings; this is its message.
-    #[error("{0}")]
     Rules(String),
     /// The rules could not be evaluated (a parameter of the wrong type, a malformed rule set).
-    #[error("endpoint rules: {0}")]
     Evaluation(String),
     /// The region cannot be part of a host name.
-    #[error("invalid region `{0}`: a region is lowercase letters, digits and `-`")]
     InvalidRegion(String),
     /// The rules gave a URL or header that HTTP cannot carry.
-    #[error("the endpoint rules gave an unusable endpoint: {0}")]
     Invalid(String),
     /// The rules ask for an authentication scheme this client does not implement.
-    #[error("the endpoint requires the auth scheme `{0}`, which is not supported yet")]
     UnsupportedAuth(String),
     /// As [`EndpointError::UnsupportedAuth`], for one operation's call (S3 Multi-Region Access
     /// Points need SigV4a, S3 Express directory buckets their own session auth).
-    #[error("{operation}: the endpoint requires the auth scheme `{scheme}`, which is not supported yet")]
     OperationAuth {
         /// The operation called.
         operation: &'static str,
@@ -69,6 +63,25 @@ pub enum EndpointError {
         scheme: String,
     },
 }
+
+impl std::fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Rules(e) => write!(f, "{e}"),
+            Self::Evaluation(e) => write!(f, "endpoint rules: {e}"),
+            Self::InvalidRegion(e) => write!(f, "invalid region `{e}`: a region is lowercase letters, digits and `-`"),
+            Self::Invalid(e) => write!(f, "the endpoint rules gave an unusable endpoint: {e}"),
+            Self::UnsupportedAuth(e) => {
+                write!(f, "the endpoint requires the auth scheme `{e}`, which is not supported yet")
+            }
+            Self::OperationAuth { operation, scheme } => {
+                write!(f, "{operation}: the endpoint requires the auth scheme `{scheme}`, which is not supported yet")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
 
 fn valid_region(region: &str) -> bool {
     !region.is_empty()

@@ -4,54 +4,81 @@ use std::time::Duration;
 
 /// What can go wrong when calling an operation. `E` is the operation's own error enum, with
 /// one variant per error the model declares.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
     /// The service answered with an error the model declares for this operation.
-    #[error("service error: {0}")]
-    Service(#[source] E),
+    Service(E),
     /// The service answered with an error the model does not declare for this operation.
-    #[error("{0}")]
     Unhandled(crate::protocol::UnhandledError),
     /// The input failed client-side validation (`@required`, `@length`, `@range`, `@pattern`);
     /// nothing was sent.
-    #[error("{0}")]
-    Validation(#[source] crate::validate::ValidationErrors),
+    Validation(crate::validate::ValidationErrors),
     /// No credentials were found, or the ones found cannot be used.
-    #[error("credentials error: {0}")]
-    Credentials(#[source] crate::credentials::CredentialsError),
+    Credentials(crate::credentials::CredentialsError),
     /// The endpoint rules give no endpoint for this call's parameters.
-    #[error("endpoint: {0}")]
-    Endpoint(#[source] crate::endpoint::EndpointError),
+    Endpoint(crate::endpoint::EndpointError),
     /// The input cannot be put into an HTTP request (for example an empty path label).
-    #[error("cannot serialize the request: {0}")]
-    Serialization(#[source] crate::protocol::SerializeError),
+    Serialization(crate::protocol::SerializeError),
     /// The request could not be signed.
-    #[error("signing error: {0}")]
-    Signing(#[source] crate::sigv4::SigningError),
+    Signing(crate::sigv4::SigningError),
     /// The request could not be sent, or the connection failed while waiting for the answer.
-    #[error("transport error: {0}")]
-    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Transport(Box<dyn std::error::Error + Send + Sync>),
     /// No complete answer within the configured time.
-    #[error("timed out after {0:?}")]
     Timeout(Duration),
     /// The service answered, but the answer does not parse as the model says it should.
-    #[error("{0}")]
-    Response(#[source] crate::protocol::ResponseError),
+    Response(crate::protocol::ResponseError),
     /// The operation is not implemented by this implementation of the client trait (a test
     /// double that implements only some operations).
-    #[error("operation {operation} is not implemented by this client")]
     NotImplemented {
         /// The operation's name in the model.
         operation: &'static str,
     },
     /// A paginator stopped: the service answered with the pagination token it was sent, so
     /// asking again would loop forever.
-    #[error("{operation}: the service returned the same pagination token it was sent; stopping")]
     RepeatedToken {
         /// The operation's name in the model.
         operation: &'static str,
     },
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Service(e) => write!(f, "service error: {e}"),
+            Error::Unhandled(e) => write!(f, "{e}"),
+            Error::Validation(e) => write!(f, "{e}"),
+            Error::Credentials(e) => write!(f, "credentials error: {e}"),
+            Error::Endpoint(e) => write!(f, "endpoint: {e}"),
+            Error::Serialization(e) => write!(f, "cannot serialize the request: {e}"),
+            Error::Signing(e) => write!(f, "signing error: {e}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Timeout(t) => write!(f, "timed out after {t:?}"),
+            Error::Response(e) => write!(f, "{e}"),
+            Error::NotImplemented { operation } => write!(f, "operation {operation} is not implemented by this client"),
+            Error::RepeatedToken { operation } => {
+                write!(f, "{operation}: the service returned the same pagination token it was sent; stopping")
+            }
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Service(e) => Some(e),
+            Error::Validation(e) => Some(e),
+            Error::Credentials(e) => Some(e),
+            Error::Endpoint(e) => Some(e),
+            Error::Serialization(e) => Some(e),
+            Error::Signing(e) => Some(e),
+            Error::Transport(e) => Some(&**e),
+            Error::Response(e) => Some(e),
+            Error::Unhandled(_) | Error::Timeout(_) | Error::NotImplemented { .. } | Error::RepeatedToken { .. } => {
+                None
+            }
+        }
+    }
 }
 
 impl<E: ModeledErrorEnum> Error<E> {

@@ -20,8 +20,10 @@
 #![warn(missing_docs)]
 
 pub mod body;
+#[cfg(feature = "client")]
 pub mod chain;
 pub mod checksum;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -29,12 +31,15 @@ pub mod endpoint;
 pub mod http;
 pub mod paginate;
 pub mod profile;
+#[cfg(feature = "client")]
 pub mod profile_chain;
 pub mod protocol;
 pub mod retry;
 pub mod sigv4;
+#[cfg(feature = "client")]
 mod trace;
 pub mod validate;
+#[cfg(feature = "client")]
 pub mod waiter;
 
 mod build;
@@ -45,6 +50,7 @@ mod numbers;
 pub use bytes;
 
 pub use build::BuildError;
+#[cfg(feature = "client")]
 pub use client::{ClientBuilder, ConfigError};
 pub use credentials::Credentials;
 pub use error::{modeled_is_retryable, Error, ModeledError, ModeledErrorEnum};

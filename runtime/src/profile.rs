@@ -49,8 +49,7 @@ impl ProfileSet {
 }
 
 /// A file could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileError {
     /// The file's path.
     pub file: String,
@@ -59,6 +58,15 @@ pub struct ProfileError {
     /// What is wrong.
     pub message: String,
 }
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { file, line, message } = self;
+        write!(f, "{file}:{line}: {message}")
+    }
+}
+
+impl std::error::Error for ProfileError {}
 
 /// One section as written: its kind, its name (validated), and its properties.
 struct Section {

@@ -1,6 +1,7 @@
 //! Retries as the AWS SDKs make them: exponential backoff with full jitter, the standard mode's
 //! retry quota, the adaptive mode's client-side rate limiter, and clock-skew correction.
 
+#[cfg(feature = "client")]
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -132,11 +133,13 @@ impl RetryQuota {
 /// congestion window of the measured send rate: cut to 0.7 of it at each throttling response,
 /// grown back along `0.4 (t - K)^3 + W_max` with successes, and never above twice the measured
 /// rate. Times are [`tokio::time::Instant`]s, so a paused test clock drives it.
+#[cfg(feature = "client")]
 #[derive(Debug)]
 pub struct RateLimiter {
     state: Mutex<LimiterState>,
 }
 
+#[cfg(feature = "client")]
 #[derive(Debug)]
 struct LimiterState {
     start: tokio::time::Instant,
@@ -157,6 +160,7 @@ struct LimiterState {
     last_throttle: f64,
 }
 
+#[cfg(feature = "client")]
 impl Default for RateLimiter {
     fn default() -> Self {
         let start = tokio::time::Instant::now();
@@ -179,6 +183,7 @@ impl Default for RateLimiter {
     }
 }
 
+#[cfg(feature = "client")]
 impl RateLimiter {
     /// The slowest the limiter sends: one request every two seconds.
     pub const MIN_FILL_RATE: f64 = 0.5;
@@ -237,6 +242,7 @@ impl RateLimiter {
     }
 }
 
+#[cfg(feature = "client")]
 impl LimiterState {
     fn now(&self) -> f64 {
         (tokio::time::Instant::now() - self.start).as_secs_f64()
@@ -313,7 +319,7 @@ impl ClockSkew {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client"))]
 mod tests {
     use super::*;
 

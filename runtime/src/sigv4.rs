@@ -69,28 +69,37 @@ impl SigningKeyCache {
 }
 
 /// A request could not be signed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SigningError {
     /// A credential part cannot be sent in a header.
-    #[error("{0} is not a valid header value")]
     InvalidValue(&'static str),
     /// The endpoint's host cannot be a `Host` header.
-    #[error("`{0}` is not a valid Host header")]
     InvalidHost(String),
     /// A header to sign holds bytes that are not UTF-8.
-    #[error("header `{0}` is not UTF-8")]
     HeaderNotUtf8(String),
     /// The clock is outside what a signature can say.
-    #[error("cannot sign for {0}: the date must be between 1970 and 9999")]
     Time(String),
     /// A presigned URL's lifetime is not between one second and seven days.
-    #[error("a presigned URL must expire within 1 second to 7 days, not {0:?}")]
     Expiry(std::time::Duration),
     /// The request has no valid URL to presign.
-    #[error("cannot presign `{0}`: {1}")]
     Url(String, String),
 }
+
+impl std::fmt::Display for SigningError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InvalidValue(e) => write!(f, "{e} is not a valid header value"),
+            Self::InvalidHost(e) => write!(f, "`{e}` is not a valid Host header"),
+            Self::HeaderNotUtf8(e) => write!(f, "header `{e}` is not UTF-8"),
+            Self::Time(e) => write!(f, "cannot sign for {e}: the date must be between 1970 and 9999"),
+            Self::Expiry(e) => write!(f, "a presigned URL must expire within 1 second to 7 days, not {e:?}"),
+            Self::Url(url, why) => write!(f, "cannot presign `{url}`: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
 
 /// The payload hash of a body signed without being hashed: a streaming body, or any S3
 /// presigned request.

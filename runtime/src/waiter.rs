@@ -52,11 +52,10 @@ impl Delays {
 }
 
 /// How a wait ended other than in success.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WaitError<O, E> {
     /// A failure acceptor matched this response.
-    #[error("{waiter}: the resource reached a state it cannot leave (acceptor {acceptor} matched)")]
     Failure {
         /// The waiter's name.
         waiter: &'static str,
@@ -66,16 +65,13 @@ pub enum WaitError<O, E> {
         response: Result<O, Error<E>>,
     },
     /// An error no acceptor expects.
-    #[error("{waiter}: {error}")]
     Unexpected {
         /// The waiter's name.
         waiter: &'static str,
         /// The error.
-        #[source]
         error: Error<E>,
     },
     /// The maximum wait passed before any success or failure acceptor matched.
-    #[error("{waiter}: still not done after {attempts} attempts over {elapsed:?}")]
     TimedOut {
         /// The waiter's name.
         waiter: &'static str,
@@ -86,6 +82,29 @@ pub enum WaitError<O, E> {
         /// The last response.
         last: Option<Result<O, Error<E>>>,
     },
+}
+
+impl<O, E: std::fmt::Display> std::fmt::Display for WaitError<O, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WaitError::Failure { waiter, acceptor, .. } => {
+                write!(f, "{waiter}: the resource reached a state it cannot leave (acceptor {acceptor} matched)")
+            }
+            WaitError::Unexpected { waiter, error } => write!(f, "{waiter}: {error}"),
+            WaitError::TimedOut { waiter, attempts, elapsed, .. } => {
+                write!(f, "{waiter}: still not done after {attempts} attempts over {elapsed:?}")
+            }
+        }
+    }
+}
+
+impl<O: std::fmt::Debug, E: std::error::Error + 'static> std::error::Error for WaitError<O, E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WaitError::Unexpected { error, .. } => Some(error),
+            _ => None,
+        }
+    }
 }
 
 /// A success acceptor matched.

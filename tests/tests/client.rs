@@ -118,7 +118,9 @@ async fn a_malformed_body_is_a_response_error_and_not_retried() {
     let (stub, client) = setup(vec![Reply::json(200, r#"{"flowStatus": "#)]).await;
     let err = client.update_flow(update_flow_minimal()).await.unwrap_err();
     match &err {
-        Error::Response(e) => assert!(e.message.contains("line 1"), "{}", e.message),
+        Error::Response(e) => {
+            assert!(e.message.contains("at `flowStatus`") && e.message.contains("at byte 15"), "{}", e.message)
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(stub.received().len(), 1);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use appflow::{Appflow, Client};
 use awsgen_runtime::client::ConfigError;
 use awsgen_runtime::endpoint::{self, rules, EndpointConfig, EndpointError};
-use awsgen_runtime::http::{ConnectorError, HttpConnector, Request, ReqwestConnector, Response};
+use awsgen_runtime::http::{ConnectorError, HttpConnector, HyperConnector, Request, Response};
 use awsgen_runtime::{BoxFuture, Credentials};
 use integration_tests::appflow_data::{describe_connector, DESCRIBE_CONNECTOR_RESPONSE};
 use integration_tests::stub::{Reply, Stub};
@@ -89,7 +89,7 @@ fn auth_schemes_override_the_signing_region() {
 /// Sends every request to one loopback address, keeping its `Host` header: what DNS would do
 /// for the endpoint's host.
 struct ToLoopback {
-    inner: ReqwestConnector,
+    inner: HyperConnector,
     addr: String,
 }
 
@@ -110,7 +110,7 @@ async fn a_fips_dual_stack_call_reaches_the_host_the_rules_give() {
         .use_fips(true)
         .use_dual_stack(true)
         .credentials(creds())
-        .connector(ToLoopback { inner: ReqwestConnector::new(Duration::from_secs(2)).unwrap(), addr })
+        .connector(ToLoopback { inner: HyperConnector::new(Duration::from_secs(2)).unwrap(), addr })
         .build()
         .unwrap();
     client.describe_connector(describe_connector()).await.expect("the call succeeds");

@@ -53,7 +53,11 @@ fn a_crate_generated_elsewhere_builds_and_runs_in_a_user_project() {
     let out = builder().generate().unwrap_or_else(|e| panic!("{e}"));
     assert!(out.changes.added.contains(&"Cargo.toml".to_string()), "{:?}", out.changes);
     let manifest = std::fs::read_to_string(dir.join("appflow/Cargo.toml")).unwrap();
-    assert!(manifest.contains(&format!("awsgen-runtime = {{ path = \"{}\" }}", runtime.display())), "{manifest}");
+    assert!(
+        manifest
+            .contains(&format!("awsgen-runtime = {{ default-features = false, path = \"{}\" }}", runtime.display())),
+        "{manifest}"
+    );
 
     // Generating again writes nothing.
     let again = builder().generate().unwrap();

@@ -175,7 +175,7 @@ async fn s3(url: &str) -> Result<String, String> {
     }
     // Presigned PUT, then GET, sent without credentials.
     use s3::runtime::http::HttpConnector as _;
-    let http = t!(s3::runtime::http::ReqwestConnector::new(Duration::from_secs(5)));
+    let http = t!(s3::runtime::http::HyperConnector::new(Duration::from_secs(5)));
     let key = "presigned.txt";
     let put = t!(client
         .core()

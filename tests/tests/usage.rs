@@ -184,7 +184,7 @@ fn modeled_errors_are_typed_and_unknown_ones_keep_everything() {
 fn malformed_responses_are_errors_that_say_where() {
     for body in [r#"{"flowStatus": 5}"#, r#"{"flowStatus": "Active""#, "\u{0}\u{1}", r#"[1,2"#] {
         match UpdateFlow::parse_response(&response(200, &[], body)) {
-            Err(Error::Response(e)) => assert!(e.message.contains("line"), "{}", e.message),
+            Err(Error::Response(e)) => assert!(e.message.contains("at byte "), "{}", e.message),
             other => panic!("{body:?}: {other:?}"),
         }
     }
@@ -241,10 +241,12 @@ fn single_class_patterns_are_enforced_character_by_character() {
         s3.bucket_name = bucket.into();
         input.validate().err().map(|e| e.0).unwrap_or_default()
     };
-    for ok in ["my-bucket", "é😀x"] {
+    // `\S` is Java's: any character but ASCII whitespace, so U+2028 (a Unicode line separator)
+    // is allowed, as the service allows it.
+    for ok in ["my-bucket", "é😀x", "end\u{2028}"] {
         assert_eq!(errors_for(ok), [], "{ok:?}");
     }
-    for bad in ["my bucket", "tab\there", "end\u{2028}"] {
+    for bad in ["my bucket", "tab\there", "line\nbreak"] {
         let errors = errors_for(bad);
         assert_eq!(errors.len(), 1, "{bad:?}: {errors:?}");
         assert_eq!(errors[0].path, "destinationFlowConfigList[0].destinationConnectorProperties.S3.bucketName");

@@ -215,21 +215,26 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
     let paginators = has_paginators(ir).then(|| {
         let t = format_ident!("{}Paginators", s.trait_name);
         quote! {
+            #[cfg(feature = "client")]
             #[rustfmt::skip]
             pub mod paginators;
+            #[cfg(feature = "client")]
             pub use paginators::#t;
         }
     });
     let waiters = has_waiters(ir).then(|| {
         let t = format_ident!("{}Waiters", s.trait_name);
         quote! {
+            #[cfg(feature = "client")]
             #[rustfmt::skip]
             pub mod waiters;
+            #[cfg(feature = "client")]
             pub use waiters::#t;
         }
     });
     let context_params_use = (!s.endpoint.client_params.is_empty()).then(|| {
         quote!(
+            #[cfg(feature = "client")]
             pub use client::ClientContextParams;
         )
     });
@@ -255,6 +260,8 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
             clippy::redundant_closure
         )]
 
+        /// The client trait and its HTTPS implementation (the `client` feature, on by default).
+        #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
         #[rustfmt::skip]
@@ -268,6 +275,7 @@ fn lib_rs(ir: &Crate, patterns: bool) -> TokenStream {
         pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
         /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
         pub use awsgen_runtime as runtime;
+        #[cfg(feature = "client")]
         pub use client::{#(#client_uses),*};
         #context_params_use
         #paginators
@@ -311,6 +319,8 @@ fn cargo_toml(ir: &Crate) -> String {
         features.push(string("md5"));
     }
     let mut runtime = runtime;
+    // The runtime's client comes with this crate's `client` feature.
+    runtime.push(("default-features", Value::Boolean(false)));
     if !features.is_empty() {
         runtime.push(("features", Value::Array(features)));
     }
@@ -327,10 +337,14 @@ fn cargo_toml(ir: &Crate) -> String {
          # The runtime: a path (the default), `{{ git = \"…\", rev = \"…\" }}` or `{{ version = \"…\" }}`; set it\n\
          # with `runtime` in codegen.toml, `--runtime` on the command line or `Builder::runtime`.\n\
          awsgen-runtime = {runtime}\nserde = {serde}\n\n[features]\n\
+         default = [\"client\"]\n\
+         # The client trait and its HTTPS implementation (tokio, hyper, rustls), paginators and waiters.\n\
+         # Without it: types, builders, validation and the wire functions of each `Operation`.\n\
+         client = [\"awsgen-runtime/client\"]\n\
          # serde impls on every type, writing the same JSON as the wire functions.\n\
          serde = [\"dep:serde\", \"awsgen-runtime/serde\"]\n\
          # `tracing` spans for each call and attempt: operation, attempt, status, error code, duration.\n\
-         tracing = [\"awsgen-runtime/tracing\"]\n\
+         tracing = [\"client\", \"awsgen-runtime/tracing\"]\n\
          # `runtime::credentials::FromAws`: credentials providers of the official SDK (`aws-config`).\n\
          aws-credential-types = [\"awsgen-runtime/aws-credential-types\"]\n",
         string(&meta.name),

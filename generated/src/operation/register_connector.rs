@@ -193,7 +193,7 @@ impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::PE696680D,
+                    &crate::patterns::P3C8C8CFF,
                     errors,
                 );
             }

@@ -270,7 +270,7 @@ impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P1786AEED,
+                    &crate::patterns::P4F3975F5,
                     errors,
                 );
             }

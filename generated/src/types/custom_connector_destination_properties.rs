@@ -199,7 +199,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -225,7 +225,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::P01F004C7,
+                        &crate::patterns::PE0D31163,
                         errors,
                     );
                 }
@@ -253,7 +253,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::P01F004C7,
+                        &crate::patterns::PE0D31163,
                         errors,
                     );
                 }

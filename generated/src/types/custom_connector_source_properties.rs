@@ -145,7 +145,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorSourceProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -171,7 +171,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorSourceProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::P01F004C7,
+                        &crate::patterns::PE0D31163,
                         errors,
                     );
                 }

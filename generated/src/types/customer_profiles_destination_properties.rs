@@ -94,7 +94,7 @@ impl ::awsgen_runtime::validate::Validate for CustomerProfilesDestinationPropert
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -111,7 +111,7 @@ impl ::awsgen_runtime::validate::Validate for CustomerProfilesDestinationPropert
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P01F004C7,
+                    &crate::patterns::PE0D31163,
                     errors,
                 );
             }

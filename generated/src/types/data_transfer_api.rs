@@ -88,7 +88,7 @@ impl ::awsgen_runtime::validate::Validate for DataTransferApi {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::PDD4EB167,
+                    &crate::patterns::P37D483ED,
                     errors,
                 );
             }

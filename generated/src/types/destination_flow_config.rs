@@ -145,7 +145,7 @@ impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P01F004C7,
+                    &crate::patterns::PE0D31163,
                     errors,
                 );
             }
@@ -163,7 +163,7 @@ impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P6CB08823,
+                    &crate::patterns::P2E8C7465,
                     errors,
                 );
             }

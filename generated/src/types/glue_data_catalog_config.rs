@@ -127,7 +127,7 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P1419F97E,
+                &crate::patterns::PF43A2E4D,
                 errors,
             );
         }
@@ -138,7 +138,7 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P1419F97E,
+                &crate::patterns::PF43A2E4D,
                 errors,
             );
         }

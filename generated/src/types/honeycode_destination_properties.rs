@@ -101,7 +101,7 @@ impl ::awsgen_runtime::validate::Validate for HoneycodeDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }

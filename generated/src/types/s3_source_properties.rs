@@ -114,7 +114,7 @@ impl ::awsgen_runtime::validate::Validate for S3SourceProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }

@@ -176,7 +176,7 @@ impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -196,7 +196,7 @@ impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::P01F004C7,
+                        &crate::patterns::PE0D31163,
                         errors,
                     );
                 }

@@ -179,7 +179,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -205,7 +205,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataDestinationProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::P01F004C7,
+                        &crate::patterns::PE0D31163,
                         errors,
                     );
                 }

@@ -159,7 +159,7 @@ impl ::awsgen_runtime::validate::Validate for SourceFlowConfig {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P01F004C7,
+                    &crate::patterns::PE0D31163,
                     errors,
                 );
             }
@@ -177,7 +177,7 @@ impl ::awsgen_runtime::validate::Validate for SourceFlowConfig {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P6CB08823,
+                    &crate::patterns::P2E8C7465,
                     errors,
                 );
             }

@@ -137,7 +137,7 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -154,7 +154,7 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P84A80830,
+                    &crate::patterns::P7D9BC10E,
                     errors,
                 );
             }

@@ -149,7 +149,7 @@ impl ::awsgen_runtime::validate::Validate for ZendeskDestinationProperties {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::P01F004C7,
+                &crate::patterns::PE0D31163,
                 errors,
             );
         }
@@ -169,7 +169,7 @@ impl ::awsgen_runtime::validate::Validate for ZendeskDestinationProperties {
                     ::awsgen_runtime::validate::pattern_chars(
                         &ep,
                         e,
-                        &crate::patterns::P01F004C7,
+                        &crate::patterns::PE0D31163,
                         errors,
                     );
                 }

@@ -19,20 +19,16 @@ pub mod rest;
 pub mod xml;
 
 /// A request could not be built from the input.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SerializeError {
     /// A path label is not set.
-    #[error("the label `{0}` is not set")]
     MissingLabel(&'static str),
     /// A path label is set to the empty string.
-    #[error("the label `{0}` is empty")]
     EmptyLabel(String),
     /// A host label is not set.
-    #[error("the host label `{0}` is not set")]
     MissingHostLabel(&'static str),
     /// A host label holds characters a host name cannot.
-    #[error("the host label `{name}` must be letters, digits, '-' and '.', not {value:?}")]
     InvalidHostLabel {
         /// The member.
         name: String,
@@ -40,10 +36,8 @@ pub enum SerializeError {
         value: String,
     },
     /// A header name from the input (a prefix-headers map key) is not a valid name.
-    #[error("`{0}` cannot be an HTTP header name")]
     HeaderName(String),
     /// A header value holds characters HTTP cannot carry.
-    #[error("the value of header `{name}` cannot be sent in HTTP: {value:?}")]
     HeaderValue {
         /// The header.
         name: String,
@@ -51,12 +45,31 @@ pub enum SerializeError {
         value: String,
     },
     /// The URI built from the input, or with the endpoint, is not valid.
-    #[error("the request URI is not valid: {0}")]
     Uri(String),
     /// The body could not be written.
-    #[error("the body could not be written: {0}")]
     Body(String),
 }
+
+impl std::fmt::Display for SerializeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MissingLabel(e) => write!(f, "the label `{e}` is not set"),
+            Self::EmptyLabel(e) => write!(f, "the label `{e}` is empty"),
+            Self::MissingHostLabel(e) => write!(f, "the host label `{e}` is not set"),
+            Self::InvalidHostLabel { name, value } => {
+                write!(f, "the host label `{name}` must be letters, digits, '-' and '.', not {value:?}")
+            }
+            Self::HeaderName(e) => write!(f, "`{e}` cannot be an HTTP header name"),
+            Self::HeaderValue { name, value } => {
+                write!(f, "the value of header `{name}` cannot be sent in HTTP: {value:?}")
+            }
+            Self::Uri(e) => write!(f, "the request URI is not valid: {e}"),
+            Self::Body(e) => write!(f, "the body could not be written: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SerializeError {}
 
 /// A fresh idempotency token: a random UUID v4 (RFC 9562), lowercase. Tokens only need to be
 /// unique, not secret, so they come from `fastrand`, as in the official SDKs.
@@ -272,14 +285,22 @@ impl std::fmt::Display for UnhandledError {
 impl std::error::Error for UnhandledError {}
 
 /// A response that does not parse as the model says it should.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("malformed response (HTTP {status}): {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseError {
     /// The HTTP status code.
     pub status: u16,
     /// What is wrong, and where (line and column for JSON bodies, the header name for headers).
     pub message: String,
 }
+
+impl std::fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { status, message } = self;
+        write!(f, "malformed response (HTTP {status}): {message}")
+    }
+}
+
+impl std::error::Error for ResponseError {}
 
 /// The error code and message of an error response, as its protocol finds them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

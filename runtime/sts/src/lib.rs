@@ -21,6 +21,8 @@
     clippy::redundant_closure
 )]
 
+/// The client trait and its HTTPS implementation (the `client` feature, on by default).
+#[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
 
@@ -40,4 +42,6 @@ pub use awsgen_runtime::{BoxFuture, BuildError, DateTime, Document, Error};
 
 /// The runtime this crate is built on: errors, HTTP client configuration, wire helpers.
 pub use awsgen_runtime as runtime;
+
+#[cfg(feature = "client")]
 pub use client::{Client, Sts};

@@ -5,14 +5,6 @@
 
 use ::awsgen_runtime::validate::CharPattern;
 
-/// `^[0-9A-Za-z_+=,.@:\/-]*$`
-pub(crate) static P05279428: CharPattern = CharPattern {
-    pattern: "^[0-9A-Za-z_+=,.@:\\/-]*$",
-    min: 0,
-    max: None,
-    ranges: &[('+', ':'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],
-};
-
 /// `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$`
 pub(crate) static P2DD27936: CharPattern = CharPattern {
     pattern: "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+$",
@@ -26,25 +18,33 @@ pub(crate) static P2DD27936: CharPattern = CharPattern {
     ],
 };
 
-/// `^[0-9]*$`
-pub(crate) static P8D18C625: CharPattern = CharPattern {
-    pattern: "^[0-9]*$",
-    min: 0,
-    max: None,
-    ranges: &[('0', '9')],
-};
-
-/// `^[0-9A-Za-z_+=/:,.@-]*$`
-pub(crate) static P8F2A9D9E: CharPattern = CharPattern {
-    pattern: "^[0-9A-Za-z_+=/:,.@-]*$",
+/// `^[\w+=/:,.@-]*$`
+pub(crate) static P54FD73E0: CharPattern = CharPattern {
+    pattern: "^[\\w+=/:,.@-]*$",
     min: 0,
     max: None,
     ranges: &[('+', ':'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],
 };
 
-/// `^[0-9A-Za-z_+=,.@-]*$`
-pub(crate) static PD67AA0DD: CharPattern = CharPattern {
-    pattern: "^[0-9A-Za-z_+=,.@-]*$",
+/// `^[\d]*$`
+pub(crate) static P90043FDF: CharPattern = CharPattern {
+    pattern: "^[\\d]*$",
+    min: 0,
+    max: None,
+    ranges: &[('0', '9')],
+};
+
+/// `^[\w+=,.@:\/-]*$`
+pub(crate) static P9E8E7A5E: CharPattern = CharPattern {
+    pattern: "^[\\w+=,.@:\\/-]*$",
+    min: 0,
+    max: None,
+    ranges: &[('+', ':'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],
+};
+
+/// `^[\w+=,.@-]*$`
+pub(crate) static PE4414A0F: CharPattern = CharPattern {
+    pattern: "^[\\w+=,.@-]*$",
     min: 0,
     max: None,
     ranges: &[('+', '.'), ('0', '9'), ('=', '='), ('@', 'Z'), ('_', '_'), ('a', 'z')],

@@ -62,6 +62,12 @@ impl ProtocolGen for AwsJson {
 /// `SerializeError`).
 pub fn write_body(fields: &[&Field]) -> TokenStream {
     let j = runtime();
+    if fields.is_empty() {
+        return quote!({
+            let _ = input;
+            b"{}".to_vec()
+        });
+    }
     let write = write_object(fields, &quote!(input));
     quote!({
         let mut writer = #j::JsonWriter::new();

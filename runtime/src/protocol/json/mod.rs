@@ -9,7 +9,7 @@
 //! strings, `null` as an unset member, dense collections that drop nulls when reading.
 //!
 //! With the `serde` feature, generated types also derive serde impls that write the same JSON,
-//! through the adapters of [`adapters`] (`wire::As<…>`).
+//! through the adapters of its `adapters` module (`wire::As<…>`).
 
 #[cfg(feature = "serde")]
 pub mod adapters;

@@ -316,7 +316,7 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PD67AA0DD,
+                &crate::patterns::PE4414A0F,
                 errors,
             );
         }
@@ -426,7 +426,7 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P05279428,
+                    &crate::patterns::P9E8E7A5E,
                     errors,
                 );
             }
@@ -444,7 +444,7 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P8F2A9D9E,
+                    &crate::patterns::P54FD73E0,
                     errors,
                 );
             }
@@ -462,7 +462,7 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::P8D18C625,
+                    &crate::patterns::P90043FDF,
                     errors,
                 );
             }
@@ -480,7 +480,7 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
                 ::awsgen_runtime::validate::pattern_chars(
                     &p,
                     x,
-                    &crate::patterns::PD67AA0DD,
+                    &crate::patterns::PE4414A0F,
                     errors,
                 );
             }

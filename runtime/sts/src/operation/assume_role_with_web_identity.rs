@@ -240,7 +240,7 @@ impl ::awsgen_runtime::validate::Validate for AssumeRoleWithWebIdentityInput {
             ::awsgen_runtime::validate::pattern_chars(
                 &p,
                 x,
-                &crate::patterns::PD67AA0DD,
+                &crate::patterns::PE4414A0F,
                 errors,
             );
         }
