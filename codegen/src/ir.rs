@@ -129,7 +129,7 @@ pub struct Constraints {
     pub range: Option<(Option<f64>, Option<f64>)>,
     /// How values are checked against the pattern; `None` too when every string matches it.
     pub pattern: Option<Pattern>,
-    /// A pattern Rust's regex engine cannot compile: documented, not checked.
+    /// A pattern Rust's regex syntax cannot express: documented, not checked.
     pub pattern_unsupported: Option<String>,
 }
 

@@ -528,14 +528,17 @@ impl<'m> Lowerer<'m> {
             if let Some(p) = &constraints.pattern_unsupported {
                 self.warnings.borrow_mut().push(crate::diag::Diagnostic::new(
                     loc.clone(),
-                    format!("@pattern `{p}` is not checked before sending: Rust's regex engine cannot compile it"),
+                    format!(
+                        "@pattern `{p}` is not checked before sending: Rust's regex syntax cannot express it \
+                         (look-around, a lone surrogate, or a class such as `\\p{{Print}}`)"
+                    ),
                 ));
             }
             let mut doc = doc_of(m.traits.documentation.as_deref());
             if let Some(p) = &constraints.pattern_unsupported {
                 let note = format!(
-                    "The model's pattern for this member is not checked before sending: Rust's regex engine \
-                     cannot compile it (`{}`).",
+                    "The model's pattern for this member is not checked before sending: Rust's regex syntax \
+                     cannot express it (`{}`).",
                     p.replace('`', "'")
                 );
                 doc = Some(match doc {

@@ -22,9 +22,8 @@ pub enum Check {
     /// Nothing: every string matches (`.*`, `\S*`: no anchors, and the empty string matches
     /// at the start of any value).
     Never,
-    /// Nothing: Rust's regex engine cannot express the pattern (look-around, lone surrogates)
-    /// or cannot compile it within its default size limit (large classes repeated hundreds of
-    /// times among other parts, as in `^arn:…:[\w+=,.@-]{1,512}$`).
+    /// Nothing: Rust's regex syntax cannot express the pattern (look-around, lone surrogates,
+    /// Java's classes such as `\p{Print}`), or `regex-lite` refuses it as too large.
     Unsupported,
 }
 

@@ -80,7 +80,7 @@ pub trait HttpConnector: Send + Sync + 'static {
 #[cfg(feature = "client")]
 mod transport;
 #[cfg(feature = "client")]
-pub use transport::HyperConnector;
+pub use transport::{HyperConnector, Proxies};
 
 #[cfg(feature = "test-util")]
 pub use test_util::StaticConnector;

@@ -23,16 +23,57 @@ impl std::fmt::Debug for HyperConnector {
     }
 }
 
+/// The proxies of [`HyperConnector::with_proxies`], as URLs (`http://user:password@host:port`).
+/// `Debug` leaves out any credentials in them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Proxies {
+    /// For `http://` endpoints.
+    pub http: Option<String>,
+    /// For `https://` endpoints.
+    pub https: Option<String>,
+    /// Hosts reached directly, as `NO_PROXY` lists them: `example.com,.internal,10.0.0.0/8`.
+    pub no_proxy: Option<String>,
+}
+
+impl std::fmt::Debug for Proxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `scheme://user:password@host` shown as `scheme://***@host`.
+        let redact = |u: &Option<String>| {
+            u.as_deref().map(|u| match (u.find("://"), u.rfind('@')) {
+                (Some(s), Some(at)) if at > s => format!("{}***{}", &u[..s + 3], &u[at..]),
+                _ => u.to_string(),
+            })
+        };
+        f.debug_struct("Proxies")
+            .field("http", &redact(&self.http))
+            .field("https", &redact(&self.https))
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
+}
+
 impl HyperConnector {
-    /// A connector with the given connect timeout, proxies from the environment.
+    /// A connector with the given connect timeout and the proxies the environment names.
     pub fn new(connect_timeout: Duration) -> Result<Self, SetupError> {
-        Self::with_proxies(connect_timeout, hyper_util::client::proxy::matcher::Matcher::from_env())
+        Self::build(connect_timeout, hyper_util::client::proxy::matcher::Matcher::from_env())
     }
 
-    /// A connector with the given connect timeout and proxies (for tests: the environment is
-    /// process-wide).
-    #[doc(hidden)]
-    pub fn with_proxies(
+    /// A connector with the given connect timeout and proxies, whatever the environment says.
+    pub fn with_proxies(connect_timeout: Duration, proxies: Proxies) -> Result<Self, SetupError> {
+        let mut m = hyper_util::client::proxy::matcher::Matcher::builder();
+        if let Some(u) = proxies.http {
+            m = m.http(u);
+        }
+        if let Some(u) = proxies.https {
+            m = m.https(u);
+        }
+        if let Some(n) = proxies.no_proxy {
+            m = m.no(n);
+        }
+        Self::build(connect_timeout, m.build())
+    }
+
+    fn build(
         connect_timeout: Duration,
         proxies: hyper_util::client::proxy::matcher::Matcher,
     ) -> Result<Self, SetupError> {
