@@ -299,7 +299,7 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
                 {
                     let v = &input.connector_type;
                     w.key("connectorType");
-                    w.enum_str(v.as_str());
+                    w.string(v.as_str());
                 }
                 if let Some(v) = &input.connector_label {
                     w.key("connectorLabel");

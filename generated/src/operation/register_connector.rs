@@ -492,7 +492,7 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
                 }
                 if let Some(v) = &input.connector_provisioning_type {
                     w.key("connectorProvisioningType");
-                    w.enum_str(v.as_str());
+                    w.string(v.as_str());
                 }
                 if let Some(v) = &input.connector_provisioning_config {
                     w.key("connectorProvisioningConfig");

@@ -84,7 +84,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for AggregationConfig {
         w.begin_object();
         if let Some(v) = &self.aggregation_type {
             w.key("aggregationType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.target_file_size {
             w.key("targetFileSize");

@@ -373,71 +373,71 @@ impl ::awsgen_runtime::protocol::json::ToJson for ConnectorOperator {
         w.begin_object();
         if let Some(v) = &self.amplitude {
             w.key("Amplitude");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.datadog {
             w.key("Datadog");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.dynatrace {
             w.key("Dynatrace");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.google_analytics {
             w.key("GoogleAnalytics");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.infor_nexus {
             w.key("InforNexus");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.marketo {
             w.key("Marketo");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.s3 {
             w.key("S3");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.salesforce {
             w.key("Salesforce");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.service_now {
             w.key("ServiceNow");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.singular {
             w.key("Singular");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.slack {
             w.key("Slack");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.trendmicro {
             w.key("Trendmicro");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.veeva {
             w.key("Veeva");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.zendesk {
             w.key("Zendesk");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.sap_odata {
             w.key("SAPOData");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.custom_connector {
             w.key("CustomConnector");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.pardot {
             w.key("Pardot");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

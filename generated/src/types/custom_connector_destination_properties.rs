@@ -276,7 +276,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for CustomConnectorDestinationProp
         }
         if let Some(v) = &self.write_operation_type {
             w.key("writeOperationType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.id_field_names {
             w.key("idFieldNames");

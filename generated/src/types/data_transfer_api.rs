@@ -105,7 +105,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for DataTransferApi {
         }
         if let Some(v) = &self.r#type {
             w.key("Type");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

@@ -115,11 +115,11 @@ impl ::awsgen_runtime::protocol::json::ToJson for PrefixConfig {
         w.begin_object();
         if let Some(v) = &self.prefix_type {
             w.key("prefixType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.prefix_format {
             w.key("prefixFormat");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.path_prefix_hierarchy {
             w.key("pathPrefixHierarchy");
@@ -127,7 +127,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for PrefixConfig {
                 w,
                 v,
                 |w, v| {
-                    w.enum_str(v.as_str());
+                    w.string(v.as_str());
                 },
             );
         }

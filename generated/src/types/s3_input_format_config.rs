@@ -66,7 +66,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for S3InputFormatConfig {
         w.begin_object();
         if let Some(v) = &self.s3_input_file_type {
             w.key("s3InputFileType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

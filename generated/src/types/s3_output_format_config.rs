@@ -133,7 +133,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for S3OutputFormatConfig {
         w.begin_object();
         if let Some(v) = &self.file_type {
             w.key("fileType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.prefix_config {
             w.key("prefixConfig");

@@ -235,11 +235,11 @@ impl ::awsgen_runtime::protocol::json::ToJson for SalesforceDestinationPropertie
         }
         if let Some(v) = &self.write_operation_type {
             w.key("writeOperationType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.data_transfer_api {
             w.key("dataTransferApi");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

@@ -163,7 +163,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for SalesforceSourceProperties {
         }
         if let Some(v) = &self.data_transfer_api {
             w.key("dataTransferApi");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

@@ -248,7 +248,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for SapODataDestinationProperties 
         }
         if let Some(v) = &self.write_operation_type {
             w.key("writeOperationType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

@@ -287,7 +287,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for ScheduledTriggerProperties {
         }
         if let Some(v) = &self.data_pull_mode {
             w.key("dataPullMode");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.schedule_start_time {
             w.key("scheduleStartTime");

@@ -202,7 +202,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for SourceFlowConfig {
         {
             let v = &self.connector_type;
             w.key("connectorType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.api_version {
             w.key("apiVersion");

@@ -248,7 +248,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for Task {
         {
             let v = &self.task_type;
             w.key("taskType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.task_properties {
             w.key("taskProperties");

@@ -95,7 +95,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for TriggerConfig {
         {
             let v = &self.trigger_type;
             w.key("triggerType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         if let Some(v) = &self.trigger_properties {
             w.key("triggerProperties");

@@ -124,7 +124,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for UpsolverS3OutputFormatConfig {
         w.begin_object();
         if let Some(v) = &self.file_type {
             w.key("fileType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         {
             let v = &self.prefix_config;

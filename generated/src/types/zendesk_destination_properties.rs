@@ -208,7 +208,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for ZendeskDestinationProperties {
         }
         if let Some(v) = &self.write_operation_type {
             w.key("writeOperationType");
-            w.enum_str(v.as_str());
+            w.string(v.as_str());
         }
         w.end_object();
     }

@@ -88,6 +88,7 @@ pub fn idempotency_token() -> String {
     out
 }
 
+/// Lowercase hexadecimal digits, for idempotency tokens and JSON `\u00XX` escapes.
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Formats a float the way the protocols write it outside JSON: `NaN`, `Infinity`, `-Infinity`

@@ -221,7 +221,7 @@ pub fn write_value(t: &Ty, v: &TokenStream) -> TokenStream {
             let _ = #v;
             w.fail(::awsgen_runtime::protocol::SerializeError::Body("a streaming body cannot be part of a JSON body".into()));
         },
-        Ty::Named { kind: NamedKind::Enum, .. } => quote!(w.enum_str(#v.as_str());),
+        Ty::Named { kind: NamedKind::Enum, .. } => quote!(w.string(#v.as_str());),
         Ty::Named { kind: NamedKind::IntEnum, .. } => quote!(w.int(i64::from(#v.as_i32()));),
         Ty::Named { .. } => quote!(#j::ToJson::write_json(#v, w);),
         Ty::List { item, sparse, .. } => {

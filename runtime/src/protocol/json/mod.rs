@@ -189,11 +189,6 @@ impl JsonWriter {
         let _ = serde_json::to_writer(&mut self.out, d);
     }
 
-    /// An enum member's string value.
-    pub fn enum_str(&mut self, s: &str) {
-        self.write_str(s);
-    }
-
     fn write_str(&mut self, s: &str) {
         self.out.push(b'"');
         let bytes = s.as_bytes();
@@ -213,8 +208,8 @@ impl JsonWriter {
             self.out.extend_from_slice(&bytes[start..i]);
             if escape.is_empty() {
                 self.out.extend_from_slice(b"\\u00");
-                self.out.push(HEX[usize::from(b >> 4)]);
-                self.out.push(HEX[usize::from(b & 0xf)]);
+                self.out.push(super::HEX[usize::from(b >> 4)]);
+                self.out.push(super::HEX[usize::from(b & 0xf)]);
             } else {
                 self.out.extend_from_slice(escape);
             }
@@ -224,8 +219,6 @@ impl JsonWriter {
         self.out.push(b'"');
     }
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn non_finite(v: f64) -> Option<&'static str> {
     if v.is_nan() {
