@@ -557,6 +557,10 @@ fn profile_credentials(shared: &crate::config::SharedConfig) -> Option<Credentia
 impl ClientCore {
     /// Calls operation `O`: fills idempotency tokens once, validates, serializes, then signs
     /// and sends each attempt, retrying what may succeed on a retry.
+    ///
+    /// Only what depends on `O` is generic: building the request and reading each answer. The
+    /// attempts themselves (signing, sending, the retry decision) are [`Attempts`], compiled
+    /// once in this crate rather than once per operation in every generated one.
     pub async fn call<O>(&self, mut input: O::Input) -> Result<O::Output, Error<O::Error>>
     where
         O: Operation,
@@ -570,142 +574,57 @@ impl ClientCore {
             );
         // A body that is not in memory (a file, a stream) is sent as it is read.
         let stream = O::take_request_stream(&mut input);
-        let (mut request, endpoint) = self.prepare::<O>(&mut input)?;
-        let endpoint = endpoint.as_ref();
-        let (payload_hash, mut body) = match stream {
-            None => {
-                if let Some(spec) = O::request_checksum(&input) {
-                    crate::checksum::apply(&mut request, &spec, self.request_checksums)
-                        .map_err(Error::Serialization)?;
-                }
-                // Unsigned operations need no hash of the body.
-                let hash = if O::UNSIGNED { String::new() } else { crate::sigv4::payload_hash(request.body()) };
-                (hash, None)
-            }
-            Some(stream) => {
-                let (hash, body) = self.streamed_body::<O>(&input, &mut request, stream)?;
-                (hash, Some(body))
-            }
+        let (request, endpoint) = self.prepare::<O>(&mut input)?;
+        let outgoing = Outgoing {
+            operation: O::NAME,
+            unsigned: O::UNSIGNED,
+            requires_length: O::STREAM_REQUIRES_LENGTH,
+            checksum: O::request_checksum(&input),
         };
-        let streaming = body.is_some() || O::STREAMING_OUTPUT;
-        let span = crate::trace::CallSpan::new(self.service.sdk_id, O::NAME);
-        let mut attempt = 1;
-        // What this call took from the retry quota, given back if it succeeds.
-        let mut taken = 0;
-        let mut skew_corrected = false;
+        let (request, payload_hash, body) = self.body_for_sending(request, stream, outgoing).map_err(Error::widen)?;
+        let expected = Expected {
+            streaming_output: O::STREAMING_OUTPUT,
+            checksums: if check_response { O::RESPONSE_CHECKSUMS } else { &[] },
+        };
+        let mut attempts = Attempts::new(self, O::NAME, O::UNSIGNED, &endpoint, request, payload_hash, body, expected);
         loop {
-            // Each attempt is signed afresh: the signature covers the time, corrected by the
-            // skew of the service's clock learned so far.
-            let now = (self.clock)();
-            let signed = if O::UNSIGNED {
-                request.clone()
-            } else {
-                let credentials = self.credentials.get(now).await.map_err(Error::Credentials)?;
-                signed_copy(
-                    &request,
-                    &payload_hash,
-                    &credentials,
-                    endpoint.signing_region.as_deref().unwrap_or(&self.region),
-                    endpoint.signing_name.as_deref().unwrap_or(&self.signing_name),
-                    self.skew.apply(now),
-                    &self.keys,
-                    self.service.signing,
-                )
-                .map_err(Error::Signing)?
+            let result = match attempts.send().await {
+                Ok(answer) => answer.read::<O>(),
+                Err(e) => Err(e.widen()),
             };
-            if let Some(limiter) = &self.limiter {
-                let wait = limiter.acquire();
-                if !wait.is_zero() {
-                    tokio::time::sleep(wait).await;
-                }
-            }
-            let attempt_span = span.attempt(attempt);
-            let (result, status, date) = match streaming {
-                false => {
-                    let sent = attempt_span.instrument(self.connector.send(signed, self.attempt_timeout)).await;
-                    match sent {
-                        Ok(response) => read_response::<O>(response, check_response),
-                        Err(e) => (Err(connector_error(e)), None, None),
-                    }
-                }
-                true => {
-                    let outgoing = body.as_mut().map(StreamedBody::for_attempt).unwrap_or_default();
-                    let request = http::Request::from_parts(signed.into_parts().0, outgoing);
-                    let sent =
-                        attempt_span.instrument(self.connector.send_streaming(request, self.attempt_timeout)).await;
-                    match sent {
-                        Ok(response) => streamed_response::<O>(response, check_response).await,
-                        Err(e) => (Err(connector_error(e)), None, None),
-                    }
-                }
-            };
-            // A one-shot stream, once sent, cannot be sent again.
-            let replayable = body.as_ref().is_none_or(StreamedBody::replayable);
-            let outcome = || crate::trace::Outcome { status, error_code: result.as_ref().err().and_then(Error::code) };
-            attempt_span.finish(outcome());
-            if let Some(limiter) = &self.limiter {
-                limiter.record(result.as_ref().err().is_some_and(Error::is_throttling));
-            }
-            let retry = match &result {
-                Ok(_) => false,
-                Err(_) if !replayable => false,
-                // Signed with a clock too far from the service's: learn its clock from the
-                // response and sign again, once, without waiting.
-                Err(e)
-                    if !skew_corrected
-                        && e.code().is_some_and(|c| crate::retry::CLOCK_SKEW_CODES.contains(&c))
-                        && date
-                            .as_ref()
-                            .and_then(|d| d.to_str().ok())
-                            .is_some_and(|d| self.skew.learn(d, (self.clock)())) =>
-                {
-                    skew_corrected = true;
-                    true
-                }
-                Err(e) if attempt < self.retry.max_attempts && e.is_retryable() => {
-                    let cost = match e {
-                        Error::Timeout(_) | Error::Transport(_) => crate::retry::RetryQuota::TIMEOUT_RETRY_COST,
-                        _ => crate::retry::RetryQuota::RETRY_COST,
-                    };
-                    // An empty quota means the service is failing for many calls: stop adding load.
-                    let granted = self.quota.try_acquire(cost);
-                    if granted {
-                        taken += cost;
-                        tokio::time::sleep(self.retry.backoff(attempt)).await;
-                        attempt += 1;
-                    }
-                    granted
-                }
-                Err(_) => false,
-            };
-            if !retry {
-                span.finish(attempt, outcome());
-                if result.is_ok() {
-                    self.quota.release(if taken > 0 { taken } else { crate::retry::RetryQuota::NO_RETRY_INCREMENT });
-                }
+            if !attempts.retry(Verdict::of(&result)).await {
                 return result;
             }
         }
     }
 
-    /// Prepares a streaming request body: unsigned, as the SDKs send bodies they cannot hash
-    /// before sending, with its checksum (when one is wanted) in an `aws-chunked` trailer, and
-    /// its length when it is known. Returns the payload hash to sign with.
-    fn streamed_body<O: Operation>(
+    /// The request with its body made ready to send: an in-memory body gets its checksum and
+    /// its payload hash; a streaming one goes out unsigned, as the SDKs send bodies they cannot
+    /// hash before sending, with its checksum (when one is wanted) in an `aws-chunked` trailer,
+    /// and its length when it is known. Returns the payload hash to sign with.
+    fn body_for_sending(
         &self,
-        input: &O::Input,
-        request: &mut Request,
-        body: crate::body::ByteStream,
-    ) -> Result<(String, StreamedBody), Error<O::Error>> {
-        if O::STREAM_REQUIRES_LENGTH && body.len().is_none() {
+        mut request: Request,
+        stream: Option<crate::body::ByteStream>,
+        outgoing: Outgoing,
+    ) -> Result<(Request, String, Option<StreamedBody>), CallError> {
+        let Some(body) = stream else {
+            if let Some(spec) = outgoing.checksum {
+                crate::checksum::apply(&mut request, &spec, self.request_checksums).map_err(Error::Serialization)?;
+            }
+            // Unsigned operations need no hash of the body.
+            let hash = if outgoing.unsigned { String::new() } else { crate::sigv4::payload_hash(request.body()) };
+            return Ok((request, hash, None));
+        };
+        if outgoing.requires_length && body.len().is_none() {
             return Err(Error::Serialization(crate::protocol::SerializeError::Body(format!(
                 "{} needs the length of its streaming body: give the stream its length",
-                O::NAME
+                outgoing.operation
             ))));
         }
-        let trailer = match O::request_checksum(input) {
+        let trailer = match outgoing.checksum {
             Some(spec) => {
-                crate::checksum::choose(request, &spec, self.request_checksums).map_err(Error::Serialization)?
+                crate::checksum::choose(&mut request, &spec, self.request_checksums).map_err(Error::Serialization)?
             }
             None => None,
         };
@@ -722,7 +641,7 @@ impl ClientCore {
                 crate::sigv4::UNSIGNED_PAYLOAD
             }
         };
-        Ok((hash.to_string(), StreamedBody { body: Some(body), trailer }))
+        Ok((request, hash.to_string(), Some(StreamedBody { body: Some(body), trailer })))
     }
 
     /// The endpoint requests go to.
@@ -730,8 +649,6 @@ impl ClientCore {
         &self.endpoint.uri
     }
 
-    /// The endpoint for an operation's own parameters: resolved once per distinct set and kept
-    /// (the most recent 64 sets).
     /// Everything a call does before signing: idempotency tokens, validation, the request and
     /// its endpoint (the operation's own parameters resolved, or its input's URL), host
     /// prefix, the rules' headers and the `User-Agent`.
@@ -747,21 +664,41 @@ impl ClientCore {
         if self.validate {
             input.validate().map_err(Error::Validation)?;
         }
-        let op_params = O::endpoint_params(input);
-        let endpoint = if op_params.is_empty() {
-            std::borrow::Cow::Borrowed(&self.endpoint)
-        } else {
-            std::borrow::Cow::Owned(self.endpoint_with(op_params).map_err(|e| {
-                Error::Endpoint(match e {
-                    EndpointError::UnsupportedAuth(scheme) => {
-                        EndpointError::OperationAuth { operation: O::NAME, scheme }
-                    }
-                    other => other,
-                })
-            })?)
-        };
-        let mut request = O::serialize_request(input).map_err(Error::Serialization)?;
-        match O::endpoint_url(input) {
+        let endpoint = self.endpoint_for(O::NAME, O::endpoint_params(input)).map_err(Error::widen)?;
+        let request = O::serialize_request(input).map_err(Error::Serialization)?;
+        let prefix = O::host_prefix(input).map_err(Error::Serialization)?;
+        let request = self.addressed(request, O::endpoint_url(input), prefix, &endpoint).map_err(Error::widen)?;
+        Ok((request, endpoint))
+    }
+
+    /// The client's endpoint, or the one the rules give with an operation's own parameters.
+    fn endpoint_for(
+        &self,
+        operation: &'static str,
+        params: OperationParams,
+    ) -> Result<std::borrow::Cow<'_, ResolvedEndpoint>, CallError> {
+        if params.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(&self.endpoint));
+        }
+        let resolved = self.endpoint_with(params).map_err(|e| {
+            Error::Endpoint(match e {
+                EndpointError::UnsupportedAuth(scheme) => EndpointError::OperationAuth { operation, scheme },
+                other => other,
+            })
+        })?;
+        Ok(std::borrow::Cow::Owned(resolved))
+    }
+
+    /// `request` sent to `endpoint` (or to the input's own URL), its host prefixed, with the
+    /// rules' headers and the `User-Agent`.
+    fn addressed(
+        &self,
+        mut request: Request,
+        url: Option<&str>,
+        prefix: Option<String>,
+        endpoint: &ResolvedEndpoint,
+    ) -> Result<Request, CallError> {
+        match url {
             Some(url) => {
                 let uri: http::Uri = url.parse().map_err(|e| {
                     Error::Serialization(crate::protocol::SerializeError::Uri(format!(
@@ -772,7 +709,7 @@ impl ClientCore {
             }
             None => apply_endpoint(&mut request, &endpoint.uri).map_err(Error::Serialization)?,
         }
-        if let Some(prefix) = O::host_prefix(input).map_err(Error::Serialization)? {
+        if let Some(prefix) = prefix {
             apply_host_prefix(&mut request, &prefix).map_err(Error::Serialization)?;
         }
         let headers = request.headers_mut();
@@ -781,7 +718,7 @@ impl ClientCore {
         }
         headers
             .insert(http::header::USER_AGENT, http::HeaderValue::from_str(&self.user_agent).expect("ASCII user agent"));
-        Ok((request, endpoint))
+        Ok(request)
     }
 
     /// A presigned request for operation `O` (S3's `GetObject` and `PutObject`, typically): the
@@ -815,6 +752,8 @@ impl ClientCore {
         Ok(PresignedRequest { method: request.method().clone(), uri, headers })
     }
 
+    /// The endpoint for an operation's own parameters: resolved once per distinct set and kept
+    /// (the most recent 64 sets).
     fn endpoint_with(&self, params: OperationParams) -> Result<ResolvedEndpoint, EndpointError> {
         let mut cache = self.endpoint_cache.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, e)) = cache.iter().find(|(k, _)| *k == params) {
@@ -856,10 +795,26 @@ impl ClientCore {
     }
 }
 
-/// What one attempt gave: the output or error, the response's status, and its `Date` when it
-/// is an error.
-type Attempt<O> =
-    (Result<<O as Operation>::Output, Error<<O as Operation>::Error>>, Option<u16>, Option<http::HeaderValue>);
+/// An error that no operation's reading of a response raised (credentials, signing, transport,
+/// a checksum): never a modeled one, so it fits every operation's [`Error`].
+type CallError = Error<std::convert::Infallible>;
+
+/// What the client needs to know of an operation's request body, from the operation.
+struct Outgoing {
+    operation: &'static str,
+    unsigned: bool,
+    requires_length: bool,
+    checksum: Option<crate::checksum::RequestChecksum>,
+}
+
+/// What the client needs to know of an operation's answers, from the operation.
+#[derive(Clone, Copy)]
+struct Expected {
+    /// A successful answer's body streams: it is handed over unread.
+    streaming_output: bool,
+    /// The checksums a successful answer is checked against (none: not checked).
+    checksums: &'static [&'static str],
+}
 
 /// A request body that streams, kept across attempts.
 struct StreamedBody {
@@ -888,52 +843,236 @@ impl StreamedBody {
     }
 }
 
-fn connector_error<E>(e: ConnectorError) -> Error<E> {
+/// One attempt's answer, for the operation to read.
+enum Answer {
+    /// The whole response.
+    Whole(crate::http::Response),
+    /// A successful response of an operation whose output streams: its head, and its body
+    /// unread (checked as it is read when its checksum is to be validated).
+    Head(crate::http::Response, crate::body::ByteStream),
+}
+
+impl Answer {
+    /// The output, or the operation's error, this answer carries.
+    fn read<O: Operation>(self) -> Result<O::Output, Error<O::Error>> {
+        match self {
+            Answer::Whole(response) => O::parse_response(&response),
+            Answer::Head(head, body) => O::parse_response(&head).map(|mut output| {
+                O::set_response_stream(&mut output, body);
+                output
+            }),
+        }
+    }
+}
+
+/// What the retry decision needs to know of an attempt's result.
+struct Verdict {
+    ok: bool,
+    retryable: bool,
+    throttling: bool,
+    /// Transport errors and timeouts cost the retry quota more than other errors.
+    timed_out: bool,
+    code: Option<String>,
+}
+
+impl Verdict {
+    fn of<T, E: ModeledErrorEnum>(result: &Result<T, Error<E>>) -> Self {
+        match result {
+            Ok(_) => Verdict { ok: true, retryable: false, throttling: false, timed_out: false, code: None },
+            Err(e) => Verdict {
+                ok: false,
+                retryable: e.is_retryable(),
+                throttling: e.is_throttling(),
+                timed_out: matches!(e, Error::Timeout(_) | Error::Transport(_)),
+                code: e.code().map(str::to_string),
+            },
+        }
+    }
+}
+
+/// The attempts of one call: each signed afresh and sent, then [`Attempts::retry`] decides from
+/// the operation's reading of the answer whether another follows.
+struct Attempts<'a> {
+    core: &'a ClientCore,
+    unsigned: bool,
+    endpoint: &'a ResolvedEndpoint,
+    /// The request as serialized, unsigned: each attempt signs a copy.
+    request: Request,
+    payload_hash: String,
+    /// A body that streams, sent with each attempt; `None` for a body in memory.
+    body: Option<StreamedBody>,
+    expected: Expected,
+    span: crate::trace::CallSpan,
+    attempt_span: Option<crate::trace::AttemptSpan>,
+    /// The attempt under way, from 1.
+    attempt: u32,
+    /// What this call took from the retry quota, given back if it succeeds.
+    taken: u32,
+    skew_corrected: bool,
+    /// The last answer's status, and its `Date` when it is an error (only an error can say the
+    /// clock is skewed: the header is kept, a reference count and no copy, for that case).
+    status: Option<u16>,
+    date: Option<http::HeaderValue>,
+}
+
+impl<'a> Attempts<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        core: &'a ClientCore,
+        operation: &'static str,
+        unsigned: bool,
+        endpoint: &'a ResolvedEndpoint,
+        request: Request,
+        payload_hash: String,
+        body: Option<StreamedBody>,
+        expected: Expected,
+    ) -> Self {
+        Attempts {
+            core,
+            unsigned,
+            endpoint,
+            request,
+            payload_hash,
+            body,
+            expected,
+            span: crate::trace::CallSpan::new(core.service.sdk_id, operation),
+            attempt_span: None,
+            attempt: 1,
+            taken: 0,
+            skew_corrected: false,
+            status: None,
+            date: None,
+        }
+    }
+
+    /// Signs and sends the next attempt, and waits for its answer.
+    async fn send(&mut self) -> Result<Answer, CallError> {
+        let core = self.core;
+        self.status = None;
+        self.date = None;
+        // Each attempt is signed afresh: the signature covers the time, corrected by the skew
+        // of the service's clock learned so far.
+        let now = (core.clock)();
+        let signed = if self.unsigned {
+            self.request.clone()
+        } else {
+            let credentials = core.credentials.get(now).await.map_err(Error::Credentials)?;
+            signed_copy(
+                &self.request,
+                &self.payload_hash,
+                &credentials,
+                self.endpoint.signing_region.as_deref().unwrap_or(&core.region),
+                self.endpoint.signing_name.as_deref().unwrap_or(&core.signing_name),
+                core.skew.apply(now),
+                &core.keys,
+                core.service.signing,
+            )
+            .map_err(Error::Signing)?
+        };
+        if let Some(limiter) = &core.limiter {
+            let wait = limiter.acquire();
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        let attempt_span = self.attempt_span.insert(self.span.attempt(self.attempt));
+        if self.body.is_none() && !self.expected.streaming_output {
+            let response = attempt_span
+                .instrument(core.connector.send(signed, core.attempt_timeout))
+                .await
+                .map_err(connector_error)?;
+            return self.whole(response);
+        }
+        let outgoing = self.body.as_mut().map(StreamedBody::for_attempt).unwrap_or_default();
+        let request = http::Request::from_parts(signed.into_parts().0, outgoing);
+        let response = attempt_span
+            .instrument(core.connector.send_streaming(request, core.attempt_timeout))
+            .await
+            .map_err(connector_error)?;
+        let (parts, body) = response.into_parts();
+        if self.expected.streaming_output && parts.status.is_success() {
+            self.status = Some(parts.status.as_u16());
+            let body = match self.expected.checksums {
+                [] => body,
+                checksums => crate::checksum::validating(&parts.headers, body, checksums),
+            };
+            return Ok(Answer::Head(http::Response::from_parts(parts, bytes::Bytes::new()), body));
+        }
+        match body.collect().await {
+            Ok(bytes) => self.whole(http::Response::from_parts(parts, bytes)),
+            Err(crate::body::StreamError::Stalled(t)) => Err(Error::Timeout(t)),
+            Err(e) => Err(Error::Transport(Box::new(e))),
+        }
+    }
+
+    /// A whole response as the operation's answer, its checksum checked first when it is to be.
+    fn whole(&mut self, response: crate::http::Response) -> Result<Answer, CallError> {
+        let status = response.status();
+        self.status = Some(status.as_u16());
+        if !status.is_success() {
+            self.date = response.headers().get(http::header::DATE).cloned();
+        } else if !self.expected.checksums.is_empty() {
+            crate::checksum::validate(&response, self.expected.checksums).map_err(Error::Response)?;
+        }
+        Ok(Answer::Whole(response))
+    }
+
+    /// Records how the attempt ended and decides whether another follows; waits out the
+    /// backoff when it does. `false` ends the call.
+    async fn retry(&mut self, verdict: Verdict) -> bool {
+        let core = self.core;
+        let outcome = || crate::trace::Outcome { status: self.status, error_code: verdict.code.as_deref() };
+        if let Some(span) = self.attempt_span.take() {
+            span.finish(outcome());
+        }
+        if let Some(limiter) = &core.limiter {
+            limiter.record(verdict.throttling);
+        }
+        // A one-shot stream, once sent, cannot be sent again.
+        let replayable = self.body.as_ref().is_none_or(StreamedBody::replayable);
+        let retry = if verdict.ok || !replayable {
+            false
+        } else if !self.skew_corrected
+            && verdict.code.as_deref().is_some_and(|c| crate::retry::CLOCK_SKEW_CODES.contains(&c))
+            && self.date.as_ref().and_then(|d| d.to_str().ok()).is_some_and(|d| core.skew.learn(d, (core.clock)()))
+        {
+            // Signed with a clock too far from the service's: learn its clock from the
+            // response and sign again, once, without waiting.
+            self.skew_corrected = true;
+            true
+        } else if self.attempt < core.retry.max_attempts && verdict.retryable {
+            let cost = match verdict.timed_out {
+                true => crate::retry::RetryQuota::TIMEOUT_RETRY_COST,
+                false => crate::retry::RetryQuota::RETRY_COST,
+            };
+            // An empty quota means the service is failing for many calls: stop adding load.
+            let granted = core.quota.try_acquire(cost);
+            if granted {
+                self.taken += cost;
+                tokio::time::sleep(core.retry.backoff(self.attempt)).await;
+                self.attempt += 1;
+            }
+            granted
+        } else {
+            false
+        };
+        if !retry {
+            self.span.finish(self.attempt, outcome());
+            if verdict.ok {
+                core.quota.release(match self.taken {
+                    0 => crate::retry::RetryQuota::NO_RETRY_INCREMENT,
+                    taken => taken,
+                });
+            }
+        }
+        retry
+    }
+}
+
+fn connector_error(e: ConnectorError) -> CallError {
     match e {
         ConnectorError::Timeout(t) => Error::Timeout(t),
         ConnectorError::Io(e) => Error::Transport(e),
-    }
-}
-
-/// The output or error a whole response carries, its status, and its `Date` when it is an error
-/// (only an error response can say the clock is skewed: the header is kept, a reference count
-/// and no copy, for that case alone).
-fn read_response<O: Operation>(response: crate::http::Response, check_response: bool) -> Attempt<O> {
-    let date = match response.status().is_success() {
-        true => None,
-        false => response.headers().get(http::header::DATE).cloned(),
-    };
-    let parsed = match check_response && response.status().is_success() {
-        true => crate::checksum::validate(&response, O::RESPONSE_CHECKSUMS)
-            .map_err(Error::Response)
-            .and_then(|_| O::parse_response(&response)),
-        false => O::parse_response(&response),
-    };
-    (parsed, Some(response.status().as_u16()), date)
-}
-
-/// [`read_response`] for a response whose body streams: a successful response of an operation
-/// with a streaming output is read from its head, its body handed over unread (checked as it is
-/// read when its checksum is to be validated); any other is read whole first.
-async fn streamed_response<O: Operation>(response: crate::http::StreamingResponse, check_response: bool) -> Attempt<O> {
-    let (parts, body) = response.into_parts();
-    if O::STREAMING_OUTPUT && parts.status.is_success() {
-        let head = http::Response::from_parts(parts, bytes::Bytes::new());
-        let status = Some(head.status().as_u16());
-        let parsed = O::parse_response(&head).map(|mut output| {
-            let body = match check_response {
-                true => crate::checksum::validating(head.headers(), body, O::RESPONSE_CHECKSUMS),
-                false => body,
-            };
-            O::set_response_stream(&mut output, body);
-            output
-        });
-        return (parsed, status, None);
-    }
-    match body.collect().await {
-        Ok(bytes) => read_response::<O>(http::Response::from_parts(parts, bytes), check_response),
-        Err(crate::body::StreamError::Stalled(t)) => (Err(Error::Timeout(t)), None, None),
-        Err(e) => (Err(Error::Transport(Box::new(e))), None, None),
     }
 }
 

@@ -120,6 +120,26 @@ impl<E: ModeledErrorEnum> Error<E> {
     }
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same error as any operation's: one that cannot be a modeled error fits them all.
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Service(never) => match never {},
+            Error::Unhandled(e) => Error::Unhandled(e),
+            Error::Validation(e) => Error::Validation(e),
+            Error::Credentials(e) => Error::Credentials(e),
+            Error::Endpoint(e) => Error::Endpoint(e),
+            Error::Serialization(e) => Error::Serialization(e),
+            Error::Signing(e) => Error::Signing(e),
+            Error::Transport(e) => Error::Transport(e),
+            Error::Timeout(t) => Error::Timeout(t),
+            Error::Response(e) => Error::Response(e),
+            Error::NotImplemented { operation } => Error::NotImplemented { operation },
+            Error::RepeatedToken { operation } => Error::RepeatedToken { operation },
+        }
+    }
+}
+
 /// What the generated per-operation error enums have in common.
 pub trait ModeledErrorEnum: std::error::Error + Send + Sync + 'static {
     /// The error code on the wire.
