@@ -624,7 +624,7 @@ impl ClientCore {
         }
         let trailer = match outgoing.checksum {
             Some(spec) => {
-                crate::checksum::choose(&mut request, &spec, self.request_checksums).map_err(Error::Serialization)?
+                crate::checksum::choose(&request, &spec, self.request_checksums).map_err(Error::Serialization)?
             }
             None => None,
         };
