@@ -120,6 +120,7 @@ impl<E: ModeledErrorEnum> Error<E> {
     }
 }
 
+#[cfg(feature = "client")]
 impl Error<std::convert::Infallible> {
     /// The same error as any operation's: one that cannot be a modeled error fits them all.
     pub(crate) fn widen<E>(self) -> Error<E> {
