@@ -22,7 +22,7 @@ fn conv(t: &Ty, v: TokenStream) -> TokenStream {
     match t {
         Ty::String | Ty::Bool | Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 => quote!(#v.clone()),
         Ty::Timestamp(_) => {
-            quote!(::aws_smithy_types::DateTime::from_nanos(#v.timestamp_nanos_opt().unwrap() as i128).unwrap())
+            quote!(::aws_smithy_types::DateTime::from_secs_and_nanos(#v.secs(), #v.subsec_nanos()))
         }
         Ty::Named { .. } => quote!(ToSdk::to_sdk(#v)),
         Ty::List { item, .. } => {

@@ -402,7 +402,7 @@ impl DefaultChain {
         };
         let expires = crate::protocol::parse_date_time(&expires_at)
             .ok_or_else(|| provider_error("sso", format!("`{}`: bad expiresAt `{expires_at}`", path.display())))?;
-        if SystemTime::from(expires) <= SystemTime::now() {
+        if expires <= crate::DateTime::now() {
             return Err(provider_error("sso", "the SSO session has expired: run `aws sso login`"));
         }
         Ok(access_token)
@@ -636,8 +636,9 @@ fn parse_credentials(provider: &'static str, body: &[u8]) -> Result<Credentials,
     let mut c = Credentials::new(id, secret, token);
     if let Some(e) = expiration {
         let t = crate::protocol::parse_date_time(&e)
+            .and_then(|t| SystemTime::try_from(t).ok())
             .ok_or_else(|| provider_error(provider, format!("bad Expiration `{e}`")))?;
-        c = c.with_expiry(SystemTime::from(t));
+        c = c.with_expiry(t);
     }
     if let Some(a) = account_id {
         c = c.with_account_id(a);
@@ -678,8 +679,9 @@ async fn credential_process(command: &str) -> Result<Credentials, CredentialsErr
     let mut c = Credentials::new(id, secret, session_token);
     if let Some(e) = expiration {
         let t = crate::protocol::parse_date_time(&e)
+            .and_then(|t| SystemTime::try_from(t).ok())
             .ok_or_else(|| provider_error("credential_process", format!("bad Expiration `{e}`")))?;
-        c = c.with_expiry(SystemTime::from(t));
+        c = c.with_expiry(t);
     }
     if let Some(a) = account_id {
         c = c.with_account_id(a);

@@ -8,6 +8,7 @@
 //! | [`config`] | client settings from the environment and the shared config files |
 //! | [`credentials`] | AWS credentials |
 //! | [`sigv4`] | Signature Version 4 |
+//! | [`time`] | [`DateTime`], the timestamp type, and its text forms |
 //! | [`endpoint`] | the endpoint of a region, endpoint URLs, host prefixes |
 //! | [`retry`] | retry settings and backoff |
 //! | [`body`] | streaming bodies ([`body::ByteStream`]) |
@@ -36,6 +37,7 @@ pub mod profile_chain;
 pub mod protocol;
 pub mod retry;
 pub mod sigv4;
+pub mod time;
 #[cfg(feature = "client")]
 mod trace;
 pub mod validate;
@@ -57,6 +59,7 @@ pub use error::{modeled_is_retryable, Error, ModeledError, ModeledErrorEnum};
 pub use numbers::{BigDecimal, BigInteger};
 pub use protocol::{ResponseError, UnhandledError};
 pub use retry::{RetryConfig, RetryMode};
+pub use time::DateTime;
 pub use validate::{ValidationError, ValidationErrors};
 
 /// The future returned by client trait methods: boxed so that the trait can be used as `dyn`.
@@ -178,9 +181,6 @@ pub trait Operation {
         })
     }
 }
-
-/// A point in time, in UTC. Timestamps in generated types use this type.
-pub type DateTime = chrono::DateTime<chrono::Utc>;
 
 /// An untyped JSON-like value: what Smithy `document` shapes map to.
 pub type Document = serde_json::Value;

@@ -308,7 +308,7 @@ impl ClockSkew {
     pub fn learn(&self, date: &str, now: std::time::SystemTime) -> bool {
         let Some(server) = crate::protocol::parse_http_date(date) else { return false };
         let local = crate::DateTime::from(now);
-        let skew = (server - local).num_milliseconds();
+        let skew = server.millis_since(&local);
         let old = self.0.swap(skew, std::sync::atomic::Ordering::Relaxed);
         (skew - old).abs() > 5_000
     }

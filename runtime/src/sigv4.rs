@@ -425,18 +425,18 @@ fn host_header(uri: &http::Uri) -> Option<String> {
 
 /// `YYYYMMDD` and `YYYYMMDDTHHMMSSZ` of `time`, in UTC.
 fn timestamps(time: SystemTime) -> Result<(String, String), SigningError> {
-    use chrono::{Datelike, Timelike};
-    let t = chrono::DateTime::<chrono::Utc>::from(time);
-    if time < SystemTime::UNIX_EPOCH || t.year() > 9999 {
+    let t = crate::DateTime::from(time);
+    let (year, month, day, hour, minute, second) = t.fields();
+    if time < SystemTime::UNIX_EPOCH || year > 9999 {
         return Err(SigningError::Time(t.to_string()));
     }
     let mut date_time = String::with_capacity(16);
-    for (n, width) in [(t.year() as u32, 4), (t.month(), 2), (t.day(), 2)] {
+    for (n, width) in [(year as u32, 4), (month, 2), (day, 2)] {
         push_padded(&mut date_time, n, width);
     }
     let date = date_time.clone();
     date_time.push('T');
-    for n in [t.hour(), t.minute(), t.second()] {
+    for n in [hour, minute, second] {
         push_padded(&mut date_time, n, 2);
     }
     date_time.push('Z');

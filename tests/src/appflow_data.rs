@@ -12,7 +12,7 @@ use awsgen_runtime::DateTime;
 
 /// A timestamp from epoch seconds with a fraction.
 pub fn at(secs: i64, millis: u32) -> DateTime {
-    DateTime::from_timestamp(secs, millis * 1_000_000).expect("in range")
+    DateTime::from_secs_and_nanos(secs, millis * 1_000_000).expect("in range")
 }
 
 fn error_handling(prefix: &str) -> ErrorHandlingConfig {

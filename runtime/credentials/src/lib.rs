@@ -97,8 +97,9 @@ fn from_sts(
     user_arn: Option<&str>,
 ) -> Result<Credentials, CredentialsError> {
     let c = creds.ok_or_else(|| error("sts", "the answer holds no Credentials"))?;
-    let mut out = Credentials::new(c.access_key_id, c.secret_access_key, Some(c.session_token))
-        .with_expiry(SystemTime::from(c.expiration));
+    let expiry =
+        SystemTime::try_from(c.expiration).map_err(|e| error("sts", format!("the answer's Expiration: {e}")))?;
+    let mut out = Credentials::new(c.access_key_id, c.secret_access_key, Some(c.session_token)).with_expiry(expiry);
     if let Some(a) = user_arn.and_then(account_of) {
         out = out.with_account_id(a);
     }

@@ -198,8 +198,7 @@ pub fn nullable<T>(v: &Value, read: impl FnOnce(&Value) -> Result<T, CborError>)
 
 /// A timestamp as tag 1 around epoch seconds.
 pub fn timestamp_value(t: &crate::DateTime) -> Value {
-    let secs = t.timestamp() as f64 + f64::from(t.timestamp_subsec_nanos()) / 1e9;
-    Value::Tag(1, Box::new(Value::Float(secs)))
+    Value::Tag(1, Box::new(Value::Float(t.as_secs_f64())))
 }
 
 /// An integer value.
@@ -252,7 +251,7 @@ mod tests {
         let back = decode(&encode(&v).unwrap()).unwrap();
         let fields: Vec<(&str, &Value)> = entries(&back).unwrap().collect();
         assert_eq!(int::<i32>(fields[0].1).unwrap(), -3);
-        assert_eq!(timestamp(fields[1].1).unwrap().timestamp_subsec_millis(), 500);
+        assert_eq!(timestamp(fields[1].1).unwrap().subsec_nanos(), 500_000_000);
         assert_eq!(string(fields[0].1).unwrap_err().to_string(), "expected a text string, found an integer");
         assert!(int::<i8>(&int_value(1000)).is_err());
         assert!(decode(&[0xb9, 0x00]).is_err(), "a truncated map is an error");

@@ -5,7 +5,6 @@
 //! bodies and the XML protocols' errors.
 
 use base64::Engine as _;
-use chrono::{SecondsFormat, TimeZone, Utc};
 
 use crate::http::Response;
 use crate::DateTime;
@@ -165,11 +164,11 @@ pub fn fmt_timestamp(t: &DateTime, format: TimestampFormat) -> String {
 
 /// Formats epoch seconds: whole seconds as an integer, else with the fraction.
 pub fn fmt_epoch_seconds(t: &DateTime) -> String {
-    let nanos = t.timestamp_subsec_nanos();
+    let nanos = t.subsec_nanos();
     if nanos == 0 {
-        t.timestamp().to_string()
+        t.secs().to_string()
     } else {
-        let mut s = format!("{}.{:09}", t.timestamp(), nanos);
+        let mut s = format!("{}.{:09}", t.secs(), nanos);
         while s.ends_with('0') {
             s.pop();
         }
@@ -179,53 +178,27 @@ pub fn fmt_epoch_seconds(t: &DateTime) -> String {
 
 /// Parses epoch seconds from decimal text exactly (no float rounding of the fraction).
 pub fn parse_epoch_seconds(text: &str) -> Option<DateTime> {
-    let text = text.trim();
-    if text.contains(['e', 'E']) {
-        let f: f64 = text.parse().ok()?;
-        let secs = f.floor();
-        let nanos = ((f - secs) * 1e9).round() as u32;
-        return Utc.timestamp_opt(secs as i64, nanos.min(999_999_999)).single();
-    }
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-    let secs: i64 = int.parse().ok()?;
-    let mut digits: String = frac.chars().take(9).collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    while digits.len() < 9 {
-        digits.push('0');
-    }
-    let mut nanos: i64 = digits.parse().ok()?;
-    let mut secs = secs;
-    if int.starts_with('-') && nanos > 0 {
-        secs -= 1;
-        nanos = 1_000_000_000 - nanos;
-    }
-    Utc.timestamp_opt(secs, u32::try_from(nanos).ok()?).single()
+    DateTime::parse_epoch_seconds(text)
 }
 
 /// Formats a timestamp as RFC 3339 in UTC, with a fraction only when there is one.
 pub fn format_date_time(t: &DateTime) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    t.to_rfc3339()
 }
 
 /// Parses an RFC 3339 date-time with any offset.
 pub fn parse_date_time(s: &str) -> Option<DateTime> {
-    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_rfc3339(s)
 }
 
 /// Formats a timestamp as an IMF-fixdate HTTP date (whole seconds).
 pub fn format_http_date(t: &DateTime) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+    t.to_http_date()
 }
 
 /// Parses an HTTP date (IMF-fixdate, with an optional fraction of a second).
 pub fn parse_http_date(s: &str) -> Option<DateTime> {
-    let s = s.trim();
-    chrono::NaiveDateTime::parse_from_str(s, "%a, %d %b %Y %H:%M:%S%.f GMT")
-        .ok()
-        .map(|n| n.and_utc())
-        .or_else(|| chrono::DateTime::parse_from_rfc2822(s).ok().map(|t| t.with_timezone(&Utc)))
+    DateTime::parse_http_date(s)
 }
 
 /// Reads a timestamp in the given format.
@@ -368,10 +341,10 @@ mod tests {
     #[test]
     fn epoch_seconds_exact() {
         let t = parse_epoch_seconds("1398796238.123").unwrap();
-        assert_eq!(t.timestamp(), 1398796238);
-        assert_eq!(t.timestamp_subsec_nanos(), 123_000_000);
+        assert_eq!(t.secs(), 1398796238);
+        assert_eq!(t.subsec_nanos(), 123_000_000);
         let t = parse_epoch_seconds("-1.5").unwrap();
-        assert_eq!((t.timestamp(), t.timestamp_subsec_nanos()), (-2, 500_000_000));
+        assert_eq!((t.secs(), t.subsec_nanos()), (-2, 500_000_000));
         assert!(parse_epoch_seconds("1e400").is_none(), "out of range");
         assert!(parse_epoch_seconds("abc").is_none(), "not a number");
     }

@@ -35,11 +35,11 @@ pub struct Dense<T>(PhantomData<T>);
 
 impl SerializeAs<DateTime> for EpochSeconds {
     fn serialize_as<S: Serializer>(t: &DateTime, s: S) -> Result<S::Ok, S::Error> {
-        let nanos = t.timestamp_subsec_nanos();
+        let nanos = t.subsec_nanos();
         if nanos == 0 {
-            s.serialize_i64(t.timestamp())
+            s.serialize_i64(t.secs())
         } else {
-            s.serialize_f64(t.timestamp() as f64 + f64::from(nanos) / 1e9)
+            s.serialize_f64(t.secs() as f64 + f64::from(nanos) / 1e9)
         }
     }
 }

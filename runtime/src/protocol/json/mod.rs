@@ -1179,7 +1179,7 @@ mod tests {
         assert_eq!(r.blob().unwrap(), [0, 1, 2]);
         assert!(r.next_item().unwrap());
         let t = r.timestamp(TimestampFormat::EpochSeconds).unwrap();
-        assert_eq!((t.timestamp(), t.timestamp_subsec_nanos()), (1515531081, 123_400_000));
+        assert_eq!((t.secs(), t.subsec_nanos()), (1515531081, 123_400_000));
         assert!(r.next_item().unwrap());
         assert!(r.f64().is_err());
     }
