@@ -386,8 +386,8 @@ impl DefaultChain {
     /// named by the SHA-1 of the session name (or the legacy start URL); it must not have
     /// expired.
     fn sso_token(&self, key: &str) -> Result<String, CredentialsError> {
-        use sha1::Digest as _;
-        let hash: String = sha1::Sha1::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let hash =
+            crate::sigv4::hex(ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes()).as_ref());
         let home = self.env.get("HOME").or_else(|| self.env.get("USERPROFILE")).unwrap_or_else(|| ".".into());
         let path = PathBuf::from(home).join(".aws/sso/cache").join(format!("{hash}.json"));
         let bytes = (self.env.read)(&path)

@@ -96,7 +96,7 @@ enum HasherState {
     Crc32c(u32),
     Crc64Nvme(crc64fast_nvme::Digest),
     Sha1(sha1::Sha1),
-    Sha256(sha2::Sha256),
+    Sha256(crate::hash::Sha256),
 }
 
 #[cfg(feature = "checksums")]
@@ -108,7 +108,7 @@ impl Hasher {
             Algorithm::Crc32c => HasherState::Crc32c(0),
             Algorithm::Crc64Nvme => HasherState::Crc64Nvme(crc64fast_nvme::Digest::new()),
             Algorithm::Sha1 => HasherState::Sha1(sha1::Sha1::new()),
-            Algorithm::Sha256 => HasherState::Sha256(sha2::Sha256::new()),
+            Algorithm::Sha256 => HasherState::Sha256(crate::hash::Sha256::new()),
         };
         Hasher { state }
     }
@@ -132,7 +132,7 @@ impl Hasher {
             HasherState::Crc32c(c) => b64(&c.to_be_bytes()),
             HasherState::Crc64Nvme(d) => b64(&d.sum64().to_be_bytes()),
             HasherState::Sha1(h) => b64(&h.finalize()),
-            HasherState::Sha256(h) => b64(&h.finalize()),
+            HasherState::Sha256(h) => b64(&h.finish()),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! | [`config`] | client settings from the environment and the shared config files |
 //! | [`credentials`] | AWS credentials |
 //! | [`sigv4`] | Signature Version 4 |
+//! | [`hash`] | SHA-256 and HMAC-SHA-256 (ring's with the client) |
 //! | [`time`] | [`DateTime`], the timestamp type, and its text forms |
 //! | [`endpoint`] | the endpoint of a region, endpoint URLs, host prefixes |
 //! | [`retry`] | retry settings and backoff |
@@ -29,6 +30,7 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
+pub mod hash;
 pub mod http;
 pub mod paginate;
 pub mod profile;

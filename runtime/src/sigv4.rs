@@ -13,15 +13,12 @@
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use hmac::{Hmac, KeyInit, Mac};
+use crate::hash::{sha256, HmacKey};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
 use crate::http::Request;
-
-type HmacSha256 = Hmac<Sha256>;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
@@ -34,11 +31,22 @@ const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_
 /// As [`STRICT`], but `/` stays: path segments keep their separators.
 const PATH: &AsciiSet = &STRICT.remove(b'/');
 
-/// The signing key of the last day signed for, ready to sign (its HMAC state already keyed).
-/// One lives in each client: its credentials, region and service are fixed, so the key only
-/// changes with the date.
+/// The last signing key derived, ready to sign (its HMAC state already keyed), with what it was
+/// derived from: the day, the secret, the region and the service. One lives in each client,
+/// where these change seldom (the day; the secret when credentials are refreshed; the region
+/// or service when an endpoint's auth scheme names others), so most calls skip the four HMACs
+/// of the derivation.
 #[derive(Default)]
-pub struct SigningKeyCache(Mutex<Option<([u8; 8], HmacSha256)>>);
+pub struct SigningKeyCache(Mutex<Option<CachedKey>>);
+
+#[derive(Clone)]
+struct CachedKey {
+    day: [u8; 8],
+    secret: String,
+    region: String,
+    service: String,
+    key: HmacKey,
+}
 
 impl std::fmt::Debug for SigningKeyCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,14 +62,23 @@ impl Clone for SigningKeyCache {
 }
 
 impl SigningKeyCache {
-    fn key(&self, credentials: &Credentials, date: &str, region: &str, service: &str) -> HmacSha256 {
-        let stamp: [u8; 8] = date.as_bytes().try_into().expect("a date is eight digits");
+    fn key(&self, credentials: &Credentials, date: &str, region: &str, service: &str) -> HmacKey {
+        let day: [u8; 8] = date.as_bytes().try_into().expect("a date is eight digits");
+        let secret = credentials.secret_access_key();
         let mut cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match &*cached {
-            Some((day, key)) if *day == stamp => key.clone(),
+            Some(c) if c.day == day && c.secret == secret && c.region == region && c.service == service => {
+                c.key.clone()
+            }
             _ => {
-                let key = signing_key(credentials.secret_access_key(), date, region, service);
-                *cached = Some((stamp, key.clone()));
+                let key = signing_key(secret, date, region, service);
+                *cached = Some(CachedKey {
+                    day,
+                    secret: secret.to_string(),
+                    region: region.to_string(),
+                    service: service.to_string(),
+                    key: key.clone(),
+                });
                 key
             }
         }
@@ -108,7 +125,7 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// The hex SHA-256 of a request body, as the canonical request carries it. A client works it out
 /// once per call: every attempt sends the same body.
 pub fn payload_hash(body: &[u8]) -> String {
-    hex(&Sha256::digest(body))
+    hex(&sha256(body))
 }
 
 /// Signs `request` in place for `time`: sets `Host`, `X-Amz-Date`, `X-Amz-Security-Token` (for
@@ -190,13 +207,8 @@ pub fn sign_with(
 
     let (canonical, signed_headers) = canonical_request_with(request, payload_hash, encoding)?;
     let scope = [date.as_str(), region, service, "aws4_request"].join("/");
-    // The string to sign goes straight into the HMAC: algorithm, time, scope and the hash of
-    // the canonical request, one per line.
-    let mut mac = cache.key(credentials, &date, region, service);
-    for part in [ALGORITHM, "\n", &date_time, "\n", &scope, "\n", &hex(&Sha256::digest(canonical.as_bytes()))] {
-        mac.update(part.as_bytes());
-    }
-    let signature = hex(&mac.finalize().into_bytes());
+    let key = cache.key(credentials, &date, region, service);
+    let signature = string_to_sign_signature(&key, &date_time, &scope, &canonical);
     let mut authorization = String::with_capacity(160 + signed_headers.len());
     for part in [
         ALGORITHM,
@@ -364,11 +376,8 @@ pub fn presign(
         .insert(HOST, HeaderValue::from_str(&host).map_err(|_| SigningError::InvalidHost(host.clone()))?);
     let payload = if rules.content_sha256_header { UNSIGNED_PAYLOAD.to_string() } else { payload_hash(request.body()) };
     let (canonical, _) = canonical_request_with(&to_sign, &payload, rules.path)?;
-    let mut mac = SigningKeyCache::default().key(credentials, &date, region, service);
-    for part in [ALGORITHM, "\n", &date_time, "\n", &scope, "\n", &hex(&Sha256::digest(canonical.as_bytes()))] {
-        mac.update(part.as_bytes());
-    }
-    let signature = hex(&mac.finalize().into_bytes());
+    let key = signing_key(credentials.secret_access_key(), &date, region, service);
+    let signature = string_to_sign_signature(&key, &date_time, &scope, &canonical);
     query.push_str("&X-Amz-Signature=");
     query.push_str(&signature);
     with_query(&query)
@@ -452,18 +461,20 @@ fn push_padded(out: &mut String, n: u32, width: u32) {
 }
 
 /// The day's signing key: the secret chained through the date, region, service and terminator.
-fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
-    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> HmacKey {
+    let mut key = HmacKey::new(format!("AWS4{secret}").as_bytes()).sign(&[date.as_bytes()]);
     for part in [region, service, "aws4_request"] {
-        key = hmac(&key, part.as_bytes());
+        key = HmacKey::new(&key).sign(&[part.as_bytes()]);
     }
-    HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length")
+    HmacKey::new(&key)
 }
 
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+/// The signature: the string to sign (algorithm, time, scope and the hash of the canonical
+/// request, one per line) fed straight into the HMAC.
+fn string_to_sign_signature(key: &HmacKey, date_time: &str, scope: &str, canonical: &str) -> String {
+    let hashed = hex(&sha256(canonical.as_bytes()));
+    let parts = [ALGORITHM, "\n", date_time, "\n", scope, "\n", &hashed].map(str::as_bytes);
+    hex(&key.sign(&parts))
 }
 
 /// Lower-case hexadecimal.
@@ -526,30 +537,33 @@ mod tests {
         assert!(timestamps(before).unwrap_err().to_string().contains("between 1970 and 9999"));
     }
 
-    /// A cached key signs as a fresh one, and a new day replaces it.
+    /// A cached key signs as a fresh one; a new day, refreshed credentials, another region or
+    /// another service replace it.
     #[test]
-    fn the_key_cache_follows_the_date() {
-        let credentials = Credentials::new("AKID", "secret", Some("token".into()));
+    fn the_key_cache_follows_the_date_secret_region_and_service() {
+        let first = Credentials::new("AKID", "secret", Some("token".into()));
+        let refreshed = Credentials::new("AKID2", "another secret", Some("token".into()));
         let request = || {
             let uri = "https://appflow.us-east-1.amazonaws.com/describe-connector";
             http::Request::builder().method("POST").uri(uri).body(b"{}".to_vec()).unwrap()
         };
         let cache = SigningKeyCache::default();
         let day = |d: u64| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86_400);
-        for t in [day(0), day(0), day(1), day(0)] {
+        let steps = [
+            (day(0), &first, "us-east-1", "appflow"),
+            (day(0), &first, "us-east-1", "appflow"),
+            (day(1), &first, "us-east-1", "appflow"),
+            (day(1), &refreshed, "us-east-1", "appflow"),
+            (day(1), &refreshed, "eu-west-1", "appflow"),
+            (day(1), &refreshed, "eu-west-1", "s3-object-lambda"),
+            (day(0), &first, "us-east-1", "appflow"),
+        ];
+        for (t, credentials, region, service) in steps {
             let (mut cached, mut fresh) = (request(), request());
-            sign(&mut cached, &payload_hash(b"{}"), &credentials, "us-east-1", "appflow", t, &cache).unwrap();
-            sign(
-                &mut fresh,
-                &payload_hash(b"{}"),
-                &credentials,
-                "us-east-1",
-                "appflow",
-                t,
-                &SigningKeyCache::default(),
-            )
-            .unwrap();
-            assert_eq!(cached.headers()["authorization"], fresh.headers()["authorization"]);
+            sign(&mut cached, &payload_hash(b"{}"), credentials, region, service, t, &cache).unwrap();
+            let uncached = SigningKeyCache::default();
+            sign(&mut fresh, &payload_hash(b"{}"), credentials, region, service, t, &uncached).unwrap();
+            assert_eq!(cached.headers()["authorization"], fresh.headers()["authorization"], "{region} {service}");
             assert_eq!(cached.headers()["x-amz-security-token"], "token");
         }
     }

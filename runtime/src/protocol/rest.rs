@@ -125,23 +125,28 @@ impl RequestBuilder {
         if self.needs_body_in_memory("Glacier's tree hash") {
             return;
         }
-        use sha2::{Digest, Sha256};
+        use crate::hash::sha256;
         let hex = crate::sigv4::hex;
-        let mut level: Vec<[u8; 32]> = self.body.chunks(1024 * 1024).map(|c| Sha256::digest(c).into()).collect();
+        let mut level: Vec<[u8; 32]> = self.body.chunks(1024 * 1024).map(sha256).collect();
         if level.is_empty() {
-            level.push(Sha256::digest([]).into());
+            level.push(sha256(&[]));
         }
         while level.len() > 1 {
             level = level
                 .chunks(2)
                 .map(|pair| match pair {
-                    [a, b] => Sha256::new().chain_update(a).chain_update(b).finalize().into(),
+                    [a, b] => {
+                        let mut h = crate::hash::Sha256::new();
+                        h.update(a);
+                        h.update(b);
+                        h.finish()
+                    }
                     [a] => *a,
                     _ => unreachable!("chunks of two"),
                 })
                 .collect();
         }
-        let content = hex(&Sha256::digest(&self.body));
+        let content = hex(&sha256(&self.body));
         self.header("x-amz-content-sha256", content);
         self.header("x-amz-sha256-tree-hash", hex(&level[0]));
     }
