@@ -15,9 +15,10 @@
 pub enum Check {
     /// Match values against a regular expression.
     Regex(RegexCheck),
-    /// Check the characters one by one: the pattern is a single character class repeated,
-    /// anchored at both ends (`^\S+$`, `^[a-zA-Z0-9_]*$`: the most common form in AWS
-    /// models), and needs no regex engine.
+    /// Check the characters one by one: the pattern is a character class repeated, after
+    /// fixed single characters, anchored at both ends (`^\S+$`, `^[a-zA-Z0-9_]*$`: the most
+    /// common form in AWS models; `^[a-zA-Z0-9][\w!@#.-]+$`, `^(upsolver-appflow)\S*$`), and
+    /// needs no regex engine.
     Chars(CharClass),
     /// Nothing: every string matches (`.*`, `\S*`: no anchors, and the empty string matches
     /// at the start of any value).
@@ -37,10 +38,14 @@ pub struct RegexCheck {
     pub shown: String,
 }
 
-/// A pattern `^[class]{min,max}$`: a value matches when it has between `min` and `max`
-/// characters and each is in one of `ranges`.
+/// A pattern `^h1…hk[class]{min,max}$`: a value matches when its first `k` characters are
+/// each in their class of `head`, and the rest are between `min` and `max` characters, each in
+/// one of `ranges`. Each head item matches exactly one character, so matching needs no
+/// backtracking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CharClass {
+    /// The classes of the leading characters, one per character (a literal is a class of one).
+    pub head: Vec<Vec<(char, char)>>,
     /// Inclusive ranges of characters, sorted and disjoint.
     pub ranges: Vec<(char, char)>,
     pub min: u32,
@@ -57,6 +62,9 @@ const MAX_RANGES: usize = 16;
 /// repeated more than this many times (`^[\p{L}.-]{1,255}$`) is checked character by character
 /// too.
 const MAX_UNROLLED: u32 = 64;
+
+/// The most leading characters a character check spells out before its repeated class.
+const MAX_HEAD: usize = 32;
 
 /// How values are checked against `pattern`.
 pub fn check(pattern: &str) -> Check {
@@ -182,11 +190,16 @@ fn large_repetition(hir: &regex_syntax::hir::Hir) -> bool {
 fn char_class(hir: &regex_syntax::hir::Hir, pattern: &str) -> Option<CharClass> {
     use regex_syntax::hir::{Class, HirKind, Look};
     let HirKind::Concat(parts) = hir.kind() else { return None };
-    let [start, middle, end] = parts.as_slice() else { return None };
+    let [start, items @ .., end] = parts.as_slice() else { return None };
     if !matches!(start.kind(), HirKind::Look(Look::Start)) || !matches!(end.kind(), HirKind::Look(Look::End)) {
         return None;
     }
-    let (mut class, min, max) = match middle.kind() {
+    let (last, leading) = items.split_last()?;
+    let mut head = Vec::new();
+    for item in leading {
+        single_chars(item, &mut head)?;
+    }
+    let (mut class, min, max) = match last.kind() {
         HirKind::Repetition(r) => (r.sub.kind(), r.min, r.max),
         other => (other, 1, Some(1)),
     };
@@ -194,12 +207,49 @@ fn char_class(hir: &regex_syntax::hir::Hir, pattern: &str) -> Option<CharClass> 
     while let HirKind::Capture(c) = class {
         class = c.sub.kind();
     }
-    match class {
+    let (ranges, min, max) = match class {
         HirKind::Class(Class::Unicode(c))
             if c.ranges().len() <= MAX_RANGES || max.is_some_and(|m| m > MAX_UNROLLED) =>
         {
-            let ranges = c.ranges().iter().map(|r| (r.start(), r.end())).collect();
-            Some(CharClass { ranges, min, max, pattern: pattern.to_string() })
+            (c.ranges().iter().map(|r| (r.start(), r.end())).collect(), min, max)
+        }
+        // One character repeated (`x?`, `-*`).
+        HirKind::Literal(lit) if matches!(last.kind(), HirKind::Repetition(_)) && one_char(&lit.0).is_some() => {
+            let c = one_char(&lit.0).expect("one character");
+            (vec![(c, c)], min, max)
+        }
+        // The pattern ends in fixed characters (`^abc$`): nothing repeats after the head.
+        _ => {
+            single_chars(last, &mut head)?;
+            (Vec::new(), 0, Some(0))
+        }
+    };
+    (head.len() <= MAX_HEAD).then(|| CharClass { head, ranges, min, max, pattern: pattern.to_string() })
+}
+
+/// The character `bytes` hold, if they hold exactly one.
+fn one_char(bytes: &[u8]) -> Option<char> {
+    let mut chars = std::str::from_utf8(bytes).ok()?.chars();
+    chars.next().filter(|_| chars.next().is_none())
+}
+
+/// Appends the classes of `hir` when it matches a fixed number of characters, each from one
+/// class (literals, small classes, groups of them, fixed repetitions); `None` otherwise.
+fn single_chars(hir: &regex_syntax::hir::Hir, out: &mut Vec<Vec<(char, char)>>) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Capture(c) => single_chars(&c.sub, out),
+        HirKind::Concat(parts) => parts.iter().try_for_each(|p| single_chars(p, out)),
+        HirKind::Literal(lit) => {
+            out.extend(std::str::from_utf8(&lit.0).ok()?.chars().map(|c| vec![(c, c)]));
+            Some(())
+        }
+        HirKind::Class(Class::Unicode(c)) if c.ranges().len() <= MAX_RANGES => {
+            out.push(c.ranges().iter().map(|r| (r.start(), r.end())).collect());
+            Some(())
+        }
+        HirKind::Repetition(r) if r.max == Some(r.min) && r.min as usize <= MAX_HEAD => {
+            (0..r.min).try_for_each(|_| single_chars(&r.sub, out))
         }
         _ => None,
     }
@@ -326,8 +376,12 @@ mod tests {
     impl CharClass {
         /// What the generated check does.
         fn matches(&self, value: &str) -> bool {
-            let n = value.chars().count() as u32;
-            value.chars().all(|c| self.ranges.iter().any(|&(a, b)| a <= c && c <= b))
+            let in_class = |ranges: &[(char, char)], c: char| ranges.iter().any(|&(a, b)| a <= c && c <= b);
+            let chars: Vec<char> = value.chars().collect();
+            let Some(rest) = chars.get(self.head.len()..) else { return false };
+            let n = rest.len() as u32;
+            self.head.iter().zip(&chars).all(|(class, &c)| in_class(class, c))
+                && rest.iter().all(|&c| in_class(&self.ranges, c))
                 && n >= self.min
                 && self.max.is_none_or(|m| n <= m)
         }
@@ -345,6 +399,15 @@ mod tests {
             r"^[^a-c]{2,3}$",
             r"^[0-9]$",
             r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*$",
+            // Fixed characters before the repeated class.
+            r"^[a-zA-Z0-9][\w!@#.-]+$",
+            r"^(upsolver-appflow)\S*$",
+            r"^[a-z]\w+$",
+            r"^[a-z][0-9]+$",
+            r"^ab[0-9]{2}x?$",
+            r"^(ab){2}[^a]{0,2}$",
+            r"^abc$",
+            r"^a$",
         ];
         let values = [
             "",
@@ -367,6 +430,20 @@ mod tests {
             "\u{7}",
             "dd",
             "\u{2028}x",
+            "upsolver-appflow",
+            "upsolver-appflow-x",
+            "upsolver-appflo",
+            "a1",
+            "a!",
+            "!a",
+            "z_",
+            "ab12",
+            "ab12x",
+            "ab1",
+            "abab",
+            "ababcc",
+            "ababaa",
+            "ab12xx",
         ];
         for p in patterns {
             let Check::Chars(class) = check(p) else { panic!("{p}: {:?}", check(p)) };
@@ -383,8 +460,8 @@ mod tests {
         // ASCII `\w` and `\d` are small classes.
         assert!(matches!(check(r"^\w+$"), Check::Chars(c) if c.ranges.len() == 4));
         assert!(matches!(check(r"^\d{3}$"), Check::Chars(c) if c.ranges == [('0', '9')] && c.min == 3));
-        // Not one class between anchors: the regex engine checks them.
-        for p in [r"^[a-z][0-9]+$", r"[a-z]+", r"^[a-z]\w+$", r"^(ab)+$", r"^a|b$"] {
+        // Not fixed characters and one class between anchors: the regex engine checks them.
+        for p in [r"[a-z]+", r"^(ab)+$", r"^a|b$", r"^[a-z]+[0-9]$", r"^a{1,2}b$", r"^arn:aws:iam:.*:[0-9]+:"] {
             assert!(matches!(check(p), Check::Regex(_)), "{p}: {:?}", check(p));
         }
     }

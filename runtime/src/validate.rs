@@ -146,17 +146,18 @@ pub struct CharPattern {
     pub min: usize,
     /// The most characters, if bounded.
     pub max: Option<usize>,
-    /// The class: sorted, disjoint, inclusive ranges (searched by bisection).
+    /// The classes of the leading characters, one class per character, before the repeated
+    /// class (`^[a-z][\\w-]+$` has one).
+    pub head: &'static [&'static [(char, char)]],
+    /// The repeated class: sorted, disjoint, inclusive ranges (searched by bisection).
     pub ranges: &'static [(char, char)],
 }
 
 impl CharPattern {
     /// Whether `value` matches.
     pub fn matches(&self, value: &str) -> bool {
-        let mut n = 0;
-        let all_in = value.chars().all(|c| {
-            n += 1;
-            self.ranges
+        let in_class = |ranges: &[(char, char)], c: char| {
+            ranges
                 .binary_search_by(|&(lo, hi)| {
                     if hi < c {
                         std::cmp::Ordering::Less
@@ -167,6 +168,17 @@ impl CharPattern {
                     }
                 })
                 .is_ok()
+        };
+        let mut chars = value.chars();
+        for class in self.head {
+            if !chars.next().is_some_and(|c| in_class(class, c)) {
+                return false;
+            }
+        }
+        let mut n = 0;
+        let all_in = chars.all(|c| {
+            n += 1;
+            in_class(self.ranges, c)
         });
         all_in && n >= self.min && self.max.is_none_or(|m| n <= m)
     }
@@ -232,7 +244,7 @@ mod tests {
         length(&Path::Root.member("name"), 300, None, Some(256), &mut e);
         range(&Path::Root.member("n"), 0.0, Some(1.0), None, &mut e);
         pattern(&Path::Root.member("p"), "a b", &compile("^[a-z]+$").unwrap(), "^[a-z]+$", &mut e);
-        let lower = CharPattern { pattern: "^[a-z]+$", min: 1, max: None, ranges: &[('a', 'z')] };
+        let lower = CharPattern { pattern: "^[a-z]+$", min: 1, max: None, head: &[], ranges: &[('a', 'z')] };
         pattern_chars(&Path::Root.member("q"), "a b", &lower, &mut e);
         assert_eq!(e.len(), 4);
         assert_eq!(e[3].message, "\"a b\" does not match the pattern ^[a-z]+$");

@@ -128,23 +128,30 @@ pub fn patterns_file(patterns: &CharPatterns<'_>) -> TokenStream {
             }
             None => quote!(None),
         };
-        let ranges = class.ranges.iter().map(|&(a, b)| {
-            let (a, b) = (char_literal(a), char_literal(b));
-            quote!((#a, #b))
-        });
+        let table = |ranges: &[(char, char)]| {
+            let ranges = ranges.iter().map(|&(a, b)| {
+                let (a, b) = (char_literal(a), char_literal(b));
+                quote!((#a, #b))
+            });
+            quote!(&[#(#ranges),*])
+        };
+        let head = class.head.iter().map(|c| table(c));
+        let ranges = table(&class.ranges);
         quote! {
             #[doc = #doc]
             pub(crate) static #name: CharPattern = CharPattern {
                 pattern: #pattern,
                 min: #min,
                 max: #max,
-                ranges: &[#(#ranges),*],
+                head: &[#(#head),*],
+                ranges: #ranges,
             };
         }
     });
     quote! {
-        //! The `@pattern`s of the form `^[class]{min,max}$` that validation checks character by
-        //! character (no regex engine), with their classes as ranges of characters.
+        //! The `@pattern`s of the form `^[class]{min,max}$`, after fixed leading characters,
+        //! that validation checks character by character (no regex engine), with their classes
+        //! as ranges of characters.
         use ::awsgen_runtime::validate::CharPattern;
         #(#consts)*
     }

@@ -102,20 +102,12 @@ impl ::awsgen_runtime::validate::Validate for DescribeConnectorInput {
                     Some(256),
                     errors,
                 );
-                static RE: ::std::sync::LazyLock<
-                    Option<::awsgen_runtime::__private::regex_lite::Regex>,
-                > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                    "\\A[0-9A-Za-z](?:[\\!\\#\\--\\.0-9\\@-Z\\_a-z]){1,}\\z",
-                ));
-                if let Some(re) = RE.as_ref() {
-                    ::awsgen_runtime::validate::pattern(
-                        &p,
-                        x,
-                        re,
-                        "^[a-zA-Z0-9][\\w!@#.-]+$",
-                        errors,
-                    );
-                }
+                ::awsgen_runtime::validate::pattern_chars(
+                    &p,
+                    x,
+                    &crate::patterns::PC32D9BF0,
+                    errors,
+                );
             }
         }
     }

@@ -117,20 +117,12 @@ impl ::awsgen_runtime::validate::Validate for UpsolverDestinationProperties {
             let p = path.member("bucketName");
             let x = &self.bucket_name;
             ::awsgen_runtime::validate::string_length(&p, x, Some(16), Some(63), errors);
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "\\A(?:upsolver\\-appflow)(?:[\\x{0}-\\x{8}\\x{E}-\\x{1F}\\!-\\x{10FFFF}]){0,}\\z",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(
-                    &p,
-                    x,
-                    re,
-                    "^(upsolver-appflow)\\S*$",
-                    errors,
-                );
-            }
+            ::awsgen_runtime::validate::pattern_chars(
+                &p,
+                x,
+                &crate::patterns::P912BB379,
+                errors,
+            );
         }
         {
             let p = path.member("bucketPrefix");
