@@ -635,7 +635,9 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
                     match &*k {
                         "flowStatus" => {
                             out.flow_status = Some(
-                                r.str().map(|s| FlowStatus::from(&*s))?,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    FlowStatus,
+                                >(r)?,
                             );
                         }
                         _ => r.skip()?,

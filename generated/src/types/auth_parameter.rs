@@ -165,7 +165,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for AuthParameter {
                 "isSensitiveField" => out.is_sensitive_field = r.bool()?,
                 "connectorSuppliedValues" => {
                     out.connector_supplied_values = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 _ => r.skip()?,

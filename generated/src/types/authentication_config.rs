@@ -177,9 +177,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for AuthenticationConfig {
                     out.custom_auth_configs = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| <CustomAuthConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            ),
+                            <CustomAuthConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json,
                         )?,
                     );
                 }

@@ -757,7 +757,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.supported_destination_connectors = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| ConnectorType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<ConnectorType>,
                         )?,
                     );
                 }
@@ -765,7 +765,9 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.supported_scheduling_frequencies = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| ScheduleFrequencyType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                ScheduleFrequencyType,
+                            >,
                         )?,
                     );
                 }
@@ -777,7 +779,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.supported_trigger_types = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| TriggerType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<TriggerType>,
                         )?,
                     );
                 }
@@ -789,7 +791,9 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     );
                 }
                 "connectorType" => {
-                    out.connector_type = Some(r.str().map(|s| ConnectorType::from(&*s))?);
+                    out.connector_type = Some(
+                        ::awsgen_runtime::protocol::json::read_enum::<ConnectorType>(r)?,
+                    );
                 }
                 "connectorLabel" => out.connector_label = Some(r.string()?),
                 "connectorDescription" => out.connector_description = Some(r.string()?),
@@ -799,7 +803,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                 "connectorArn" => out.connector_arn = Some(r.string()?),
                 "connectorModes" => {
                     out.connector_modes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "authenticationConfig" => {
@@ -813,22 +820,23 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.connector_runtime_settings = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| <ConnectorRuntimeSetting as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            ),
+                            <ConnectorRuntimeSetting as ::awsgen_runtime::protocol::json::FromJson>::read_json,
                         )?,
                     );
                 }
                 "supportedApiVersions" => {
                     out.supported_api_versions = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "supportedOperators" => {
                     out.supported_operators = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| Operators::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<Operators>,
                         )?,
                     );
                 }
@@ -836,13 +844,17 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.supported_write_operations = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| WriteOperationType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                WriteOperationType,
+                            >,
                         )?,
                     );
                 }
                 "connectorProvisioningType" => {
                     out.connector_provisioning_type = Some(
-                        r.str().map(|s| ConnectorProvisioningType::from(&*s))?,
+                        ::awsgen_runtime::protocol::json::read_enum::<
+                            ConnectorProvisioningType,
+                        >(r)?,
                     );
                 }
                 "connectorProvisioningConfig" => {
@@ -866,7 +878,9 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.supported_data_transfer_types = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| SupportedDataTransferType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                SupportedDataTransferType,
+                            >,
                         )?,
                     );
                 }
@@ -874,9 +888,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
                     out.supported_data_transfer_apis = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| <DataTransferApi as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            ),
+                            <DataTransferApi as ::awsgen_runtime::protocol::json::FromJson>::read_json,
                         )?,
                     );
                 }

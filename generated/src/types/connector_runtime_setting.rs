@@ -196,7 +196,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorRuntimeSetting {
                 "scope" => out.scope = Some(r.string()?),
                 "connectorSuppliedValueOptions" => {
                     out.connector_supplied_value_options = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 _ => r.skip()?,

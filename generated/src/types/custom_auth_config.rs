@@ -101,9 +101,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for CustomAuthConfig {
                     out.auth_parameters = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| <AuthParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            ),
+                            <AuthParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
                         )?,
                     );
                 }

@@ -124,7 +124,11 @@ impl ::awsgen_runtime::protocol::json::FromJson for DataTransferApi {
             match &*k {
                 "Name" => out.name = Some(r.string()?),
                 "Type" => {
-                    out.r#type = Some(r.str().map(|s| DataTransferApiType::from(&*s))?);
+                    out.r#type = Some(
+                        ::awsgen_runtime::protocol::json::read_enum::<
+                            DataTransferApiType,
+                        >(r)?,
+                    );
                 }
                 _ => r.skip()?,
             }

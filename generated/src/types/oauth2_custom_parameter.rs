@@ -184,11 +184,18 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2CustomParameter {
                 "isSensitiveField" => out.is_sensitive_field = r.bool()?,
                 "connectorSuppliedValues" => {
                     out.connector_supplied_values = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "type" => {
-                    out.r#type = Some(r.str().map(|s| OAuth2CustomPropType::from(&*s))?);
+                    out.r#type = Some(
+                        ::awsgen_runtime::protocol::json::read_enum::<
+                            OAuth2CustomPropType,
+                        >(r)?,
+                    );
                 }
                 _ => r.skip()?,
             }

@@ -205,24 +205,35 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2Defaults {
             match &*k {
                 "oauthScopes" => {
                     out.oauth_scopes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "tokenUrls" => {
                     out.token_urls = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "authCodeUrls" => {
                     out.auth_code_urls = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "oauth2GrantTypesSupported" => {
                     out.oauth2_grant_types_supported = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| OAuth2GrantType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                OAuth2GrantType,
+                            >,
                         )?,
                     );
                 }
@@ -230,9 +241,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2Defaults {
                     out.oauth2_custom_properties = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| <OAuth2CustomParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            ),
+                            <OAuth2CustomParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
                         )?,
                     );
                 }

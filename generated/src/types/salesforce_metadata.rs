@@ -149,14 +149,19 @@ impl ::awsgen_runtime::protocol::json::FromJson for SalesforceMetadata {
             match &*k {
                 "oAuthScopes" => {
                     out.oauth_scopes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 "dataTransferApis" => {
                     out.data_transfer_apis = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| SalesforceDataTransferApi::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                SalesforceDataTransferApi,
+                            >,
                         )?,
                     );
                 }
@@ -164,7 +169,9 @@ impl ::awsgen_runtime::protocol::json::FromJson for SalesforceMetadata {
                     out.oauth2_grant_types_supported = Some(
                         ::awsgen_runtime::protocol::json::read_list(
                             r,
-                            |r| r.str().map(|s| OAuth2GrantType::from(&*s)),
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                OAuth2GrantType,
+                            >,
                         )?,
                     );
                 }

@@ -74,7 +74,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for SnowflakeMetadata {
             match &*k {
                 "supportedRegions" => {
                     out.supported_regions = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 _ => r.skip()?,

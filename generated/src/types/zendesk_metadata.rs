@@ -74,7 +74,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for ZendeskMetadata {
             match &*k {
                 "oAuthScopes" => {
                     out.oauth_scopes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(r, |r| r.string())?,
+                        ::awsgen_runtime::protocol::json::read_list(
+                            r,
+                            ::awsgen_runtime::protocol::json::JsonReader::string,
+                        )?,
                     );
                 }
                 _ => r.skip()?,

@@ -284,7 +284,7 @@ pub fn read_value(cx: Scope<'_>, t: &Ty) -> TokenStream {
         }
         Ty::Named { kind: NamedKind::Enum, .. } => {
             let e = cx.ty(t);
-            quote!(r.str().map(|s| #e::from(&*s)))
+            quote!(#j::read_enum::<#e>(r))
         }
         Ty::Named { kind: NamedKind::IntEnum, .. } => {
             let e = cx.ty(t);
@@ -295,14 +295,36 @@ pub fn read_value(cx: Scope<'_>, t: &Ty) -> TokenStream {
             quote!(<#s as #j::FromJson>::read_json(r))
         }
         Ty::List { item, sparse, .. } => {
-            let read = read_value(cx, item);
+            let read = item_reader(cx, item);
             let f = if *sparse { quote!(read_sparse_list) } else { quote!(read_list) };
-            quote!(#j::#f(r, |r| #read))
+            quote!(#j::#f(r, #read))
         }
         Ty::Map { value, sparse, .. } => {
-            let read = read_value(cx, value);
+            let read = item_reader(cx, value);
             let f = if *sparse { quote!(read_sparse_map) } else { quote!(read_map) };
-            quote!(#j::#f(r, |r| #read))
+            quote!(#j::#f(r, #read))
+        }
+    }
+}
+
+/// What reads one item of a list or map: a function path where there is one (every list of
+/// strings, of an enum or of a structure then shares one instance of `read_list`), else a
+/// closure.
+fn item_reader(cx: Scope<'_>, t: &Ty) -> TokenStream {
+    let j = runtime();
+    match t {
+        Ty::String => quote!(#j::JsonReader::string),
+        Ty::Named { kind: NamedKind::Enum, .. } => {
+            let e = cx.ty(t);
+            quote!(#j::read_enum::<#e>)
+        }
+        Ty::Named { kind: NamedKind::Struct | NamedKind::Union, .. } => {
+            let s = cx.ty(t);
+            quote!(<#s as #j::FromJson>::read_json)
+        }
+        _ => {
+            let read = read_value(cx, t);
+            quote!(|r| #read)
         }
     }
 }

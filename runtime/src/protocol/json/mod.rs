@@ -796,6 +796,14 @@ pub fn read_list<'a, T>(
     Ok(out)
 }
 
+/// Reads a string as the enum `E` (an unknown value is kept by `E`'s `From<&str>`). One
+/// function per enum, so that lists of it and its members share it rather than each reading
+/// through a closure of its own.
+pub fn read_enum<E: for<'s> From<&'s str>>(r: &mut JsonReader<'_>) -> Result<E, JsonError> {
+    let s = r.str()?;
+    Ok(E::from(&s))
+}
+
 /// Reads an array, keeping `null` items as `None` (a sparse list).
 pub fn read_sparse_list<'a, T>(
     r: &mut JsonReader<'a>,
@@ -845,16 +853,32 @@ pub fn parse_json_with<T>(
     body: &[u8],
     read: impl FnOnce(&mut JsonReader<'_>) -> Result<T, JsonError>,
 ) -> Result<T, ResponseError> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
-    let text = std::str::from_utf8(body)
-        .map_err(|e| ResponseError { status, message: format!("invalid JSON body: it is not UTF-8 ({e})") })?;
+    // Only the call of `read` depends on `T`: what surrounds it is compiled once, not once per
+    // response type.
+    let text = json_text(status, body)?;
     let mut r = JsonReader::new(text);
-    let out = read(&mut r).and_then(|v| r.end().map(|()| v));
-    out.map_err(|e| {
-        let path = json_path_at(text, e.offset);
-        let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
-        ResponseError { status, message: format!("invalid JSON body{at}: {e}") }
-    })
+    let e = match read(&mut r) {
+        Ok(v) => match r.end() {
+            Ok(()) => return Ok(v),
+            Err(e) => e,
+        },
+        Err(e) => e,
+    };
+    Err(json_body_error(status, text, e))
+}
+
+/// The body as text, an empty one as `{}`.
+fn json_text(status: u16, body: &[u8]) -> Result<&str, ResponseError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
+    std::str::from_utf8(body)
+        .map_err(|e| ResponseError { status, message: format!("invalid JSON body: it is not UTF-8 ({e})") })
+}
+
+/// A body that does not read as expected, with the member path of where it failed.
+fn json_body_error(status: u16, text: &str, e: JsonError) -> ResponseError {
+    let path = json_path_at(text, e.offset);
+    let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
+    ResponseError { status, message: format!("invalid JSON body{at}: {e}") }
 }
 
 /// Parses a JSON body into `T`; an empty body reads as `{}`.
