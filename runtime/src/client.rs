@@ -660,15 +660,21 @@ impl ClientCore {
         O: Operation,
         O::Input: Validate,
     {
-        O::fill_idempotency_tokens(input, &mut idempotency_token);
-        if self.validate {
-            input.validate().map_err(Error::Validation)?;
-        }
-        let endpoint = self.endpoint_for(O::NAME, O::endpoint_params(input)).map_err(Error::widen)?;
-        let request = O::serialize_request(input).map_err(Error::Serialization)?;
-        let prefix = O::host_prefix(input).map_err(Error::Serialization)?;
-        let request = self.addressed(request, O::endpoint_url(input), prefix, &endpoint).map_err(Error::widen)?;
-        Ok((request, endpoint))
+        // Every step fails with a `CallError`, widened once at the end: the `?`s then work on
+        // the same types in every operation, and their code is shared rather than built per
+        // operation.
+        let prepared = (|| {
+            O::fill_idempotency_tokens(input, &mut idempotency_token);
+            if self.validate {
+                input.validate().map_err(CallError::Validation)?;
+            }
+            let endpoint = self.endpoint_for(O::NAME, O::endpoint_params(input))?;
+            let request = O::serialize_request(input).map_err(CallError::Serialization)?;
+            let prefix = O::host_prefix(input).map_err(CallError::Serialization)?;
+            let request = self.addressed(request, O::endpoint_url(input), prefix, &endpoint)?;
+            Ok((request, endpoint))
+        })();
+        prepared.map_err(Error::widen)
     }
 
     /// The client's endpoint, or the one the rules give with an operation's own parameters.
