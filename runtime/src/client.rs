@@ -559,7 +559,7 @@ impl ClientCore {
     /// and sends each attempt, retrying what may succeed on a retry.
     ///
     /// Only what depends on `O` is generic: building the request and reading each answer. The
-    /// attempts themselves (signing, sending, the retry decision) are [`Attempts`], compiled
+    /// attempts themselves (signing, sending, the retry decision) are `Attempts`, compiled
     /// once in this crate rather than once per operation in every generated one.
     pub async fn call<O>(&self, mut input: O::Input) -> Result<O::Output, Error<O::Error>>
     where

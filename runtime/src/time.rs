@@ -1,9 +1,9 @@
 //! [`DateTime`]: a point in time in UTC, to the nanosecond, with the three text forms of the
 //! Smithy timestamp formats (epoch seconds, RFC 3339, IMF-fixdate).
 //!
-//! The calendar arithmetic is the proleptic Gregorian one (days from civil dates and back, as
-//! in Howard Hinnant's `chrono`-compatible algorithms), in integers, so that every `i64` second
-//! is representable and nothing here can overflow or panic.
+//! The calendar is the proleptic Gregorian one, converted to and from days since the epoch in
+//! whole 400-year eras (Howard Hinnant's days-from-civil algorithms), in integers: every `i64`
+//! second is representable, and nothing here overflows or panics.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};

@@ -1,8 +1,8 @@
 //! What the wire protocols share: the errors of building a request, scalar and timestamp text
 //! forms, idempotency tokens and error codes. Each protocol family has its module: [`rest`]
 //! for HTTP bindings (labels, query strings, headers), [`json`] for JSON bodies and the JSON
-//! protocols' errors, [`query`] for the form bodies of awsQuery and ec2Query, [`xml`] for XML
-//! bodies and the XML protocols' errors.
+//! protocols' errors, [`query`] for the form bodies of awsQuery and ec2Query, `xml` (with the
+//! `xml` feature) for XML bodies and the XML protocols' errors.
 
 use base64::Engine as _;
 
