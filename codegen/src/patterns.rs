@@ -263,8 +263,33 @@ pub fn to_rust(pattern: &str) -> Option<String> {
     parses(&ascii).then_some(ascii)
 }
 
-/// Spells out `\d`, `\w`, `\s` and their negations as the ASCII classes Java means by them
-/// (`[0-9]`, `[0-9A-Za-z_]`, `[\t\n\x0B\f\r ]`); inside a class, as nested classes.
+/// Java's POSIX character classes (`\p{Alnum}`, `\p{Print}`, …: US-ASCII in
+/// `java.util.regex`, which Rust's syntax does not know or reads as Unicode properties) as the
+/// contents of a Rust class, with what follows the name's closing brace.
+fn posix_class(after_p: &str) -> Option<(&'static str, &str)> {
+    let (name, rest) = after_p.strip_prefix('{')?.split_once('}')?;
+    let class = match name {
+        "Lower" => "a-z",
+        "Upper" => "A-Z",
+        "ASCII" => "\\x00-\\x7F",
+        "Alpha" => "A-Za-z",
+        "Digit" => "0-9",
+        "Alnum" => "0-9A-Za-z",
+        "Punct" => "!-/:-@\\[-\\x60\\{-~",
+        "Graph" => "!-~",
+        "Print" => " -~",
+        "Blank" => " \\t",
+        "Cntrl" => "\\x00-\\x1F\\x7F",
+        "XDigit" => "0-9A-Fa-f",
+        "Space" => "\\t\\n\\x0B\\x0C\\r ",
+        _ => return None,
+    };
+    Some((class, rest))
+}
+
+/// Spells out `\d`, `\w`, `\s`, Java's POSIX classes (`\p{Print}`) and their negations as the
+/// ASCII classes Java means by them (`[0-9]`, `[0-9A-Za-z_]`, `[\t\n\x0B\f\r ]`, `[ -~]`);
+/// inside a class, as nested classes.
 fn ascii_classes(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     let mut chars = p.chars();
@@ -280,6 +305,12 @@ fn ascii_classes(p: &str) -> String {
                     'd' => "0-9",
                     'w' => "0-9A-Za-z_",
                     's' => "\\t\\n\\x0B\\x0C\\r ",
+                    // Java's POSIX classes (`\p{Print}`), ASCII as Java means them.
+                    'p' if posix_class(chars.as_str()).is_some() => {
+                        let (class, rest) = posix_class(chars.as_str()).expect("checked");
+                        chars = rest.chars();
+                        class
+                    }
                     _ => {
                         out.push(c);
                         out.push(e);
@@ -498,5 +529,24 @@ mod tests {
         assert_eq!(to_rust(r"^[]\d]$").as_deref(), Some(r"^[]0-9]$"), "a leading ] is a literal");
         assert_eq!(to_rust(r"^(?!foo).*$"), None, "look-around is not supported");
         assert_eq!(to_rust(r"^[\uDC00]$"), None, "a lone surrogate");
+    }
+
+    /// Java's POSIX classes are its ASCII ones, also negated and inside classes; Unicode
+    /// properties (`\p{L}`) are left alone.
+    #[test]
+    fn java_posix_classes_are_ascii() {
+        let Check::Chars(c) = check(r"^\p{Print}+$") else { panic!("{:?}", check(r"^\p{Print}+$")) };
+        assert_eq!(c.ranges, vec![(' ', '~')]);
+        let re = |p: &str| regex::Regex::new(&to_rust(p).unwrap()).unwrap();
+        let punct = re(r"^\p{Punct}+$");
+        assert!(punct.is_match("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"));
+        assert!(!punct.is_match("a") && !punct.is_match("0") && !punct.is_match(" ") && !punct.is_match("¡"));
+        let alnum = re(r"^[\p{Alnum}_-]+$");
+        assert!(alnum.is_match("a-Z_9") && !alnum.is_match("é"));
+        let not_alpha = re(r"^[\P{Alpha}]+$");
+        assert!(not_alpha.is_match("1 é") && !not_alpha.is_match("a"));
+        assert!(re(r"^\P{XDigit}$").is_match("g") && !re(r"^\P{XDigit}$").is_match("F"));
+        assert!(re(r"^\p{L}+$").is_match("é"), "Unicode properties stay Unicode");
+        assert_eq!(to_rust(r"^\p{Alnum}$").as_deref(), Some("^[0-9A-Za-z]$"));
     }
 }
