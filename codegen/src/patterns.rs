@@ -207,19 +207,22 @@ fn char_class(hir: &regex_syntax::hir::Hir, pattern: &str) -> Option<CharClass> 
     while let HirKind::Capture(c) = class {
         class = c.sub.kind();
     }
-    let (ranges, min, max) = match class {
+    let repeated = match class {
         HirKind::Class(Class::Unicode(c))
             if c.ranges().len() <= MAX_RANGES || max.is_some_and(|m| m > MAX_UNROLLED) =>
         {
-            (c.ranges().iter().map(|r| (r.start(), r.end())).collect(), min, max)
+            Some(c.ranges().iter().map(|r| (r.start(), r.end())).collect())
         }
         // One character repeated (`x?`, `-*`).
-        HirKind::Literal(lit) if matches!(last.kind(), HirKind::Repetition(_)) && one_char(&lit.0).is_some() => {
-            let c = one_char(&lit.0).expect("one character");
-            (vec![(c, c)], min, max)
+        HirKind::Literal(lit) if matches!(last.kind(), HirKind::Repetition(_)) => {
+            one_char(&lit.0).map(|c| vec![(c, c)])
         }
+        _ => None,
+    };
+    let (ranges, min, max) = match repeated {
+        Some(ranges) => (ranges, min, max),
         // The pattern ends in fixed characters (`^abc$`): nothing repeats after the head.
-        _ => {
+        None => {
             single_chars(last, &mut head)?;
             (Vec::new(), 0, Some(0))
         }
@@ -302,20 +305,20 @@ fn ascii_classes(p: &str) -> String {
                     break;
                 };
                 let class = match e.to_ascii_lowercase() {
-                    'd' => "0-9",
-                    'w' => "0-9A-Za-z_",
-                    's' => "\\t\\n\\x0B\\x0C\\r ",
+                    'd' => Some("0-9"),
+                    'w' => Some("0-9A-Za-z_"),
+                    's' => Some("\\t\\n\\x0B\\x0C\\r "),
                     // Java's POSIX classes (`\p{Print}`), ASCII as Java means them.
-                    'p' if posix_class(chars.as_str()).is_some() => {
-                        let (class, rest) = posix_class(chars.as_str()).expect("checked");
+                    'p' => posix_class(chars.as_str()).map(|(class, rest)| {
                         chars = rest.chars();
                         class
-                    }
-                    _ => {
-                        out.push(c);
-                        out.push(e);
-                        continue;
-                    }
+                    }),
+                    _ => None,
+                };
+                let Some(class) = class else {
+                    out.push(c);
+                    out.push(e);
+                    continue;
                 };
                 let negated = e.is_ascii_uppercase();
                 match (in_class, negated) {

@@ -581,12 +581,12 @@ impl ClientCore {
             requires_length: O::STREAM_REQUIRES_LENGTH,
             checksum: O::request_checksum(&input),
         };
-        let (request, payload_hash, body) = self.body_for_sending(request, stream, outgoing).map_err(Error::widen)?;
+        let ready = self.body_for_sending(request, stream, &outgoing).map_err(Error::widen)?;
         let expected = Expected {
             streaming_output: O::STREAMING_OUTPUT,
             checksums: if check_response { O::RESPONSE_CHECKSUMS } else { &[] },
         };
-        let mut attempts = Attempts::new(self, O::NAME, O::UNSIGNED, &endpoint, request, payload_hash, body, expected);
+        let mut attempts = Attempts::new(self, &outgoing, &endpoint, ready, expected);
         loop {
             let result = match attempts.send().await {
                 Ok(answer) => answer.read::<O>(),
@@ -606,15 +606,15 @@ impl ClientCore {
         &self,
         mut request: Request,
         stream: Option<crate::body::ByteStream>,
-        outgoing: Outgoing,
-    ) -> Result<(Request, String, Option<StreamedBody>), CallError> {
+        outgoing: &Outgoing,
+    ) -> Result<Ready, CallError> {
         let Some(body) = stream else {
-            if let Some(spec) = outgoing.checksum {
-                crate::checksum::apply(&mut request, &spec, self.request_checksums).map_err(Error::Serialization)?;
+            if let Some(spec) = &outgoing.checksum {
+                crate::checksum::apply(&mut request, spec, self.request_checksums).map_err(Error::Serialization)?;
             }
             // Unsigned operations need no hash of the body.
             let hash = if outgoing.unsigned { String::new() } else { crate::sigv4::payload_hash(request.body()) };
-            return Ok((request, hash, None));
+            return Ok(Ready { request, payload_hash: hash, body: None });
         };
         if outgoing.requires_length && body.len().is_none() {
             return Err(Error::Serialization(crate::protocol::SerializeError::Body(format!(
@@ -622,9 +622,9 @@ impl ClientCore {
                 outgoing.operation
             ))));
         }
-        let trailer = match outgoing.checksum {
+        let trailer = match &outgoing.checksum {
             Some(spec) => {
-                crate::checksum::choose(&request, &spec, self.request_checksums).map_err(Error::Serialization)?
+                crate::checksum::choose(&request, spec, self.request_checksums).map_err(Error::Serialization)?
             }
             None => None,
         };
@@ -641,7 +641,7 @@ impl ClientCore {
                 crate::sigv4::UNSIGNED_PAYLOAD
             }
         };
-        Ok((request, hash.to_string(), Some(StreamedBody { body: Some(body), trailer })))
+        Ok(Ready { request, payload_hash: hash.to_string(), body: Some(StreamedBody { body: Some(body), trailer }) })
     }
 
     /// The endpoint requests go to.
@@ -813,6 +813,16 @@ struct Outgoing {
     checksum: Option<crate::checksum::RequestChecksum>,
 }
 
+/// A request made ready to send by [`ClientCore::body_for_sending`].
+struct Ready {
+    /// The request as serialized, unsigned.
+    request: Request,
+    /// The payload hash to sign with (empty for an unsigned operation).
+    payload_hash: String,
+    /// A body that streams; `None` for a body in memory.
+    body: Option<StreamedBody>,
+}
+
 /// What the client needs to know of an operation's answers, from the operation.
 #[derive(Clone, Copy)]
 struct Expected {
@@ -922,26 +932,23 @@ struct Attempts<'a> {
 }
 
 impl<'a> Attempts<'a> {
-    #[allow(clippy::too_many_arguments)]
     fn new(
         core: &'a ClientCore,
-        operation: &'static str,
-        unsigned: bool,
+        outgoing: &Outgoing,
         endpoint: &'a ResolvedEndpoint,
-        request: Request,
-        payload_hash: String,
-        body: Option<StreamedBody>,
+        ready: Ready,
         expected: Expected,
     ) -> Self {
+        let Ready { request, payload_hash, body } = ready;
         Attempts {
             core,
-            unsigned,
+            unsigned: outgoing.unsigned,
             endpoint,
             request,
             payload_hash,
             body,
             expected,
-            span: crate::trace::CallSpan::new(core.service.sdk_id, operation),
+            span: crate::trace::CallSpan::new(core.service.sdk_id, outgoing.operation),
             attempt_span: None,
             attempt: 1,
             taken: 0,

@@ -441,12 +441,12 @@ fn timestamps(time: SystemTime) -> Result<(String, String), SigningError> {
     }
     let mut date_time = String::with_capacity(16);
     for (n, width) in [(year as u32, 4), (month, 2), (day, 2)] {
-        push_padded(&mut date_time, n, width);
+        crate::time::push_padded(&mut date_time, n, width);
     }
     let date = date_time.clone();
     date_time.push('T');
     for n in [hour, minute, second] {
-        push_padded(&mut date_time, n, 2);
+        crate::time::push_padded(&mut date_time, n, 2);
     }
     date_time.push('Z');
     Ok((date, date_time))
@@ -454,12 +454,6 @@ fn timestamps(time: SystemTime) -> Result<(String, String), SigningError> {
 
 /// Appends the last `width` decimal digits of `n`, zero-padded (this runs on every signature,
 /// where `format!` is a measurable share).
-fn push_padded(out: &mut String, n: u32, width: u32) {
-    for i in (0..width).rev() {
-        out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
-    }
-}
-
 /// The day's signing key: the secret chained through the date, region, service and terminator.
 fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> HmacKey {
     let mut key = HmacKey::new(format!("AWS4{secret}").as_bytes()).sign(&[date.as_bytes()]);

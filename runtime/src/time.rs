@@ -113,8 +113,8 @@ impl DateTime {
         }
     }
 
-    /// `YYYY`, `MM`, `DD`, `hh`, `mm`, `ss` in UTC.
-    pub fn fields(&self) -> (i64, u32, u32, u32, u32, u32) {
+    /// `YYYY`, `MM`, `DD`, `hh`, `mm`, `ss` in UTC (what SigV4's timestamps are made of).
+    pub(crate) fn fields(&self) -> (i64, u32, u32, u32, u32, u32) {
         let c = self.civil();
         (c.year, c.month, c.day, c.hour, c.minute, c.second)
     }
@@ -130,11 +130,7 @@ impl DateTime {
         out.push('-');
         push2(&mut out, c.day);
         out.push('T');
-        push2(&mut out, c.hour);
-        out.push(':');
-        push2(&mut out, c.minute);
-        out.push(':');
-        push2(&mut out, c.second);
+        push_clock(&mut out, &c);
         if self.nanos != 0 {
             let (value, digits) = if self.nanos % 1_000_000 == 0 {
                 (self.nanos / 1_000_000, 3)
@@ -162,11 +158,7 @@ impl DateTime {
         out.push(' ');
         push_year(&mut out, c.year);
         out.push(' ');
-        push2(&mut out, c.hour);
-        out.push(':');
-        push2(&mut out, c.minute);
-        out.push(':');
-        push2(&mut out, c.second);
+        push_clock(&mut out, &c);
         out.push_str(" GMT");
         out
     }
@@ -264,10 +256,7 @@ impl DateTime {
         if !frac.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let mut nanos = 0u32;
-        for i in 0..9 {
-            nanos = nanos * 10 + frac.as_bytes().get(i).map_or(0, |b| u32::from(b - b'0'));
-        }
+        let nanos = nanos_of(frac.as_bytes());
         if int.starts_with('-') && nanos > 0 {
             return Some(DateTime { secs: secs.checked_sub(1)?, nanos: NANOS_PER_SEC - nanos });
         }
@@ -419,11 +408,26 @@ fn push_year(out: &mut String, year: i64) {
     }
 }
 
+/// `hh:mm:ss`.
+fn push_clock(out: &mut String, c: &Civil) {
+    push2(out, c.hour);
+    out.push(':');
+    push2(out, c.minute);
+    out.push(':');
+    push2(out, c.second);
+}
+
 fn push2(out: &mut String, n: u32) {
     push_padded(out, n, 2);
 }
 
-fn push_padded(out: &mut String, n: u32, width: u32) {
+/// The nanoseconds of a fraction's decimal digits (ASCII digits; those past nine dropped).
+fn nanos_of(digits: &[u8]) -> u32 {
+    (0..9).fold(0, |nanos, i| nanos * 10 + digits.get(i).map_or(0, |b| u32::from(b - b'0')))
+}
+
+/// `n` in decimal, zero-padded to `width` digits.
+pub(crate) fn push_padded(out: &mut String, n: u32, width: u32) {
     for i in (0..width).rev() {
         out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
     }
@@ -484,12 +488,7 @@ impl<'a> Cursor<'a> {
         if count == 0 {
             return None;
         }
-        let digits = self.take(count)?;
-        let mut nanos = 0u32;
-        for i in 0..9 {
-            nanos = nanos * 10 + digits.get(i).map_or(0, |b| u32::from(b - b'0'));
-        }
-        Some(nanos)
+        Some(nanos_of(self.take(count)?))
     }
 
     fn spaces(&mut self) {
