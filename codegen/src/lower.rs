@@ -572,6 +572,11 @@ impl<'m> Lowerer<'m> {
                 ty,
             });
         }
+        // A builder keeps one bit per required member in a `u64`.
+        let required = fields.iter().filter(|f| f.nullability == Nullability::Required).count();
+        if required > 64 {
+            sink.error(s.id.to_string(), format!("{required} required members; a structure may have at most 64"));
+        }
         StructDef {
             shape_id: s.id.clone(),
             builder: format!("{name}Builder"),

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use codegen::config::CrateConfig;
 use codegen::{Config, Input};
+use serde_json::json;
 
 fn config(service: Option<&str>, operations: &[&str]) -> Config {
     Config {
@@ -123,6 +124,41 @@ mod invalid {
     #[test]
     fn a_cycle_of_required_members_is_rejected() {
         insta::assert_snapshot!(generate_err("required_cycle", None, &[]));
+    }
+
+    #[test]
+    fn more_than_64_required_members_is_one_clear_error() {
+        // A builder tracks required members in one `u64`; the largest count in the shared AWS
+        // models is 19.
+        let members: serde_json::Map<String, serde_json::Value> = (0..65)
+            .map(|i| {
+                (format!("m{i}"), json!({ "target": "smithy.api#String", "traits": { "smithy.api#required": {} } }))
+            })
+            .collect();
+        let model = json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Service": { "type": "service", "version": "1", "operations": [{ "target": "ex#Op" }],
+                                "traits": { "aws.protocols#restJson1": {} } },
+                "ex#Op": { "type": "operation", "input": { "target": "ex#OpInput" },
+                           "traits": { "smithy.api#http": { "method": "POST", "uri": "/" } } },
+                "ex#OpInput": { "type": "structure", "traits": { "smithy.api#input": {} }, "members": members },
+            }
+        })
+        .to_string();
+        let Err(err) = codegen::generate(&[Input { name: "wide.json", text: &model }], &config(None, &[])) else {
+            panic!("65 required members should fail");
+        };
+        assert_eq!(
+            err.to_string(),
+            "error: ex#OpInput: 65 required members; a structure may have at most 64\n1 error in the model"
+        );
+        // 64 generate.
+        let model = model.replace(
+            "\"m64\":{\"target\":\"smithy.api#String\",\"traits\":{\"smithy.api#required\":{}}}",
+            "\"m64\":{\"target\":\"smithy.api#String\"}",
+        );
+        assert!(codegen::generate(&[Input { name: "wide.json", text: &model }], &config(None, &[])).is_ok());
     }
 
     #[test]

@@ -21,7 +21,8 @@ fn fixture_crates_pass_clippy() {
         members.push(format!("\"{name}\""));
     }
     // The crate of the full AppFlow model (25 operations), whose paginators page through a mock.
-    let mut test_packages = vec!["fixture-context_params", "fixture-waiters", "fixture-cbor", "fixture-streaming"];
+    let mut test_packages =
+        vec!["fixture-context_params", "fixture-waiters", "fixture-cbor", "fixture-streaming", "fixture-structure"];
     if let Some(shared) = integration_tests::shared_dir() {
         let text = std::fs::read_to_string(shared.join("models/appflow.json")).unwrap();
         let generated =
@@ -35,6 +36,9 @@ fn fixture_crates_pass_clippy() {
     // The client context parameters' builder methods reach the endpoint rules.
     std::fs::write(out.join("context_params/tests/builder.rs"), CONTEXT_PARAMS_TEST).unwrap();
     integration_tests::add_dev_dependencies(&out.join("context_params/Cargo.toml"), TOKIO);
+    // Builders: defaults, required members set and cleared, `Debug`, equality.
+    std::fs::create_dir_all(out.join("structure/tests")).unwrap();
+    std::fs::write(out.join("structure/tests/builders.rs"), STRUCTURE_TEST).unwrap();
     // CBOR bodies written and read back, and a CBOR error.
     std::fs::create_dir_all(out.join("cbor/tests")).unwrap();
     std::fs::write(out.join("cbor/tests/roundtrip.rs"), CBOR_TEST).unwrap();
@@ -427,6 +431,44 @@ async fn list_flows_pages_through_a_mock() {
     assert_eq!(dynamic.list_flows_pages(ListFlowsInput::builder().build()).collect_pages().await.unwrap().len(), 3);
 }
 "#;
+
+const STRUCTURE_TEST: &str = r##"
+use fixture_structure::types::Thing;
+
+#[test]
+fn members_with_a_default_have_it_until_set_and_again_when_cleared() {
+    let t = Thing::builder().name("a").build().unwrap();
+    assert_eq!((t.size, t.enabled), (10, true));
+    let t = Thing::builder().name("a").size(3).enabled(false).set_size(None).build().unwrap();
+    assert_eq!((t.size, t.enabled), (10, false));
+}
+
+#[test]
+fn a_required_member_cleared_is_missing_again() {
+    let err = Thing::builder().name("a").set_name(None).build().unwrap_err();
+    assert_eq!(err.missing, ["name"]);
+    assert_eq!(Thing::builder().set_name(Some("b".into())).build().unwrap().name, "b");
+    // Set to its zero value, it is set.
+    assert_eq!(Thing::builder().name("").build().unwrap().name, "");
+}
+
+#[test]
+fn builder_debug_shows_the_value_redacted_and_what_is_unset() {
+    let d = format!("{:?}", Thing::builder().secret("hunter2").size(3));
+    assert!(d.starts_with("ThingBuilder { value: Thing { name: \"\", size: 3,"), "{d}");
+    assert!(d.ends_with(r#"unset: ["name"] }"#), "{d}");
+    assert!(!d.contains("hunter2"), "{d}");
+    let d = format!("{:?}", Thing::builder().name("a"));
+    assert!(!d.contains("unset"), "{d}");
+}
+
+#[test]
+fn builders_are_equal_when_what_was_set_is() {
+    assert_eq!(Thing::builder().name("a"), Thing::builder().name("b").name("a"));
+    assert_ne!(Thing::builder().name(""), Thing::builder());
+    assert_eq!(Thing::builder().name("a").set_name(None), Thing::builder());
+}
+"##;
 
 const CBOR_TEST: &str = r#"
 use awsgen_runtime::protocol::cbor::{self, Value};

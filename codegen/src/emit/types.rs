@@ -51,15 +51,15 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
     let debug_impl = redact.then(|| debug_struct(&name, s, quote!(self.)));
 
     let builder_doc = format!(" A builder for [`{}`].", s.name);
-    let builder_debug = if redact { quote!() } else { quote!(Debug,) };
-    let builder_debug_impl = redact.then(|| debug_struct(&builder, s, quote!(self.)));
-    let builder_fields = s.fields.iter().map(|f| {
-        let fname = field_ident(f);
-        let t = cx.inner_ty(f);
-        quote!(#fname: Option<#t>,)
-    });
+    let builder_label = s.builder.as_str();
+    // The builder holds the value itself, and for each required member (a `T` with nothing to
+    // fall back on) one bit saying whether it was set, in declaration order.
+    let required = required_fields(s);
+    let names: Vec<&str> = required.iter().map(|f| f.member.as_str()).collect();
+    let set_field = (!required.is_empty()).then(|| quote!(set: u64,));
+    let set_value = if required.is_empty() { quote!(0) } else { quote!(self.set) };
     let setters = s.fields.iter().map(|f| setter(cx, s, f));
-    let build = build_fn(cx, s);
+    let build = build_fn(s);
     let error_impls = match &s.role {
         Role::Error(e) => Some(error_impls(&name, e, s)),
         _ => None,
@@ -83,6 +83,7 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
 
         impl #name {
             #[doc = #new_doc]
+            #[inline]
             pub fn builder() -> #builder {
                 // Qualified: a member named `default` gives the builder a setter of that name.
                 <#builder as ::std::default::Default>::default()
@@ -95,9 +96,10 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
         #debug_impl
 
         #[doc = #builder_doc]
-        #[derive(#derive_clone PartialEq, Default, #builder_debug)]
+        #[derive(#derive_clone PartialEq, Default)]
         pub struct #builder {
-            #(#builder_fields)*
+            value: #name,
+            #set_field
         }
 
         impl #builder {
@@ -105,7 +107,13 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
             #build
         }
 
-        #builder_debug_impl
+        impl ::std::fmt::Debug for #builder {
+            // As derived impls are: compiled where it is used, if anywhere.
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::awsgen_runtime::BuildError::debug_builder(f, #builder_label, &self.value, #set_value, &[#(#names),*])
+            }
+        }
         #error_impls
         #validate
     }
@@ -164,6 +172,13 @@ fn debug_struct(name: &proc_macro2::Ident, s: &StructDef, access: TokenStream) -
     }
 }
 
+/// The members a builder must be given: `T` in the structure, with no default to fall back on.
+fn required_fields(s: &StructDef) -> Vec<&Field> {
+    s.fields.iter().filter(|f| f.nullability == Nullability::Required).collect()
+}
+
+/// A builder's methods for one member. Setters are `#[inline]`: they are one assignment, and a
+/// program compiles only those it calls.
 fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
     let fname = field_ident(f);
     let set = ident(&f.set_fn);
@@ -179,18 +194,48 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
     let d = doc(Some(&doc_text));
     let set_doc = format!(" Sets or clears [`{}::{}`].", s.name, bare(&f.name));
     let dep = deprecated(f.deprecated);
-    let (value, set_value) = if f.boxed {
-        (quote!(Some(Box::new(value.into()))), quote!(value.map(Box::new)))
-    } else {
-        (quote!(Some(value.into())), quote!(value))
+    let boxed = |e: TokenStream| if f.boxed { quote!(Box::new(#e)) } else { e };
+    let bit = required_fields(s).iter().position(|r| r.name == f.name).map(|i| Literal::u64_unsuffixed(1 << i));
+    // What the value setter stores, what the `set_` method stores from its `Option`, and for a
+    // required member how each marks it set.
+    let value = boxed(quote!(value.into()));
+    let (assign, assign_opt, mark, mark_opt) = match (f.nullability, &bit) {
+        (Nullability::Optional, _) => {
+            let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
+            (quote!(Some(#value)), opt, None, None)
+        }
+        (Nullability::Required, Some(bit)) => {
+            let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
+            (
+                value,
+                quote!(#opt.unwrap_or_default()),
+                Some(quote!(self.set |= #bit;)),
+                Some(quote!(self.set = if value.is_some() { self.set | #bit } else { self.set & !#bit };)),
+            )
+        }
+        _ => {
+            let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
+            let fallback = match &f.default {
+                Some(v) if !default_is_zero(&f.ty, v) => {
+                    let e = wrap_box(f, cx.default_expr(&f.ty, v));
+                    if matches!(f.ty, Ty::Bool | Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) {
+                        quote!(#opt.unwrap_or(#e))
+                    } else {
+                        quote!(#opt.unwrap_or_else(|| #e))
+                    }
+                }
+                _ => quote!(#opt.unwrap_or_default()),
+            };
+            (value, fallback, None, None)
+        }
     };
     // Lists and maps also grow one item at a time, as aws-sdk-rust's builders do.
     let add = f.add_fn.as_ref().map(|add| {
         let add = ident(add);
-        let get = if f.boxed {
-            quote!(self.#fname.get_or_insert_with(Default::default).as_mut())
-        } else {
-            quote!(self.#fname.get_or_insert_with(Default::default))
+        let get = match (f.optional(), f.boxed) {
+            (true, true) => quote!(self.value.#fname.get_or_insert_with(Default::default).as_mut()),
+            (true, false) => quote!(self.value.#fname.get_or_insert_with(Default::default)),
+            (false, _) => quote!(self.value.#fname),
         };
         match &f.ty {
             Ty::List { item, sparse, .. } => {
@@ -200,8 +245,10 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
                 quote! {
                     #[doc = #add_doc]
                     #dep
+                    #[inline]
                     pub fn #add(mut self, item: impl Into<#item_ty>) -> Self {
                         #get.push(item.into());
+                        #mark
                         self
                     }
                 }
@@ -213,8 +260,10 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
                 quote! {
                     #[doc = #add_doc]
                     #dep
+                    #[inline]
                     pub fn #add(mut self, key: impl Into<#k>, value: impl Into<#v>) -> Self {
                         #get.insert(key.into(), value.into());
+                        #mark
                         self
                     }
                 }
@@ -225,15 +274,19 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
     quote! {
         #d
         #dep
+        #[inline]
         pub fn #method(mut self, value: impl Into<#t>) -> Self {
-            self.#fname = #value;
+            self.value.#fname = #assign;
+            #mark
             self
         }
         #add
         #[doc = #set_doc]
         #dep
+        #[inline]
         pub fn #set(mut self, value: Option<#t>) -> Self {
-            self.#fname = #set_value;
+            #mark_opt
+            self.value.#fname = #assign_opt;
             self
         }
     }
@@ -241,42 +294,22 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
 
 /// `build()`: reports every missing required member at once; returns the value directly when
 /// the structure has no required members.
-fn build_fn(cx: Scope<'_>, s: &StructDef) -> TokenStream {
+fn build_fn(s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let label = &s.name;
-    let checked: Vec<&Field> = s.fields.iter().filter(|f| f.nullability == Nullability::Required).collect();
-    let inits = s.fields.iter().map(|f| {
-        let fname = field_ident(f);
-        if checked.iter().any(|c| c.name == f.name) {
-            quote!(#fname,)
-        } else if f.optional() {
-            quote!(#fname: self.#fname,)
-        } else {
-            let d = match &f.default {
-                Some(v) if !default_is_zero(&f.ty, v) => {
-                    let e = wrap_box(f, cx.default_expr(&f.ty, v));
-                    if matches!(f.ty, Ty::Bool | Ty::I8 | Ty::I16 | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64) {
-                        quote!(self.#fname.unwrap_or(#e))
-                    } else {
-                        quote!(self.#fname.unwrap_or_else(|| #e))
-                    }
-                }
-                _ => quote!(self.#fname.unwrap_or_default()),
-            };
-            quote!(#fname: #d,)
-        }
-    });
+    let required = required_fields(s);
     let doc_ok = format!(" Builds the [`{}`].", s.name);
-    if checked.is_empty() {
+    if required.is_empty() {
         return quote! {
             #[doc = #doc_ok]
+            #[inline]
             pub fn build(self) -> #name {
-                #name { #(#inits)* }
+                self.value
             }
         };
     }
-    let idents: Vec<_> = checked.iter().map(|f| field_ident(f)).collect();
-    let names: Vec<_> = checked.iter().map(|f| f.member.as_str()).collect();
+    let names: Vec<_> = required.iter().map(|f| f.member.as_str()).collect();
+    let all = Literal::u64_unsuffixed(u64::MAX >> (64 - required.len()));
     let doc_err = format!(
         " Fails with every required member that is not set: {}.",
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
@@ -286,10 +319,10 @@ fn build_fn(cx: Scope<'_>, s: &StructDef) -> TokenStream {
         #[doc = ""]
         #[doc = #doc_err]
         pub fn build(self) -> Result<#name, ::awsgen_runtime::BuildError> {
-            let missing = [#( (self.#idents.is_none(), #names) ),*];
-            match (#(self.#idents),*,) {
-                (#(Some(#idents)),*,) => Ok(#name { #(#inits)* }),
-                _ => Err(::awsgen_runtime::BuildError::missing(#label, &missing)),
+            if self.set == #all {
+                Ok(self.value)
+            } else {
+                Err(::awsgen_runtime::BuildError::unset(#label, self.set, &[#(#names),*]))
             }
         }
     }

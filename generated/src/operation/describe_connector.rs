@@ -29,60 +29,74 @@ pub struct DescribeConnectorInput {
 
 impl DescribeConnectorInput {
     /// Starts building a [`DescribeConnectorInput`].
+    #[inline]
     pub fn builder() -> DescribeConnectorInputBuilder {
         <DescribeConnectorInputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DescribeConnectorInput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeConnectorInputBuilder {
-    connector_type: Option<ConnectorType>,
-    connector_label: Option<String>,
+    value: DescribeConnectorInput,
+    set: u64,
 }
 
 impl DescribeConnectorInputBuilder {
     /// Sets [`DescribeConnectorInput::connector_type`]: The connector type; use `CUSTOMCONNECTOR` for Lambda-based custom connectors.
+    #[inline]
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
-        self.connector_type = Some(value.into());
+        self.value.connector_type = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`DescribeConnectorInput::connector_type`].
+    #[inline]
     pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
-        self.connector_type = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.connector_type = value.unwrap_or_default();
         self
     }
     /// Sets [`DescribeConnectorInput::connector_label`]: The registration label; needed only for custom connectors.
+    #[inline]
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
-        self.connector_label = Some(value.into());
+        self.value.connector_label = Some(value.into());
         self
     }
     /// Sets or clears [`DescribeConnectorInput::connector_label`].
+    #[inline]
     pub fn set_connector_label(mut self, value: Option<String>) -> Self {
-        self.connector_label = value;
+        self.value.connector_label = value;
         self
     }
     /// Builds the [`DescribeConnectorInput`].
     ///
     /// Fails with every required member that is not set: `connectorType`.
     pub fn build(self) -> Result<DescribeConnectorInput, ::awsgen_runtime::BuildError> {
-        let missing = [(self.connector_type.is_none(), "connectorType")];
-        match (self.connector_type,) {
-            (Some(connector_type),) => {
-                Ok(DescribeConnectorInput {
-                    connector_type,
-                    connector_label: self.connector_label,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "DescribeConnectorInput",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "DescribeConnectorInput",
+                    self.set,
+                    &["connectorType"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for DescribeConnectorInputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DescribeConnectorInputBuilder",
+            &self.value,
+            self.set,
+            &["connectorType"],
+        )
     }
 }
 
@@ -132,39 +146,54 @@ pub struct DescribeConnectorOutput {
 
 impl DescribeConnectorOutput {
     /// Starts building a [`DescribeConnectorOutput`].
+    #[inline]
     pub fn builder() -> DescribeConnectorOutputBuilder {
         <DescribeConnectorOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DescribeConnectorOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeConnectorOutputBuilder {
-    connector_configuration: Option<ConnectorConfiguration>,
+    value: DescribeConnectorOutput,
 }
 
 impl DescribeConnectorOutputBuilder {
     /// Sets [`DescribeConnectorOutput::connector_configuration`]: The connector's configuration.
+    #[inline]
     pub fn connector_configuration(
         mut self,
         value: impl Into<ConnectorConfiguration>,
     ) -> Self {
-        self.connector_configuration = Some(value.into());
+        self.value.connector_configuration = Some(value.into());
         self
     }
     /// Sets or clears [`DescribeConnectorOutput::connector_configuration`].
+    #[inline]
     pub fn set_connector_configuration(
         mut self,
         value: Option<ConnectorConfiguration>,
     ) -> Self {
-        self.connector_configuration = value;
+        self.value.connector_configuration = value;
         self
     }
     /// Builds the [`DescribeConnectorOutput`].
+    #[inline]
     pub fn build(self) -> DescribeConnectorOutput {
-        DescribeConnectorOutput {
-            connector_configuration: self.connector_configuration,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for DescribeConnectorOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DescribeConnectorOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -311,22 +340,22 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
             response.body(),
             |r| {
                 let mut out = DescribeConnectorOutput::default();
-                r.object()?;
-                while let Some(k) = r.next_key()? {
-                    if r.null()? {
-                        continue;
-                    }
-                    match &*k {
-                        "connectorConfiguration" => {
-                            out.connector_configuration = Some(
-                                <ConnectorConfiguration as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                    r,
-                                )?,
-                            );
+                r.fields(
+                    &["connectorConfiguration"],
+                    &mut |r, i| {
+                        match i {
+                            0 => {
+                                out.connector_configuration = Some(
+                                    <ConnectorConfiguration as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                        r,
+                                    )?,
+                                );
+                            }
+                            _ => {}
                         }
-                        _ => r.skip()?,
-                    }
-                }
+                        Ok(())
+                    },
+                )?;
                 Ok(out)
             },
         )

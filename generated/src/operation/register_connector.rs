@@ -58,93 +58,108 @@ pub struct RegisterConnectorInput {
 
 impl RegisterConnectorInput {
     /// Starts building a [`RegisterConnectorInput`].
+    #[inline]
     pub fn builder() -> RegisterConnectorInputBuilder {
         <RegisterConnectorInputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`RegisterConnectorInput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RegisterConnectorInputBuilder {
-    connector_label: Option<String>,
-    description: Option<String>,
-    connector_provisioning_type: Option<ConnectorProvisioningType>,
-    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
-    client_token: Option<String>,
+    value: RegisterConnectorInput,
 }
 
 impl RegisterConnectorInputBuilder {
     /// Sets [`RegisterConnectorInput::connector_label`]: The connector's name, unique among registrations in the account.
+    #[inline]
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
-        self.connector_label = Some(value.into());
+        self.value.connector_label = Some(value.into());
         self
     }
     /// Sets or clears [`RegisterConnectorInput::connector_label`].
+    #[inline]
     pub fn set_connector_label(mut self, value: Option<String>) -> Self {
-        self.connector_label = value;
+        self.value.connector_label = value;
         self
     }
     /// Sets [`RegisterConnectorInput::description`]: Free-text description of the connector.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.value.description = Some(value.into());
         self
     }
     /// Sets or clears [`RegisterConnectorInput::description`].
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+        self.value.description = value;
         self
     }
     /// Sets [`RegisterConnectorInput::connector_provisioning_type`]: How the connector is provisioned; only `LAMBDA` today.
+    #[inline]
     pub fn connector_provisioning_type(
         mut self,
         value: impl Into<ConnectorProvisioningType>,
     ) -> Self {
-        self.connector_provisioning_type = Some(value.into());
+        self.value.connector_provisioning_type = Some(value.into());
         self
     }
     /// Sets or clears [`RegisterConnectorInput::connector_provisioning_type`].
+    #[inline]
     pub fn set_connector_provisioning_type(
         mut self,
         value: Option<ConnectorProvisioningType>,
     ) -> Self {
-        self.connector_provisioning_type = value;
+        self.value.connector_provisioning_type = value;
         self
     }
     /// Sets [`RegisterConnectorInput::connector_provisioning_config`]: Provisioning details, such as the Lambda function.
+    #[inline]
     pub fn connector_provisioning_config(
         mut self,
         value: impl Into<ConnectorProvisioningConfig>,
     ) -> Self {
-        self.connector_provisioning_config = Some(value.into());
+        self.value.connector_provisioning_config = Some(value.into());
         self
     }
     /// Sets or clears [`RegisterConnectorInput::connector_provisioning_config`].
+    #[inline]
     pub fn set_connector_provisioning_config(
         mut self,
         value: Option<ConnectorProvisioningConfig>,
     ) -> Self {
-        self.connector_provisioning_config = value;
+        self.value.connector_provisioning_config = value;
         self
     }
     /// Sets [`RegisterConnectorInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+        self.value.client_token = Some(value.into());
         self
     }
     /// Sets or clears [`RegisterConnectorInput::client_token`].
+    #[inline]
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
-        self.client_token = value;
+        self.value.client_token = value;
         self
     }
     /// Builds the [`RegisterConnectorInput`].
+    #[inline]
     pub fn build(self) -> RegisterConnectorInput {
-        RegisterConnectorInput {
-            connector_label: self.connector_label,
-            description: self.description,
-            connector_provisioning_type: self.connector_provisioning_type,
-            connector_provisioning_config: self.connector_provisioning_config,
-            client_token: self.client_token,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for RegisterConnectorInputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "RegisterConnectorInputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -236,33 +251,48 @@ pub struct RegisterConnectorOutput {
 
 impl RegisterConnectorOutput {
     /// Starts building a [`RegisterConnectorOutput`].
+    #[inline]
     pub fn builder() -> RegisterConnectorOutputBuilder {
         <RegisterConnectorOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`RegisterConnectorOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RegisterConnectorOutputBuilder {
-    connector_arn: Option<String>,
+    value: RegisterConnectorOutput,
 }
 
 impl RegisterConnectorOutputBuilder {
     /// Sets [`RegisterConnectorOutput::connector_arn`]: ARN of the new registration.
+    #[inline]
     pub fn connector_arn(mut self, value: impl Into<String>) -> Self {
-        self.connector_arn = Some(value.into());
+        self.value.connector_arn = Some(value.into());
         self
     }
     /// Sets or clears [`RegisterConnectorOutput::connector_arn`].
+    #[inline]
     pub fn set_connector_arn(mut self, value: Option<String>) -> Self {
-        self.connector_arn = value;
+        self.value.connector_arn = value;
         self
     }
     /// Builds the [`RegisterConnectorOutput`].
+    #[inline]
     pub fn build(self) -> RegisterConnectorOutput {
-        RegisterConnectorOutput {
-            connector_arn: self.connector_arn,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for RegisterConnectorOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "RegisterConnectorOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -508,16 +538,16 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
             response.body(),
             |r| {
                 let mut out = RegisterConnectorOutput::default();
-                r.object()?;
-                while let Some(k) = r.next_key()? {
-                    if r.null()? {
-                        continue;
-                    }
-                    match &*k {
-                        "connectorArn" => out.connector_arn = Some(r.string()?),
-                        _ => r.skip()?,
-                    }
-                }
+                r.fields(
+                    &["connectorArn"],
+                    &mut |r, i| {
+                        match i {
+                            0 => out.connector_arn = Some(r.string()?),
+                            _ => {}
+                        }
+                        Ok(())
+                    },
+                )?;
                 Ok(out)
             },
         )

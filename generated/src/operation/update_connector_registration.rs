@@ -45,65 +45,74 @@ pub struct UpdateConnectorRegistrationInput {
 
 impl UpdateConnectorRegistrationInput {
     /// Starts building a [`UpdateConnectorRegistrationInput`].
+    #[inline]
     pub fn builder() -> UpdateConnectorRegistrationInputBuilder {
         <UpdateConnectorRegistrationInputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpdateConnectorRegistrationInput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateConnectorRegistrationInputBuilder {
-    connector_label: Option<String>,
-    description: Option<String>,
-    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
-    client_token: Option<String>,
+    value: UpdateConnectorRegistrationInput,
+    set: u64,
 }
 
 impl UpdateConnectorRegistrationInputBuilder {
     /// Sets [`UpdateConnectorRegistrationInput::connector_label`]: The registration to update.
+    #[inline]
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
-        self.connector_label = Some(value.into());
+        self.value.connector_label = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`UpdateConnectorRegistrationInput::connector_label`].
+    #[inline]
     pub fn set_connector_label(mut self, value: Option<String>) -> Self {
-        self.connector_label = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.connector_label = value.unwrap_or_default();
         self
     }
     /// Sets [`UpdateConnectorRegistrationInput::description`]: Free-text description of the change.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.value.description = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateConnectorRegistrationInput::description`].
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+        self.value.description = value;
         self
     }
     /// Sets [`UpdateConnectorRegistrationInput::connector_provisioning_config`].
+    #[inline]
     pub fn connector_provisioning_config(
         mut self,
         value: impl Into<ConnectorProvisioningConfig>,
     ) -> Self {
-        self.connector_provisioning_config = Some(value.into());
+        self.value.connector_provisioning_config = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateConnectorRegistrationInput::connector_provisioning_config`].
+    #[inline]
     pub fn set_connector_provisioning_config(
         mut self,
         value: Option<ConnectorProvisioningConfig>,
     ) -> Self {
-        self.connector_provisioning_config = value;
+        self.value.connector_provisioning_config = value;
         self
     }
     /// Sets [`UpdateConnectorRegistrationInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+        self.value.client_token = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateConnectorRegistrationInput::client_token`].
+    #[inline]
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
-        self.client_token = value;
+        self.value.client_token = value;
         self
     }
     /// Builds the [`UpdateConnectorRegistrationInput`].
@@ -112,25 +121,30 @@ impl UpdateConnectorRegistrationInputBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateConnectorRegistrationInput, ::awsgen_runtime::BuildError> {
-        let missing = [(self.connector_label.is_none(), "connectorLabel")];
-        match (self.connector_label,) {
-            (Some(connector_label),) => {
-                Ok(UpdateConnectorRegistrationInput {
-                    connector_label,
-                    description: self.description,
-                    connector_provisioning_config: self.connector_provisioning_config,
-                    client_token: self.client_token,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "UpdateConnectorRegistrationInput",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "UpdateConnectorRegistrationInput",
+                    self.set,
+                    &["connectorLabel"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for UpdateConnectorRegistrationInputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpdateConnectorRegistrationInputBuilder",
+            &self.value,
+            self.set,
+            &["connectorLabel"],
+        )
     }
 }
 
@@ -215,33 +229,48 @@ pub struct UpdateConnectorRegistrationOutput {
 
 impl UpdateConnectorRegistrationOutput {
     /// Starts building a [`UpdateConnectorRegistrationOutput`].
+    #[inline]
     pub fn builder() -> UpdateConnectorRegistrationOutputBuilder {
         <UpdateConnectorRegistrationOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpdateConnectorRegistrationOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateConnectorRegistrationOutputBuilder {
-    connector_arn: Option<String>,
+    value: UpdateConnectorRegistrationOutput,
 }
 
 impl UpdateConnectorRegistrationOutputBuilder {
     /// Sets [`UpdateConnectorRegistrationOutput::connector_arn`]: ARN of the updated registration.
+    #[inline]
     pub fn connector_arn(mut self, value: impl Into<String>) -> Self {
-        self.connector_arn = Some(value.into());
+        self.value.connector_arn = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateConnectorRegistrationOutput::connector_arn`].
+    #[inline]
     pub fn set_connector_arn(mut self, value: Option<String>) -> Self {
-        self.connector_arn = value;
+        self.value.connector_arn = value;
         self
     }
     /// Builds the [`UpdateConnectorRegistrationOutput`].
+    #[inline]
     pub fn build(self) -> UpdateConnectorRegistrationOutput {
-        UpdateConnectorRegistrationOutput {
-            connector_arn: self.connector_arn,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for UpdateConnectorRegistrationOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpdateConnectorRegistrationOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -496,16 +525,16 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
             response.body(),
             |r| {
                 let mut out = UpdateConnectorRegistrationOutput::default();
-                r.object()?;
-                while let Some(k) = r.next_key()? {
-                    if r.null()? {
-                        continue;
-                    }
-                    match &*k {
-                        "connectorArn" => out.connector_arn = Some(r.string()?),
-                        _ => r.skip()?,
-                    }
-                }
+                r.fields(
+                    &["connectorArn"],
+                    &mut |r, i| {
+                        match i {
+                            0 => out.connector_arn = Some(r.string()?),
+                            _ => {}
+                        }
+                        Ok(())
+                    },
+                )?;
                 Ok(out)
             },
         )

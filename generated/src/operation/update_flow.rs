@@ -65,170 +65,195 @@ pub struct UpdateFlowInput {
 
 impl UpdateFlowInput {
     /// Starts building a [`UpdateFlowInput`].
+    #[inline]
     pub fn builder() -> UpdateFlowInputBuilder {
         <UpdateFlowInputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpdateFlowInput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateFlowInputBuilder {
-    flow_name: Option<String>,
-    description: Option<String>,
-    trigger_config: Option<TriggerConfig>,
-    source_flow_config: Option<SourceFlowConfig>,
-    destination_flow_config_list: Option<Vec<DestinationFlowConfig>>,
-    tasks: Option<Vec<Task>>,
-    metadata_catalog_config: Option<MetadataCatalogConfig>,
-    client_token: Option<String>,
+    value: UpdateFlowInput,
+    set: u64,
 }
 
 impl UpdateFlowInputBuilder {
     /// Sets [`UpdateFlowInput::flow_name`]: The flow to update. Letters, digits, `_`, `-` and a few symbols; no spaces.
+    #[inline]
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
-        self.flow_name = Some(value.into());
+        self.value.flow_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`UpdateFlowInput::flow_name`].
+    #[inline]
     pub fn set_flow_name(mut self, value: Option<String>) -> Self {
-        self.flow_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.flow_name = value.unwrap_or_default();
         self
     }
     /// Sets [`UpdateFlowInput::description`]: Free-text description of the flow.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.value.description = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateFlowInput::description`].
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+        self.value.description = value;
         self
     }
     /// Sets [`UpdateFlowInput::trigger_config`]: What starts a flow run.
+    #[inline]
     pub fn trigger_config(mut self, value: impl Into<TriggerConfig>) -> Self {
-        self.trigger_config = Some(value.into());
+        self.value.trigger_config = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`UpdateFlowInput::trigger_config`].
+    #[inline]
     pub fn set_trigger_config(mut self, value: Option<TriggerConfig>) -> Self {
-        self.trigger_config = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.trigger_config = value.unwrap_or_default();
         self
     }
     /// Sets [`UpdateFlowInput::source_flow_config`].
+    #[inline]
     pub fn source_flow_config(mut self, value: impl Into<SourceFlowConfig>) -> Self {
-        self.source_flow_config = Some(value.into());
+        self.value.source_flow_config = value.into();
+        self.set |= 4;
         self
     }
     /// Sets or clears [`UpdateFlowInput::source_flow_config`].
+    #[inline]
     pub fn set_source_flow_config(mut self, value: Option<SourceFlowConfig>) -> Self {
-        self.source_flow_config = value;
+        self.set = if value.is_some() { self.set | 4 } else { self.set & !4 };
+        self.value.source_flow_config = value.unwrap_or_default();
         self
     }
     /// Sets [`UpdateFlowInput::destination_flow_config_list`]: Where the flow writes.
+    #[inline]
     pub fn destination_flow_config_list(
         mut self,
         value: impl Into<Vec<DestinationFlowConfig>>,
     ) -> Self {
-        self.destination_flow_config_list = Some(value.into());
+        self.value.destination_flow_config_list = value.into();
+        self.set |= 8;
         self
     }
     /// Appends one item to [`UpdateFlowInput::destination_flow_config_list`].
+    #[inline]
     pub fn push_destination_flow_config_list(
         mut self,
         item: impl Into<DestinationFlowConfig>,
     ) -> Self {
-        self.destination_flow_config_list
-            .get_or_insert_with(Default::default)
-            .push(item.into());
+        self.value.destination_flow_config_list.push(item.into());
+        self.set |= 8;
         self
     }
     /// Sets or clears [`UpdateFlowInput::destination_flow_config_list`].
+    #[inline]
     pub fn set_destination_flow_config_list(
         mut self,
         value: Option<Vec<DestinationFlowConfig>>,
     ) -> Self {
-        self.destination_flow_config_list = value;
+        self.set = if value.is_some() { self.set | 8 } else { self.set & !8 };
+        self.value.destination_flow_config_list = value.unwrap_or_default();
         self
     }
     /// Sets [`UpdateFlowInput::tasks`]: The steps applied to the data in each run.
+    #[inline]
     pub fn tasks(mut self, value: impl Into<Vec<Task>>) -> Self {
-        self.tasks = Some(value.into());
+        self.value.tasks = value.into();
+        self.set |= 16;
         self
     }
     /// Appends one item to [`UpdateFlowInput::tasks`].
+    #[inline]
     pub fn push_tasks(mut self, item: impl Into<Task>) -> Self {
-        self.tasks.get_or_insert_with(Default::default).push(item.into());
+        self.value.tasks.push(item.into());
+        self.set |= 16;
         self
     }
     /// Sets or clears [`UpdateFlowInput::tasks`].
+    #[inline]
     pub fn set_tasks(mut self, value: Option<Vec<Task>>) -> Self {
-        self.tasks = value;
+        self.set = if value.is_some() { self.set | 16 } else { self.set & !16 };
+        self.value.tasks = value.unwrap_or_default();
         self
     }
     /// Sets [`UpdateFlowInput::metadata_catalog_config`]: Where to catalog the schema of the transferred data.
+    #[inline]
     pub fn metadata_catalog_config(
         mut self,
         value: impl Into<MetadataCatalogConfig>,
     ) -> Self {
-        self.metadata_catalog_config = Some(value.into());
+        self.value.metadata_catalog_config = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateFlowInput::metadata_catalog_config`].
+    #[inline]
     pub fn set_metadata_catalog_config(
         mut self,
         value: Option<MetadataCatalogConfig>,
     ) -> Self {
-        self.metadata_catalog_config = value;
+        self.value.metadata_catalog_config = value;
         self
     }
     /// Sets [`UpdateFlowInput::client_token`]: The idempotency token of this call. A retry with the same token is recognised as the same request for 8 hours; a different token makes a new request. Leave it empty and the client fills in a random one, reused on every retry of the call.
+    #[inline]
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+        self.value.client_token = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateFlowInput::client_token`].
+    #[inline]
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
-        self.client_token = value;
+        self.value.client_token = value;
         self
     }
     /// Builds the [`UpdateFlowInput`].
     ///
     /// Fails with every required member that is not set: `flowName`, `triggerConfig`, `sourceFlowConfig`, `destinationFlowConfigList`, `tasks`.
     pub fn build(self) -> Result<UpdateFlowInput, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.flow_name.is_none(), "flowName"),
-            (self.trigger_config.is_none(), "triggerConfig"),
-            (self.source_flow_config.is_none(), "sourceFlowConfig"),
-            (self.destination_flow_config_list.is_none(), "destinationFlowConfigList"),
-            (self.tasks.is_none(), "tasks"),
-        ];
-        match (
-            self.flow_name,
-            self.trigger_config,
-            self.source_flow_config,
-            self.destination_flow_config_list,
-            self.tasks,
-        ) {
-            (
-                Some(flow_name),
-                Some(trigger_config),
-                Some(source_flow_config),
-                Some(destination_flow_config_list),
-                Some(tasks),
-            ) => {
-                Ok(UpdateFlowInput {
-                    flow_name,
-                    description: self.description,
-                    trigger_config,
-                    source_flow_config,
-                    destination_flow_config_list,
-                    tasks,
-                    metadata_catalog_config: self.metadata_catalog_config,
-                    client_token: self.client_token,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("UpdateFlowInput", &missing)),
+        if self.set == 31 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "UpdateFlowInput",
+                    self.set,
+                    &[
+                        "flowName",
+                        "triggerConfig",
+                        "sourceFlowConfig",
+                        "destinationFlowConfigList",
+                        "tasks",
+                    ],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for UpdateFlowInputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpdateFlowInputBuilder",
+            &self.value,
+            self.set,
+            &[
+                "flowName",
+                "triggerConfig",
+                "sourceFlowConfig",
+                "destinationFlowConfigList",
+                "tasks",
+            ],
+        )
     }
 }
 
@@ -339,33 +364,48 @@ pub struct UpdateFlowOutput {
 
 impl UpdateFlowOutput {
     /// Starts building a [`UpdateFlowOutput`].
+    #[inline]
     pub fn builder() -> UpdateFlowOutputBuilder {
         <UpdateFlowOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpdateFlowOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateFlowOutputBuilder {
-    flow_status: Option<FlowStatus>,
+    value: UpdateFlowOutput,
 }
 
 impl UpdateFlowOutputBuilder {
     /// Sets [`UpdateFlowOutput::flow_status`]: The flow's status after the update.
+    #[inline]
     pub fn flow_status(mut self, value: impl Into<FlowStatus>) -> Self {
-        self.flow_status = Some(value.into());
+        self.value.flow_status = Some(value.into());
         self
     }
     /// Sets or clears [`UpdateFlowOutput::flow_status`].
+    #[inline]
     pub fn set_flow_status(mut self, value: Option<FlowStatus>) -> Self {
-        self.flow_status = value;
+        self.value.flow_status = value;
         self
     }
     /// Builds the [`UpdateFlowOutput`].
+    #[inline]
     pub fn build(self) -> UpdateFlowOutput {
-        UpdateFlowOutput {
-            flow_status: self.flow_status,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for UpdateFlowOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpdateFlowOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -627,22 +667,22 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
             response.body(),
             |r| {
                 let mut out = UpdateFlowOutput::default();
-                r.object()?;
-                while let Some(k) = r.next_key()? {
-                    if r.null()? {
-                        continue;
-                    }
-                    match &*k {
-                        "flowStatus" => {
-                            out.flow_status = Some(
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    FlowStatus,
-                                >(r)?,
-                            );
+                r.fields(
+                    &["flowStatus"],
+                    &mut |r, i| {
+                        match i {
+                            0 => {
+                                out.flow_status = Some(
+                                    ::awsgen_runtime::protocol::json::read_enum::<
+                                        FlowStatus,
+                                    >(r)?,
+                                );
+                            }
+                            _ => {}
                         }
-                        _ => r.skip()?,
-                    }
-                }
+                        Ok(())
+                    },
+                )?;
                 Ok(out)
             },
         )

@@ -18,6 +18,7 @@ pub struct AccessDeniedException {
 
 impl AccessDeniedException {
     /// Starts building a [`AccessDeniedException`].
+    #[inline]
     pub fn builder() -> AccessDeniedExceptionBuilder {
         <AccessDeniedExceptionBuilder as ::std::default::Default>::default()
     }
@@ -33,27 +34,41 @@ impl AccessDeniedException {
 }
 
 /// A builder for [`AccessDeniedException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AccessDeniedExceptionBuilder {
-    message: Option<String>,
+    value: AccessDeniedException,
 }
 
 impl AccessDeniedExceptionBuilder {
     /// Sets [`AccessDeniedException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`AccessDeniedException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`AccessDeniedException`].
+    #[inline]
     pub fn build(self) -> AccessDeniedException {
-        AccessDeniedException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AccessDeniedExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AccessDeniedExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -84,16 +99,16 @@ impl ::awsgen_runtime::protocol::json::FromJson for AccessDeniedException {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "message" => out.message = Some(r.string()?),
-                _ => r.skip()?,
-            }
-        }
+        r.fields(
+            &["message"],
+            &mut |r, i| {
+                match i {
+                    0 => out.message = Some(r.string()?),
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -27,45 +27,60 @@ pub struct AggregationConfig {
 
 impl AggregationConfig {
     /// Starts building a [`AggregationConfig`].
+    #[inline]
     pub fn builder() -> AggregationConfigBuilder {
         <AggregationConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AggregationConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AggregationConfigBuilder {
-    aggregation_type: Option<AggregationType>,
-    target_file_size: Option<i64>,
+    value: AggregationConfig,
 }
 
 impl AggregationConfigBuilder {
     /// Sets [`AggregationConfig::aggregation_type`]: Whether records are combined into one file or written as they come.
+    #[inline]
     pub fn aggregation_type(mut self, value: impl Into<AggregationType>) -> Self {
-        self.aggregation_type = Some(value.into());
+        self.value.aggregation_type = Some(value.into());
         self
     }
     /// Sets or clears [`AggregationConfig::aggregation_type`].
+    #[inline]
     pub fn set_aggregation_type(mut self, value: Option<AggregationType>) -> Self {
-        self.aggregation_type = value;
+        self.value.aggregation_type = value;
         self
     }
     /// Sets [`AggregationConfig::target_file_size`]: Target size of each output file, in megabytes (AppFlow aims for it, not exactly).
+    #[inline]
     pub fn target_file_size(mut self, value: impl Into<i64>) -> Self {
-        self.target_file_size = Some(value.into());
+        self.value.target_file_size = Some(value.into());
         self
     }
     /// Sets or clears [`AggregationConfig::target_file_size`].
+    #[inline]
     pub fn set_target_file_size(mut self, value: Option<i64>) -> Self {
-        self.target_file_size = value;
+        self.value.target_file_size = value;
         self
     }
     /// Builds the [`AggregationConfig`].
+    #[inline]
     pub fn build(self) -> AggregationConfig {
-        AggregationConfig {
-            aggregation_type: self.aggregation_type,
-            target_file_size: self.target_file_size,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AggregationConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AggregationConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

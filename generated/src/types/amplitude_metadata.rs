@@ -11,18 +11,36 @@
 pub struct AmplitudeMetadata {}
 impl AmplitudeMetadata {
     /// Starts building a [`AmplitudeMetadata`].
+    #[inline]
     pub fn builder() -> AmplitudeMetadataBuilder {
         <AmplitudeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AmplitudeMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct AmplitudeMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct AmplitudeMetadataBuilder {
+    value: AmplitudeMetadata,
+}
+
 impl AmplitudeMetadataBuilder {
     /// Builds the [`AmplitudeMetadata`].
+    #[inline]
     pub fn build(self) -> AmplitudeMetadata {
-        AmplitudeMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AmplitudeMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AmplitudeMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct AmplitudeSourceProperties {
 
 impl AmplitudeSourceProperties {
     /// Starts building a [`AmplitudeSourceProperties`].
+    #[inline]
     pub fn builder() -> AmplitudeSourcePropertiesBuilder {
         <AmplitudeSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AmplitudeSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AmplitudeSourcePropertiesBuilder {
-    object: Option<String>,
+    value: AmplitudeSourceProperties,
+    set: u64,
 }
 
 impl AmplitudeSourcePropertiesBuilder {
     /// Sets [`AmplitudeSourceProperties::object`]: The Amplitude object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`AmplitudeSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`AmplitudeSourceProperties`].
@@ -44,22 +50,30 @@ impl AmplitudeSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<AmplitudeSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(AmplitudeSourceProperties {
-                    object,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "AmplitudeSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "AmplitudeSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for AmplitudeSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AmplitudeSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -50,100 +50,117 @@ pub struct AuthParameter {
 
 impl AuthParameter {
     /// Starts building a [`AuthParameter`].
+    #[inline]
     pub fn builder() -> AuthParameterBuilder {
         <AuthParameterBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AuthParameter`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AuthParameterBuilder {
-    key: Option<String>,
-    is_required: Option<bool>,
-    label: Option<String>,
-    description: Option<String>,
-    is_sensitive_field: Option<bool>,
-    connector_supplied_values: Option<Vec<String>>,
+    value: AuthParameter,
 }
 
 impl AuthParameterBuilder {
     /// Sets [`AuthParameter::key`]: The parameter's key.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
+        self.value.key = Some(value.into());
         self
     }
     /// Sets or clears [`AuthParameter::key`].
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
+        self.value.key = value;
         self
     }
     /// Sets [`AuthParameter::is_required`]: Whether the parameter must be given.
+    #[inline]
     pub fn is_required(mut self, value: impl Into<bool>) -> Self {
-        self.is_required = Some(value.into());
+        self.value.is_required = value.into();
         self
     }
     /// Sets or clears [`AuthParameter::is_required`].
+    #[inline]
     pub fn set_is_required(mut self, value: Option<bool>) -> Self {
-        self.is_required = value;
+        self.value.is_required = value.unwrap_or_default();
         self
     }
     /// Sets [`AuthParameter::label`]: The parameter's display label.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
+        self.value.label = Some(value.into());
         self
     }
     /// Sets or clears [`AuthParameter::label`].
+    #[inline]
     pub fn set_label(mut self, value: Option<String>) -> Self {
-        self.label = value;
+        self.value.label = value;
         self
     }
     /// Sets [`AuthParameter::description`]: What the parameter is for.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.value.description = Some(value.into());
         self
     }
     /// Sets or clears [`AuthParameter::description`].
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+        self.value.description = value;
         self
     }
     /// Sets [`AuthParameter::is_sensitive_field`]: Whether the value is secret.
+    #[inline]
     pub fn is_sensitive_field(mut self, value: impl Into<bool>) -> Self {
-        self.is_sensitive_field = Some(value.into());
+        self.value.is_sensitive_field = value.into();
         self
     }
     /// Sets or clears [`AuthParameter::is_sensitive_field`].
+    #[inline]
     pub fn set_is_sensitive_field(mut self, value: Option<bool>) -> Self {
-        self.is_sensitive_field = value;
+        self.value.is_sensitive_field = value.unwrap_or_default();
         self
     }
     /// Sets [`AuthParameter::connector_supplied_values`]: Values the connector offers for this parameter.
+    #[inline]
     pub fn connector_supplied_values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.connector_supplied_values = Some(value.into());
+        self.value.connector_supplied_values = Some(value.into());
         self
     }
     /// Appends one item to [`AuthParameter::connector_supplied_values`].
+    #[inline]
     pub fn push_connector_supplied_values(mut self, item: impl Into<String>) -> Self {
-        self.connector_supplied_values
+        self.value
+            .connector_supplied_values
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`AuthParameter::connector_supplied_values`].
+    #[inline]
     pub fn set_connector_supplied_values(mut self, value: Option<Vec<String>>) -> Self {
-        self.connector_supplied_values = value;
+        self.value.connector_supplied_values = value;
         self
     }
     /// Builds the [`AuthParameter`].
+    #[inline]
     pub fn build(self) -> AuthParameter {
-        AuthParameter {
-            key: self.key,
-            is_required: self.is_required.unwrap_or_default(),
-            label: self.label,
-            description: self.description,
-            is_sensitive_field: self.is_sensitive_field.unwrap_or_default(),
-            connector_supplied_values: self.connector_supplied_values,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AuthParameterBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AuthParameterBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -152,28 +169,35 @@ impl ::awsgen_runtime::protocol::json::FromJson for AuthParameter {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "key" => out.key = Some(r.string()?),
-                "isRequired" => out.is_required = r.bool()?,
-                "label" => out.label = Some(r.string()?),
-                "description" => out.description = Some(r.string()?),
-                "isSensitiveField" => out.is_sensitive_field = r.bool()?,
-                "connectorSuppliedValues" => {
-                    out.connector_supplied_values = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &[
+                "key",
+                "isRequired",
+                "label",
+                "description",
+                "isSensitiveField",
+                "connectorSuppliedValues",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => out.key = Some(r.string()?),
+                    1 => out.is_required = r.bool()?,
+                    2 => out.label = Some(r.string()?),
+                    3 => out.description = Some(r.string()?),
+                    4 => out.is_sensitive_field = r.bool()?,
+                    5 => {
+                        out.connector_supplied_values = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -45,109 +45,126 @@ pub struct AuthenticationConfig {
 
 impl AuthenticationConfig {
     /// Starts building a [`AuthenticationConfig`].
+    #[inline]
     pub fn builder() -> AuthenticationConfigBuilder {
         <AuthenticationConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AuthenticationConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AuthenticationConfigBuilder {
-    is_basic_auth_supported: Option<bool>,
-    is_api_key_auth_supported: Option<bool>,
-    is_oauth2_supported: Option<bool>,
-    is_custom_auth_supported: Option<bool>,
-    oauth2_defaults: Option<OAuth2Defaults>,
-    custom_auth_configs: Option<Vec<CustomAuthConfig>>,
+    value: AuthenticationConfig,
 }
 
 impl AuthenticationConfigBuilder {
     /// Sets [`AuthenticationConfig::is_basic_auth_supported`]: Whether user name and password authentication works.
+    #[inline]
     pub fn is_basic_auth_supported(mut self, value: impl Into<bool>) -> Self {
-        self.is_basic_auth_supported = Some(value.into());
+        self.value.is_basic_auth_supported = value.into();
         self
     }
     /// Sets or clears [`AuthenticationConfig::is_basic_auth_supported`].
+    #[inline]
     pub fn set_is_basic_auth_supported(mut self, value: Option<bool>) -> Self {
-        self.is_basic_auth_supported = value;
+        self.value.is_basic_auth_supported = value.unwrap_or_default();
         self
     }
     /// Sets [`AuthenticationConfig::is_api_key_auth_supported`]: Whether API key authentication works.
+    #[inline]
     pub fn is_api_key_auth_supported(mut self, value: impl Into<bool>) -> Self {
-        self.is_api_key_auth_supported = Some(value.into());
+        self.value.is_api_key_auth_supported = value.into();
         self
     }
     /// Sets or clears [`AuthenticationConfig::is_api_key_auth_supported`].
+    #[inline]
     pub fn set_is_api_key_auth_supported(mut self, value: Option<bool>) -> Self {
-        self.is_api_key_auth_supported = value;
+        self.value.is_api_key_auth_supported = value.unwrap_or_default();
         self
     }
     /// Sets [`AuthenticationConfig::is_oauth2_supported`]: Whether OAuth 2.0 works.
+    #[inline]
     pub fn is_oauth2_supported(mut self, value: impl Into<bool>) -> Self {
-        self.is_oauth2_supported = Some(value.into());
+        self.value.is_oauth2_supported = value.into();
         self
     }
     /// Sets or clears [`AuthenticationConfig::is_oauth2_supported`].
+    #[inline]
     pub fn set_is_oauth2_supported(mut self, value: Option<bool>) -> Self {
-        self.is_oauth2_supported = value;
+        self.value.is_oauth2_supported = value.unwrap_or_default();
         self
     }
     /// Sets [`AuthenticationConfig::is_custom_auth_supported`]: Whether connector-specific custom authentication works.
+    #[inline]
     pub fn is_custom_auth_supported(mut self, value: impl Into<bool>) -> Self {
-        self.is_custom_auth_supported = Some(value.into());
+        self.value.is_custom_auth_supported = value.into();
         self
     }
     /// Sets or clears [`AuthenticationConfig::is_custom_auth_supported`].
+    #[inline]
     pub fn set_is_custom_auth_supported(mut self, value: Option<bool>) -> Self {
-        self.is_custom_auth_supported = value;
+        self.value.is_custom_auth_supported = value.unwrap_or_default();
         self
     }
     /// Sets [`AuthenticationConfig::oauth2_defaults`]: Defaults for OAuth 2.0.
+    #[inline]
     pub fn oauth2_defaults(mut self, value: impl Into<OAuth2Defaults>) -> Self {
-        self.oauth2_defaults = Some(value.into());
+        self.value.oauth2_defaults = Some(value.into());
         self
     }
     /// Sets or clears [`AuthenticationConfig::oauth2_defaults`].
+    #[inline]
     pub fn set_oauth2_defaults(mut self, value: Option<OAuth2Defaults>) -> Self {
-        self.oauth2_defaults = value;
+        self.value.oauth2_defaults = value;
         self
     }
     /// Sets [`AuthenticationConfig::custom_auth_configs`]: The custom authentication schemes.
+    #[inline]
     pub fn custom_auth_configs(
         mut self,
         value: impl Into<Vec<CustomAuthConfig>>,
     ) -> Self {
-        self.custom_auth_configs = Some(value.into());
+        self.value.custom_auth_configs = Some(value.into());
         self
     }
     /// Appends one item to [`AuthenticationConfig::custom_auth_configs`].
+    #[inline]
     pub fn push_custom_auth_configs(
         mut self,
         item: impl Into<CustomAuthConfig>,
     ) -> Self {
-        self.custom_auth_configs.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .custom_auth_configs
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`AuthenticationConfig::custom_auth_configs`].
+    #[inline]
     pub fn set_custom_auth_configs(
         mut self,
         value: Option<Vec<CustomAuthConfig>>,
     ) -> Self {
-        self.custom_auth_configs = value;
+        self.value.custom_auth_configs = value;
         self
     }
     /// Builds the [`AuthenticationConfig`].
+    #[inline]
     pub fn build(self) -> AuthenticationConfig {
-        AuthenticationConfig {
-            is_basic_auth_supported: self.is_basic_auth_supported.unwrap_or_default(),
-            is_api_key_auth_supported: self
-                .is_api_key_auth_supported
-                .unwrap_or_default(),
-            is_oauth2_supported: self.is_oauth2_supported.unwrap_or_default(),
-            is_custom_auth_supported: self.is_custom_auth_supported.unwrap_or_default(),
-            oauth2_defaults: self.oauth2_defaults,
-            custom_auth_configs: self.custom_auth_configs,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AuthenticationConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AuthenticationConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -156,34 +173,41 @@ impl ::awsgen_runtime::protocol::json::FromJson for AuthenticationConfig {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "isBasicAuthSupported" => out.is_basic_auth_supported = r.bool()?,
-                "isApiKeyAuthSupported" => out.is_api_key_auth_supported = r.bool()?,
-                "isOAuth2Supported" => out.is_oauth2_supported = r.bool()?,
-                "isCustomAuthSupported" => out.is_custom_auth_supported = r.bool()?,
-                "oAuth2Defaults" => {
-                    out.oauth2_defaults = Some(
-                        <OAuth2Defaults as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
+        r.fields(
+            &[
+                "isBasicAuthSupported",
+                "isApiKeyAuthSupported",
+                "isOAuth2Supported",
+                "isCustomAuthSupported",
+                "oAuth2Defaults",
+                "customAuthConfigs",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => out.is_basic_auth_supported = r.bool()?,
+                    1 => out.is_api_key_auth_supported = r.bool()?,
+                    2 => out.is_oauth2_supported = r.bool()?,
+                    3 => out.is_custom_auth_supported = r.bool()?,
+                    4 => {
+                        out.oauth2_defaults = Some(
+                            <OAuth2Defaults as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    5 => {
+                        out.custom_auth_configs = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                <CustomAuthConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                "customAuthConfigs" => {
-                    out.custom_auth_configs = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            <CustomAuthConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                        )?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

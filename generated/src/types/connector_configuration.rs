@@ -228,515 +228,552 @@ pub struct ConnectorConfiguration {
 
 impl ConnectorConfiguration {
     /// Starts building a [`ConnectorConfiguration`].
+    #[inline]
     pub fn builder() -> ConnectorConfigurationBuilder {
         <ConnectorConfigurationBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ConnectorConfiguration`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConnectorConfigurationBuilder {
-    can_use_as_source: Option<bool>,
-    can_use_as_destination: Option<bool>,
-    supported_destination_connectors: Option<Vec<ConnectorType>>,
-    supported_scheduling_frequencies: Option<Vec<ScheduleFrequencyType>>,
-    is_private_link_enabled: Option<bool>,
-    is_private_link_endpoint_url_required: Option<bool>,
-    supported_trigger_types: Option<Vec<TriggerType>>,
-    connector_metadata: Option<ConnectorMetadata>,
-    connector_type: Option<ConnectorType>,
-    connector_label: Option<String>,
-    connector_description: Option<String>,
-    connector_owner: Option<String>,
-    connector_name: Option<String>,
-    connector_version: Option<String>,
-    connector_arn: Option<String>,
-    connector_modes: Option<Vec<String>>,
-    authentication_config: Option<AuthenticationConfig>,
-    connector_runtime_settings: Option<Vec<ConnectorRuntimeSetting>>,
-    supported_api_versions: Option<Vec<String>>,
-    supported_operators: Option<Vec<Operators>>,
-    supported_write_operations: Option<Vec<WriteOperationType>>,
-    connector_provisioning_type: Option<ConnectorProvisioningType>,
-    connector_provisioning_config: Option<ConnectorProvisioningConfig>,
-    logo_url: Option<String>,
-    registered_at: Option<::awsgen_runtime::DateTime>,
-    registered_by: Option<String>,
-    supported_data_transfer_types: Option<Vec<SupportedDataTransferType>>,
-    supported_data_transfer_apis: Option<Vec<DataTransferApi>>,
+    value: ConnectorConfiguration,
 }
 
 impl ConnectorConfigurationBuilder {
     /// Sets [`ConnectorConfiguration::can_use_as_source`]: Whether flows can read from this connector.
+    #[inline]
     pub fn can_use_as_source(mut self, value: impl Into<bool>) -> Self {
-        self.can_use_as_source = Some(value.into());
+        self.value.can_use_as_source = value.into();
         self
     }
     /// Sets or clears [`ConnectorConfiguration::can_use_as_source`].
+    #[inline]
     pub fn set_can_use_as_source(mut self, value: Option<bool>) -> Self {
-        self.can_use_as_source = value;
+        self.value.can_use_as_source = value.unwrap_or_default();
         self
     }
     /// Sets [`ConnectorConfiguration::can_use_as_destination`]: Whether flows can write to this connector.
+    #[inline]
     pub fn can_use_as_destination(mut self, value: impl Into<bool>) -> Self {
-        self.can_use_as_destination = Some(value.into());
+        self.value.can_use_as_destination = value.into();
         self
     }
     /// Sets or clears [`ConnectorConfiguration::can_use_as_destination`].
+    #[inline]
     pub fn set_can_use_as_destination(mut self, value: Option<bool>) -> Self {
-        self.can_use_as_destination = value;
+        self.value.can_use_as_destination = value.unwrap_or_default();
         self
     }
     /// Sets [`ConnectorConfiguration::supported_destination_connectors`]: Connectors a flow from this source may write to.
+    #[inline]
     pub fn supported_destination_connectors(
         mut self,
         value: impl Into<Vec<ConnectorType>>,
     ) -> Self {
-        self.supported_destination_connectors = Some(value.into());
+        self.value.supported_destination_connectors = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_destination_connectors`].
+    #[inline]
     pub fn push_supported_destination_connectors(
         mut self,
         item: impl Into<ConnectorType>,
     ) -> Self {
-        self.supported_destination_connectors
+        self.value
+            .supported_destination_connectors
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_destination_connectors`].
+    #[inline]
     pub fn set_supported_destination_connectors(
         mut self,
         value: Option<Vec<ConnectorType>>,
     ) -> Self {
-        self.supported_destination_connectors = value;
+        self.value.supported_destination_connectors = value;
         self
     }
     /// Sets [`ConnectorConfiguration::supported_scheduling_frequencies`]: How often a scheduled flow may run.
+    #[inline]
     pub fn supported_scheduling_frequencies(
         mut self,
         value: impl Into<Vec<ScheduleFrequencyType>>,
     ) -> Self {
-        self.supported_scheduling_frequencies = Some(value.into());
+        self.value.supported_scheduling_frequencies = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_scheduling_frequencies`].
+    #[inline]
     pub fn push_supported_scheduling_frequencies(
         mut self,
         item: impl Into<ScheduleFrequencyType>,
     ) -> Self {
-        self.supported_scheduling_frequencies
+        self.value
+            .supported_scheduling_frequencies
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_scheduling_frequencies`].
+    #[inline]
     pub fn set_supported_scheduling_frequencies(
         mut self,
         value: Option<Vec<ScheduleFrequencyType>>,
     ) -> Self {
-        self.supported_scheduling_frequencies = value;
+        self.value.supported_scheduling_frequencies = value;
         self
     }
     /// Sets [`ConnectorConfiguration::is_private_link_enabled`]: Whether PrivateLink is on for the connector.
+    #[inline]
     pub fn is_private_link_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.is_private_link_enabled = Some(value.into());
+        self.value.is_private_link_enabled = value.into();
         self
     }
     /// Sets or clears [`ConnectorConfiguration::is_private_link_enabled`].
+    #[inline]
     pub fn set_is_private_link_enabled(mut self, value: Option<bool>) -> Self {
-        self.is_private_link_enabled = value;
+        self.value.is_private_link_enabled = value.unwrap_or_default();
         self
     }
     /// Sets [`ConnectorConfiguration::is_private_link_endpoint_url_required`]: Whether a PrivateLink endpoint URL must be given.
+    #[inline]
     pub fn is_private_link_endpoint_url_required(
         mut self,
         value: impl Into<bool>,
     ) -> Self {
-        self.is_private_link_endpoint_url_required = Some(value.into());
+        self.value.is_private_link_endpoint_url_required = value.into();
         self
     }
     /// Sets or clears [`ConnectorConfiguration::is_private_link_endpoint_url_required`].
+    #[inline]
     pub fn set_is_private_link_endpoint_url_required(
         mut self,
         value: Option<bool>,
     ) -> Self {
-        self.is_private_link_endpoint_url_required = value;
+        self.value.is_private_link_endpoint_url_required = value.unwrap_or_default();
         self
     }
     /// Sets [`ConnectorConfiguration::supported_trigger_types`]: Trigger types flows with this connector may use.
+    #[inline]
     pub fn supported_trigger_types(
         mut self,
         value: impl Into<Vec<TriggerType>>,
     ) -> Self {
-        self.supported_trigger_types = Some(value.into());
+        self.value.supported_trigger_types = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_trigger_types`].
+    #[inline]
     pub fn push_supported_trigger_types(mut self, item: impl Into<TriggerType>) -> Self {
-        self.supported_trigger_types
+        self.value
+            .supported_trigger_types
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_trigger_types`].
+    #[inline]
     pub fn set_supported_trigger_types(
         mut self,
         value: Option<Vec<TriggerType>>,
     ) -> Self {
-        self.supported_trigger_types = value;
+        self.value.supported_trigger_types = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_metadata`]: Connector-specific details such as OAuth scopes or Regions.
+    #[inline]
     pub fn connector_metadata(mut self, value: impl Into<ConnectorMetadata>) -> Self {
-        self.connector_metadata = Some(value.into());
+        self.value.connector_metadata = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_metadata`].
+    #[inline]
     pub fn set_connector_metadata(mut self, value: Option<ConnectorMetadata>) -> Self {
-        self.connector_metadata = value;
+        self.value.connector_metadata = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_type`]: The kind of connector.
+    #[inline]
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
-        self.connector_type = Some(value.into());
+        self.value.connector_type = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_type`].
+    #[inline]
     pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
-        self.connector_type = value;
+        self.value.connector_type = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_label`]: The label the connector was registered under.
+    #[inline]
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
-        self.connector_label = Some(value.into());
+        self.value.connector_label = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_label`].
+    #[inline]
     pub fn set_connector_label(mut self, value: Option<String>) -> Self {
-        self.connector_label = value;
+        self.value.connector_label = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_description`]: Free-text description.
+    #[inline]
     pub fn connector_description(mut self, value: impl Into<String>) -> Self {
-        self.connector_description = Some(value.into());
+        self.value.connector_description = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_description`].
+    #[inline]
     pub fn set_connector_description(mut self, value: Option<String>) -> Self {
-        self.connector_description = value;
+        self.value.connector_description = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_owner`]: Who built the connector.
+    #[inline]
     pub fn connector_owner(mut self, value: impl Into<String>) -> Self {
-        self.connector_owner = Some(value.into());
+        self.value.connector_owner = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_owner`].
+    #[inline]
     pub fn set_connector_owner(mut self, value: Option<String>) -> Self {
-        self.connector_owner = value;
+        self.value.connector_owner = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_name`]: The connector's name.
+    #[inline]
     pub fn connector_name(mut self, value: impl Into<String>) -> Self {
-        self.connector_name = Some(value.into());
+        self.value.connector_name = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_name`].
+    #[inline]
     pub fn set_connector_name(mut self, value: Option<String>) -> Self {
-        self.connector_name = value;
+        self.value.connector_name = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_version`]: The connector's version.
+    #[inline]
     pub fn connector_version(mut self, value: impl Into<String>) -> Self {
-        self.connector_version = Some(value.into());
+        self.value.connector_version = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_version`].
+    #[inline]
     pub fn set_connector_version(mut self, value: Option<String>) -> Self {
-        self.connector_version = value;
+        self.value.connector_version = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_arn`]: ARN of the registered connector.
+    #[inline]
     pub fn connector_arn(mut self, value: impl Into<String>) -> Self {
-        self.connector_arn = Some(value.into());
+        self.value.connector_arn = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_arn`].
+    #[inline]
     pub fn set_connector_arn(mut self, value: Option<String>) -> Self {
-        self.connector_arn = value;
+        self.value.connector_arn = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_modes`]: Modes the connector supports.
+    #[inline]
     pub fn connector_modes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.connector_modes = Some(value.into());
+        self.value.connector_modes = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::connector_modes`].
+    #[inline]
     pub fn push_connector_modes(mut self, item: impl Into<String>) -> Self {
-        self.connector_modes.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .connector_modes
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_modes`].
+    #[inline]
     pub fn set_connector_modes(mut self, value: Option<Vec<String>>) -> Self {
-        self.connector_modes = value;
+        self.value.connector_modes = value;
         self
     }
     /// Sets [`ConnectorConfiguration::authentication_config`]: How to authenticate with the connector.
+    #[inline]
     pub fn authentication_config(
         mut self,
         value: impl Into<AuthenticationConfig>,
     ) -> Self {
-        self.authentication_config = Some(value.into());
+        self.value.authentication_config = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::authentication_config`].
+    #[inline]
     pub fn set_authentication_config(
         mut self,
         value: Option<AuthenticationConfig>,
     ) -> Self {
-        self.authentication_config = value;
+        self.value.authentication_config = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_runtime_settings`]: Settings a flow must provide at run time.
+    #[inline]
     pub fn connector_runtime_settings(
         mut self,
         value: impl Into<Vec<ConnectorRuntimeSetting>>,
     ) -> Self {
-        self.connector_runtime_settings = Some(value.into());
+        self.value.connector_runtime_settings = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::connector_runtime_settings`].
+    #[inline]
     pub fn push_connector_runtime_settings(
         mut self,
         item: impl Into<ConnectorRuntimeSetting>,
     ) -> Self {
-        self.connector_runtime_settings
+        self.value
+            .connector_runtime_settings
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_runtime_settings`].
+    #[inline]
     pub fn set_connector_runtime_settings(
         mut self,
         value: Option<Vec<ConnectorRuntimeSetting>>,
     ) -> Self {
-        self.connector_runtime_settings = value;
+        self.value.connector_runtime_settings = value;
         self
     }
     /// Sets [`ConnectorConfiguration::supported_api_versions`]: API versions the connector supports.
+    #[inline]
     pub fn supported_api_versions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.supported_api_versions = Some(value.into());
+        self.value.supported_api_versions = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_api_versions`].
+    #[inline]
     pub fn push_supported_api_versions(mut self, item: impl Into<String>) -> Self {
-        self.supported_api_versions
+        self.value
+            .supported_api_versions
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_api_versions`].
+    #[inline]
     pub fn set_supported_api_versions(mut self, value: Option<Vec<String>>) -> Self {
-        self.supported_api_versions = value;
+        self.value.supported_api_versions = value;
         self
     }
     /// Sets [`ConnectorConfiguration::supported_operators`]: Operators the connector supports in tasks.
+    #[inline]
     pub fn supported_operators(mut self, value: impl Into<Vec<Operators>>) -> Self {
-        self.supported_operators = Some(value.into());
+        self.value.supported_operators = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_operators`].
+    #[inline]
     pub fn push_supported_operators(mut self, item: impl Into<Operators>) -> Self {
-        self.supported_operators.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .supported_operators
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_operators`].
+    #[inline]
     pub fn set_supported_operators(mut self, value: Option<Vec<Operators>>) -> Self {
-        self.supported_operators = value;
+        self.value.supported_operators = value;
         self
     }
     /// Sets [`ConnectorConfiguration::supported_write_operations`]: Write operations the connector supports as a destination.
+    #[inline]
     pub fn supported_write_operations(
         mut self,
         value: impl Into<Vec<WriteOperationType>>,
     ) -> Self {
-        self.supported_write_operations = Some(value.into());
+        self.value.supported_write_operations = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_write_operations`].
+    #[inline]
     pub fn push_supported_write_operations(
         mut self,
         item: impl Into<WriteOperationType>,
     ) -> Self {
-        self.supported_write_operations
+        self.value
+            .supported_write_operations
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_write_operations`].
+    #[inline]
     pub fn set_supported_write_operations(
         mut self,
         value: Option<Vec<WriteOperationType>>,
     ) -> Self {
-        self.supported_write_operations = value;
+        self.value.supported_write_operations = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_provisioning_type`]: How the connector was provisioned.
+    #[inline]
     pub fn connector_provisioning_type(
         mut self,
         value: impl Into<ConnectorProvisioningType>,
     ) -> Self {
-        self.connector_provisioning_type = Some(value.into());
+        self.value.connector_provisioning_type = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_provisioning_type`].
+    #[inline]
     pub fn set_connector_provisioning_type(
         mut self,
         value: Option<ConnectorProvisioningType>,
     ) -> Self {
-        self.connector_provisioning_type = value;
+        self.value.connector_provisioning_type = value;
         self
     }
     /// Sets [`ConnectorConfiguration::connector_provisioning_config`]: Provisioning details, such as the Lambda function.
+    #[inline]
     pub fn connector_provisioning_config(
         mut self,
         value: impl Into<ConnectorProvisioningConfig>,
     ) -> Self {
-        self.connector_provisioning_config = Some(value.into());
+        self.value.connector_provisioning_config = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::connector_provisioning_config`].
+    #[inline]
     pub fn set_connector_provisioning_config(
         mut self,
         value: Option<ConnectorProvisioningConfig>,
     ) -> Self {
-        self.connector_provisioning_config = value;
+        self.value.connector_provisioning_config = value;
         self
     }
     /// Sets [`ConnectorConfiguration::logo_url`]: Where to find the connector's logo.
+    #[inline]
     pub fn logo_url(mut self, value: impl Into<String>) -> Self {
-        self.logo_url = Some(value.into());
+        self.value.logo_url = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::logo_url`].
+    #[inline]
     pub fn set_logo_url(mut self, value: Option<String>) -> Self {
-        self.logo_url = value;
+        self.value.logo_url = value;
         self
     }
     /// Sets [`ConnectorConfiguration::registered_at`]: When the connector was registered.
+    #[inline]
     pub fn registered_at(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.registered_at = Some(value.into());
+        self.value.registered_at = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::registered_at`].
+    #[inline]
     pub fn set_registered_at(
         mut self,
         value: Option<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.registered_at = value;
+        self.value.registered_at = value;
         self
     }
     /// Sets [`ConnectorConfiguration::registered_by`]: Who registered the connector.
+    #[inline]
     pub fn registered_by(mut self, value: impl Into<String>) -> Self {
-        self.registered_by = Some(value.into());
+        self.value.registered_by = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::registered_by`].
+    #[inline]
     pub fn set_registered_by(mut self, value: Option<String>) -> Self {
-        self.registered_by = value;
+        self.value.registered_by = value;
         self
     }
     /// Sets [`ConnectorConfiguration::supported_data_transfer_types`]: Kinds of data the connector moves: `RECORD` for structured records, `FILE` for files and binary data.
+    #[inline]
     pub fn supported_data_transfer_types(
         mut self,
         value: impl Into<Vec<SupportedDataTransferType>>,
     ) -> Self {
-        self.supported_data_transfer_types = Some(value.into());
+        self.value.supported_data_transfer_types = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_data_transfer_types`].
+    #[inline]
     pub fn push_supported_data_transfer_types(
         mut self,
         item: impl Into<SupportedDataTransferType>,
     ) -> Self {
-        self.supported_data_transfer_types
+        self.value
+            .supported_data_transfer_types
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_data_transfer_types`].
+    #[inline]
     pub fn set_supported_data_transfer_types(
         mut self,
         value: Option<Vec<SupportedDataTransferType>>,
     ) -> Self {
-        self.supported_data_transfer_types = value;
+        self.value.supported_data_transfer_types = value;
         self
     }
     /// Sets [`ConnectorConfiguration::supported_data_transfer_apis`]: APIs of the connected application that AppFlow can use to move data.
+    #[inline]
     pub fn supported_data_transfer_apis(
         mut self,
         value: impl Into<Vec<DataTransferApi>>,
     ) -> Self {
-        self.supported_data_transfer_apis = Some(value.into());
+        self.value.supported_data_transfer_apis = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorConfiguration::supported_data_transfer_apis`].
+    #[inline]
     pub fn push_supported_data_transfer_apis(
         mut self,
         item: impl Into<DataTransferApi>,
     ) -> Self {
-        self.supported_data_transfer_apis
+        self.value
+            .supported_data_transfer_apis
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorConfiguration::supported_data_transfer_apis`].
+    #[inline]
     pub fn set_supported_data_transfer_apis(
         mut self,
         value: Option<Vec<DataTransferApi>>,
     ) -> Self {
-        self.supported_data_transfer_apis = value;
+        self.value.supported_data_transfer_apis = value;
         self
     }
     /// Builds the [`ConnectorConfiguration`].
+    #[inline]
     pub fn build(self) -> ConnectorConfiguration {
-        ConnectorConfiguration {
-            can_use_as_source: self.can_use_as_source.unwrap_or_default(),
-            can_use_as_destination: self.can_use_as_destination.unwrap_or_default(),
-            supported_destination_connectors: self.supported_destination_connectors,
-            supported_scheduling_frequencies: self.supported_scheduling_frequencies,
-            is_private_link_enabled: self.is_private_link_enabled.unwrap_or_default(),
-            is_private_link_endpoint_url_required: self
-                .is_private_link_endpoint_url_required
-                .unwrap_or_default(),
-            supported_trigger_types: self.supported_trigger_types,
-            connector_metadata: self.connector_metadata,
-            connector_type: self.connector_type,
-            connector_label: self.connector_label,
-            connector_description: self.connector_description,
-            connector_owner: self.connector_owner,
-            connector_name: self.connector_name,
-            connector_version: self.connector_version,
-            connector_arn: self.connector_arn,
-            connector_modes: self.connector_modes,
-            authentication_config: self.authentication_config,
-            connector_runtime_settings: self.connector_runtime_settings,
-            supported_api_versions: self.supported_api_versions,
-            supported_operators: self.supported_operators,
-            supported_write_operations: self.supported_write_operations,
-            connector_provisioning_type: self.connector_provisioning_type,
-            connector_provisioning_config: self.connector_provisioning_config,
-            logo_url: self.logo_url,
-            registered_at: self.registered_at,
-            registered_by: self.registered_by,
-            supported_data_transfer_types: self.supported_data_transfer_types,
-            supported_data_transfer_apis: self.supported_data_transfer_apis,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ConnectorConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ConnectorConfigurationBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -745,156 +782,185 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "canUseAsSource" => out.can_use_as_source = r.bool()?,
-                "canUseAsDestination" => out.can_use_as_destination = r.bool()?,
-                "supportedDestinationConnectors" => {
-                    out.supported_destination_connectors = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<ConnectorType>,
-                        )?,
-                    );
-                }
-                "supportedSchedulingFrequencies" => {
-                    out.supported_scheduling_frequencies = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                ScheduleFrequencyType,
-                            >,
-                        )?,
-                    );
-                }
-                "isPrivateLinkEnabled" => out.is_private_link_enabled = r.bool()?,
-                "isPrivateLinkEndpointUrlRequired" => {
-                    out.is_private_link_endpoint_url_required = r.bool()?;
-                }
-                "supportedTriggerTypes" => {
-                    out.supported_trigger_types = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<TriggerType>,
-                        )?,
-                    );
-                }
-                "connectorMetadata" => {
-                    out.connector_metadata = Some(
-                        <ConnectorMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "connectorType" => {
-                    out.connector_type = Some(
-                        ::awsgen_runtime::protocol::json::read_enum::<ConnectorType>(r)?,
-                    );
-                }
-                "connectorLabel" => out.connector_label = Some(r.string()?),
-                "connectorDescription" => out.connector_description = Some(r.string()?),
-                "connectorOwner" => out.connector_owner = Some(r.string()?),
-                "connectorName" => out.connector_name = Some(r.string()?),
-                "connectorVersion" => out.connector_version = Some(r.string()?),
-                "connectorArn" => out.connector_arn = Some(r.string()?),
-                "connectorModes" => {
-                    out.connector_modes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
-                }
-                "authenticationConfig" => {
-                    out.authentication_config = Some(
-                        <AuthenticationConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "connectorRuntimeSettings" => {
-                    out.connector_runtime_settings = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            <ConnectorRuntimeSetting as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                        )?,
-                    );
-                }
-                "supportedApiVersions" => {
-                    out.supported_api_versions = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
-                }
-                "supportedOperators" => {
-                    out.supported_operators = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<Operators>,
-                        )?,
-                    );
-                }
-                "supportedWriteOperations" => {
-                    out.supported_write_operations = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                WriteOperationType,
-                            >,
-                        )?,
-                    );
-                }
-                "connectorProvisioningType" => {
-                    out.connector_provisioning_type = Some(
-                        ::awsgen_runtime::protocol::json::read_enum::<
-                            ConnectorProvisioningType,
-                        >(r)?,
-                    );
-                }
-                "connectorProvisioningConfig" => {
-                    out.connector_provisioning_config = Some(
-                        <ConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "logoURL" => out.logo_url = Some(r.string()?),
-                "registeredAt" => {
-                    out.registered_at = Some(
-                        r
-                            .timestamp(
-                                ::awsgen_runtime::protocol::TimestampFormat::EpochSeconds,
+        r.fields(
+            &[
+                "canUseAsSource",
+                "canUseAsDestination",
+                "supportedDestinationConnectors",
+                "supportedSchedulingFrequencies",
+                "isPrivateLinkEnabled",
+                "isPrivateLinkEndpointUrlRequired",
+                "supportedTriggerTypes",
+                "connectorMetadata",
+                "connectorType",
+                "connectorLabel",
+                "connectorDescription",
+                "connectorOwner",
+                "connectorName",
+                "connectorVersion",
+                "connectorArn",
+                "connectorModes",
+                "authenticationConfig",
+                "connectorRuntimeSettings",
+                "supportedApiVersions",
+                "supportedOperators",
+                "supportedWriteOperations",
+                "connectorProvisioningType",
+                "connectorProvisioningConfig",
+                "logoURL",
+                "registeredAt",
+                "registeredBy",
+                "supportedDataTransferTypes",
+                "supportedDataTransferApis",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => out.can_use_as_source = r.bool()?,
+                    1 => out.can_use_as_destination = r.bool()?,
+                    2 => {
+                        out.supported_destination_connectors = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<ConnectorType>,
                             )?,
-                    );
-                }
-                "registeredBy" => out.registered_by = Some(r.string()?),
-                "supportedDataTransferTypes" => {
-                    out.supported_data_transfer_types = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
+                        );
+                    }
+                    3 => {
+                        out.supported_scheduling_frequencies = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    ScheduleFrequencyType,
+                                >,
+                            )?,
+                        );
+                    }
+                    4 => out.is_private_link_enabled = r.bool()?,
+                    5 => out.is_private_link_endpoint_url_required = r.bool()?,
+                    6 => {
+                        out.supported_trigger_types = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<TriggerType>,
+                            )?,
+                        );
+                    }
+                    7 => {
+                        out.connector_metadata = Some(
+                            <ConnectorMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    8 => {
+                        out.connector_type = Some(
                             ::awsgen_runtime::protocol::json::read_enum::<
-                                SupportedDataTransferType,
-                            >,
-                        )?,
-                    );
+                                ConnectorType,
+                            >(r)?,
+                        );
+                    }
+                    9 => out.connector_label = Some(r.string()?),
+                    10 => out.connector_description = Some(r.string()?),
+                    11 => out.connector_owner = Some(r.string()?),
+                    12 => out.connector_name = Some(r.string()?),
+                    13 => out.connector_version = Some(r.string()?),
+                    14 => out.connector_arn = Some(r.string()?),
+                    15 => {
+                        out.connector_modes = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    16 => {
+                        out.authentication_config = Some(
+                            <AuthenticationConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    17 => {
+                        out.connector_runtime_settings = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                <ConnectorRuntimeSetting as ::awsgen_runtime::protocol::json::FromJson>::read_json,
+                            )?,
+                        );
+                    }
+                    18 => {
+                        out.supported_api_versions = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    19 => {
+                        out.supported_operators = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<Operators>,
+                            )?,
+                        );
+                    }
+                    20 => {
+                        out.supported_write_operations = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    WriteOperationType,
+                                >,
+                            )?,
+                        );
+                    }
+                    21 => {
+                        out.connector_provisioning_type = Some(
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                ConnectorProvisioningType,
+                            >(r)?,
+                        );
+                    }
+                    22 => {
+                        out.connector_provisioning_config = Some(
+                            <ConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    23 => out.logo_url = Some(r.string()?),
+                    24 => {
+                        out.registered_at = Some(
+                            r
+                                .timestamp(
+                                    ::awsgen_runtime::protocol::TimestampFormat::EpochSeconds,
+                                )?,
+                        );
+                    }
+                    25 => out.registered_by = Some(r.string()?),
+                    26 => {
+                        out.supported_data_transfer_types = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    SupportedDataTransferType,
+                                >,
+                            )?,
+                        );
+                    }
+                    27 => {
+                        out.supported_data_transfer_apis = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                <DataTransferApi as ::awsgen_runtime::protocol::json::FromJson>::read_json,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                "supportedDataTransferApis" => {
-                    out.supported_data_transfer_apis = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            <DataTransferApi as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                        )?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -153,297 +153,312 @@ pub struct ConnectorMetadata {
 
 impl ConnectorMetadata {
     /// Starts building a [`ConnectorMetadata`].
+    #[inline]
     pub fn builder() -> ConnectorMetadataBuilder {
         <ConnectorMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ConnectorMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConnectorMetadataBuilder {
-    amplitude: Option<AmplitudeMetadata>,
-    datadog: Option<DatadogMetadata>,
-    dynatrace: Option<DynatraceMetadata>,
-    google_analytics: Option<GoogleAnalyticsMetadata>,
-    infor_nexus: Option<InforNexusMetadata>,
-    marketo: Option<MarketoMetadata>,
-    redshift: Option<RedshiftMetadata>,
-    s3: Option<S3Metadata>,
-    salesforce: Option<SalesforceMetadata>,
-    service_now: Option<ServiceNowMetadata>,
-    singular: Option<SingularMetadata>,
-    slack: Option<SlackMetadata>,
-    snowflake: Option<SnowflakeMetadata>,
-    trendmicro: Option<TrendmicroMetadata>,
-    veeva: Option<VeevaMetadata>,
-    zendesk: Option<ZendeskMetadata>,
-    event_bridge: Option<EventBridgeMetadata>,
-    upsolver: Option<UpsolverMetadata>,
-    customer_profiles: Option<CustomerProfilesMetadata>,
-    honeycode: Option<HoneycodeMetadata>,
-    sap_odata: Option<SapODataMetadata>,
-    pardot: Option<PardotMetadata>,
+    value: ConnectorMetadata,
 }
 
 impl ConnectorMetadataBuilder {
     /// Sets [`ConnectorMetadata::amplitude`]: Set for Amplitude.
+    #[inline]
     pub fn amplitude(mut self, value: impl Into<AmplitudeMetadata>) -> Self {
-        self.amplitude = Some(value.into());
+        self.value.amplitude = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::amplitude`].
+    #[inline]
     pub fn set_amplitude(mut self, value: Option<AmplitudeMetadata>) -> Self {
-        self.amplitude = value;
+        self.value.amplitude = value;
         self
     }
     /// Sets [`ConnectorMetadata::datadog`]: Set for Datadog.
+    #[inline]
     pub fn datadog(mut self, value: impl Into<DatadogMetadata>) -> Self {
-        self.datadog = Some(value.into());
+        self.value.datadog = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::datadog`].
+    #[inline]
     pub fn set_datadog(mut self, value: Option<DatadogMetadata>) -> Self {
-        self.datadog = value;
+        self.value.datadog = value;
         self
     }
     /// Sets [`ConnectorMetadata::dynatrace`]: Set for Dynatrace.
+    #[inline]
     pub fn dynatrace(mut self, value: impl Into<DynatraceMetadata>) -> Self {
-        self.dynatrace = Some(value.into());
+        self.value.dynatrace = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::dynatrace`].
+    #[inline]
     pub fn set_dynatrace(mut self, value: Option<DynatraceMetadata>) -> Self {
-        self.dynatrace = value;
+        self.value.dynatrace = value;
         self
     }
     /// Sets [`ConnectorMetadata::google_analytics`]: Set for Google Analytics.
+    #[inline]
     pub fn google_analytics(
         mut self,
         value: impl Into<GoogleAnalyticsMetadata>,
     ) -> Self {
-        self.google_analytics = Some(value.into());
+        self.value.google_analytics = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::google_analytics`].
+    #[inline]
     pub fn set_google_analytics(
         mut self,
         value: Option<GoogleAnalyticsMetadata>,
     ) -> Self {
-        self.google_analytics = value;
+        self.value.google_analytics = value;
         self
     }
     /// Sets [`ConnectorMetadata::infor_nexus`]: Set for Infor Nexus.
+    #[inline]
     pub fn infor_nexus(mut self, value: impl Into<InforNexusMetadata>) -> Self {
-        self.infor_nexus = Some(value.into());
+        self.value.infor_nexus = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::infor_nexus`].
+    #[inline]
     pub fn set_infor_nexus(mut self, value: Option<InforNexusMetadata>) -> Self {
-        self.infor_nexus = value;
+        self.value.infor_nexus = value;
         self
     }
     /// Sets [`ConnectorMetadata::marketo`]: Set for Marketo.
+    #[inline]
     pub fn marketo(mut self, value: impl Into<MarketoMetadata>) -> Self {
-        self.marketo = Some(value.into());
+        self.value.marketo = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::marketo`].
+    #[inline]
     pub fn set_marketo(mut self, value: Option<MarketoMetadata>) -> Self {
-        self.marketo = value;
+        self.value.marketo = value;
         self
     }
     /// Sets [`ConnectorMetadata::redshift`]: Set for Amazon Redshift.
+    #[inline]
     pub fn redshift(mut self, value: impl Into<RedshiftMetadata>) -> Self {
-        self.redshift = Some(value.into());
+        self.value.redshift = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::redshift`].
+    #[inline]
     pub fn set_redshift(mut self, value: Option<RedshiftMetadata>) -> Self {
-        self.redshift = value;
+        self.value.redshift = value;
         self
     }
     /// Sets [`ConnectorMetadata::s3`]: Set for Amazon S3.
+    #[inline]
     pub fn s3(mut self, value: impl Into<S3Metadata>) -> Self {
-        self.s3 = Some(value.into());
+        self.value.s3 = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::s3`].
+    #[inline]
     pub fn set_s3(mut self, value: Option<S3Metadata>) -> Self {
-        self.s3 = value;
+        self.value.s3 = value;
         self
     }
     /// Sets [`ConnectorMetadata::salesforce`]: Set for Salesforce.
+    #[inline]
     pub fn salesforce(mut self, value: impl Into<SalesforceMetadata>) -> Self {
-        self.salesforce = Some(value.into());
+        self.value.salesforce = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::salesforce`].
+    #[inline]
     pub fn set_salesforce(mut self, value: Option<SalesforceMetadata>) -> Self {
-        self.salesforce = value;
+        self.value.salesforce = value;
         self
     }
     /// Sets [`ConnectorMetadata::service_now`]: Set for ServiceNow.
+    #[inline]
     pub fn service_now(mut self, value: impl Into<ServiceNowMetadata>) -> Self {
-        self.service_now = Some(value.into());
+        self.value.service_now = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::service_now`].
+    #[inline]
     pub fn set_service_now(mut self, value: Option<ServiceNowMetadata>) -> Self {
-        self.service_now = value;
+        self.value.service_now = value;
         self
     }
     /// Sets [`ConnectorMetadata::singular`]: Set for Singular.
+    #[inline]
     pub fn singular(mut self, value: impl Into<SingularMetadata>) -> Self {
-        self.singular = Some(value.into());
+        self.value.singular = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::singular`].
+    #[inline]
     pub fn set_singular(mut self, value: Option<SingularMetadata>) -> Self {
-        self.singular = value;
+        self.value.singular = value;
         self
     }
     /// Sets [`ConnectorMetadata::slack`]: Set for Slack.
+    #[inline]
     pub fn slack(mut self, value: impl Into<SlackMetadata>) -> Self {
-        self.slack = Some(value.into());
+        self.value.slack = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::slack`].
+    #[inline]
     pub fn set_slack(mut self, value: Option<SlackMetadata>) -> Self {
-        self.slack = value;
+        self.value.slack = value;
         self
     }
     /// Sets [`ConnectorMetadata::snowflake`]: Set for Snowflake.
+    #[inline]
     pub fn snowflake(mut self, value: impl Into<SnowflakeMetadata>) -> Self {
-        self.snowflake = Some(value.into());
+        self.value.snowflake = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::snowflake`].
+    #[inline]
     pub fn set_snowflake(mut self, value: Option<SnowflakeMetadata>) -> Self {
-        self.snowflake = value;
+        self.value.snowflake = value;
         self
     }
     /// Sets [`ConnectorMetadata::trendmicro`]: Set for Trend Micro.
+    #[inline]
     pub fn trendmicro(mut self, value: impl Into<TrendmicroMetadata>) -> Self {
-        self.trendmicro = Some(value.into());
+        self.value.trendmicro = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::trendmicro`].
+    #[inline]
     pub fn set_trendmicro(mut self, value: Option<TrendmicroMetadata>) -> Self {
-        self.trendmicro = value;
+        self.value.trendmicro = value;
         self
     }
     /// Sets [`ConnectorMetadata::veeva`]: Set for Veeva.
+    #[inline]
     pub fn veeva(mut self, value: impl Into<VeevaMetadata>) -> Self {
-        self.veeva = Some(value.into());
+        self.value.veeva = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::veeva`].
+    #[inline]
     pub fn set_veeva(mut self, value: Option<VeevaMetadata>) -> Self {
-        self.veeva = value;
+        self.value.veeva = value;
         self
     }
     /// Sets [`ConnectorMetadata::zendesk`]: Set for Zendesk.
+    #[inline]
     pub fn zendesk(mut self, value: impl Into<ZendeskMetadata>) -> Self {
-        self.zendesk = Some(value.into());
+        self.value.zendesk = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::zendesk`].
+    #[inline]
     pub fn set_zendesk(mut self, value: Option<ZendeskMetadata>) -> Self {
-        self.zendesk = value;
+        self.value.zendesk = value;
         self
     }
     /// Sets [`ConnectorMetadata::event_bridge`]: Set for Amazon EventBridge.
+    #[inline]
     pub fn event_bridge(mut self, value: impl Into<EventBridgeMetadata>) -> Self {
-        self.event_bridge = Some(value.into());
+        self.value.event_bridge = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::event_bridge`].
+    #[inline]
     pub fn set_event_bridge(mut self, value: Option<EventBridgeMetadata>) -> Self {
-        self.event_bridge = value;
+        self.value.event_bridge = value;
         self
     }
     /// Sets [`ConnectorMetadata::upsolver`]: Set for Upsolver.
+    #[inline]
     pub fn upsolver(mut self, value: impl Into<UpsolverMetadata>) -> Self {
-        self.upsolver = Some(value.into());
+        self.value.upsolver = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::upsolver`].
+    #[inline]
     pub fn set_upsolver(mut self, value: Option<UpsolverMetadata>) -> Self {
-        self.upsolver = value;
+        self.value.upsolver = value;
         self
     }
     /// Sets [`ConnectorMetadata::customer_profiles`]: Set for Amazon Connect Customer Profiles.
+    #[inline]
     pub fn customer_profiles(
         mut self,
         value: impl Into<CustomerProfilesMetadata>,
     ) -> Self {
-        self.customer_profiles = Some(value.into());
+        self.value.customer_profiles = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::customer_profiles`].
+    #[inline]
     pub fn set_customer_profiles(
         mut self,
         value: Option<CustomerProfilesMetadata>,
     ) -> Self {
-        self.customer_profiles = value;
+        self.value.customer_profiles = value;
         self
     }
     /// Sets [`ConnectorMetadata::honeycode`]: Set for Amazon Honeycode.
+    #[inline]
     pub fn honeycode(mut self, value: impl Into<HoneycodeMetadata>) -> Self {
-        self.honeycode = Some(value.into());
+        self.value.honeycode = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::honeycode`].
+    #[inline]
     pub fn set_honeycode(mut self, value: Option<HoneycodeMetadata>) -> Self {
-        self.honeycode = value;
+        self.value.honeycode = value;
         self
     }
     /// Sets [`ConnectorMetadata::sap_odata`].
+    #[inline]
     pub fn sap_odata(mut self, value: impl Into<SapODataMetadata>) -> Self {
-        self.sap_odata = Some(value.into());
+        self.value.sap_odata = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::sap_odata`].
+    #[inline]
     pub fn set_sap_odata(mut self, value: Option<SapODataMetadata>) -> Self {
-        self.sap_odata = value;
+        self.value.sap_odata = value;
         self
     }
     /// Sets [`ConnectorMetadata::pardot`]: Set for Salesforce Pardot.
+    #[inline]
     pub fn pardot(mut self, value: impl Into<PardotMetadata>) -> Self {
-        self.pardot = Some(value.into());
+        self.value.pardot = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorMetadata::pardot`].
+    #[inline]
     pub fn set_pardot(mut self, value: Option<PardotMetadata>) -> Self {
-        self.pardot = value;
+        self.value.pardot = value;
         self
     }
     /// Builds the [`ConnectorMetadata`].
+    #[inline]
     pub fn build(self) -> ConnectorMetadata {
-        ConnectorMetadata {
-            amplitude: self.amplitude,
-            datadog: self.datadog,
-            dynatrace: self.dynatrace,
-            google_analytics: self.google_analytics,
-            infor_nexus: self.infor_nexus,
-            marketo: self.marketo,
-            redshift: self.redshift,
-            s3: self.s3,
-            salesforce: self.salesforce,
-            service_now: self.service_now,
-            singular: self.singular,
-            slack: self.slack,
-            snowflake: self.snowflake,
-            trendmicro: self.trendmicro,
-            veeva: self.veeva,
-            zendesk: self.zendesk,
-            event_bridge: self.event_bridge,
-            upsolver: self.upsolver,
-            customer_profiles: self.customer_profiles,
-            honeycode: self.honeycode,
-            sap_odata: self.sap_odata,
-            pardot: self.pardot,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ConnectorMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ConnectorMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -452,169 +467,192 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorMetadata {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "Amplitude" => {
-                    out.amplitude = Some(
-                        <AmplitudeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
+        r.fields(
+            &[
+                "Amplitude",
+                "Datadog",
+                "Dynatrace",
+                "GoogleAnalytics",
+                "InforNexus",
+                "Marketo",
+                "Redshift",
+                "S3",
+                "Salesforce",
+                "ServiceNow",
+                "Singular",
+                "Slack",
+                "Snowflake",
+                "Trendmicro",
+                "Veeva",
+                "Zendesk",
+                "EventBridge",
+                "Upsolver",
+                "CustomerProfiles",
+                "Honeycode",
+                "SAPOData",
+                "Pardot",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => {
+                        out.amplitude = Some(
+                            <AmplitudeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    1 => {
+                        out.datadog = Some(
+                            <DatadogMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    2 => {
+                        out.dynatrace = Some(
+                            <DynatraceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    3 => {
+                        out.google_analytics = Some(
+                            <GoogleAnalyticsMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    4 => {
+                        out.infor_nexus = Some(
+                            <InforNexusMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    5 => {
+                        out.marketo = Some(
+                            <MarketoMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    6 => {
+                        out.redshift = Some(
+                            <RedshiftMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    7 => {
+                        out.s3 = Some(
+                            <S3Metadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    8 => {
+                        out.salesforce = Some(
+                            <SalesforceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    9 => {
+                        out.service_now = Some(
+                            <ServiceNowMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    10 => {
+                        out.singular = Some(
+                            <SingularMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    11 => {
+                        out.slack = Some(
+                            <SlackMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    12 => {
+                        out.snowflake = Some(
+                            <SnowflakeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    13 => {
+                        out.trendmicro = Some(
+                            <TrendmicroMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    14 => {
+                        out.veeva = Some(
+                            <VeevaMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    15 => {
+                        out.zendesk = Some(
+                            <ZendeskMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    16 => {
+                        out.event_bridge = Some(
+                            <EventBridgeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    17 => {
+                        out.upsolver = Some(
+                            <UpsolverMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    18 => {
+                        out.customer_profiles = Some(
+                            <CustomerProfilesMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    19 => {
+                        out.honeycode = Some(
+                            <HoneycodeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    20 => {
+                        out.sap_odata = Some(
+                            <SapODataMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    21 => {
+                        out.pardot = Some(
+                            <PardotMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                "Datadog" => {
-                    out.datadog = Some(
-                        <DatadogMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Dynatrace" => {
-                    out.dynatrace = Some(
-                        <DynatraceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "GoogleAnalytics" => {
-                    out.google_analytics = Some(
-                        <GoogleAnalyticsMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "InforNexus" => {
-                    out.infor_nexus = Some(
-                        <InforNexusMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Marketo" => {
-                    out.marketo = Some(
-                        <MarketoMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Redshift" => {
-                    out.redshift = Some(
-                        <RedshiftMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "S3" => {
-                    out.s3 = Some(
-                        <S3Metadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Salesforce" => {
-                    out.salesforce = Some(
-                        <SalesforceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "ServiceNow" => {
-                    out.service_now = Some(
-                        <ServiceNowMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Singular" => {
-                    out.singular = Some(
-                        <SingularMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Slack" => {
-                    out.slack = Some(
-                        <SlackMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Snowflake" => {
-                    out.snowflake = Some(
-                        <SnowflakeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Trendmicro" => {
-                    out.trendmicro = Some(
-                        <TrendmicroMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Veeva" => {
-                    out.veeva = Some(
-                        <VeevaMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Zendesk" => {
-                    out.zendesk = Some(
-                        <ZendeskMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "EventBridge" => {
-                    out.event_bridge = Some(
-                        <EventBridgeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Upsolver" => {
-                    out.upsolver = Some(
-                        <UpsolverMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "CustomerProfiles" => {
-                    out.customer_profiles = Some(
-                        <CustomerProfilesMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Honeycode" => {
-                    out.honeycode = Some(
-                        <HoneycodeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "SAPOData" => {
-                    out.sap_odata = Some(
-                        <SapODataMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                "Pardot" => {
-                    out.pardot = Some(
-                        <PardotMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

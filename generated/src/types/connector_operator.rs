@@ -124,237 +124,252 @@ pub struct ConnectorOperator {
 
 impl ConnectorOperator {
     /// Starts building a [`ConnectorOperator`].
+    #[inline]
     pub fn builder() -> ConnectorOperatorBuilder {
         <ConnectorOperatorBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ConnectorOperator`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConnectorOperatorBuilder {
-    amplitude: Option<AmplitudeConnectorOperator>,
-    datadog: Option<DatadogConnectorOperator>,
-    dynatrace: Option<DynatraceConnectorOperator>,
-    google_analytics: Option<GoogleAnalyticsConnectorOperator>,
-    infor_nexus: Option<InforNexusConnectorOperator>,
-    marketo: Option<MarketoConnectorOperator>,
-    s3: Option<S3ConnectorOperator>,
-    salesforce: Option<SalesforceConnectorOperator>,
-    service_now: Option<ServiceNowConnectorOperator>,
-    singular: Option<SingularConnectorOperator>,
-    slack: Option<SlackConnectorOperator>,
-    trendmicro: Option<TrendmicroConnectorOperator>,
-    veeva: Option<VeevaConnectorOperator>,
-    zendesk: Option<ZendeskConnectorOperator>,
-    sap_odata: Option<SapODataConnectorOperator>,
-    custom_connector: Option<Operator>,
-    pardot: Option<PardotConnectorOperator>,
+    value: ConnectorOperator,
 }
 
 impl ConnectorOperatorBuilder {
     /// Sets [`ConnectorOperator::amplitude`]: Operator for Amplitude sources.
+    #[inline]
     pub fn amplitude(mut self, value: impl Into<AmplitudeConnectorOperator>) -> Self {
-        self.amplitude = Some(value.into());
+        self.value.amplitude = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::amplitude`].
+    #[inline]
     pub fn set_amplitude(mut self, value: Option<AmplitudeConnectorOperator>) -> Self {
-        self.amplitude = value;
+        self.value.amplitude = value;
         self
     }
     /// Sets [`ConnectorOperator::datadog`]: Operator for Datadog sources.
+    #[inline]
     pub fn datadog(mut self, value: impl Into<DatadogConnectorOperator>) -> Self {
-        self.datadog = Some(value.into());
+        self.value.datadog = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::datadog`].
+    #[inline]
     pub fn set_datadog(mut self, value: Option<DatadogConnectorOperator>) -> Self {
-        self.datadog = value;
+        self.value.datadog = value;
         self
     }
     /// Sets [`ConnectorOperator::dynatrace`]: Operator for Dynatrace sources.
+    #[inline]
     pub fn dynatrace(mut self, value: impl Into<DynatraceConnectorOperator>) -> Self {
-        self.dynatrace = Some(value.into());
+        self.value.dynatrace = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::dynatrace`].
+    #[inline]
     pub fn set_dynatrace(mut self, value: Option<DynatraceConnectorOperator>) -> Self {
-        self.dynatrace = value;
+        self.value.dynatrace = value;
         self
     }
     /// Sets [`ConnectorOperator::google_analytics`]: Operator for Google Analytics sources.
+    #[inline]
     pub fn google_analytics(
         mut self,
         value: impl Into<GoogleAnalyticsConnectorOperator>,
     ) -> Self {
-        self.google_analytics = Some(value.into());
+        self.value.google_analytics = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::google_analytics`].
+    #[inline]
     pub fn set_google_analytics(
         mut self,
         value: Option<GoogleAnalyticsConnectorOperator>,
     ) -> Self {
-        self.google_analytics = value;
+        self.value.google_analytics = value;
         self
     }
     /// Sets [`ConnectorOperator::infor_nexus`]: Operator for Infor Nexus sources.
+    #[inline]
     pub fn infor_nexus(mut self, value: impl Into<InforNexusConnectorOperator>) -> Self {
-        self.infor_nexus = Some(value.into());
+        self.value.infor_nexus = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::infor_nexus`].
+    #[inline]
     pub fn set_infor_nexus(
         mut self,
         value: Option<InforNexusConnectorOperator>,
     ) -> Self {
-        self.infor_nexus = value;
+        self.value.infor_nexus = value;
         self
     }
     /// Sets [`ConnectorOperator::marketo`]: Operator for Marketo sources.
+    #[inline]
     pub fn marketo(mut self, value: impl Into<MarketoConnectorOperator>) -> Self {
-        self.marketo = Some(value.into());
+        self.value.marketo = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::marketo`].
+    #[inline]
     pub fn set_marketo(mut self, value: Option<MarketoConnectorOperator>) -> Self {
-        self.marketo = value;
+        self.value.marketo = value;
         self
     }
     /// Sets [`ConnectorOperator::s3`]: Operator for Amazon S3 sources.
+    #[inline]
     pub fn s3(mut self, value: impl Into<S3ConnectorOperator>) -> Self {
-        self.s3 = Some(value.into());
+        self.value.s3 = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::s3`].
+    #[inline]
     pub fn set_s3(mut self, value: Option<S3ConnectorOperator>) -> Self {
-        self.s3 = value;
+        self.value.s3 = value;
         self
     }
     /// Sets [`ConnectorOperator::salesforce`]: Operator for Salesforce sources.
+    #[inline]
     pub fn salesforce(mut self, value: impl Into<SalesforceConnectorOperator>) -> Self {
-        self.salesforce = Some(value.into());
+        self.value.salesforce = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::salesforce`].
+    #[inline]
     pub fn set_salesforce(mut self, value: Option<SalesforceConnectorOperator>) -> Self {
-        self.salesforce = value;
+        self.value.salesforce = value;
         self
     }
     /// Sets [`ConnectorOperator::service_now`]: Operator for ServiceNow sources.
+    #[inline]
     pub fn service_now(mut self, value: impl Into<ServiceNowConnectorOperator>) -> Self {
-        self.service_now = Some(value.into());
+        self.value.service_now = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::service_now`].
+    #[inline]
     pub fn set_service_now(
         mut self,
         value: Option<ServiceNowConnectorOperator>,
     ) -> Self {
-        self.service_now = value;
+        self.value.service_now = value;
         self
     }
     /// Sets [`ConnectorOperator::singular`]: Operator for Singular sources.
+    #[inline]
     pub fn singular(mut self, value: impl Into<SingularConnectorOperator>) -> Self {
-        self.singular = Some(value.into());
+        self.value.singular = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::singular`].
+    #[inline]
     pub fn set_singular(mut self, value: Option<SingularConnectorOperator>) -> Self {
-        self.singular = value;
+        self.value.singular = value;
         self
     }
     /// Sets [`ConnectorOperator::slack`]: Operator for Slack sources.
+    #[inline]
     pub fn slack(mut self, value: impl Into<SlackConnectorOperator>) -> Self {
-        self.slack = Some(value.into());
+        self.value.slack = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::slack`].
+    #[inline]
     pub fn set_slack(mut self, value: Option<SlackConnectorOperator>) -> Self {
-        self.slack = value;
+        self.value.slack = value;
         self
     }
     /// Sets [`ConnectorOperator::trendmicro`]: Operator for Trend Micro sources.
+    #[inline]
     pub fn trendmicro(mut self, value: impl Into<TrendmicroConnectorOperator>) -> Self {
-        self.trendmicro = Some(value.into());
+        self.value.trendmicro = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::trendmicro`].
+    #[inline]
     pub fn set_trendmicro(mut self, value: Option<TrendmicroConnectorOperator>) -> Self {
-        self.trendmicro = value;
+        self.value.trendmicro = value;
         self
     }
     /// Sets [`ConnectorOperator::veeva`]: Operator for Veeva sources.
+    #[inline]
     pub fn veeva(mut self, value: impl Into<VeevaConnectorOperator>) -> Self {
-        self.veeva = Some(value.into());
+        self.value.veeva = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::veeva`].
+    #[inline]
     pub fn set_veeva(mut self, value: Option<VeevaConnectorOperator>) -> Self {
-        self.veeva = value;
+        self.value.veeva = value;
         self
     }
     /// Sets [`ConnectorOperator::zendesk`]: Operator for Zendesk sources.
+    #[inline]
     pub fn zendesk(mut self, value: impl Into<ZendeskConnectorOperator>) -> Self {
-        self.zendesk = Some(value.into());
+        self.value.zendesk = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::zendesk`].
+    #[inline]
     pub fn set_zendesk(mut self, value: Option<ZendeskConnectorOperator>) -> Self {
-        self.zendesk = value;
+        self.value.zendesk = value;
         self
     }
     /// Sets [`ConnectorOperator::sap_odata`]: Operator for SAP OData sources.
+    #[inline]
     pub fn sap_odata(mut self, value: impl Into<SapODataConnectorOperator>) -> Self {
-        self.sap_odata = Some(value.into());
+        self.value.sap_odata = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::sap_odata`].
+    #[inline]
     pub fn set_sap_odata(mut self, value: Option<SapODataConnectorOperator>) -> Self {
-        self.sap_odata = value;
+        self.value.sap_odata = value;
         self
     }
     /// Sets [`ConnectorOperator::custom_connector`]: Operator for a custom connector.
+    #[inline]
     pub fn custom_connector(mut self, value: impl Into<Operator>) -> Self {
-        self.custom_connector = Some(value.into());
+        self.value.custom_connector = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::custom_connector`].
+    #[inline]
     pub fn set_custom_connector(mut self, value: Option<Operator>) -> Self {
-        self.custom_connector = value;
+        self.value.custom_connector = value;
         self
     }
     /// Sets [`ConnectorOperator::pardot`]: Operator for Salesforce Pardot sources.
+    #[inline]
     pub fn pardot(mut self, value: impl Into<PardotConnectorOperator>) -> Self {
-        self.pardot = Some(value.into());
+        self.value.pardot = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorOperator::pardot`].
+    #[inline]
     pub fn set_pardot(mut self, value: Option<PardotConnectorOperator>) -> Self {
-        self.pardot = value;
+        self.value.pardot = value;
         self
     }
     /// Builds the [`ConnectorOperator`].
+    #[inline]
     pub fn build(self) -> ConnectorOperator {
-        ConnectorOperator {
-            amplitude: self.amplitude,
-            datadog: self.datadog,
-            dynatrace: self.dynatrace,
-            google_analytics: self.google_analytics,
-            infor_nexus: self.infor_nexus,
-            marketo: self.marketo,
-            s3: self.s3,
-            salesforce: self.salesforce,
-            service_now: self.service_now,
-            singular: self.singular,
-            slack: self.slack,
-            trendmicro: self.trendmicro,
-            veeva: self.veeva,
-            zendesk: self.zendesk,
-            sap_odata: self.sap_odata,
-            custom_connector: self.custom_connector,
-            pardot: self.pardot,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ConnectorOperatorBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ConnectorOperatorBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -21,39 +21,54 @@ pub struct ConnectorProvisioningConfig {
 
 impl ConnectorProvisioningConfig {
     /// Starts building a [`ConnectorProvisioningConfig`].
+    #[inline]
     pub fn builder() -> ConnectorProvisioningConfigBuilder {
         <ConnectorProvisioningConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ConnectorProvisioningConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConnectorProvisioningConfigBuilder {
-    lambda: Option<LambdaConnectorProvisioningConfig>,
+    value: ConnectorProvisioningConfig,
 }
 
 impl ConnectorProvisioningConfigBuilder {
     /// Sets [`ConnectorProvisioningConfig::lambda`]: The Lambda function behind the connector.
+    #[inline]
     pub fn lambda(
         mut self,
         value: impl Into<LambdaConnectorProvisioningConfig>,
     ) -> Self {
-        self.lambda = Some(value.into());
+        self.value.lambda = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorProvisioningConfig::lambda`].
+    #[inline]
     pub fn set_lambda(
         mut self,
         value: Option<LambdaConnectorProvisioningConfig>,
     ) -> Self {
-        self.lambda = value;
+        self.value.lambda = value;
         self
     }
     /// Builds the [`ConnectorProvisioningConfig`].
+    #[inline]
     pub fn build(self) -> ConnectorProvisioningConfig {
-        ConnectorProvisioningConfig {
-            lambda: self.lambda,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ConnectorProvisioningConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ConnectorProvisioningConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -88,22 +103,22 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorProvisioningConfig 
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "lambda" => {
-                    out.lambda = Some(
-                        <LambdaConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                            r,
-                        )?,
-                    );
+        r.fields(
+            &["lambda"],
+            &mut |r, i| {
+                match i {
+                    0 => {
+                        out.lambda = Some(
+                            <LambdaConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                r,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -59,121 +59,138 @@ pub struct ConnectorRuntimeSetting {
 
 impl ConnectorRuntimeSetting {
     /// Starts building a [`ConnectorRuntimeSetting`].
+    #[inline]
     pub fn builder() -> ConnectorRuntimeSettingBuilder {
         <ConnectorRuntimeSettingBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ConnectorRuntimeSetting`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConnectorRuntimeSettingBuilder {
-    key: Option<String>,
-    data_type: Option<String>,
-    is_required: Option<bool>,
-    label: Option<String>,
-    description: Option<String>,
-    scope: Option<String>,
-    connector_supplied_value_options: Option<Vec<String>>,
+    value: ConnectorRuntimeSetting,
 }
 
 impl ConnectorRuntimeSettingBuilder {
     /// Sets [`ConnectorRuntimeSetting::key`]: The setting's key.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
+        self.value.key = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::key`].
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
+        self.value.key = value;
         self
     }
     /// Sets [`ConnectorRuntimeSetting::data_type`]: The setting's data type.
+    #[inline]
     pub fn data_type(mut self, value: impl Into<String>) -> Self {
-        self.data_type = Some(value.into());
+        self.value.data_type = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::data_type`].
+    #[inline]
     pub fn set_data_type(mut self, value: Option<String>) -> Self {
-        self.data_type = value;
+        self.value.data_type = value;
         self
     }
     /// Sets [`ConnectorRuntimeSetting::is_required`]: Whether the setting must be given.
+    #[inline]
     pub fn is_required(mut self, value: impl Into<bool>) -> Self {
-        self.is_required = Some(value.into());
+        self.value.is_required = value.into();
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::is_required`].
+    #[inline]
     pub fn set_is_required(mut self, value: Option<bool>) -> Self {
-        self.is_required = value;
+        self.value.is_required = value.unwrap_or_default();
         self
     }
     /// Sets [`ConnectorRuntimeSetting::label`]: The setting's display label.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
+        self.value.label = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::label`].
+    #[inline]
     pub fn set_label(mut self, value: Option<String>) -> Self {
-        self.label = value;
+        self.value.label = value;
         self
     }
     /// Sets [`ConnectorRuntimeSetting::description`]: What the setting is for.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.value.description = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::description`].
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+        self.value.description = value;
         self
     }
     /// Sets [`ConnectorRuntimeSetting::scope`]: Where the setting applies.
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
+        self.value.scope = Some(value.into());
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::scope`].
+    #[inline]
     pub fn set_scope(mut self, value: Option<String>) -> Self {
-        self.scope = value;
+        self.value.scope = value;
         self
     }
     /// Sets [`ConnectorRuntimeSetting::connector_supplied_value_options`]: Values the connector offers for this setting.
+    #[inline]
     pub fn connector_supplied_value_options(
         mut self,
         value: impl Into<Vec<String>>,
     ) -> Self {
-        self.connector_supplied_value_options = Some(value.into());
+        self.value.connector_supplied_value_options = Some(value.into());
         self
     }
     /// Appends one item to [`ConnectorRuntimeSetting::connector_supplied_value_options`].
+    #[inline]
     pub fn push_connector_supplied_value_options(
         mut self,
         item: impl Into<String>,
     ) -> Self {
-        self.connector_supplied_value_options
+        self.value
+            .connector_supplied_value_options
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`ConnectorRuntimeSetting::connector_supplied_value_options`].
+    #[inline]
     pub fn set_connector_supplied_value_options(
         mut self,
         value: Option<Vec<String>>,
     ) -> Self {
-        self.connector_supplied_value_options = value;
+        self.value.connector_supplied_value_options = value;
         self
     }
     /// Builds the [`ConnectorRuntimeSetting`].
+    #[inline]
     pub fn build(self) -> ConnectorRuntimeSetting {
-        ConnectorRuntimeSetting {
-            key: self.key,
-            data_type: self.data_type,
-            is_required: self.is_required.unwrap_or_default(),
-            label: self.label,
-            description: self.description,
-            scope: self.scope,
-            connector_supplied_value_options: self.connector_supplied_value_options,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ConnectorRuntimeSettingBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ConnectorRuntimeSettingBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -182,29 +199,37 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorRuntimeSetting {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "key" => out.key = Some(r.string()?),
-                "dataType" => out.data_type = Some(r.string()?),
-                "isRequired" => out.is_required = r.bool()?,
-                "label" => out.label = Some(r.string()?),
-                "description" => out.description = Some(r.string()?),
-                "scope" => out.scope = Some(r.string()?),
-                "connectorSuppliedValueOptions" => {
-                    out.connector_supplied_value_options = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &[
+                "key",
+                "dataType",
+                "isRequired",
+                "label",
+                "description",
+                "scope",
+                "connectorSuppliedValueOptions",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => out.key = Some(r.string()?),
+                    1 => out.data_type = Some(r.string()?),
+                    2 => out.is_required = r.bool()?,
+                    3 => out.label = Some(r.string()?),
+                    4 => out.description = Some(r.string()?),
+                    5 => out.scope = Some(r.string()?),
+                    6 => {
+                        out.connector_supplied_value_options = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

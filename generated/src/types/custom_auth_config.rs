@@ -36,50 +36,69 @@ pub struct CustomAuthConfig {
 
 impl CustomAuthConfig {
     /// Starts building a [`CustomAuthConfig`].
+    #[inline]
     pub fn builder() -> CustomAuthConfigBuilder {
         <CustomAuthConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`CustomAuthConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomAuthConfigBuilder {
-    custom_authentication_type: Option<String>,
-    auth_parameters: Option<Vec<AuthParameter>>,
+    value: CustomAuthConfig,
 }
 
 impl CustomAuthConfigBuilder {
     /// Sets [`CustomAuthConfig::custom_authentication_type`]: The scheme's name.
+    #[inline]
     pub fn custom_authentication_type(mut self, value: impl Into<String>) -> Self {
-        self.custom_authentication_type = Some(value.into());
+        self.value.custom_authentication_type = Some(value.into());
         self
     }
     /// Sets or clears [`CustomAuthConfig::custom_authentication_type`].
+    #[inline]
     pub fn set_custom_authentication_type(mut self, value: Option<String>) -> Self {
-        self.custom_authentication_type = value;
+        self.value.custom_authentication_type = value;
         self
     }
     /// Sets [`CustomAuthConfig::auth_parameters`]: The parameters the scheme needs.
+    #[inline]
     pub fn auth_parameters(mut self, value: impl Into<Vec<AuthParameter>>) -> Self {
-        self.auth_parameters = Some(value.into());
+        self.value.auth_parameters = Some(value.into());
         self
     }
     /// Appends one item to [`CustomAuthConfig::auth_parameters`].
+    #[inline]
     pub fn push_auth_parameters(mut self, item: impl Into<AuthParameter>) -> Self {
-        self.auth_parameters.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .auth_parameters
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`CustomAuthConfig::auth_parameters`].
+    #[inline]
     pub fn set_auth_parameters(mut self, value: Option<Vec<AuthParameter>>) -> Self {
-        self.auth_parameters = value;
+        self.value.auth_parameters = value;
         self
     }
     /// Builds the [`CustomAuthConfig`].
+    #[inline]
     pub fn build(self) -> CustomAuthConfig {
-        CustomAuthConfig {
-            custom_authentication_type: self.custom_authentication_type,
-            auth_parameters: self.auth_parameters,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for CustomAuthConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "CustomAuthConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -88,26 +107,24 @@ impl ::awsgen_runtime::protocol::json::FromJson for CustomAuthConfig {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "customAuthenticationType" => {
-                    out.custom_authentication_type = Some(r.string()?);
+        r.fields(
+            &["customAuthenticationType", "authParameters"],
+            &mut |r, i| {
+                match i {
+                    0 => out.custom_authentication_type = Some(r.string()?),
+                    1 => {
+                        out.auth_parameters = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                <AuthParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                "authParameters" => {
-                    out.auth_parameters = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            <AuthParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                        )?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

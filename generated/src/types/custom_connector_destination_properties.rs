@@ -54,101 +54,114 @@ pub struct CustomConnectorDestinationProperties {
 
 impl CustomConnectorDestinationProperties {
     /// Starts building a [`CustomConnectorDestinationProperties`].
+    #[inline]
     pub fn builder() -> CustomConnectorDestinationPropertiesBuilder {
         <CustomConnectorDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`CustomConnectorDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomConnectorDestinationPropertiesBuilder {
-    entity_name: Option<String>,
-    error_handling_config: Option<ErrorHandlingConfig>,
-    write_operation_type: Option<WriteOperationType>,
-    id_field_names: Option<Vec<String>>,
-    custom_properties: Option<BTreeMap<String, String>>,
+    value: CustomConnectorDestinationProperties,
+    set: u64,
 }
 
 impl CustomConnectorDestinationPropertiesBuilder {
     /// Sets [`CustomConnectorDestinationProperties::entity_name`]: The entity to write to.
+    #[inline]
     pub fn entity_name(mut self, value: impl Into<String>) -> Self {
-        self.entity_name = Some(value.into());
+        self.value.entity_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`CustomConnectorDestinationProperties::entity_name`].
+    #[inline]
     pub fn set_entity_name(mut self, value: Option<String>) -> Self {
-        self.entity_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.entity_name = value.unwrap_or_default();
         self
     }
     /// Sets [`CustomConnectorDestinationProperties::error_handling_config`]: What to do with records that fail to write.
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`CustomConnectorDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Sets [`CustomConnectorDestinationProperties::write_operation_type`]: How records are written (insert, upsert, update or delete).
+    #[inline]
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
-        self.write_operation_type = Some(value.into());
+        self.value.write_operation_type = Some(value.into());
         self
     }
     /// Sets or clears [`CustomConnectorDestinationProperties::write_operation_type`].
+    #[inline]
     pub fn set_write_operation_type(
         mut self,
         value: Option<WriteOperationType>,
     ) -> Self {
-        self.write_operation_type = value;
+        self.value.write_operation_type = value;
         self
     }
     /// Sets [`CustomConnectorDestinationProperties::id_field_names`]: Fields that identify a record for update, upsert and delete.
+    #[inline]
     pub fn id_field_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.id_field_names = Some(value.into());
+        self.value.id_field_names = Some(value.into());
         self
     }
     /// Appends one item to [`CustomConnectorDestinationProperties::id_field_names`].
+    #[inline]
     pub fn push_id_field_names(mut self, item: impl Into<String>) -> Self {
-        self.id_field_names.get_or_insert_with(Default::default).push(item.into());
+        self.value.id_field_names.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`CustomConnectorDestinationProperties::id_field_names`].
+    #[inline]
     pub fn set_id_field_names(mut self, value: Option<Vec<String>>) -> Self {
-        self.id_field_names = value;
+        self.value.id_field_names = value;
         self
     }
     /// Sets [`CustomConnectorDestinationProperties::custom_properties`]: Connector-specific properties for writing.
+    #[inline]
     pub fn custom_properties(
         mut self,
         value: impl Into<BTreeMap<String, String>>,
     ) -> Self {
-        self.custom_properties = Some(value.into());
+        self.value.custom_properties = Some(value.into());
         self
     }
     /// Inserts one entry into [`CustomConnectorDestinationProperties::custom_properties`].
+    #[inline]
     pub fn insert_custom_properties(
         mut self,
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        self.custom_properties
+        self.value
+            .custom_properties
             .get_or_insert_with(Default::default)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears [`CustomConnectorDestinationProperties::custom_properties`].
+    #[inline]
     pub fn set_custom_properties(
         mut self,
         value: Option<BTreeMap<String, String>>,
     ) -> Self {
-        self.custom_properties = value;
+        self.value.custom_properties = value;
         self
     }
     /// Builds the [`CustomConnectorDestinationProperties`].
@@ -157,26 +170,30 @@ impl CustomConnectorDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<CustomConnectorDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.entity_name.is_none(), "entityName")];
-        match (self.entity_name,) {
-            (Some(entity_name),) => {
-                Ok(CustomConnectorDestinationProperties {
-                    entity_name,
-                    error_handling_config: self.error_handling_config,
-                    write_operation_type: self.write_operation_type,
-                    id_field_names: self.id_field_names,
-                    custom_properties: self.custom_properties,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "CustomConnectorDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "CustomConnectorDestinationProperties",
+                    self.set,
+                    &["entityName"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for CustomConnectorDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "CustomConnectorDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["entityName"],
+        )
     }
 }
 

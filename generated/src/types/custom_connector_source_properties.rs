@@ -38,65 +38,75 @@ pub struct CustomConnectorSourceProperties {
 
 impl CustomConnectorSourceProperties {
     /// Starts building a [`CustomConnectorSourceProperties`].
+    #[inline]
     pub fn builder() -> CustomConnectorSourcePropertiesBuilder {
         <CustomConnectorSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`CustomConnectorSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomConnectorSourcePropertiesBuilder {
-    entity_name: Option<String>,
-    custom_properties: Option<BTreeMap<String, String>>,
-    data_transfer_api: Option<DataTransferApi>,
+    value: CustomConnectorSourceProperties,
+    set: u64,
 }
 
 impl CustomConnectorSourcePropertiesBuilder {
     /// Sets [`CustomConnectorSourceProperties::entity_name`]: The entity to read from.
+    #[inline]
     pub fn entity_name(mut self, value: impl Into<String>) -> Self {
-        self.entity_name = Some(value.into());
+        self.value.entity_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`CustomConnectorSourceProperties::entity_name`].
+    #[inline]
     pub fn set_entity_name(mut self, value: Option<String>) -> Self {
-        self.entity_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.entity_name = value.unwrap_or_default();
         self
     }
     /// Sets [`CustomConnectorSourceProperties::custom_properties`]: Connector-specific properties for reading.
+    #[inline]
     pub fn custom_properties(
         mut self,
         value: impl Into<BTreeMap<String, String>>,
     ) -> Self {
-        self.custom_properties = Some(value.into());
+        self.value.custom_properties = Some(value.into());
         self
     }
     /// Inserts one entry into [`CustomConnectorSourceProperties::custom_properties`].
+    #[inline]
     pub fn insert_custom_properties(
         mut self,
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        self.custom_properties
+        self.value
+            .custom_properties
             .get_or_insert_with(Default::default)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears [`CustomConnectorSourceProperties::custom_properties`].
+    #[inline]
     pub fn set_custom_properties(
         mut self,
         value: Option<BTreeMap<String, String>>,
     ) -> Self {
-        self.custom_properties = value;
+        self.value.custom_properties = value;
         self
     }
     /// Sets [`CustomConnectorSourceProperties::data_transfer_api`]: The connected application's API used to read data.
+    #[inline]
     pub fn data_transfer_api(mut self, value: impl Into<DataTransferApi>) -> Self {
-        self.data_transfer_api = Some(value.into());
+        self.value.data_transfer_api = Some(value.into());
         self
     }
     /// Sets or clears [`CustomConnectorSourceProperties::data_transfer_api`].
+    #[inline]
     pub fn set_data_transfer_api(mut self, value: Option<DataTransferApi>) -> Self {
-        self.data_transfer_api = value;
+        self.value.data_transfer_api = value;
         self
     }
     /// Builds the [`CustomConnectorSourceProperties`].
@@ -105,24 +115,30 @@ impl CustomConnectorSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<CustomConnectorSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.entity_name.is_none(), "entityName")];
-        match (self.entity_name,) {
-            (Some(entity_name),) => {
-                Ok(CustomConnectorSourceProperties {
-                    entity_name,
-                    custom_properties: self.custom_properties,
-                    data_transfer_api: self.data_transfer_api,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "CustomConnectorSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "CustomConnectorSourceProperties",
+                    self.set,
+                    &["entityName"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for CustomConnectorSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "CustomConnectorSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["entityName"],
+        )
     }
 }
 

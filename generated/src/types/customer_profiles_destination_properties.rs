@@ -22,37 +22,44 @@ pub struct CustomerProfilesDestinationProperties {
 
 impl CustomerProfilesDestinationProperties {
     /// Starts building a [`CustomerProfilesDestinationProperties`].
+    #[inline]
     pub fn builder() -> CustomerProfilesDestinationPropertiesBuilder {
         <CustomerProfilesDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`CustomerProfilesDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomerProfilesDestinationPropertiesBuilder {
-    domain_name: Option<String>,
-    object_type_name: Option<String>,
+    value: CustomerProfilesDestinationProperties,
+    set: u64,
 }
 
 impl CustomerProfilesDestinationPropertiesBuilder {
     /// Sets [`CustomerProfilesDestinationProperties::domain_name`]: The Customer Profiles domain.
+    #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = Some(value.into());
+        self.value.domain_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`CustomerProfilesDestinationProperties::domain_name`].
+    #[inline]
     pub fn set_domain_name(mut self, value: Option<String>) -> Self {
-        self.domain_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.domain_name = value.unwrap_or_default();
         self
     }
     /// Sets [`CustomerProfilesDestinationProperties::object_type_name`]: The object type to write.
+    #[inline]
     pub fn object_type_name(mut self, value: impl Into<String>) -> Self {
-        self.object_type_name = Some(value.into());
+        self.value.object_type_name = Some(value.into());
         self
     }
     /// Sets or clears [`CustomerProfilesDestinationProperties::object_type_name`].
+    #[inline]
     pub fn set_object_type_name(mut self, value: Option<String>) -> Self {
-        self.object_type_name = value;
+        self.value.object_type_name = value;
         self
     }
     /// Builds the [`CustomerProfilesDestinationProperties`].
@@ -61,23 +68,30 @@ impl CustomerProfilesDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<CustomerProfilesDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.domain_name.is_none(), "domainName")];
-        match (self.domain_name,) {
-            (Some(domain_name),) => {
-                Ok(CustomerProfilesDestinationProperties {
-                    domain_name,
-                    object_type_name: self.object_type_name,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "CustomerProfilesDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "CustomerProfilesDestinationProperties",
+                    self.set,
+                    &["domainName"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for CustomerProfilesDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "CustomerProfilesDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["domainName"],
+        )
     }
 }
 

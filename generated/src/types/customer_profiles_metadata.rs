@@ -11,18 +11,36 @@
 pub struct CustomerProfilesMetadata {}
 impl CustomerProfilesMetadata {
     /// Starts building a [`CustomerProfilesMetadata`].
+    #[inline]
     pub fn builder() -> CustomerProfilesMetadataBuilder {
         <CustomerProfilesMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`CustomerProfilesMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct CustomerProfilesMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct CustomerProfilesMetadataBuilder {
+    value: CustomerProfilesMetadata,
+}
+
 impl CustomerProfilesMetadataBuilder {
     /// Builds the [`CustomerProfilesMetadata`].
+    #[inline]
     pub fn build(self) -> CustomerProfilesMetadata {
-        CustomerProfilesMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for CustomerProfilesMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "CustomerProfilesMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

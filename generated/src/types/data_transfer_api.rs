@@ -27,45 +27,60 @@ pub struct DataTransferApi {
 
 impl DataTransferApi {
     /// Starts building a [`DataTransferApi`].
+    #[inline]
     pub fn builder() -> DataTransferApiBuilder {
         <DataTransferApiBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DataTransferApi`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DataTransferApiBuilder {
-    name: Option<String>,
-    r#type: Option<DataTransferApiType>,
+    value: DataTransferApi,
 }
 
 impl DataTransferApiBuilder {
     /// Sets [`DataTransferApi::name`]: The API's name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        self.value.name = Some(value.into());
         self
     }
     /// Sets or clears [`DataTransferApi::name`].
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
+        self.value.name = value;
         self
     }
     /// Sets [`DataTransferApi::type`]: `AUTOMATIC` (the default) picks per run by data size, `BULK` uses the asynchronous bulk API for large data, `SYNC` uses the synchronous API for small data.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<DataTransferApiType>) -> Self {
-        self.r#type = Some(value.into());
+        self.value.r#type = Some(value.into());
         self
     }
     /// Sets or clears [`DataTransferApi::type`].
+    #[inline]
     pub fn set_type(mut self, value: Option<DataTransferApiType>) -> Self {
-        self.r#type = value;
+        self.value.r#type = value;
         self
     }
     /// Builds the [`DataTransferApi`].
+    #[inline]
     pub fn build(self) -> DataTransferApi {
-        DataTransferApi {
-            name: self.name,
-            r#type: self.r#type,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for DataTransferApiBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DataTransferApiBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -116,23 +131,23 @@ impl ::awsgen_runtime::protocol::json::FromJson for DataTransferApi {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "Name" => out.name = Some(r.string()?),
-                "Type" => {
-                    out.r#type = Some(
-                        ::awsgen_runtime::protocol::json::read_enum::<
-                            DataTransferApiType,
-                        >(r)?,
-                    );
+        r.fields(
+            &["Name", "Type"],
+            &mut |r, i| {
+                match i {
+                    0 => out.name = Some(r.string()?),
+                    1 => {
+                        out.r#type = Some(
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                DataTransferApiType,
+                            >(r)?,
+                        );
+                    }
+                    _ => {}
                 }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

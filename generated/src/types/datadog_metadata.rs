@@ -11,18 +11,36 @@
 pub struct DatadogMetadata {}
 impl DatadogMetadata {
     /// Starts building a [`DatadogMetadata`].
+    #[inline]
     pub fn builder() -> DatadogMetadataBuilder {
         <DatadogMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DatadogMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct DatadogMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct DatadogMetadataBuilder {
+    value: DatadogMetadata,
+}
+
 impl DatadogMetadataBuilder {
     /// Builds the [`DatadogMetadata`].
+    #[inline]
     pub fn build(self) -> DatadogMetadata {
-        DatadogMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for DatadogMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DatadogMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

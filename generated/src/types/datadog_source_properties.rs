@@ -16,44 +16,62 @@ pub struct DatadogSourceProperties {
 
 impl DatadogSourceProperties {
     /// Starts building a [`DatadogSourceProperties`].
+    #[inline]
     pub fn builder() -> DatadogSourcePropertiesBuilder {
         <DatadogSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DatadogSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DatadogSourcePropertiesBuilder {
-    object: Option<String>,
+    value: DatadogSourceProperties,
+    set: u64,
 }
 
 impl DatadogSourcePropertiesBuilder {
     /// Sets [`DatadogSourceProperties::object`]: The Datadog object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`DatadogSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`DatadogSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
     pub fn build(self) -> Result<DatadogSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => Ok(DatadogSourceProperties { object }),
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "DatadogSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "DatadogSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for DatadogSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DatadogSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

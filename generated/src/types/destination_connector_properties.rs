@@ -101,222 +101,237 @@ pub struct DestinationConnectorProperties {
 
 impl DestinationConnectorProperties {
     /// Starts building a [`DestinationConnectorProperties`].
+    #[inline]
     pub fn builder() -> DestinationConnectorPropertiesBuilder {
         <DestinationConnectorPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DestinationConnectorProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DestinationConnectorPropertiesBuilder {
-    redshift: Option<RedshiftDestinationProperties>,
-    s3: Option<S3DestinationProperties>,
-    salesforce: Option<SalesforceDestinationProperties>,
-    snowflake: Option<SnowflakeDestinationProperties>,
-    event_bridge: Option<EventBridgeDestinationProperties>,
-    lookout_metrics: Option<LookoutMetricsDestinationProperties>,
-    upsolver: Option<UpsolverDestinationProperties>,
-    honeycode: Option<HoneycodeDestinationProperties>,
-    customer_profiles: Option<CustomerProfilesDestinationProperties>,
-    zendesk: Option<ZendeskDestinationProperties>,
-    marketo: Option<MarketoDestinationProperties>,
-    custom_connector: Option<CustomConnectorDestinationProperties>,
-    sap_odata: Option<SapODataDestinationProperties>,
+    value: DestinationConnectorProperties,
 }
 
 impl DestinationConnectorPropertiesBuilder {
     /// Sets [`DestinationConnectorProperties::redshift`]: Settings for Amazon Redshift.
+    #[inline]
     pub fn redshift(mut self, value: impl Into<RedshiftDestinationProperties>) -> Self {
-        self.redshift = Some(value.into());
+        self.value.redshift = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::redshift`].
+    #[inline]
     pub fn set_redshift(mut self, value: Option<RedshiftDestinationProperties>) -> Self {
-        self.redshift = value;
+        self.value.redshift = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::s3`]: Settings for Amazon S3.
+    #[inline]
     pub fn s3(mut self, value: impl Into<S3DestinationProperties>) -> Self {
-        self.s3 = Some(value.into());
+        self.value.s3 = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::s3`].
+    #[inline]
     pub fn set_s3(mut self, value: Option<S3DestinationProperties>) -> Self {
-        self.s3 = value;
+        self.value.s3 = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::salesforce`]: Settings for Salesforce.
+    #[inline]
     pub fn salesforce(
         mut self,
         value: impl Into<SalesforceDestinationProperties>,
     ) -> Self {
-        self.salesforce = Some(value.into());
+        self.value.salesforce = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::salesforce`].
+    #[inline]
     pub fn set_salesforce(
         mut self,
         value: Option<SalesforceDestinationProperties>,
     ) -> Self {
-        self.salesforce = value;
+        self.value.salesforce = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::snowflake`]: Settings for Snowflake.
+    #[inline]
     pub fn snowflake(
         mut self,
         value: impl Into<SnowflakeDestinationProperties>,
     ) -> Self {
-        self.snowflake = Some(value.into());
+        self.value.snowflake = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::snowflake`].
+    #[inline]
     pub fn set_snowflake(
         mut self,
         value: Option<SnowflakeDestinationProperties>,
     ) -> Self {
-        self.snowflake = value;
+        self.value.snowflake = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::event_bridge`]: Settings for Amazon EventBridge.
+    #[inline]
     pub fn event_bridge(
         mut self,
         value: impl Into<EventBridgeDestinationProperties>,
     ) -> Self {
-        self.event_bridge = Some(value.into());
+        self.value.event_bridge = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::event_bridge`].
+    #[inline]
     pub fn set_event_bridge(
         mut self,
         value: Option<EventBridgeDestinationProperties>,
     ) -> Self {
-        self.event_bridge = value;
+        self.value.event_bridge = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::lookout_metrics`]: Settings for Amazon Lookout for Metrics.
+    #[inline]
     pub fn lookout_metrics(
         mut self,
         value: impl Into<LookoutMetricsDestinationProperties>,
     ) -> Self {
-        self.lookout_metrics = Some(value.into());
+        self.value.lookout_metrics = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::lookout_metrics`].
+    #[inline]
     pub fn set_lookout_metrics(
         mut self,
         value: Option<LookoutMetricsDestinationProperties>,
     ) -> Self {
-        self.lookout_metrics = value;
+        self.value.lookout_metrics = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::upsolver`]: Settings for Upsolver.
+    #[inline]
     pub fn upsolver(mut self, value: impl Into<UpsolverDestinationProperties>) -> Self {
-        self.upsolver = Some(value.into());
+        self.value.upsolver = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::upsolver`].
+    #[inline]
     pub fn set_upsolver(mut self, value: Option<UpsolverDestinationProperties>) -> Self {
-        self.upsolver = value;
+        self.value.upsolver = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::honeycode`]: Settings for Amazon Honeycode.
+    #[inline]
     pub fn honeycode(
         mut self,
         value: impl Into<HoneycodeDestinationProperties>,
     ) -> Self {
-        self.honeycode = Some(value.into());
+        self.value.honeycode = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::honeycode`].
+    #[inline]
     pub fn set_honeycode(
         mut self,
         value: Option<HoneycodeDestinationProperties>,
     ) -> Self {
-        self.honeycode = value;
+        self.value.honeycode = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::customer_profiles`]: Settings for Amazon Connect Customer Profiles.
+    #[inline]
     pub fn customer_profiles(
         mut self,
         value: impl Into<CustomerProfilesDestinationProperties>,
     ) -> Self {
-        self.customer_profiles = Some(value.into());
+        self.value.customer_profiles = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::customer_profiles`].
+    #[inline]
     pub fn set_customer_profiles(
         mut self,
         value: Option<CustomerProfilesDestinationProperties>,
     ) -> Self {
-        self.customer_profiles = value;
+        self.value.customer_profiles = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::zendesk`]: Settings for Zendesk.
+    #[inline]
     pub fn zendesk(mut self, value: impl Into<ZendeskDestinationProperties>) -> Self {
-        self.zendesk = Some(value.into());
+        self.value.zendesk = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::zendesk`].
+    #[inline]
     pub fn set_zendesk(mut self, value: Option<ZendeskDestinationProperties>) -> Self {
-        self.zendesk = value;
+        self.value.zendesk = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::marketo`]: Settings for Marketo.
+    #[inline]
     pub fn marketo(mut self, value: impl Into<MarketoDestinationProperties>) -> Self {
-        self.marketo = Some(value.into());
+        self.value.marketo = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::marketo`].
+    #[inline]
     pub fn set_marketo(mut self, value: Option<MarketoDestinationProperties>) -> Self {
-        self.marketo = value;
+        self.value.marketo = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::custom_connector`]: Settings for a custom connector.
+    #[inline]
     pub fn custom_connector(
         mut self,
         value: impl Into<CustomConnectorDestinationProperties>,
     ) -> Self {
-        self.custom_connector = Some(value.into());
+        self.value.custom_connector = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::custom_connector`].
+    #[inline]
     pub fn set_custom_connector(
         mut self,
         value: Option<CustomConnectorDestinationProperties>,
     ) -> Self {
-        self.custom_connector = value;
+        self.value.custom_connector = value;
         self
     }
     /// Sets [`DestinationConnectorProperties::sap_odata`]: Settings for SAP OData.
+    #[inline]
     pub fn sap_odata(mut self, value: impl Into<SapODataDestinationProperties>) -> Self {
-        self.sap_odata = Some(value.into());
+        self.value.sap_odata = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationConnectorProperties::sap_odata`].
+    #[inline]
     pub fn set_sap_odata(
         mut self,
         value: Option<SapODataDestinationProperties>,
     ) -> Self {
-        self.sap_odata = value;
+        self.value.sap_odata = value;
         self
     }
     /// Builds the [`DestinationConnectorProperties`].
+    #[inline]
     pub fn build(self) -> DestinationConnectorProperties {
-        DestinationConnectorProperties {
-            redshift: self.redshift,
-            s3: self.s3,
-            salesforce: self.salesforce,
-            snowflake: self.snowflake,
-            event_bridge: self.event_bridge,
-            lookout_metrics: self.lookout_metrics,
-            upsolver: self.upsolver,
-            honeycode: self.honeycode,
-            customer_profiles: self.customer_profiles,
-            zendesk: self.zendesk,
-            marketo: self.marketo,
-            custom_connector: self.custom_connector,
-            sap_odata: self.sap_odata,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for DestinationConnectorPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DestinationConnectorPropertiesBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -33,96 +33,106 @@ pub struct DestinationFlowConfig {
 
 impl DestinationFlowConfig {
     /// Starts building a [`DestinationFlowConfig`].
+    #[inline]
     pub fn builder() -> DestinationFlowConfigBuilder {
         <DestinationFlowConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DestinationFlowConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DestinationFlowConfigBuilder {
-    connector_type: Option<ConnectorType>,
-    api_version: Option<String>,
-    connector_profile_name: Option<String>,
-    destination_connector_properties: Option<DestinationConnectorProperties>,
+    value: DestinationFlowConfig,
+    set: u64,
 }
 
 impl DestinationFlowConfigBuilder {
     /// Sets [`DestinationFlowConfig::connector_type`]: The destination's connector type.
+    #[inline]
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
-        self.connector_type = Some(value.into());
+        self.value.connector_type = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`DestinationFlowConfig::connector_type`].
+    #[inline]
     pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
-        self.connector_type = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.connector_type = value.unwrap_or_default();
         self
     }
     /// Sets [`DestinationFlowConfig::api_version`]: The connector API version to use.
+    #[inline]
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
-        self.api_version = Some(value.into());
+        self.value.api_version = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationFlowConfig::api_version`].
+    #[inline]
     pub fn set_api_version(mut self, value: Option<String>) -> Self {
-        self.api_version = value;
+        self.value.api_version = value;
         self
     }
     /// Sets [`DestinationFlowConfig::connector_profile_name`]: The connector profile (connection) to write through; unique in the account.
+    #[inline]
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.connector_profile_name = Some(value.into());
+        self.value.connector_profile_name = Some(value.into());
         self
     }
     /// Sets or clears [`DestinationFlowConfig::connector_profile_name`].
+    #[inline]
     pub fn set_connector_profile_name(mut self, value: Option<String>) -> Self {
-        self.connector_profile_name = value;
+        self.value.connector_profile_name = value;
         self
     }
     /// Sets [`DestinationFlowConfig::destination_connector_properties`]: Connector-specific settings.
+    #[inline]
     pub fn destination_connector_properties(
         mut self,
         value: impl Into<DestinationConnectorProperties>,
     ) -> Self {
-        self.destination_connector_properties = Some(value.into());
+        self.value.destination_connector_properties = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`DestinationFlowConfig::destination_connector_properties`].
+    #[inline]
     pub fn set_destination_connector_properties(
         mut self,
         value: Option<DestinationConnectorProperties>,
     ) -> Self {
-        self.destination_connector_properties = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.destination_connector_properties = value.unwrap_or_default();
         self
     }
     /// Builds the [`DestinationFlowConfig`].
     ///
     /// Fails with every required member that is not set: `connectorType`, `destinationConnectorProperties`.
     pub fn build(self) -> Result<DestinationFlowConfig, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.connector_type.is_none(), "connectorType"),
-            (
-                self.destination_connector_properties.is_none(),
-                "destinationConnectorProperties",
-            ),
-        ];
-        match (self.connector_type, self.destination_connector_properties) {
-            (Some(connector_type), Some(destination_connector_properties)) => {
-                Ok(DestinationFlowConfig {
-                    connector_type,
-                    api_version: self.api_version,
-                    connector_profile_name: self.connector_profile_name,
-                    destination_connector_properties,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "DestinationFlowConfig",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "DestinationFlowConfig",
+                    self.set,
+                    &["connectorType", "destinationConnectorProperties"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for DestinationFlowConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DestinationFlowConfigBuilder",
+            &self.value,
+            self.set,
+            &["connectorType", "destinationConnectorProperties"],
+        )
     }
 }
 

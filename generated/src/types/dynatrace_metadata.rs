@@ -11,18 +11,36 @@
 pub struct DynatraceMetadata {}
 impl DynatraceMetadata {
     /// Starts building a [`DynatraceMetadata`].
+    #[inline]
     pub fn builder() -> DynatraceMetadataBuilder {
         <DynatraceMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DynatraceMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct DynatraceMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct DynatraceMetadataBuilder {
+    value: DynatraceMetadata,
+}
+
 impl DynatraceMetadataBuilder {
     /// Builds the [`DynatraceMetadata`].
+    #[inline]
     pub fn build(self) -> DynatraceMetadata {
-        DynatraceMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for DynatraceMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DynatraceMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct DynatraceSourceProperties {
 
 impl DynatraceSourceProperties {
     /// Starts building a [`DynatraceSourceProperties`].
+    #[inline]
     pub fn builder() -> DynatraceSourcePropertiesBuilder {
         <DynatraceSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`DynatraceSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DynatraceSourcePropertiesBuilder {
-    object: Option<String>,
+    value: DynatraceSourceProperties,
+    set: u64,
 }
 
 impl DynatraceSourcePropertiesBuilder {
     /// Sets [`DynatraceSourceProperties::object`]: The Dynatrace object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`DynatraceSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`DynatraceSourceProperties`].
@@ -44,22 +50,30 @@ impl DynatraceSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<DynatraceSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(DynatraceSourceProperties {
-                    object,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "DynatraceSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "DynatraceSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for DynatraceSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "DynatraceSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -28,59 +28,72 @@ pub struct ErrorHandlingConfig {
 
 impl ErrorHandlingConfig {
     /// Starts building a [`ErrorHandlingConfig`].
+    #[inline]
     pub fn builder() -> ErrorHandlingConfigBuilder {
         <ErrorHandlingConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ErrorHandlingConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ErrorHandlingConfigBuilder {
-    fail_on_first_destination_error: Option<bool>,
-    bucket_prefix: Option<String>,
-    bucket_name: Option<String>,
+    value: ErrorHandlingConfig,
 }
 
 impl ErrorHandlingConfigBuilder {
     /// Sets [`ErrorHandlingConfig::fail_on_first_destination_error`]: Stop the flow run at the first failed record.
+    #[inline]
     pub fn fail_on_first_destination_error(mut self, value: impl Into<bool>) -> Self {
-        self.fail_on_first_destination_error = Some(value.into());
+        self.value.fail_on_first_destination_error = value.into();
         self
     }
     /// Sets or clears [`ErrorHandlingConfig::fail_on_first_destination_error`].
+    #[inline]
     pub fn set_fail_on_first_destination_error(mut self, value: Option<bool>) -> Self {
-        self.fail_on_first_destination_error = value;
+        self.value.fail_on_first_destination_error = value.unwrap_or_default();
         self
     }
     /// Sets [`ErrorHandlingConfig::bucket_prefix`]: Key prefix for failed records in the bucket.
+    #[inline]
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.bucket_prefix = Some(value.into());
+        self.value.bucket_prefix = Some(value.into());
         self
     }
     /// Sets or clears [`ErrorHandlingConfig::bucket_prefix`].
+    #[inline]
     pub fn set_bucket_prefix(mut self, value: Option<String>) -> Self {
-        self.bucket_prefix = value;
+        self.value.bucket_prefix = value;
         self
     }
     /// Sets [`ErrorHandlingConfig::bucket_name`]: Bucket that receives failed records.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
+        self.value.bucket_name = Some(value.into());
         self
     }
     /// Sets or clears [`ErrorHandlingConfig::bucket_name`].
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
-        self.bucket_name = value;
+        self.value.bucket_name = value;
         self
     }
     /// Builds the [`ErrorHandlingConfig`].
+    #[inline]
     pub fn build(self) -> ErrorHandlingConfig {
-        ErrorHandlingConfig {
-            fail_on_first_destination_error: self
-                .fail_on_first_destination_error
-                .unwrap_or_default(),
-            bucket_prefix: self.bucket_prefix,
-            bucket_name: self.bucket_name,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ErrorHandlingConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ErrorHandlingConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -23,43 +23,50 @@ pub struct EventBridgeDestinationProperties {
 
 impl EventBridgeDestinationProperties {
     /// Starts building a [`EventBridgeDestinationProperties`].
+    #[inline]
     pub fn builder() -> EventBridgeDestinationPropertiesBuilder {
         <EventBridgeDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`EventBridgeDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EventBridgeDestinationPropertiesBuilder {
-    object: Option<String>,
-    error_handling_config: Option<ErrorHandlingConfig>,
+    value: EventBridgeDestinationProperties,
+    set: u64,
 }
 
 impl EventBridgeDestinationPropertiesBuilder {
     /// Sets [`EventBridgeDestinationProperties::object`]: The Amazon EventBridge object to write.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`EventBridgeDestinationProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`EventBridgeDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`EventBridgeDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Builds the [`EventBridgeDestinationProperties`].
@@ -68,23 +75,30 @@ impl EventBridgeDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<EventBridgeDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(EventBridgeDestinationProperties {
-                    object,
-                    error_handling_config: self.error_handling_config,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "EventBridgeDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "EventBridgeDestinationProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for EventBridgeDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "EventBridgeDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

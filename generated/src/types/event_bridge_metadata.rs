@@ -11,18 +11,36 @@
 pub struct EventBridgeMetadata {}
 impl EventBridgeMetadata {
     /// Starts building a [`EventBridgeMetadata`].
+    #[inline]
     pub fn builder() -> EventBridgeMetadataBuilder {
         <EventBridgeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`EventBridgeMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct EventBridgeMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct EventBridgeMetadataBuilder {
+    value: EventBridgeMetadata,
+}
+
 impl EventBridgeMetadataBuilder {
     /// Builds the [`EventBridgeMetadata`].
+    #[inline]
     pub fn build(self) -> EventBridgeMetadata {
-        EventBridgeMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for EventBridgeMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "EventBridgeMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -22,76 +22,90 @@ pub struct GlueDataCatalogConfig {
 
 impl GlueDataCatalogConfig {
     /// Starts building a [`GlueDataCatalogConfig`].
+    #[inline]
     pub fn builder() -> GlueDataCatalogConfigBuilder {
         <GlueDataCatalogConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`GlueDataCatalogConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GlueDataCatalogConfigBuilder {
-    role_arn: Option<String>,
-    database_name: Option<String>,
-    table_prefix: Option<String>,
+    value: GlueDataCatalogConfig,
+    set: u64,
 }
 
 impl GlueDataCatalogConfigBuilder {
     /// Sets [`GlueDataCatalogConfig::role_arn`]: IAM role AppFlow assumes to create catalog tables; it needs Glue permissions.
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
+        self.value.role_arn = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`GlueDataCatalogConfig::role_arn`].
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.role_arn = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.role_arn = value.unwrap_or_default();
         self
     }
     /// Sets [`GlueDataCatalogConfig::database_name`]: The catalog database that receives the tables.
+    #[inline]
     pub fn database_name(mut self, value: impl Into<String>) -> Self {
-        self.database_name = Some(value.into());
+        self.value.database_name = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`GlueDataCatalogConfig::database_name`].
+    #[inline]
     pub fn set_database_name(mut self, value: Option<String>) -> Self {
-        self.database_name = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.database_name = value.unwrap_or_default();
         self
     }
     /// Sets [`GlueDataCatalogConfig::table_prefix`]: Prefix for the names of tables AppFlow creates.
+    #[inline]
     pub fn table_prefix(mut self, value: impl Into<String>) -> Self {
-        self.table_prefix = Some(value.into());
+        self.value.table_prefix = value.into();
+        self.set |= 4;
         self
     }
     /// Sets or clears [`GlueDataCatalogConfig::table_prefix`].
+    #[inline]
     pub fn set_table_prefix(mut self, value: Option<String>) -> Self {
-        self.table_prefix = value;
+        self.set = if value.is_some() { self.set | 4 } else { self.set & !4 };
+        self.value.table_prefix = value.unwrap_or_default();
         self
     }
     /// Builds the [`GlueDataCatalogConfig`].
     ///
     /// Fails with every required member that is not set: `roleArn`, `databaseName`, `tablePrefix`.
     pub fn build(self) -> Result<GlueDataCatalogConfig, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.role_arn.is_none(), "roleArn"),
-            (self.database_name.is_none(), "databaseName"),
-            (self.table_prefix.is_none(), "tablePrefix"),
-        ];
-        match (self.role_arn, self.database_name, self.table_prefix) {
-            (Some(role_arn), Some(database_name), Some(table_prefix)) => {
-                Ok(GlueDataCatalogConfig {
-                    role_arn,
-                    database_name,
-                    table_prefix,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "GlueDataCatalogConfig",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 7 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "GlueDataCatalogConfig",
+                    self.set,
+                    &["roleArn", "databaseName", "tablePrefix"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for GlueDataCatalogConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "GlueDataCatalogConfigBuilder",
+            &self.value,
+            self.set,
+            &["roleArn", "databaseName", "tablePrefix"],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct GoogleAnalyticsSourceProperties {
 
 impl GoogleAnalyticsSourceProperties {
     /// Starts building a [`GoogleAnalyticsSourceProperties`].
+    #[inline]
     pub fn builder() -> GoogleAnalyticsSourcePropertiesBuilder {
         <GoogleAnalyticsSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`GoogleAnalyticsSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GoogleAnalyticsSourcePropertiesBuilder {
-    object: Option<String>,
+    value: GoogleAnalyticsSourceProperties,
+    set: u64,
 }
 
 impl GoogleAnalyticsSourcePropertiesBuilder {
     /// Sets [`GoogleAnalyticsSourceProperties::object`]: The Google Analytics object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`GoogleAnalyticsSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`GoogleAnalyticsSourceProperties`].
@@ -44,22 +50,30 @@ impl GoogleAnalyticsSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<GoogleAnalyticsSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(GoogleAnalyticsSourceProperties {
-                    object,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "GoogleAnalyticsSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "GoogleAnalyticsSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for GoogleAnalyticsSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "GoogleAnalyticsSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

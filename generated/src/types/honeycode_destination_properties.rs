@@ -23,43 +23,50 @@ pub struct HoneycodeDestinationProperties {
 
 impl HoneycodeDestinationProperties {
     /// Starts building a [`HoneycodeDestinationProperties`].
+    #[inline]
     pub fn builder() -> HoneycodeDestinationPropertiesBuilder {
         <HoneycodeDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`HoneycodeDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HoneycodeDestinationPropertiesBuilder {
-    object: Option<String>,
-    error_handling_config: Option<ErrorHandlingConfig>,
+    value: HoneycodeDestinationProperties,
+    set: u64,
 }
 
 impl HoneycodeDestinationPropertiesBuilder {
     /// Sets [`HoneycodeDestinationProperties::object`]: The Amazon Honeycode object to write.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`HoneycodeDestinationProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`HoneycodeDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`HoneycodeDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Builds the [`HoneycodeDestinationProperties`].
@@ -68,23 +75,30 @@ impl HoneycodeDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<HoneycodeDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(HoneycodeDestinationProperties {
-                    object,
-                    error_handling_config: self.error_handling_config,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "HoneycodeDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "HoneycodeDestinationProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for HoneycodeDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "HoneycodeDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -26,38 +26,54 @@ pub struct HoneycodeMetadata {
 
 impl HoneycodeMetadata {
     /// Starts building a [`HoneycodeMetadata`].
+    #[inline]
     pub fn builder() -> HoneycodeMetadataBuilder {
         <HoneycodeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`HoneycodeMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct HoneycodeMetadataBuilder {
-    oauth_scopes: Option<Vec<String>>,
+    value: HoneycodeMetadata,
 }
 
 impl HoneycodeMetadataBuilder {
     /// Sets [`HoneycodeMetadata::oauth_scopes`]: OAuth scopes for the Amazon Honeycode account.
+    #[inline]
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.oauth_scopes = Some(value.into());
+        self.value.oauth_scopes = Some(value.into());
         self
     }
     /// Appends one item to [`HoneycodeMetadata::oauth_scopes`].
+    #[inline]
     pub fn push_oauth_scopes(mut self, item: impl Into<String>) -> Self {
-        self.oauth_scopes.get_or_insert_with(Default::default).push(item.into());
+        self.value.oauth_scopes.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`HoneycodeMetadata::oauth_scopes`].
+    #[inline]
     pub fn set_oauth_scopes(mut self, value: Option<Vec<String>>) -> Self {
-        self.oauth_scopes = value;
+        self.value.oauth_scopes = value;
         self
     }
     /// Builds the [`HoneycodeMetadata`].
+    #[inline]
     pub fn build(self) -> HoneycodeMetadata {
-        HoneycodeMetadata {
-            oauth_scopes: self.oauth_scopes,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for HoneycodeMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "HoneycodeMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -66,23 +82,23 @@ impl ::awsgen_runtime::protocol::json::FromJson for HoneycodeMetadata {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "oAuthScopes" => {
-                    out.oauth_scopes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &["oAuthScopes"],
+            &mut |r, i| {
+                match i {
+                    0 => {
+                        out.oauth_scopes = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

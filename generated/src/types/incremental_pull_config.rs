@@ -19,33 +19,48 @@ pub struct IncrementalPullConfig {
 
 impl IncrementalPullConfig {
     /// Starts building a [`IncrementalPullConfig`].
+    #[inline]
     pub fn builder() -> IncrementalPullConfigBuilder {
         <IncrementalPullConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`IncrementalPullConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IncrementalPullConfigBuilder {
-    datetime_type_field_name: Option<String>,
+    value: IncrementalPullConfig,
 }
 
 impl IncrementalPullConfigBuilder {
     /// Sets [`IncrementalPullConfig::datetime_type_field_name`]: The date-time field that marks records as new or changed.
+    #[inline]
     pub fn datetime_type_field_name(mut self, value: impl Into<String>) -> Self {
-        self.datetime_type_field_name = Some(value.into());
+        self.value.datetime_type_field_name = Some(value.into());
         self
     }
     /// Sets or clears [`IncrementalPullConfig::datetime_type_field_name`].
+    #[inline]
     pub fn set_datetime_type_field_name(mut self, value: Option<String>) -> Self {
-        self.datetime_type_field_name = value;
+        self.value.datetime_type_field_name = value;
         self
     }
     /// Builds the [`IncrementalPullConfig`].
+    #[inline]
     pub fn build(self) -> IncrementalPullConfig {
-        IncrementalPullConfig {
-            datetime_type_field_name: self.datetime_type_field_name,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for IncrementalPullConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "IncrementalPullConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

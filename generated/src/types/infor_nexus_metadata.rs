@@ -11,18 +11,36 @@
 pub struct InforNexusMetadata {}
 impl InforNexusMetadata {
     /// Starts building a [`InforNexusMetadata`].
+    #[inline]
     pub fn builder() -> InforNexusMetadataBuilder {
         <InforNexusMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`InforNexusMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct InforNexusMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct InforNexusMetadataBuilder {
+    value: InforNexusMetadata,
+}
+
 impl InforNexusMetadataBuilder {
     /// Builds the [`InforNexusMetadata`].
+    #[inline]
     pub fn build(self) -> InforNexusMetadata {
-        InforNexusMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for InforNexusMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "InforNexusMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

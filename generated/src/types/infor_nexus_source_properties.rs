@@ -16,26 +16,32 @@ pub struct InforNexusSourceProperties {
 
 impl InforNexusSourceProperties {
     /// Starts building a [`InforNexusSourceProperties`].
+    #[inline]
     pub fn builder() -> InforNexusSourcePropertiesBuilder {
         <InforNexusSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`InforNexusSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InforNexusSourcePropertiesBuilder {
-    object: Option<String>,
+    value: InforNexusSourceProperties,
+    set: u64,
 }
 
 impl InforNexusSourcePropertiesBuilder {
     /// Sets [`InforNexusSourceProperties::object`]: The Infor Nexus object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`InforNexusSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`InforNexusSourceProperties`].
@@ -44,22 +50,30 @@ impl InforNexusSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<InforNexusSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(InforNexusSourceProperties {
-                    object,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "InforNexusSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "InforNexusSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for InforNexusSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "InforNexusSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

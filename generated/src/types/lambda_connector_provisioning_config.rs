@@ -16,26 +16,32 @@ pub struct LambdaConnectorProvisioningConfig {
 
 impl LambdaConnectorProvisioningConfig {
     /// Starts building a [`LambdaConnectorProvisioningConfig`].
+    #[inline]
     pub fn builder() -> LambdaConnectorProvisioningConfigBuilder {
         <LambdaConnectorProvisioningConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`LambdaConnectorProvisioningConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LambdaConnectorProvisioningConfigBuilder {
-    lambda_arn: Option<String>,
+    value: LambdaConnectorProvisioningConfig,
+    set: u64,
 }
 
 impl LambdaConnectorProvisioningConfigBuilder {
     /// Sets [`LambdaConnectorProvisioningConfig::lambda_arn`]: ARN of the function.
+    #[inline]
     pub fn lambda_arn(mut self, value: impl Into<String>) -> Self {
-        self.lambda_arn = Some(value.into());
+        self.value.lambda_arn = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`LambdaConnectorProvisioningConfig::lambda_arn`].
+    #[inline]
     pub fn set_lambda_arn(mut self, value: Option<String>) -> Self {
-        self.lambda_arn = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.lambda_arn = value.unwrap_or_default();
         self
     }
     /// Builds the [`LambdaConnectorProvisioningConfig`].
@@ -44,22 +50,30 @@ impl LambdaConnectorProvisioningConfigBuilder {
     pub fn build(
         self,
     ) -> Result<LambdaConnectorProvisioningConfig, ::awsgen_runtime::BuildError> {
-        let missing = [(self.lambda_arn.is_none(), "lambdaArn")];
-        match (self.lambda_arn,) {
-            (Some(lambda_arn),) => {
-                Ok(LambdaConnectorProvisioningConfig {
-                    lambda_arn,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "LambdaConnectorProvisioningConfig",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "LambdaConnectorProvisioningConfig",
+                    self.set,
+                    &["lambdaArn"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for LambdaConnectorProvisioningConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "LambdaConnectorProvisioningConfigBuilder",
+            &self.value,
+            self.set,
+            &["lambdaArn"],
+        )
     }
 }
 
@@ -108,16 +122,16 @@ impl ::awsgen_runtime::protocol::json::FromJson for LambdaConnectorProvisioningC
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "lambdaArn" => out.lambda_arn = r.string()?,
-                _ => r.skip()?,
-            }
-        }
+        r.fields(
+            &["lambdaArn"],
+            &mut |r, i| {
+                match i {
+                    0 => out.lambda_arn = r.string()?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -11,19 +11,36 @@
 pub struct LookoutMetricsDestinationProperties {}
 impl LookoutMetricsDestinationProperties {
     /// Starts building a [`LookoutMetricsDestinationProperties`].
+    #[inline]
     pub fn builder() -> LookoutMetricsDestinationPropertiesBuilder {
         <LookoutMetricsDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`LookoutMetricsDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct LookoutMetricsDestinationPropertiesBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct LookoutMetricsDestinationPropertiesBuilder {
+    value: LookoutMetricsDestinationProperties,
+}
+
 impl LookoutMetricsDestinationPropertiesBuilder {
     /// Builds the [`LookoutMetricsDestinationProperties`].
+    #[inline]
     pub fn build(self) -> LookoutMetricsDestinationProperties {
-        LookoutMetricsDestinationProperties {
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for LookoutMetricsDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "LookoutMetricsDestinationPropertiesBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -11,18 +11,36 @@
 pub struct MarketoMetadata {}
 impl MarketoMetadata {
     /// Starts building a [`MarketoMetadata`].
+    #[inline]
     pub fn builder() -> MarketoMetadataBuilder {
         <MarketoMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`MarketoMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct MarketoMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketoMetadataBuilder {
+    value: MarketoMetadata,
+}
+
 impl MarketoMetadataBuilder {
     /// Builds the [`MarketoMetadata`].
+    #[inline]
     pub fn build(self) -> MarketoMetadata {
-        MarketoMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for MarketoMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "MarketoMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

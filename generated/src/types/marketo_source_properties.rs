@@ -16,44 +16,62 @@ pub struct MarketoSourceProperties {
 
 impl MarketoSourceProperties {
     /// Starts building a [`MarketoSourceProperties`].
+    #[inline]
     pub fn builder() -> MarketoSourcePropertiesBuilder {
         <MarketoSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`MarketoSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MarketoSourcePropertiesBuilder {
-    object: Option<String>,
+    value: MarketoSourceProperties,
+    set: u64,
 }
 
 impl MarketoSourcePropertiesBuilder {
     /// Sets [`MarketoSourceProperties::object`]: The Marketo object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`MarketoSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`MarketoSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
     pub fn build(self) -> Result<MarketoSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => Ok(MarketoSourceProperties { object }),
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "MarketoSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "MarketoSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for MarketoSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "MarketoSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

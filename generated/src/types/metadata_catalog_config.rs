@@ -21,36 +21,51 @@ pub struct MetadataCatalogConfig {
 
 impl MetadataCatalogConfig {
     /// Starts building a [`MetadataCatalogConfig`].
+    #[inline]
     pub fn builder() -> MetadataCatalogConfigBuilder {
         <MetadataCatalogConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`MetadataCatalogConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MetadataCatalogConfigBuilder {
-    glue_data_catalog: Option<GlueDataCatalogConfig>,
+    value: MetadataCatalogConfig,
 }
 
 impl MetadataCatalogConfigBuilder {
     /// Sets [`MetadataCatalogConfig::glue_data_catalog`]: Catalog in AWS Glue.
+    #[inline]
     pub fn glue_data_catalog(mut self, value: impl Into<GlueDataCatalogConfig>) -> Self {
-        self.glue_data_catalog = Some(value.into());
+        self.value.glue_data_catalog = Some(value.into());
         self
     }
     /// Sets or clears [`MetadataCatalogConfig::glue_data_catalog`].
+    #[inline]
     pub fn set_glue_data_catalog(
         mut self,
         value: Option<GlueDataCatalogConfig>,
     ) -> Self {
-        self.glue_data_catalog = value;
+        self.value.glue_data_catalog = value;
         self
     }
     /// Builds the [`MetadataCatalogConfig`].
+    #[inline]
     pub fn build(self) -> MetadataCatalogConfig {
-        MetadataCatalogConfig {
-            glue_data_catalog: self.glue_data_catalog,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for MetadataCatalogConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "MetadataCatalogConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

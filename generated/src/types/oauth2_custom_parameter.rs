@@ -57,112 +57,129 @@ pub struct OAuth2CustomParameter {
 
 impl OAuth2CustomParameter {
     /// Starts building a [`OAuth2CustomParameter`].
+    #[inline]
     pub fn builder() -> OAuth2CustomParameterBuilder {
         <OAuth2CustomParameterBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`OAuth2CustomParameter`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OAuth2CustomParameterBuilder {
-    key: Option<String>,
-    is_required: Option<bool>,
-    label: Option<String>,
-    description: Option<String>,
-    is_sensitive_field: Option<bool>,
-    connector_supplied_values: Option<Vec<String>>,
-    r#type: Option<OAuth2CustomPropType>,
+    value: OAuth2CustomParameter,
 }
 
 impl OAuth2CustomParameterBuilder {
     /// Sets [`OAuth2CustomParameter::key`]: The parameter's key.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
+        self.value.key = Some(value.into());
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::key`].
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
+        self.value.key = value;
         self
     }
     /// Sets [`OAuth2CustomParameter::is_required`]: Whether the parameter must be given.
+    #[inline]
     pub fn is_required(mut self, value: impl Into<bool>) -> Self {
-        self.is_required = Some(value.into());
+        self.value.is_required = value.into();
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::is_required`].
+    #[inline]
     pub fn set_is_required(mut self, value: Option<bool>) -> Self {
-        self.is_required = value;
+        self.value.is_required = value.unwrap_or_default();
         self
     }
     /// Sets [`OAuth2CustomParameter::label`]: The parameter's display label.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
+        self.value.label = Some(value.into());
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::label`].
+    #[inline]
     pub fn set_label(mut self, value: Option<String>) -> Self {
-        self.label = value;
+        self.value.label = value;
         self
     }
     /// Sets [`OAuth2CustomParameter::description`]: What the parameter is for.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.value.description = Some(value.into());
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::description`].
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+        self.value.description = value;
         self
     }
     /// Sets [`OAuth2CustomParameter::is_sensitive_field`]: Whether the value is secret.
+    #[inline]
     pub fn is_sensitive_field(mut self, value: impl Into<bool>) -> Self {
-        self.is_sensitive_field = Some(value.into());
+        self.value.is_sensitive_field = value.into();
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::is_sensitive_field`].
+    #[inline]
     pub fn set_is_sensitive_field(mut self, value: Option<bool>) -> Self {
-        self.is_sensitive_field = value;
+        self.value.is_sensitive_field = value.unwrap_or_default();
         self
     }
     /// Sets [`OAuth2CustomParameter::connector_supplied_values`]: Values the connector offers for this parameter.
+    #[inline]
     pub fn connector_supplied_values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.connector_supplied_values = Some(value.into());
+        self.value.connector_supplied_values = Some(value.into());
         self
     }
     /// Appends one item to [`OAuth2CustomParameter::connector_supplied_values`].
+    #[inline]
     pub fn push_connector_supplied_values(mut self, item: impl Into<String>) -> Self {
-        self.connector_supplied_values
+        self.value
+            .connector_supplied_values
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::connector_supplied_values`].
+    #[inline]
     pub fn set_connector_supplied_values(mut self, value: Option<Vec<String>>) -> Self {
-        self.connector_supplied_values = value;
+        self.value.connector_supplied_values = value;
         self
     }
     /// Sets [`OAuth2CustomParameter::type`]: Whether the parameter goes with the token URL or the authorization URL.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<OAuth2CustomPropType>) -> Self {
-        self.r#type = Some(value.into());
+        self.value.r#type = Some(value.into());
         self
     }
     /// Sets or clears [`OAuth2CustomParameter::type`].
+    #[inline]
     pub fn set_type(mut self, value: Option<OAuth2CustomPropType>) -> Self {
-        self.r#type = value;
+        self.value.r#type = value;
         self
     }
     /// Builds the [`OAuth2CustomParameter`].
+    #[inline]
     pub fn build(self) -> OAuth2CustomParameter {
-        OAuth2CustomParameter {
-            key: self.key,
-            is_required: self.is_required.unwrap_or_default(),
-            label: self.label,
-            description: self.description,
-            is_sensitive_field: self.is_sensitive_field.unwrap_or_default(),
-            connector_supplied_values: self.connector_supplied_values,
-            r#type: self.r#type,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for OAuth2CustomParameterBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "OAuth2CustomParameterBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -171,35 +188,43 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2CustomParameter {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "key" => out.key = Some(r.string()?),
-                "isRequired" => out.is_required = r.bool()?,
-                "label" => out.label = Some(r.string()?),
-                "description" => out.description = Some(r.string()?),
-                "isSensitiveField" => out.is_sensitive_field = r.bool()?,
-                "connectorSuppliedValues" => {
-                    out.connector_supplied_values = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &[
+                "key",
+                "isRequired",
+                "label",
+                "description",
+                "isSensitiveField",
+                "connectorSuppliedValues",
+                "type",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => out.key = Some(r.string()?),
+                    1 => out.is_required = r.bool()?,
+                    2 => out.label = Some(r.string()?),
+                    3 => out.description = Some(r.string()?),
+                    4 => out.is_sensitive_field = r.bool()?,
+                    5 => {
+                        out.connector_supplied_values = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    6 => {
+                        out.r#type = Some(
+                            ::awsgen_runtime::protocol::json::read_enum::<
+                                OAuth2CustomPropType,
+                            >(r)?,
+                        );
+                    }
+                    _ => {}
                 }
-                "type" => {
-                    out.r#type = Some(
-                        ::awsgen_runtime::protocol::json::read_enum::<
-                            OAuth2CustomPropType,
-                        >(r)?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -67,128 +67,150 @@ pub struct OAuth2Defaults {
 
 impl OAuth2Defaults {
     /// Starts building a [`OAuth2Defaults`].
+    #[inline]
     pub fn builder() -> OAuth2DefaultsBuilder {
         <OAuth2DefaultsBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`OAuth2Defaults`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct OAuth2DefaultsBuilder {
-    oauth_scopes: Option<Vec<String>>,
-    token_urls: Option<Vec<String>>,
-    auth_code_urls: Option<Vec<String>>,
-    oauth2_grant_types_supported: Option<Vec<OAuth2GrantType>>,
-    oauth2_custom_properties: Option<Vec<OAuth2CustomParameter>>,
+    value: OAuth2Defaults,
 }
 
 impl OAuth2DefaultsBuilder {
     /// Sets [`OAuth2Defaults::oauth_scopes`]: Scopes the connector supports.
+    #[inline]
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.oauth_scopes = Some(value.into());
+        self.value.oauth_scopes = Some(value.into());
         self
     }
     /// Appends one item to [`OAuth2Defaults::oauth_scopes`].
+    #[inline]
     pub fn push_oauth_scopes(mut self, item: impl Into<String>) -> Self {
-        self.oauth_scopes.get_or_insert_with(Default::default).push(item.into());
+        self.value.oauth_scopes.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`OAuth2Defaults::oauth_scopes`].
+    #[inline]
     pub fn set_oauth_scopes(mut self, value: Option<Vec<String>>) -> Self {
-        self.oauth_scopes = value;
+        self.value.oauth_scopes = value;
         self
     }
     /// Sets [`OAuth2Defaults::token_urls`]: Token URLs.
+    #[inline]
     pub fn token_urls(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.token_urls = Some(value.into());
+        self.value.token_urls = Some(value.into());
         self
     }
     /// Appends one item to [`OAuth2Defaults::token_urls`].
+    #[inline]
     pub fn push_token_urls(mut self, item: impl Into<String>) -> Self {
-        self.token_urls.get_or_insert_with(Default::default).push(item.into());
+        self.value.token_urls.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`OAuth2Defaults::token_urls`].
+    #[inline]
     pub fn set_token_urls(mut self, value: Option<Vec<String>>) -> Self {
-        self.token_urls = value;
+        self.value.token_urls = value;
         self
     }
     /// Sets [`OAuth2Defaults::auth_code_urls`]: Authorization code URLs.
+    #[inline]
     pub fn auth_code_urls(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.auth_code_urls = Some(value.into());
+        self.value.auth_code_urls = Some(value.into());
         self
     }
     /// Appends one item to [`OAuth2Defaults::auth_code_urls`].
+    #[inline]
     pub fn push_auth_code_urls(mut self, item: impl Into<String>) -> Self {
-        self.auth_code_urls.get_or_insert_with(Default::default).push(item.into());
+        self.value.auth_code_urls.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`OAuth2Defaults::auth_code_urls`].
+    #[inline]
     pub fn set_auth_code_urls(mut self, value: Option<Vec<String>>) -> Self {
-        self.auth_code_urls = value;
+        self.value.auth_code_urls = value;
         self
     }
     /// Sets [`OAuth2Defaults::oauth2_grant_types_supported`]: Grant types the connector supports.
+    #[inline]
     pub fn oauth2_grant_types_supported(
         mut self,
         value: impl Into<Vec<OAuth2GrantType>>,
     ) -> Self {
-        self.oauth2_grant_types_supported = Some(value.into());
+        self.value.oauth2_grant_types_supported = Some(value.into());
         self
     }
     /// Appends one item to [`OAuth2Defaults::oauth2_grant_types_supported`].
+    #[inline]
     pub fn push_oauth2_grant_types_supported(
         mut self,
         item: impl Into<OAuth2GrantType>,
     ) -> Self {
-        self.oauth2_grant_types_supported
+        self.value
+            .oauth2_grant_types_supported
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`OAuth2Defaults::oauth2_grant_types_supported`].
+    #[inline]
     pub fn set_oauth2_grant_types_supported(
         mut self,
         value: Option<Vec<OAuth2GrantType>>,
     ) -> Self {
-        self.oauth2_grant_types_supported = value;
+        self.value.oauth2_grant_types_supported = value;
         self
     }
     /// Sets [`OAuth2Defaults::oauth2_custom_properties`]: Extra parameters of the OAuth 2.0 flow.
+    #[inline]
     pub fn oauth2_custom_properties(
         mut self,
         value: impl Into<Vec<OAuth2CustomParameter>>,
     ) -> Self {
-        self.oauth2_custom_properties = Some(value.into());
+        self.value.oauth2_custom_properties = Some(value.into());
         self
     }
     /// Appends one item to [`OAuth2Defaults::oauth2_custom_properties`].
+    #[inline]
     pub fn push_oauth2_custom_properties(
         mut self,
         item: impl Into<OAuth2CustomParameter>,
     ) -> Self {
-        self.oauth2_custom_properties
+        self.value
+            .oauth2_custom_properties
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`OAuth2Defaults::oauth2_custom_properties`].
+    #[inline]
     pub fn set_oauth2_custom_properties(
         mut self,
         value: Option<Vec<OAuth2CustomParameter>>,
     ) -> Self {
-        self.oauth2_custom_properties = value;
+        self.value.oauth2_custom_properties = value;
         self
     }
     /// Builds the [`OAuth2Defaults`].
+    #[inline]
     pub fn build(self) -> OAuth2Defaults {
-        OAuth2Defaults {
-            oauth_scopes: self.oauth_scopes,
-            token_urls: self.token_urls,
-            auth_code_urls: self.auth_code_urls,
-            oauth2_grant_types_supported: self.oauth2_grant_types_supported,
-            oauth2_custom_properties: self.oauth2_custom_properties,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for OAuth2DefaultsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "OAuth2DefaultsBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -197,57 +219,63 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2Defaults {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "oauthScopes" => {
-                    out.oauth_scopes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &[
+                "oauthScopes",
+                "tokenUrls",
+                "authCodeUrls",
+                "oauth2GrantTypesSupported",
+                "oauth2CustomProperties",
+            ],
+            &mut |r, i| {
+                match i {
+                    0 => {
+                        out.oauth_scopes = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    1 => {
+                        out.token_urls = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    2 => {
+                        out.auth_code_urls = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    3 => {
+                        out.oauth2_grant_types_supported = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    OAuth2GrantType,
+                                >,
+                            )?,
+                        );
+                    }
+                    4 => {
+                        out.oauth2_custom_properties = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                <OAuth2CustomParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                "tokenUrls" => {
-                    out.token_urls = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
-                }
-                "authCodeUrls" => {
-                    out.auth_code_urls = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
-                }
-                "oauth2GrantTypesSupported" => {
-                    out.oauth2_grant_types_supported = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                OAuth2GrantType,
-                            >,
-                        )?,
-                    );
-                }
-                "oauth2CustomProperties" => {
-                    out.oauth2_custom_properties = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            <OAuth2CustomParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                        )?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -11,18 +11,36 @@
 pub struct PardotMetadata {}
 impl PardotMetadata {
     /// Starts building a [`PardotMetadata`].
+    #[inline]
     pub fn builder() -> PardotMetadataBuilder {
         <PardotMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`PardotMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct PardotMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct PardotMetadataBuilder {
+    value: PardotMetadata,
+}
+
 impl PardotMetadataBuilder {
     /// Builds the [`PardotMetadata`].
+    #[inline]
     pub fn build(self) -> PardotMetadata {
-        PardotMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for PardotMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "PardotMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

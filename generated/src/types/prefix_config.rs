@@ -39,64 +39,81 @@ pub struct PrefixConfig {
 
 impl PrefixConfig {
     /// Starts building a [`PrefixConfig`].
+    #[inline]
     pub fn builder() -> PrefixConfigBuilder {
         <PrefixConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`PrefixConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PrefixConfigBuilder {
-    prefix_type: Option<PrefixType>,
-    prefix_format: Option<PrefixFormat>,
-    path_prefix_hierarchy: Option<Vec<PathPrefix>>,
+    value: PrefixConfig,
 }
 
 impl PrefixConfigBuilder {
     /// Sets [`PrefixConfig::prefix_type`]: Whether the prefix applies to the path, the file name, or both.
+    #[inline]
     pub fn prefix_type(mut self, value: impl Into<PrefixType>) -> Self {
-        self.prefix_type = Some(value.into());
+        self.value.prefix_type = Some(value.into());
         self
     }
     /// Sets or clears [`PrefixConfig::prefix_type`].
+    #[inline]
     pub fn set_prefix_type(mut self, value: Option<PrefixType>) -> Self {
-        self.prefix_type = value;
+        self.value.prefix_type = value;
         self
     }
     /// Sets [`PrefixConfig::prefix_format`]: How fine-grained the date and time in the prefix is.
+    #[inline]
     pub fn prefix_format(mut self, value: impl Into<PrefixFormat>) -> Self {
-        self.prefix_format = Some(value.into());
+        self.value.prefix_format = Some(value.into());
         self
     }
     /// Sets or clears [`PrefixConfig::prefix_format`].
+    #[inline]
     pub fn set_prefix_format(mut self, value: Option<PrefixFormat>) -> Self {
-        self.prefix_format = value;
+        self.value.prefix_format = value;
         self
     }
     /// Sets [`PrefixConfig::path_prefix_hierarchy`]: Which of `EXECUTION_ID` (the flow run's id) and `SCHEMA_VERSION` (the flow's schema version) the path includes, in order.
+    #[inline]
     pub fn path_prefix_hierarchy(mut self, value: impl Into<Vec<PathPrefix>>) -> Self {
-        self.path_prefix_hierarchy = Some(value.into());
+        self.value.path_prefix_hierarchy = Some(value.into());
         self
     }
     /// Appends one item to [`PrefixConfig::path_prefix_hierarchy`].
+    #[inline]
     pub fn push_path_prefix_hierarchy(mut self, item: impl Into<PathPrefix>) -> Self {
-        self.path_prefix_hierarchy
+        self.value
+            .path_prefix_hierarchy
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`PrefixConfig::path_prefix_hierarchy`].
+    #[inline]
     pub fn set_path_prefix_hierarchy(mut self, value: Option<Vec<PathPrefix>>) -> Self {
-        self.path_prefix_hierarchy = value;
+        self.value.path_prefix_hierarchy = value;
         self
     }
     /// Builds the [`PrefixConfig`].
+    #[inline]
     pub fn build(self) -> PrefixConfig {
-        PrefixConfig {
-            prefix_type: self.prefix_type,
-            prefix_format: self.prefix_format,
-            path_prefix_hierarchy: self.path_prefix_hierarchy,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for PrefixConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "PrefixConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

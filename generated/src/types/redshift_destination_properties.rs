@@ -33,65 +33,76 @@ pub struct RedshiftDestinationProperties {
 
 impl RedshiftDestinationProperties {
     /// Starts building a [`RedshiftDestinationProperties`].
+    #[inline]
     pub fn builder() -> RedshiftDestinationPropertiesBuilder {
         <RedshiftDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`RedshiftDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RedshiftDestinationPropertiesBuilder {
-    object: Option<String>,
-    intermediate_bucket_name: Option<String>,
-    bucket_prefix: Option<String>,
-    error_handling_config: Option<ErrorHandlingConfig>,
+    value: RedshiftDestinationProperties,
+    set: u64,
 }
 
 impl RedshiftDestinationPropertiesBuilder {
     /// Sets [`RedshiftDestinationProperties::object`]: The Amazon Redshift object to write.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`RedshiftDestinationProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`RedshiftDestinationProperties::intermediate_bucket_name`]: The S3 bucket AppFlow stages data in before loading it.
+    #[inline]
     pub fn intermediate_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.intermediate_bucket_name = Some(value.into());
+        self.value.intermediate_bucket_name = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`RedshiftDestinationProperties::intermediate_bucket_name`].
+    #[inline]
     pub fn set_intermediate_bucket_name(mut self, value: Option<String>) -> Self {
-        self.intermediate_bucket_name = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.intermediate_bucket_name = value.unwrap_or_default();
         self
     }
     /// Sets [`RedshiftDestinationProperties::bucket_prefix`]: Key prefix for staged files.
+    #[inline]
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.bucket_prefix = Some(value.into());
+        self.value.bucket_prefix = Some(value.into());
         self
     }
     /// Sets or clears [`RedshiftDestinationProperties::bucket_prefix`].
+    #[inline]
     pub fn set_bucket_prefix(mut self, value: Option<String>) -> Self {
-        self.bucket_prefix = value;
+        self.value.bucket_prefix = value;
         self
     }
     /// Sets [`RedshiftDestinationProperties::error_handling_config`]: What to do with records that fail to write.
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`RedshiftDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Builds the [`RedshiftDestinationProperties`].
@@ -100,28 +111,30 @@ impl RedshiftDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<RedshiftDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.object.is_none(), "object"),
-            (self.intermediate_bucket_name.is_none(), "intermediateBucketName"),
-        ];
-        match (self.object, self.intermediate_bucket_name) {
-            (Some(object), Some(intermediate_bucket_name)) => {
-                Ok(RedshiftDestinationProperties {
-                    object,
-                    intermediate_bucket_name,
-                    bucket_prefix: self.bucket_prefix,
-                    error_handling_config: self.error_handling_config,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "RedshiftDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "RedshiftDestinationProperties",
+                    self.set,
+                    &["object", "intermediateBucketName"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for RedshiftDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "RedshiftDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object", "intermediateBucketName"],
+        )
     }
 }
 

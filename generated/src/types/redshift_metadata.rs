@@ -11,18 +11,36 @@
 pub struct RedshiftMetadata {}
 impl RedshiftMetadata {
     /// Starts building a [`RedshiftMetadata`].
+    #[inline]
     pub fn builder() -> RedshiftMetadataBuilder {
         <RedshiftMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`RedshiftMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct RedshiftMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct RedshiftMetadataBuilder {
+    value: RedshiftMetadata,
+}
+
 impl RedshiftMetadataBuilder {
     /// Builds the [`RedshiftMetadata`].
+    #[inline]
     pub fn build(self) -> RedshiftMetadata {
-        RedshiftMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for RedshiftMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "RedshiftMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -21,33 +21,48 @@ pub struct S3InputFormatConfig {
 
 impl S3InputFormatConfig {
     /// Starts building a [`S3InputFormatConfig`].
+    #[inline]
     pub fn builder() -> S3InputFormatConfigBuilder {
         <S3InputFormatConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`S3InputFormatConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct S3InputFormatConfigBuilder {
-    s3_input_file_type: Option<S3InputFileType>,
+    value: S3InputFormatConfig,
 }
 
 impl S3InputFormatConfigBuilder {
     /// Sets [`S3InputFormatConfig::s3_input_file_type`]: The source file type.
+    #[inline]
     pub fn s3_input_file_type(mut self, value: impl Into<S3InputFileType>) -> Self {
-        self.s3_input_file_type = Some(value.into());
+        self.value.s3_input_file_type = Some(value.into());
         self
     }
     /// Sets or clears [`S3InputFormatConfig::s3_input_file_type`].
+    #[inline]
     pub fn set_s3_input_file_type(mut self, value: Option<S3InputFileType>) -> Self {
-        self.s3_input_file_type = value;
+        self.value.s3_input_file_type = value;
         self
     }
     /// Builds the [`S3InputFormatConfig`].
+    #[inline]
     pub fn build(self) -> S3InputFormatConfig {
-        S3InputFormatConfig {
-            s3_input_file_type: self.s3_input_file_type,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for S3InputFormatConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "S3InputFormatConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -11,18 +11,36 @@
 pub struct S3Metadata {}
 impl S3Metadata {
     /// Starts building a [`S3Metadata`].
+    #[inline]
     pub fn builder() -> S3MetadataBuilder {
         <S3MetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`S3Metadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct S3MetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct S3MetadataBuilder {
+    value: S3Metadata,
+}
+
 impl S3MetadataBuilder {
     /// Builds the [`S3Metadata`].
+    #[inline]
     pub fn build(self) -> S3Metadata {
-        S3Metadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for S3MetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "S3MetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

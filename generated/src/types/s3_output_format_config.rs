@@ -41,69 +41,84 @@ pub struct S3OutputFormatConfig {
 
 impl S3OutputFormatConfig {
     /// Starts building a [`S3OutputFormatConfig`].
+    #[inline]
     pub fn builder() -> S3OutputFormatConfigBuilder {
         <S3OutputFormatConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`S3OutputFormatConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct S3OutputFormatConfigBuilder {
-    file_type: Option<FileType>,
-    prefix_config: Option<PrefixConfig>,
-    aggregation_config: Option<AggregationConfig>,
-    preserve_source_data_typing: Option<bool>,
+    value: S3OutputFormatConfig,
 }
 
 impl S3OutputFormatConfigBuilder {
     /// Sets [`S3OutputFormatConfig::file_type`]: The output file type.
+    #[inline]
     pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
-        self.file_type = Some(value.into());
+        self.value.file_type = Some(value.into());
         self
     }
     /// Sets or clears [`S3OutputFormatConfig::file_type`].
+    #[inline]
     pub fn set_file_type(mut self, value: Option<FileType>) -> Self {
-        self.file_type = value;
+        self.value.file_type = value;
         self
     }
     /// Sets [`S3OutputFormatConfig::prefix_config`]: What goes into output folder and file names.
+    #[inline]
     pub fn prefix_config(mut self, value: impl Into<PrefixConfig>) -> Self {
-        self.prefix_config = Some(value.into());
+        self.value.prefix_config = Some(value.into());
         self
     }
     /// Sets or clears [`S3OutputFormatConfig::prefix_config`].
+    #[inline]
     pub fn set_prefix_config(mut self, value: Option<PrefixConfig>) -> Self {
-        self.prefix_config = value;
+        self.value.prefix_config = value;
         self
     }
     /// Sets [`S3OutputFormatConfig::aggregation_config`].
+    #[inline]
     pub fn aggregation_config(mut self, value: impl Into<AggregationConfig>) -> Self {
-        self.aggregation_config = Some(value.into());
+        self.value.aggregation_config = Some(value.into());
         self
     }
     /// Sets or clears [`S3OutputFormatConfig::aggregation_config`].
+    #[inline]
     pub fn set_aggregation_config(mut self, value: Option<AggregationConfig>) -> Self {
-        self.aggregation_config = value;
+        self.value.aggregation_config = value;
         self
     }
     /// Sets [`S3OutputFormatConfig::preserve_source_data_typing`]: For Parquet output: keep source data types (`true`) or write every value as a string (`false`, the default).
+    #[inline]
     pub fn preserve_source_data_typing(mut self, value: impl Into<bool>) -> Self {
-        self.preserve_source_data_typing = Some(value.into());
+        self.value.preserve_source_data_typing = Some(value.into());
         self
     }
     /// Sets or clears [`S3OutputFormatConfig::preserve_source_data_typing`].
+    #[inline]
     pub fn set_preserve_source_data_typing(mut self, value: Option<bool>) -> Self {
-        self.preserve_source_data_typing = value;
+        self.value.preserve_source_data_typing = value;
         self
     }
     /// Builds the [`S3OutputFormatConfig`].
+    #[inline]
     pub fn build(self) -> S3OutputFormatConfig {
-        S3OutputFormatConfig {
-            file_type: self.file_type,
-            prefix_config: self.prefix_config,
-            aggregation_config: self.aggregation_config,
-            preserve_source_data_typing: self.preserve_source_data_typing,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for S3OutputFormatConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "S3OutputFormatConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -29,75 +29,92 @@ pub struct S3SourceProperties {
 
 impl S3SourceProperties {
     /// Starts building a [`S3SourceProperties`].
+    #[inline]
     pub fn builder() -> S3SourcePropertiesBuilder {
         <S3SourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`S3SourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct S3SourcePropertiesBuilder {
-    bucket_name: Option<String>,
-    bucket_prefix: Option<String>,
-    s3_input_format_config: Option<S3InputFormatConfig>,
+    value: S3SourceProperties,
+    set: u64,
 }
 
 impl S3SourcePropertiesBuilder {
     /// Sets [`S3SourceProperties::bucket_name`]: The bucket that holds the source files.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
+        self.value.bucket_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`S3SourceProperties::bucket_name`].
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
-        self.bucket_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.bucket_name = value.unwrap_or_default();
         self
     }
     /// Sets [`S3SourceProperties::bucket_prefix`]: Key prefix of the source files.
+    #[inline]
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.bucket_prefix = Some(value.into());
+        self.value.bucket_prefix = Some(value.into());
         self
     }
     /// Sets or clears [`S3SourceProperties::bucket_prefix`].
+    #[inline]
     pub fn set_bucket_prefix(mut self, value: Option<String>) -> Self {
-        self.bucket_prefix = value;
+        self.value.bucket_prefix = value;
         self
     }
     /// Sets [`S3SourceProperties::s3_input_format_config`].
+    #[inline]
     pub fn s3_input_format_config(
         mut self,
         value: impl Into<S3InputFormatConfig>,
     ) -> Self {
-        self.s3_input_format_config = Some(value.into());
+        self.value.s3_input_format_config = Some(value.into());
         self
     }
     /// Sets or clears [`S3SourceProperties::s3_input_format_config`].
+    #[inline]
     pub fn set_s3_input_format_config(
         mut self,
         value: Option<S3InputFormatConfig>,
     ) -> Self {
-        self.s3_input_format_config = value;
+        self.value.s3_input_format_config = value;
         self
     }
     /// Builds the [`S3SourceProperties`].
     ///
     /// Fails with every required member that is not set: `bucketName`.
     pub fn build(self) -> Result<S3SourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.bucket_name.is_none(), "bucketName")];
-        match (self.bucket_name,) {
-            (Some(bucket_name),) => {
-                Ok(S3SourceProperties {
-                    bucket_name,
-                    bucket_prefix: self.bucket_prefix,
-                    s3_input_format_config: self.s3_input_format_config,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing("S3SourceProperties", &missing),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "S3SourceProperties",
+                    self.set,
+                    &["bucketName"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for S3SourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "S3SourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["bucketName"],
+        )
     }
 }
 

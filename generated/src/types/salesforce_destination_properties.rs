@@ -48,90 +48,101 @@ pub struct SalesforceDestinationProperties {
 
 impl SalesforceDestinationProperties {
     /// Starts building a [`SalesforceDestinationProperties`].
+    #[inline]
     pub fn builder() -> SalesforceDestinationPropertiesBuilder {
         <SalesforceDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SalesforceDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SalesforceDestinationPropertiesBuilder {
-    object: Option<String>,
-    id_field_names: Option<Vec<String>>,
-    error_handling_config: Option<ErrorHandlingConfig>,
-    write_operation_type: Option<WriteOperationType>,
-    data_transfer_api: Option<SalesforceDataTransferApi>,
+    value: SalesforceDestinationProperties,
+    set: u64,
 }
 
 impl SalesforceDestinationPropertiesBuilder {
     /// Sets [`SalesforceDestinationProperties::object`]: The Salesforce object to write.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SalesforceDestinationProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`SalesforceDestinationProperties::id_field_names`]: Fields that identify a record for update, upsert and delete.
+    #[inline]
     pub fn id_field_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.id_field_names = Some(value.into());
+        self.value.id_field_names = Some(value.into());
         self
     }
     /// Appends one item to [`SalesforceDestinationProperties::id_field_names`].
+    #[inline]
     pub fn push_id_field_names(mut self, item: impl Into<String>) -> Self {
-        self.id_field_names.get_or_insert_with(Default::default).push(item.into());
+        self.value.id_field_names.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`SalesforceDestinationProperties::id_field_names`].
+    #[inline]
     pub fn set_id_field_names(mut self, value: Option<Vec<String>>) -> Self {
-        self.id_field_names = value;
+        self.value.id_field_names = value;
         self
     }
     /// Sets [`SalesforceDestinationProperties::error_handling_config`]: What to do with records that fail to write.
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`SalesforceDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Sets [`SalesforceDestinationProperties::write_operation_type`]: How records are written; `UPSERT` needs `idFieldNames`.
+    #[inline]
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
-        self.write_operation_type = Some(value.into());
+        self.value.write_operation_type = Some(value.into());
         self
     }
     /// Sets or clears [`SalesforceDestinationProperties::write_operation_type`].
+    #[inline]
     pub fn set_write_operation_type(
         mut self,
         value: Option<WriteOperationType>,
     ) -> Self {
-        self.write_operation_type = value;
+        self.value.write_operation_type = value;
         self
     }
     /// Sets [`SalesforceDestinationProperties::data_transfer_api`]: Which Salesforce API writes the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
+    #[inline]
     pub fn data_transfer_api(
         mut self,
         value: impl Into<SalesforceDataTransferApi>,
     ) -> Self {
-        self.data_transfer_api = Some(value.into());
+        self.value.data_transfer_api = Some(value.into());
         self
     }
     /// Sets or clears [`SalesforceDestinationProperties::data_transfer_api`].
+    #[inline]
     pub fn set_data_transfer_api(
         mut self,
         value: Option<SalesforceDataTransferApi>,
     ) -> Self {
-        self.data_transfer_api = value;
+        self.value.data_transfer_api = value;
         self
     }
     /// Builds the [`SalesforceDestinationProperties`].
@@ -140,26 +151,30 @@ impl SalesforceDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<SalesforceDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(SalesforceDestinationProperties {
-                    object,
-                    id_field_names: self.id_field_names,
-                    error_handling_config: self.error_handling_config,
-                    write_operation_type: self.write_operation_type,
-                    data_transfer_api: self.data_transfer_api,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SalesforceDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SalesforceDestinationProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SalesforceDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SalesforceDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -47,92 +47,114 @@ pub struct SalesforceMetadata {
 
 impl SalesforceMetadata {
     /// Starts building a [`SalesforceMetadata`].
+    #[inline]
     pub fn builder() -> SalesforceMetadataBuilder {
         <SalesforceMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SalesforceMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SalesforceMetadataBuilder {
-    oauth_scopes: Option<Vec<String>>,
-    data_transfer_apis: Option<Vec<SalesforceDataTransferApi>>,
-    oauth2_grant_types_supported: Option<Vec<OAuth2GrantType>>,
+    value: SalesforceMetadata,
 }
 
 impl SalesforceMetadataBuilder {
     /// Sets [`SalesforceMetadata::oauth_scopes`]: OAuth scopes for the Salesforce account.
+    #[inline]
     pub fn oauth_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.oauth_scopes = Some(value.into());
+        self.value.oauth_scopes = Some(value.into());
         self
     }
     /// Appends one item to [`SalesforceMetadata::oauth_scopes`].
+    #[inline]
     pub fn push_oauth_scopes(mut self, item: impl Into<String>) -> Self {
-        self.oauth_scopes.get_or_insert_with(Default::default).push(item.into());
+        self.value.oauth_scopes.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`SalesforceMetadata::oauth_scopes`].
+    #[inline]
     pub fn set_oauth_scopes(mut self, value: Option<Vec<String>>) -> Self {
-        self.oauth_scopes = value;
+        self.value.oauth_scopes = value;
         self
     }
     /// Sets [`SalesforceMetadata::data_transfer_apis`]: Salesforce APIs AppFlow can use.
+    #[inline]
     pub fn data_transfer_apis(
         mut self,
         value: impl Into<Vec<SalesforceDataTransferApi>>,
     ) -> Self {
-        self.data_transfer_apis = Some(value.into());
+        self.value.data_transfer_apis = Some(value.into());
         self
     }
     /// Appends one item to [`SalesforceMetadata::data_transfer_apis`].
+    #[inline]
     pub fn push_data_transfer_apis(
         mut self,
         item: impl Into<SalesforceDataTransferApi>,
     ) -> Self {
-        self.data_transfer_apis.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .data_transfer_apis
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`SalesforceMetadata::data_transfer_apis`].
+    #[inline]
     pub fn set_data_transfer_apis(
         mut self,
         value: Option<Vec<SalesforceDataTransferApi>>,
     ) -> Self {
-        self.data_transfer_apis = value;
+        self.value.data_transfer_apis = value;
         self
     }
     /// Sets [`SalesforceMetadata::oauth2_grant_types_supported`]: OAuth 2.0 grant types AppFlow can use with Salesforce.
+    #[inline]
     pub fn oauth2_grant_types_supported(
         mut self,
         value: impl Into<Vec<OAuth2GrantType>>,
     ) -> Self {
-        self.oauth2_grant_types_supported = Some(value.into());
+        self.value.oauth2_grant_types_supported = Some(value.into());
         self
     }
     /// Appends one item to [`SalesforceMetadata::oauth2_grant_types_supported`].
+    #[inline]
     pub fn push_oauth2_grant_types_supported(
         mut self,
         item: impl Into<OAuth2GrantType>,
     ) -> Self {
-        self.oauth2_grant_types_supported
+        self.value
+            .oauth2_grant_types_supported
             .get_or_insert_with(Default::default)
             .push(item.into());
         self
     }
     /// Sets or clears [`SalesforceMetadata::oauth2_grant_types_supported`].
+    #[inline]
     pub fn set_oauth2_grant_types_supported(
         mut self,
         value: Option<Vec<OAuth2GrantType>>,
     ) -> Self {
-        self.oauth2_grant_types_supported = value;
+        self.value.oauth2_grant_types_supported = value;
         self
     }
     /// Builds the [`SalesforceMetadata`].
+    #[inline]
     pub fn build(self) -> SalesforceMetadata {
-        SalesforceMetadata {
-            oauth_scopes: self.oauth_scopes,
-            data_transfer_apis: self.data_transfer_apis,
-            oauth2_grant_types_supported: self.oauth2_grant_types_supported,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SalesforceMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SalesforceMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -141,43 +163,43 @@ impl ::awsgen_runtime::protocol::json::FromJson for SalesforceMetadata {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "oAuthScopes" => {
-                    out.oauth_scopes = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &["oAuthScopes", "dataTransferApis", "oauth2GrantTypesSupported"],
+            &mut |r, i| {
+                match i {
+                    0 => {
+                        out.oauth_scopes = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    1 => {
+                        out.data_transfer_apis = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    SalesforceDataTransferApi,
+                                >,
+                            )?,
+                        );
+                    }
+                    2 => {
+                        out.oauth2_grant_types_supported = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::read_enum::<
+                                    OAuth2GrantType,
+                                >,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                "dataTransferApis" => {
-                    out.data_transfer_apis = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                SalesforceDataTransferApi,
-                            >,
-                        )?,
-                    );
-                }
-                "oauth2GrantTypesSupported" => {
-                    out.oauth2_grant_types_supported = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                OAuth2GrantType,
-                            >,
-                        )?,
-                    );
-                }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

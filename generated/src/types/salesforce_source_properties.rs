@@ -30,65 +30,74 @@ pub struct SalesforceSourceProperties {
 
 impl SalesforceSourceProperties {
     /// Starts building a [`SalesforceSourceProperties`].
+    #[inline]
     pub fn builder() -> SalesforceSourcePropertiesBuilder {
         <SalesforceSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SalesforceSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SalesforceSourcePropertiesBuilder {
-    object: Option<String>,
-    enable_dynamic_field_update: Option<bool>,
-    include_deleted_records: Option<bool>,
-    data_transfer_api: Option<SalesforceDataTransferApi>,
+    value: SalesforceSourceProperties,
+    set: u64,
 }
 
 impl SalesforceSourcePropertiesBuilder {
     /// Sets [`SalesforceSourceProperties::object`]: The Salesforce object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SalesforceSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`SalesforceSourceProperties::enable_dynamic_field_update`]: Pick up fields added to the object since the flow was created.
+    #[inline]
     pub fn enable_dynamic_field_update(mut self, value: impl Into<bool>) -> Self {
-        self.enable_dynamic_field_update = Some(value.into());
+        self.value.enable_dynamic_field_update = value.into();
         self
     }
     /// Sets or clears [`SalesforceSourceProperties::enable_dynamic_field_update`].
+    #[inline]
     pub fn set_enable_dynamic_field_update(mut self, value: Option<bool>) -> Self {
-        self.enable_dynamic_field_update = value;
+        self.value.enable_dynamic_field_update = value.unwrap_or_default();
         self
     }
     /// Sets [`SalesforceSourceProperties::include_deleted_records`]: Include deleted records.
+    #[inline]
     pub fn include_deleted_records(mut self, value: impl Into<bool>) -> Self {
-        self.include_deleted_records = Some(value.into());
+        self.value.include_deleted_records = value.into();
         self
     }
     /// Sets or clears [`SalesforceSourceProperties::include_deleted_records`].
+    #[inline]
     pub fn set_include_deleted_records(mut self, value: Option<bool>) -> Self {
-        self.include_deleted_records = value;
+        self.value.include_deleted_records = value.unwrap_or_default();
         self
     }
     /// Sets [`SalesforceSourceProperties::data_transfer_api`]: Which Salesforce API reads the data: `AUTOMATIC`, `BULKV2` or `REST_SYNC`.
+    #[inline]
     pub fn data_transfer_api(
         mut self,
         value: impl Into<SalesforceDataTransferApi>,
     ) -> Self {
-        self.data_transfer_api = Some(value.into());
+        self.value.data_transfer_api = Some(value.into());
         self
     }
     /// Sets or clears [`SalesforceSourceProperties::data_transfer_api`].
+    #[inline]
     pub fn set_data_transfer_api(
         mut self,
         value: Option<SalesforceDataTransferApi>,
     ) -> Self {
-        self.data_transfer_api = value;
+        self.value.data_transfer_api = value;
         self
     }
     /// Builds the [`SalesforceSourceProperties`].
@@ -97,29 +106,30 @@ impl SalesforceSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<SalesforceSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(SalesforceSourceProperties {
-                    object,
-                    enable_dynamic_field_update: self
-                        .enable_dynamic_field_update
-                        .unwrap_or_default(),
-                    include_deleted_records: self
-                        .include_deleted_records
-                        .unwrap_or_default(),
-                    data_transfer_api: self.data_transfer_api,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SalesforceSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SalesforceSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SalesforceSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SalesforceSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -50,90 +50,101 @@ pub struct SapODataDestinationProperties {
 
 impl SapODataDestinationProperties {
     /// Starts building a [`SapODataDestinationProperties`].
+    #[inline]
     pub fn builder() -> SapODataDestinationPropertiesBuilder {
         <SapODataDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SapODataDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SapODataDestinationPropertiesBuilder {
-    object_path: Option<String>,
-    success_response_handling_config: Option<SuccessResponseHandlingConfig>,
-    id_field_names: Option<Vec<String>>,
-    error_handling_config: Option<ErrorHandlingConfig>,
-    write_operation_type: Option<WriteOperationType>,
+    value: SapODataDestinationProperties,
+    set: u64,
 }
 
 impl SapODataDestinationPropertiesBuilder {
     /// Sets [`SapODataDestinationProperties::object_path`]: Path of the OData object to write.
+    #[inline]
     pub fn object_path(mut self, value: impl Into<String>) -> Self {
-        self.object_path = Some(value.into());
+        self.value.object_path = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SapODataDestinationProperties::object_path`].
+    #[inline]
     pub fn set_object_path(mut self, value: Option<String>) -> Self {
-        self.object_path = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object_path = value.unwrap_or_default();
         self
     }
     /// Sets [`SapODataDestinationProperties::success_response_handling_config`]: Where AppFlow stores the connector's success responses.
+    #[inline]
     pub fn success_response_handling_config(
         mut self,
         value: impl Into<SuccessResponseHandlingConfig>,
     ) -> Self {
-        self.success_response_handling_config = Some(value.into());
+        self.value.success_response_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`SapODataDestinationProperties::success_response_handling_config`].
+    #[inline]
     pub fn set_success_response_handling_config(
         mut self,
         value: Option<SuccessResponseHandlingConfig>,
     ) -> Self {
-        self.success_response_handling_config = value;
+        self.value.success_response_handling_config = value;
         self
     }
     /// Sets [`SapODataDestinationProperties::id_field_names`].
+    #[inline]
     pub fn id_field_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.id_field_names = Some(value.into());
+        self.value.id_field_names = Some(value.into());
         self
     }
     /// Appends one item to [`SapODataDestinationProperties::id_field_names`].
+    #[inline]
     pub fn push_id_field_names(mut self, item: impl Into<String>) -> Self {
-        self.id_field_names.get_or_insert_with(Default::default).push(item.into());
+        self.value.id_field_names.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`SapODataDestinationProperties::id_field_names`].
+    #[inline]
     pub fn set_id_field_names(mut self, value: Option<Vec<String>>) -> Self {
-        self.id_field_names = value;
+        self.value.id_field_names = value;
         self
     }
     /// Sets [`SapODataDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`SapODataDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Sets [`SapODataDestinationProperties::write_operation_type`].
+    #[inline]
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
-        self.write_operation_type = Some(value.into());
+        self.value.write_operation_type = Some(value.into());
         self
     }
     /// Sets or clears [`SapODataDestinationProperties::write_operation_type`].
+    #[inline]
     pub fn set_write_operation_type(
         mut self,
         value: Option<WriteOperationType>,
     ) -> Self {
-        self.write_operation_type = value;
+        self.value.write_operation_type = value;
         self
     }
     /// Builds the [`SapODataDestinationProperties`].
@@ -142,27 +153,30 @@ impl SapODataDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<SapODataDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object_path.is_none(), "objectPath")];
-        match (self.object_path,) {
-            (Some(object_path),) => {
-                Ok(SapODataDestinationProperties {
-                    object_path,
-                    success_response_handling_config: self
-                        .success_response_handling_config,
-                    id_field_names: self.id_field_names,
-                    error_handling_config: self.error_handling_config,
-                    write_operation_type: self.write_operation_type,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SapODataDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SapODataDestinationProperties",
+                    self.set,
+                    &["objectPath"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SapODataDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SapODataDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["objectPath"],
+        )
     }
 }
 

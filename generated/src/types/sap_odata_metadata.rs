@@ -11,18 +11,36 @@
 pub struct SapODataMetadata {}
 impl SapODataMetadata {
     /// Starts building a [`SapODataMetadata`].
+    #[inline]
     pub fn builder() -> SapODataMetadataBuilder {
         <SapODataMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SapODataMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct SapODataMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct SapODataMetadataBuilder {
+    value: SapODataMetadata,
+}
+
 impl SapODataMetadataBuilder {
     /// Builds the [`SapODataMetadata`].
+    #[inline]
     pub fn build(self) -> SapODataMetadata {
-        SapODataMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SapODataMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SapODataMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct SapODataPaginationConfig {
 
 impl SapODataPaginationConfig {
     /// Starts building a [`SapODataPaginationConfig`].
+    #[inline]
     pub fn builder() -> SapODataPaginationConfigBuilder {
         <SapODataPaginationConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SapODataPaginationConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SapODataPaginationConfigBuilder {
-    max_page_size: Option<i32>,
+    value: SapODataPaginationConfig,
+    set: u64,
 }
 
 impl SapODataPaginationConfigBuilder {
     /// Sets [`SapODataPaginationConfig::max_page_size`]: Most records per page; SAP's own limits may lower it.
+    #[inline]
     pub fn max_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.max_page_size = Some(value.into());
+        self.value.max_page_size = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SapODataPaginationConfig::max_page_size`].
+    #[inline]
     pub fn set_max_page_size(mut self, value: Option<i32>) -> Self {
-        self.max_page_size = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.max_page_size = value.unwrap_or_default();
         self
     }
     /// Builds the [`SapODataPaginationConfig`].
@@ -44,22 +50,30 @@ impl SapODataPaginationConfigBuilder {
     pub fn build(
         self,
     ) -> Result<SapODataPaginationConfig, ::awsgen_runtime::BuildError> {
-        let missing = [(self.max_page_size.is_none(), "maxPageSize")];
-        match (self.max_page_size,) {
-            (Some(max_page_size),) => {
-                Ok(SapODataPaginationConfig {
-                    max_page_size,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SapODataPaginationConfig",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SapODataPaginationConfig",
+                    self.set,
+                    &["maxPageSize"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SapODataPaginationConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SapODataPaginationConfigBuilder",
+            &self.value,
+            self.set,
+            &["maxPageSize"],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct SapODataParallelismConfig {
 
 impl SapODataParallelismConfig {
     /// Starts building a [`SapODataParallelismConfig`].
+    #[inline]
     pub fn builder() -> SapODataParallelismConfigBuilder {
         <SapODataParallelismConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SapODataParallelismConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SapODataParallelismConfigBuilder {
-    max_parallelism: Option<i32>,
+    value: SapODataParallelismConfig,
+    set: u64,
 }
 
 impl SapODataParallelismConfigBuilder {
     /// Sets [`SapODataParallelismConfig::max_parallelism`]: Most processes at once.
+    #[inline]
     pub fn max_parallelism(mut self, value: impl Into<i32>) -> Self {
-        self.max_parallelism = Some(value.into());
+        self.value.max_parallelism = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SapODataParallelismConfig::max_parallelism`].
+    #[inline]
     pub fn set_max_parallelism(mut self, value: Option<i32>) -> Self {
-        self.max_parallelism = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.max_parallelism = value.unwrap_or_default();
         self
     }
     /// Builds the [`SapODataParallelismConfig`].
@@ -44,22 +50,30 @@ impl SapODataParallelismConfigBuilder {
     pub fn build(
         self,
     ) -> Result<SapODataParallelismConfig, ::awsgen_runtime::BuildError> {
-        let missing = [(self.max_parallelism.is_none(), "maxParallelism")];
-        match (self.max_parallelism,) {
-            (Some(max_parallelism),) => {
-                Ok(SapODataParallelismConfig {
-                    max_parallelism,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SapODataParallelismConfig",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SapODataParallelismConfig",
+                    self.set,
+                    &["maxParallelism"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SapODataParallelismConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SapODataParallelismConfigBuilder",
+            &self.value,
+            self.set,
+            &["maxParallelism"],
+        )
     }
 }
 

@@ -33,69 +33,84 @@ pub struct SapODataSourceProperties {
 
 impl SapODataSourceProperties {
     /// Starts building a [`SapODataSourceProperties`].
+    #[inline]
     pub fn builder() -> SapODataSourcePropertiesBuilder {
         <SapODataSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SapODataSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SapODataSourcePropertiesBuilder {
-    object_path: Option<String>,
-    parallelism_config: Option<SapODataParallelismConfig>,
-    pagination_config: Option<SapODataPaginationConfig>,
+    value: SapODataSourceProperties,
 }
 
 impl SapODataSourcePropertiesBuilder {
     /// Sets [`SapODataSourceProperties::object_path`]: Path of the OData object to read.
+    #[inline]
     pub fn object_path(mut self, value: impl Into<String>) -> Self {
-        self.object_path = Some(value.into());
+        self.value.object_path = Some(value.into());
         self
     }
     /// Sets or clears [`SapODataSourceProperties::object_path`].
+    #[inline]
     pub fn set_object_path(mut self, value: Option<String>) -> Self {
-        self.object_path = value;
+        self.value.object_path = value;
         self
     }
     /// Sets [`SapODataSourceProperties::parallelism_config`]: How many processes read at once.
+    #[inline]
     pub fn parallelism_config(
         mut self,
         value: impl Into<SapODataParallelismConfig>,
     ) -> Self {
-        self.parallelism_config = Some(value.into());
+        self.value.parallelism_config = Some(value.into());
         self
     }
     /// Sets or clears [`SapODataSourceProperties::parallelism_config`].
+    #[inline]
     pub fn set_parallelism_config(
         mut self,
         value: Option<SapODataParallelismConfig>,
     ) -> Self {
-        self.parallelism_config = value;
+        self.value.parallelism_config = value;
         self
     }
     /// Sets [`SapODataSourceProperties::pagination_config`]: Page size of each reading process.
+    #[inline]
     pub fn pagination_config(
         mut self,
         value: impl Into<SapODataPaginationConfig>,
     ) -> Self {
-        self.pagination_config = Some(value.into());
+        self.value.pagination_config = Some(value.into());
         self
     }
     /// Sets or clears [`SapODataSourceProperties::pagination_config`].
+    #[inline]
     pub fn set_pagination_config(
         mut self,
         value: Option<SapODataPaginationConfig>,
     ) -> Self {
-        self.pagination_config = value;
+        self.value.pagination_config = value;
         self
     }
     /// Builds the [`SapODataSourceProperties`].
+    #[inline]
     pub fn build(self) -> SapODataSourceProperties {
-        SapODataSourceProperties {
-            object_path: self.object_path,
-            parallelism_config: self.parallelism_config,
-            pagination_config: self.pagination_config,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SapODataSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SapODataSourcePropertiesBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

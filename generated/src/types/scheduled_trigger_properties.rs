@@ -77,121 +77,134 @@ pub struct ScheduledTriggerProperties {
 
 impl ScheduledTriggerProperties {
     /// Starts building a [`ScheduledTriggerProperties`].
+    #[inline]
     pub fn builder() -> ScheduledTriggerPropertiesBuilder {
         <ScheduledTriggerPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ScheduledTriggerProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ScheduledTriggerPropertiesBuilder {
-    schedule_expression: Option<String>,
-    data_pull_mode: Option<DataPullMode>,
-    schedule_start_time: Option<::awsgen_runtime::DateTime>,
-    schedule_end_time: Option<::awsgen_runtime::DateTime>,
-    timezone: Option<String>,
-    schedule_offset: Option<i64>,
-    first_execution_from: Option<::awsgen_runtime::DateTime>,
-    flow_error_deactivation_threshold: Option<i32>,
+    value: ScheduledTriggerProperties,
+    set: u64,
 }
 
 impl ScheduledTriggerPropertiesBuilder {
     /// Sets [`ScheduledTriggerProperties::schedule_expression`]: The schedule, for example `rate(5minutes)`.
+    #[inline]
     pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
-        self.schedule_expression = Some(value.into());
+        self.value.schedule_expression = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::schedule_expression`].
+    #[inline]
     pub fn set_schedule_expression(mut self, value: Option<String>) -> Self {
-        self.schedule_expression = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.schedule_expression = value.unwrap_or_default();
         self
     }
     /// Sets [`ScheduledTriggerProperties::data_pull_mode`]: Whether each run transfers everything or only what changed.
+    #[inline]
     pub fn data_pull_mode(mut self, value: impl Into<DataPullMode>) -> Self {
-        self.data_pull_mode = Some(value.into());
+        self.value.data_pull_mode = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::data_pull_mode`].
+    #[inline]
     pub fn set_data_pull_mode(mut self, value: Option<DataPullMode>) -> Self {
-        self.data_pull_mode = value;
+        self.value.data_pull_mode = value;
         self
     }
     /// Sets [`ScheduledTriggerProperties::schedule_start_time`]: When the schedule starts.
+    #[inline]
     pub fn schedule_start_time(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.schedule_start_time = Some(value.into());
+        self.value.schedule_start_time = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::schedule_start_time`].
+    #[inline]
     pub fn set_schedule_start_time(
         mut self,
         value: Option<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.schedule_start_time = value;
+        self.value.schedule_start_time = value;
         self
     }
     /// Sets [`ScheduledTriggerProperties::schedule_end_time`]: When the schedule ends.
+    #[inline]
     pub fn schedule_end_time(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.schedule_end_time = Some(value.into());
+        self.value.schedule_end_time = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::schedule_end_time`].
+    #[inline]
     pub fn set_schedule_end_time(
         mut self,
         value: Option<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.schedule_end_time = value;
+        self.value.schedule_end_time = value;
         self
     }
     /// Sets [`ScheduledTriggerProperties::timezone`]: A time zone label, such as `America/New_York`, for display; it does not change how timestamps are read.
+    #[inline]
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
-        self.timezone = Some(value.into());
+        self.value.timezone = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::timezone`].
+    #[inline]
     pub fn set_timezone(mut self, value: Option<String>) -> Self {
-        self.timezone = value;
+        self.value.timezone = value;
         self
     }
     /// Sets [`ScheduledTriggerProperties::schedule_offset`]: Seconds added to each scheduled time.
+    #[inline]
     pub fn schedule_offset(mut self, value: impl Into<i64>) -> Self {
-        self.schedule_offset = Some(value.into());
+        self.value.schedule_offset = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::schedule_offset`].
+    #[inline]
     pub fn set_schedule_offset(mut self, value: Option<i64>) -> Self {
-        self.schedule_offset = value;
+        self.value.schedule_offset = value;
         self
     }
     /// Sets [`ScheduledTriggerProperties::first_execution_from`]: The earliest record time the first run imports.
+    #[inline]
     pub fn first_execution_from(
         mut self,
         value: impl Into<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.first_execution_from = Some(value.into());
+        self.value.first_execution_from = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::first_execution_from`].
+    #[inline]
     pub fn set_first_execution_from(
         mut self,
         value: Option<::awsgen_runtime::DateTime>,
     ) -> Self {
-        self.first_execution_from = value;
+        self.value.first_execution_from = value;
         self
     }
     /// Sets [`ScheduledTriggerProperties::flow_error_deactivation_threshold`]: Consecutive failed runs after which AppFlow deactivates the flow.
+    #[inline]
     pub fn flow_error_deactivation_threshold(mut self, value: impl Into<i32>) -> Self {
-        self.flow_error_deactivation_threshold = Some(value.into());
+        self.value.flow_error_deactivation_threshold = Some(value.into());
         self
     }
     /// Sets or clears [`ScheduledTriggerProperties::flow_error_deactivation_threshold`].
+    #[inline]
     pub fn set_flow_error_deactivation_threshold(mut self, value: Option<i32>) -> Self {
-        self.flow_error_deactivation_threshold = value;
+        self.value.flow_error_deactivation_threshold = value;
         self
     }
     /// Builds the [`ScheduledTriggerProperties`].
@@ -200,30 +213,30 @@ impl ScheduledTriggerPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<ScheduledTriggerProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.schedule_expression.is_none(), "scheduleExpression")];
-        match (self.schedule_expression,) {
-            (Some(schedule_expression),) => {
-                Ok(ScheduledTriggerProperties {
-                    schedule_expression,
-                    data_pull_mode: self.data_pull_mode,
-                    schedule_start_time: self.schedule_start_time,
-                    schedule_end_time: self.schedule_end_time,
-                    timezone: self.timezone,
-                    schedule_offset: self.schedule_offset,
-                    first_execution_from: self.first_execution_from,
-                    flow_error_deactivation_threshold: self
-                        .flow_error_deactivation_threshold,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "ScheduledTriggerProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "ScheduledTriggerProperties",
+                    self.set,
+                    &["scheduleExpression"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for ScheduledTriggerPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ScheduledTriggerPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["scheduleExpression"],
+        )
     }
 }
 

@@ -11,18 +11,36 @@
 pub struct ServiceNowMetadata {}
 impl ServiceNowMetadata {
     /// Starts building a [`ServiceNowMetadata`].
+    #[inline]
     pub fn builder() -> ServiceNowMetadataBuilder {
         <ServiceNowMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ServiceNowMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct ServiceNowMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct ServiceNowMetadataBuilder {
+    value: ServiceNowMetadata,
+}
+
 impl ServiceNowMetadataBuilder {
     /// Builds the [`ServiceNowMetadata`].
+    #[inline]
     pub fn build(self) -> ServiceNowMetadata {
-        ServiceNowMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ServiceNowMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ServiceNowMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct ServiceNowSourceProperties {
 
 impl ServiceNowSourceProperties {
     /// Starts building a [`ServiceNowSourceProperties`].
+    #[inline]
     pub fn builder() -> ServiceNowSourcePropertiesBuilder {
         <ServiceNowSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ServiceNowSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ServiceNowSourcePropertiesBuilder {
-    object: Option<String>,
+    value: ServiceNowSourceProperties,
+    set: u64,
 }
 
 impl ServiceNowSourcePropertiesBuilder {
     /// Sets [`ServiceNowSourceProperties::object`]: The ServiceNow object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`ServiceNowSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`ServiceNowSourceProperties`].
@@ -44,22 +50,30 @@ impl ServiceNowSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<ServiceNowSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(ServiceNowSourceProperties {
-                    object,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "ServiceNowSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "ServiceNowSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for ServiceNowSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ServiceNowSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

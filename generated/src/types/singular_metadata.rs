@@ -11,18 +11,36 @@
 pub struct SingularMetadata {}
 impl SingularMetadata {
     /// Starts building a [`SingularMetadata`].
+    #[inline]
     pub fn builder() -> SingularMetadataBuilder {
         <SingularMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SingularMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct SingularMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct SingularMetadataBuilder {
+    value: SingularMetadata,
+}
+
 impl SingularMetadataBuilder {
     /// Builds the [`SingularMetadata`].
+    #[inline]
     pub fn build(self) -> SingularMetadata {
-        SingularMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SingularMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SingularMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,26 +16,32 @@ pub struct SingularSourceProperties {
 
 impl SingularSourceProperties {
     /// Starts building a [`SingularSourceProperties`].
+    #[inline]
     pub fn builder() -> SingularSourcePropertiesBuilder {
         <SingularSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SingularSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SingularSourcePropertiesBuilder {
-    object: Option<String>,
+    value: SingularSourceProperties,
+    set: u64,
 }
 
 impl SingularSourcePropertiesBuilder {
     /// Sets [`SingularSourceProperties::object`]: The Singular object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SingularSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`SingularSourceProperties`].
@@ -44,18 +50,30 @@ impl SingularSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<SingularSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => Ok(SingularSourceProperties { object }),
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SingularSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SingularSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SingularSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SingularSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

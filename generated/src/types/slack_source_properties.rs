@@ -16,44 +16,62 @@ pub struct SlackSourceProperties {
 
 impl SlackSourceProperties {
     /// Starts building a [`SlackSourceProperties`].
+    #[inline]
     pub fn builder() -> SlackSourcePropertiesBuilder {
         <SlackSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SlackSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SlackSourcePropertiesBuilder {
-    object: Option<String>,
+    value: SlackSourceProperties,
+    set: u64,
 }
 
 impl SlackSourcePropertiesBuilder {
     /// Sets [`SlackSourceProperties::object`]: The Slack object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SlackSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`SlackSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
     pub fn build(self) -> Result<SlackSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => Ok(SlackSourceProperties { object }),
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "SlackSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SlackSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SlackSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SlackSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -26,38 +26,57 @@ pub struct SnowflakeMetadata {
 
 impl SnowflakeMetadata {
     /// Starts building a [`SnowflakeMetadata`].
+    #[inline]
     pub fn builder() -> SnowflakeMetadataBuilder {
         <SnowflakeMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SnowflakeMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SnowflakeMetadataBuilder {
-    supported_regions: Option<Vec<String>>,
+    value: SnowflakeMetadata,
 }
 
 impl SnowflakeMetadataBuilder {
     /// Sets [`SnowflakeMetadata::supported_regions`]: AWS Regions that work with Snowflake.
+    #[inline]
     pub fn supported_regions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.supported_regions = Some(value.into());
+        self.value.supported_regions = Some(value.into());
         self
     }
     /// Appends one item to [`SnowflakeMetadata::supported_regions`].
+    #[inline]
     pub fn push_supported_regions(mut self, item: impl Into<String>) -> Self {
-        self.supported_regions.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .supported_regions
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`SnowflakeMetadata::supported_regions`].
+    #[inline]
     pub fn set_supported_regions(mut self, value: Option<Vec<String>>) -> Self {
-        self.supported_regions = value;
+        self.value.supported_regions = value;
         self
     }
     /// Builds the [`SnowflakeMetadata`].
+    #[inline]
     pub fn build(self) -> SnowflakeMetadata {
-        SnowflakeMetadata {
-            supported_regions: self.supported_regions,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SnowflakeMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SnowflakeMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -66,23 +85,23 @@ impl ::awsgen_runtime::protocol::json::FromJson for SnowflakeMetadata {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "supportedRegions" => {
-                    out.supported_regions = Some(
-                        ::awsgen_runtime::protocol::json::read_list(
-                            r,
-                            ::awsgen_runtime::protocol::json::JsonReader::string,
-                        )?,
-                    );
+        r.fields(
+            &["supportedRegions"],
+            &mut |r, i| {
+                match i {
+                    0 => {
+                        out.supported_regions = Some(
+                            ::awsgen_runtime::protocol::json::read_list(
+                                r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string,
+                            )?,
+                        );
+                    }
+                    _ => {}
                 }
-                _ => r.skip()?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -122,237 +122,252 @@ pub struct SourceConnectorProperties {
 
 impl SourceConnectorProperties {
     /// Starts building a [`SourceConnectorProperties`].
+    #[inline]
     pub fn builder() -> SourceConnectorPropertiesBuilder {
         <SourceConnectorPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SourceConnectorProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourceConnectorPropertiesBuilder {
-    amplitude: Option<AmplitudeSourceProperties>,
-    datadog: Option<DatadogSourceProperties>,
-    dynatrace: Option<DynatraceSourceProperties>,
-    google_analytics: Option<GoogleAnalyticsSourceProperties>,
-    infor_nexus: Option<InforNexusSourceProperties>,
-    marketo: Option<MarketoSourceProperties>,
-    s3: Option<S3SourceProperties>,
-    salesforce: Option<SalesforceSourceProperties>,
-    service_now: Option<ServiceNowSourceProperties>,
-    singular: Option<SingularSourceProperties>,
-    slack: Option<SlackSourceProperties>,
-    trendmicro: Option<TrendmicroSourceProperties>,
-    veeva: Option<VeevaSourceProperties>,
-    zendesk: Option<ZendeskSourceProperties>,
-    sap_odata: Option<SapODataSourceProperties>,
-    custom_connector: Option<CustomConnectorSourceProperties>,
-    pardot: Option<PardotSourceProperties>,
+    value: SourceConnectorProperties,
 }
 
 impl SourceConnectorPropertiesBuilder {
     /// Sets [`SourceConnectorProperties::amplitude`]: Settings for Amplitude.
+    #[inline]
     pub fn amplitude(mut self, value: impl Into<AmplitudeSourceProperties>) -> Self {
-        self.amplitude = Some(value.into());
+        self.value.amplitude = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::amplitude`].
+    #[inline]
     pub fn set_amplitude(mut self, value: Option<AmplitudeSourceProperties>) -> Self {
-        self.amplitude = value;
+        self.value.amplitude = value;
         self
     }
     /// Sets [`SourceConnectorProperties::datadog`]: Settings for Datadog.
+    #[inline]
     pub fn datadog(mut self, value: impl Into<DatadogSourceProperties>) -> Self {
-        self.datadog = Some(value.into());
+        self.value.datadog = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::datadog`].
+    #[inline]
     pub fn set_datadog(mut self, value: Option<DatadogSourceProperties>) -> Self {
-        self.datadog = value;
+        self.value.datadog = value;
         self
     }
     /// Sets [`SourceConnectorProperties::dynatrace`]: Settings for Dynatrace.
+    #[inline]
     pub fn dynatrace(mut self, value: impl Into<DynatraceSourceProperties>) -> Self {
-        self.dynatrace = Some(value.into());
+        self.value.dynatrace = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::dynatrace`].
+    #[inline]
     pub fn set_dynatrace(mut self, value: Option<DynatraceSourceProperties>) -> Self {
-        self.dynatrace = value;
+        self.value.dynatrace = value;
         self
     }
     /// Sets [`SourceConnectorProperties::google_analytics`]: Settings for Google Analytics.
+    #[inline]
     pub fn google_analytics(
         mut self,
         value: impl Into<GoogleAnalyticsSourceProperties>,
     ) -> Self {
-        self.google_analytics = Some(value.into());
+        self.value.google_analytics = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::google_analytics`].
+    #[inline]
     pub fn set_google_analytics(
         mut self,
         value: Option<GoogleAnalyticsSourceProperties>,
     ) -> Self {
-        self.google_analytics = value;
+        self.value.google_analytics = value;
         self
     }
     /// Sets [`SourceConnectorProperties::infor_nexus`]: Settings for Infor Nexus.
+    #[inline]
     pub fn infor_nexus(mut self, value: impl Into<InforNexusSourceProperties>) -> Self {
-        self.infor_nexus = Some(value.into());
+        self.value.infor_nexus = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::infor_nexus`].
+    #[inline]
     pub fn set_infor_nexus(mut self, value: Option<InforNexusSourceProperties>) -> Self {
-        self.infor_nexus = value;
+        self.value.infor_nexus = value;
         self
     }
     /// Sets [`SourceConnectorProperties::marketo`]: Settings for Marketo.
+    #[inline]
     pub fn marketo(mut self, value: impl Into<MarketoSourceProperties>) -> Self {
-        self.marketo = Some(value.into());
+        self.value.marketo = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::marketo`].
+    #[inline]
     pub fn set_marketo(mut self, value: Option<MarketoSourceProperties>) -> Self {
-        self.marketo = value;
+        self.value.marketo = value;
         self
     }
     /// Sets [`SourceConnectorProperties::s3`]: Settings for Amazon S3.
+    #[inline]
     pub fn s3(mut self, value: impl Into<S3SourceProperties>) -> Self {
-        self.s3 = Some(value.into());
+        self.value.s3 = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::s3`].
+    #[inline]
     pub fn set_s3(mut self, value: Option<S3SourceProperties>) -> Self {
-        self.s3 = value;
+        self.value.s3 = value;
         self
     }
     /// Sets [`SourceConnectorProperties::salesforce`]: Settings for Salesforce.
+    #[inline]
     pub fn salesforce(mut self, value: impl Into<SalesforceSourceProperties>) -> Self {
-        self.salesforce = Some(value.into());
+        self.value.salesforce = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::salesforce`].
+    #[inline]
     pub fn set_salesforce(mut self, value: Option<SalesforceSourceProperties>) -> Self {
-        self.salesforce = value;
+        self.value.salesforce = value;
         self
     }
     /// Sets [`SourceConnectorProperties::service_now`]: Settings for ServiceNow.
+    #[inline]
     pub fn service_now(mut self, value: impl Into<ServiceNowSourceProperties>) -> Self {
-        self.service_now = Some(value.into());
+        self.value.service_now = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::service_now`].
+    #[inline]
     pub fn set_service_now(mut self, value: Option<ServiceNowSourceProperties>) -> Self {
-        self.service_now = value;
+        self.value.service_now = value;
         self
     }
     /// Sets [`SourceConnectorProperties::singular`]: Settings for Singular.
+    #[inline]
     pub fn singular(mut self, value: impl Into<SingularSourceProperties>) -> Self {
-        self.singular = Some(value.into());
+        self.value.singular = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::singular`].
+    #[inline]
     pub fn set_singular(mut self, value: Option<SingularSourceProperties>) -> Self {
-        self.singular = value;
+        self.value.singular = value;
         self
     }
     /// Sets [`SourceConnectorProperties::slack`]: Settings for Slack.
+    #[inline]
     pub fn slack(mut self, value: impl Into<SlackSourceProperties>) -> Self {
-        self.slack = Some(value.into());
+        self.value.slack = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::slack`].
+    #[inline]
     pub fn set_slack(mut self, value: Option<SlackSourceProperties>) -> Self {
-        self.slack = value;
+        self.value.slack = value;
         self
     }
     /// Sets [`SourceConnectorProperties::trendmicro`]: Settings for Trend Micro.
+    #[inline]
     pub fn trendmicro(mut self, value: impl Into<TrendmicroSourceProperties>) -> Self {
-        self.trendmicro = Some(value.into());
+        self.value.trendmicro = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::trendmicro`].
+    #[inline]
     pub fn set_trendmicro(mut self, value: Option<TrendmicroSourceProperties>) -> Self {
-        self.trendmicro = value;
+        self.value.trendmicro = value;
         self
     }
     /// Sets [`SourceConnectorProperties::veeva`]: Settings for Veeva.
+    #[inline]
     pub fn veeva(mut self, value: impl Into<VeevaSourceProperties>) -> Self {
-        self.veeva = Some(value.into());
+        self.value.veeva = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::veeva`].
+    #[inline]
     pub fn set_veeva(mut self, value: Option<VeevaSourceProperties>) -> Self {
-        self.veeva = value;
+        self.value.veeva = value;
         self
     }
     /// Sets [`SourceConnectorProperties::zendesk`]: Settings for Zendesk.
+    #[inline]
     pub fn zendesk(mut self, value: impl Into<ZendeskSourceProperties>) -> Self {
-        self.zendesk = Some(value.into());
+        self.value.zendesk = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::zendesk`].
+    #[inline]
     pub fn set_zendesk(mut self, value: Option<ZendeskSourceProperties>) -> Self {
-        self.zendesk = value;
+        self.value.zendesk = value;
         self
     }
     /// Sets [`SourceConnectorProperties::sap_odata`].
+    #[inline]
     pub fn sap_odata(mut self, value: impl Into<SapODataSourceProperties>) -> Self {
-        self.sap_odata = Some(value.into());
+        self.value.sap_odata = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::sap_odata`].
+    #[inline]
     pub fn set_sap_odata(mut self, value: Option<SapODataSourceProperties>) -> Self {
-        self.sap_odata = value;
+        self.value.sap_odata = value;
         self
     }
     /// Sets [`SourceConnectorProperties::custom_connector`].
+    #[inline]
     pub fn custom_connector(
         mut self,
         value: impl Into<CustomConnectorSourceProperties>,
     ) -> Self {
-        self.custom_connector = Some(value.into());
+        self.value.custom_connector = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::custom_connector`].
+    #[inline]
     pub fn set_custom_connector(
         mut self,
         value: Option<CustomConnectorSourceProperties>,
     ) -> Self {
-        self.custom_connector = value;
+        self.value.custom_connector = value;
         self
     }
     /// Sets [`SourceConnectorProperties::pardot`]: Settings for Salesforce Pardot.
+    #[inline]
     pub fn pardot(mut self, value: impl Into<PardotSourceProperties>) -> Self {
-        self.pardot = Some(value.into());
+        self.value.pardot = Some(value.into());
         self
     }
     /// Sets or clears [`SourceConnectorProperties::pardot`].
+    #[inline]
     pub fn set_pardot(mut self, value: Option<PardotSourceProperties>) -> Self {
-        self.pardot = value;
+        self.value.pardot = value;
         self
     }
     /// Builds the [`SourceConnectorProperties`].
+    #[inline]
     pub fn build(self) -> SourceConnectorProperties {
-        SourceConnectorProperties {
-            amplitude: self.amplitude,
-            datadog: self.datadog,
-            dynatrace: self.dynatrace,
-            google_analytics: self.google_analytics,
-            infor_nexus: self.infor_nexus,
-            marketo: self.marketo,
-            s3: self.s3,
-            salesforce: self.salesforce,
-            service_now: self.service_now,
-            singular: self.singular,
-            slack: self.slack,
-            trendmicro: self.trendmicro,
-            veeva: self.veeva,
-            zendesk: self.zendesk,
-            sap_odata: self.sap_odata,
-            custom_connector: self.custom_connector,
-            pardot: self.pardot,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SourceConnectorPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SourceConnectorPropertiesBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

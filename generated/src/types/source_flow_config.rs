@@ -39,104 +39,124 @@ pub struct SourceFlowConfig {
 
 impl SourceFlowConfig {
     /// Starts building a [`SourceFlowConfig`].
+    #[inline]
     pub fn builder() -> SourceFlowConfigBuilder {
         <SourceFlowConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SourceFlowConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourceFlowConfigBuilder {
-    connector_type: Option<ConnectorType>,
-    api_version: Option<String>,
-    connector_profile_name: Option<String>,
-    source_connector_properties: Option<SourceConnectorProperties>,
-    incremental_pull_config: Option<IncrementalPullConfig>,
+    value: SourceFlowConfig,
+    set: u64,
 }
 
 impl SourceFlowConfigBuilder {
     /// Sets [`SourceFlowConfig::connector_type`]: The source's connector type.
+    #[inline]
     pub fn connector_type(mut self, value: impl Into<ConnectorType>) -> Self {
-        self.connector_type = Some(value.into());
+        self.value.connector_type = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`SourceFlowConfig::connector_type`].
+    #[inline]
     pub fn set_connector_type(mut self, value: Option<ConnectorType>) -> Self {
-        self.connector_type = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.connector_type = value.unwrap_or_default();
         self
     }
     /// Sets [`SourceFlowConfig::api_version`]: The connector API version to use.
+    #[inline]
     pub fn api_version(mut self, value: impl Into<String>) -> Self {
-        self.api_version = Some(value.into());
+        self.value.api_version = Some(value.into());
         self
     }
     /// Sets or clears [`SourceFlowConfig::api_version`].
+    #[inline]
     pub fn set_api_version(mut self, value: Option<String>) -> Self {
-        self.api_version = value;
+        self.value.api_version = value;
         self
     }
     /// Sets [`SourceFlowConfig::connector_profile_name`]: The connector profile (connection) to read through; unique in the account.
+    #[inline]
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
-        self.connector_profile_name = Some(value.into());
+        self.value.connector_profile_name = Some(value.into());
         self
     }
     /// Sets or clears [`SourceFlowConfig::connector_profile_name`].
+    #[inline]
     pub fn set_connector_profile_name(mut self, value: Option<String>) -> Self {
-        self.connector_profile_name = value;
+        self.value.connector_profile_name = value;
         self
     }
     /// Sets [`SourceFlowConfig::source_connector_properties`]: Connector-specific settings.
+    #[inline]
     pub fn source_connector_properties(
         mut self,
         value: impl Into<SourceConnectorProperties>,
     ) -> Self {
-        self.source_connector_properties = Some(value.into());
+        self.value.source_connector_properties = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`SourceFlowConfig::source_connector_properties`].
+    #[inline]
     pub fn set_source_connector_properties(
         mut self,
         value: Option<SourceConnectorProperties>,
     ) -> Self {
-        self.source_connector_properties = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.source_connector_properties = value.unwrap_or_default();
         self
     }
     /// Sets [`SourceFlowConfig::incremental_pull_config`]: For scheduled incremental flows: the field that marks new records.
+    #[inline]
     pub fn incremental_pull_config(
         mut self,
         value: impl Into<IncrementalPullConfig>,
     ) -> Self {
-        self.incremental_pull_config = Some(value.into());
+        self.value.incremental_pull_config = Some(value.into());
         self
     }
     /// Sets or clears [`SourceFlowConfig::incremental_pull_config`].
+    #[inline]
     pub fn set_incremental_pull_config(
         mut self,
         value: Option<IncrementalPullConfig>,
     ) -> Self {
-        self.incremental_pull_config = value;
+        self.value.incremental_pull_config = value;
         self
     }
     /// Builds the [`SourceFlowConfig`].
     ///
     /// Fails with every required member that is not set: `connectorType`, `sourceConnectorProperties`.
     pub fn build(self) -> Result<SourceFlowConfig, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.connector_type.is_none(), "connectorType"),
-            (self.source_connector_properties.is_none(), "sourceConnectorProperties"),
-        ];
-        match (self.connector_type, self.source_connector_properties) {
-            (Some(connector_type), Some(source_connector_properties)) => {
-                Ok(SourceFlowConfig {
-                    connector_type,
-                    api_version: self.api_version,
-                    connector_profile_name: self.connector_profile_name,
-                    source_connector_properties,
-                    incremental_pull_config: self.incremental_pull_config,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("SourceFlowConfig", &missing)),
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "SourceFlowConfig",
+                    self.set,
+                    &["connectorType", "sourceConnectorProperties"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for SourceFlowConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SourceFlowConfigBuilder",
+            &self.value,
+            self.set,
+            &["connectorType", "sourceConnectorProperties"],
+        )
     }
 }
 

@@ -25,45 +25,60 @@ pub struct SuccessResponseHandlingConfig {
 
 impl SuccessResponseHandlingConfig {
     /// Starts building a [`SuccessResponseHandlingConfig`].
+    #[inline]
     pub fn builder() -> SuccessResponseHandlingConfigBuilder {
         <SuccessResponseHandlingConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`SuccessResponseHandlingConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SuccessResponseHandlingConfigBuilder {
-    bucket_prefix: Option<String>,
-    bucket_name: Option<String>,
+    value: SuccessResponseHandlingConfig,
 }
 
 impl SuccessResponseHandlingConfigBuilder {
     /// Sets [`SuccessResponseHandlingConfig::bucket_prefix`]: Key prefix in the bucket.
+    #[inline]
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.bucket_prefix = Some(value.into());
+        self.value.bucket_prefix = Some(value.into());
         self
     }
     /// Sets or clears [`SuccessResponseHandlingConfig::bucket_prefix`].
+    #[inline]
     pub fn set_bucket_prefix(mut self, value: Option<String>) -> Self {
-        self.bucket_prefix = value;
+        self.value.bucket_prefix = value;
         self
     }
     /// Sets [`SuccessResponseHandlingConfig::bucket_name`]: The bucket.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
+        self.value.bucket_name = Some(value.into());
         self
     }
     /// Sets or clears [`SuccessResponseHandlingConfig::bucket_name`].
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
-        self.bucket_name = value;
+        self.value.bucket_name = value;
         self
     }
     /// Builds the [`SuccessResponseHandlingConfig`].
+    #[inline]
     pub fn build(self) -> SuccessResponseHandlingConfig {
-        SuccessResponseHandlingConfig {
-            bucket_prefix: self.bucket_prefix,
-            bucket_name: self.bucket_name,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for SuccessResponseHandlingConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "SuccessResponseHandlingConfigBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

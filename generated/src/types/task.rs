@@ -50,114 +50,138 @@ pub struct Task {
 
 impl Task {
     /// Starts building a [`Task`].
+    #[inline]
     pub fn builder() -> TaskBuilder {
         <TaskBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`Task`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TaskBuilder {
-    source_fields: Option<Vec<String>>,
-    connector_operator: Option<ConnectorOperator>,
-    destination_field: Option<String>,
-    task_type: Option<TaskType>,
-    task_properties: Option<BTreeMap<OperatorPropertiesKeys, String>>,
+    value: Task,
+    set: u64,
 }
 
 impl TaskBuilder {
     /// Sets [`Task::source_fields`]: The source fields the task reads.
+    #[inline]
     pub fn source_fields(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.source_fields = Some(value.into());
+        self.value.source_fields = value.into();
+        self.set |= 1;
         self
     }
     /// Appends one item to [`Task::source_fields`].
+    #[inline]
     pub fn push_source_fields(mut self, item: impl Into<String>) -> Self {
-        self.source_fields.get_or_insert_with(Default::default).push(item.into());
+        self.value.source_fields.push(item.into());
+        self.set |= 1;
         self
     }
     /// Sets or clears [`Task::source_fields`].
+    #[inline]
     pub fn set_source_fields(mut self, value: Option<Vec<String>>) -> Self {
-        self.source_fields = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.source_fields = value.unwrap_or_default();
         self
     }
     /// Sets [`Task::connector_operator`]: The operator to apply.
+    #[inline]
     pub fn connector_operator(mut self, value: impl Into<ConnectorOperator>) -> Self {
-        self.connector_operator = Some(value.into());
+        self.value.connector_operator = Some(value.into());
         self
     }
     /// Sets or clears [`Task::connector_operator`].
+    #[inline]
     pub fn set_connector_operator(mut self, value: Option<ConnectorOperator>) -> Self {
-        self.connector_operator = value;
+        self.value.connector_operator = value;
         self
     }
     /// Sets [`Task::destination_field`]: The destination field written, or the value a source field is checked against.
+    #[inline]
     pub fn destination_field(mut self, value: impl Into<String>) -> Self {
-        self.destination_field = Some(value.into());
+        self.value.destination_field = Some(value.into());
         self
     }
     /// Sets or clears [`Task::destination_field`].
+    #[inline]
     pub fn set_destination_field(mut self, value: Option<String>) -> Self {
-        self.destination_field = value;
+        self.value.destination_field = value;
         self
     }
     /// Sets [`Task::task_type`]: Which kind of task this is.
+    #[inline]
     pub fn task_type(mut self, value: impl Into<TaskType>) -> Self {
-        self.task_type = Some(value.into());
+        self.value.task_type = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`Task::task_type`].
+    #[inline]
     pub fn set_task_type(mut self, value: Option<TaskType>) -> Self {
-        self.task_type = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.task_type = value.unwrap_or_default();
         self
     }
     /// Sets [`Task::task_properties`]: Task settings; which keys matter depends on the task type.
+    #[inline]
     pub fn task_properties(
         mut self,
         value: impl Into<BTreeMap<OperatorPropertiesKeys, String>>,
     ) -> Self {
-        self.task_properties = Some(value.into());
+        self.value.task_properties = Some(value.into());
         self
     }
     /// Inserts one entry into [`Task::task_properties`].
+    #[inline]
     pub fn insert_task_properties(
         mut self,
         key: impl Into<OperatorPropertiesKeys>,
         value: impl Into<String>,
     ) -> Self {
-        self.task_properties
+        self.value
+            .task_properties
             .get_or_insert_with(Default::default)
             .insert(key.into(), value.into());
         self
     }
     /// Sets or clears [`Task::task_properties`].
+    #[inline]
     pub fn set_task_properties(
         mut self,
         value: Option<BTreeMap<OperatorPropertiesKeys, String>>,
     ) -> Self {
-        self.task_properties = value;
+        self.value.task_properties = value;
         self
     }
     /// Builds the [`Task`].
     ///
     /// Fails with every required member that is not set: `sourceFields`, `taskType`.
     pub fn build(self) -> Result<Task, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.source_fields.is_none(), "sourceFields"),
-            (self.task_type.is_none(), "taskType"),
-        ];
-        match (self.source_fields, self.task_type) {
-            (Some(source_fields), Some(task_type)) => {
-                Ok(Task {
-                    source_fields,
-                    connector_operator: self.connector_operator,
-                    destination_field: self.destination_field,
-                    task_type,
-                    task_properties: self.task_properties,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("Task", &missing)),
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "Task",
+                    self.set,
+                    &["sourceFields", "taskType"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for TaskBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TaskBuilder",
+            &self.value,
+            self.set,
+            &["sourceFields", "taskType"],
+        )
     }
 }
 

@@ -11,18 +11,36 @@
 pub struct TrendmicroMetadata {}
 impl TrendmicroMetadata {
     /// Starts building a [`TrendmicroMetadata`].
+    #[inline]
     pub fn builder() -> TrendmicroMetadataBuilder {
         <TrendmicroMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`TrendmicroMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct TrendmicroMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct TrendmicroMetadataBuilder {
+    value: TrendmicroMetadata,
+}
+
 impl TrendmicroMetadataBuilder {
     /// Builds the [`TrendmicroMetadata`].
+    #[inline]
     pub fn build(self) -> TrendmicroMetadata {
-        TrendmicroMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for TrendmicroMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TrendmicroMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

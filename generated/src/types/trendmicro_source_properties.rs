@@ -16,26 +16,32 @@ pub struct TrendmicroSourceProperties {
 
 impl TrendmicroSourceProperties {
     /// Starts building a [`TrendmicroSourceProperties`].
+    #[inline]
     pub fn builder() -> TrendmicroSourcePropertiesBuilder {
         <TrendmicroSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`TrendmicroSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TrendmicroSourcePropertiesBuilder {
-    object: Option<String>,
+    value: TrendmicroSourceProperties,
+    set: u64,
 }
 
 impl TrendmicroSourcePropertiesBuilder {
     /// Sets [`TrendmicroSourceProperties::object`]: The Trend Micro object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`TrendmicroSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`TrendmicroSourceProperties`].
@@ -44,22 +50,30 @@ impl TrendmicroSourcePropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<TrendmicroSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(TrendmicroSourceProperties {
-                    object,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "TrendmicroSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "TrendmicroSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for TrendmicroSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TrendmicroSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

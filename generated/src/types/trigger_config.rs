@@ -24,53 +24,74 @@ pub struct TriggerConfig {
 
 impl TriggerConfig {
     /// Starts building a [`TriggerConfig`].
+    #[inline]
     pub fn builder() -> TriggerConfigBuilder {
         <TriggerConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`TriggerConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TriggerConfigBuilder {
-    trigger_type: Option<TriggerType>,
-    trigger_properties: Option<TriggerProperties>,
+    value: TriggerConfig,
+    set: u64,
 }
 
 impl TriggerConfigBuilder {
     /// Sets [`TriggerConfig::trigger_type`]: `OnDemand`, `Scheduled` or `Event`.
+    #[inline]
     pub fn trigger_type(mut self, value: impl Into<TriggerType>) -> Self {
-        self.trigger_type = Some(value.into());
+        self.value.trigger_type = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`TriggerConfig::trigger_type`].
+    #[inline]
     pub fn set_trigger_type(mut self, value: Option<TriggerType>) -> Self {
-        self.trigger_type = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.trigger_type = value.unwrap_or_default();
         self
     }
     /// Sets [`TriggerConfig::trigger_properties`]: Settings for scheduled triggers.
+    #[inline]
     pub fn trigger_properties(mut self, value: impl Into<TriggerProperties>) -> Self {
-        self.trigger_properties = Some(value.into());
+        self.value.trigger_properties = Some(value.into());
         self
     }
     /// Sets or clears [`TriggerConfig::trigger_properties`].
+    #[inline]
     pub fn set_trigger_properties(mut self, value: Option<TriggerProperties>) -> Self {
-        self.trigger_properties = value;
+        self.value.trigger_properties = value;
         self
     }
     /// Builds the [`TriggerConfig`].
     ///
     /// Fails with every required member that is not set: `triggerType`.
     pub fn build(self) -> Result<TriggerConfig, ::awsgen_runtime::BuildError> {
-        let missing = [(self.trigger_type.is_none(), "triggerType")];
-        match (self.trigger_type,) {
-            (Some(trigger_type),) => {
-                Ok(TriggerConfig {
-                    trigger_type,
-                    trigger_properties: self.trigger_properties,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("TriggerConfig", &missing)),
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "TriggerConfig",
+                    self.set,
+                    &["triggerType"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for TriggerConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TriggerConfigBuilder",
+            &self.value,
+            self.set,
+            &["triggerType"],
+        )
     }
 }
 

@@ -21,33 +21,48 @@ pub struct TriggerProperties {
 
 impl TriggerProperties {
     /// Starts building a [`TriggerProperties`].
+    #[inline]
     pub fn builder() -> TriggerPropertiesBuilder {
         <TriggerPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`TriggerProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TriggerPropertiesBuilder {
-    scheduled: Option<ScheduledTriggerProperties>,
+    value: TriggerProperties,
 }
 
 impl TriggerPropertiesBuilder {
     /// Sets [`TriggerProperties::scheduled`]: The schedule.
+    #[inline]
     pub fn scheduled(mut self, value: impl Into<ScheduledTriggerProperties>) -> Self {
-        self.scheduled = Some(value.into());
+        self.value.scheduled = Some(value.into());
         self
     }
     /// Sets or clears [`TriggerProperties::scheduled`].
+    #[inline]
     pub fn set_scheduled(mut self, value: Option<ScheduledTriggerProperties>) -> Self {
-        self.scheduled = value;
+        self.value.scheduled = value;
         self
     }
     /// Builds the [`TriggerProperties`].
+    #[inline]
     pub fn build(self) -> TriggerProperties {
-        TriggerProperties {
-            scheduled: self.scheduled,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for TriggerPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TriggerPropertiesBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -27,54 +27,64 @@ pub struct UpsolverDestinationProperties {
 
 impl UpsolverDestinationProperties {
     /// Starts building a [`UpsolverDestinationProperties`].
+    #[inline]
     pub fn builder() -> UpsolverDestinationPropertiesBuilder {
         <UpsolverDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpsolverDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpsolverDestinationPropertiesBuilder {
-    bucket_name: Option<String>,
-    bucket_prefix: Option<String>,
-    s3_output_format_config: Option<UpsolverS3OutputFormatConfig>,
+    value: UpsolverDestinationProperties,
+    set: u64,
 }
 
 impl UpsolverDestinationPropertiesBuilder {
     /// Sets [`UpsolverDestinationProperties::bucket_name`]: The Upsolver S3 bucket that receives the data.
+    #[inline]
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.bucket_name = Some(value.into());
+        self.value.bucket_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`UpsolverDestinationProperties::bucket_name`].
+    #[inline]
     pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
-        self.bucket_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.bucket_name = value.unwrap_or_default();
         self
     }
     /// Sets [`UpsolverDestinationProperties::bucket_prefix`]: Key prefix for the files written.
+    #[inline]
     pub fn bucket_prefix(mut self, value: impl Into<String>) -> Self {
-        self.bucket_prefix = Some(value.into());
+        self.value.bucket_prefix = Some(value.into());
         self
     }
     /// Sets or clears [`UpsolverDestinationProperties::bucket_prefix`].
+    #[inline]
     pub fn set_bucket_prefix(mut self, value: Option<String>) -> Self {
-        self.bucket_prefix = value;
+        self.value.bucket_prefix = value;
         self
     }
     /// Sets [`UpsolverDestinationProperties::s3_output_format_config`]: Output format.
+    #[inline]
     pub fn s3_output_format_config(
         mut self,
         value: impl Into<UpsolverS3OutputFormatConfig>,
     ) -> Self {
-        self.s3_output_format_config = Some(value.into());
+        self.value.s3_output_format_config = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`UpsolverDestinationProperties::s3_output_format_config`].
+    #[inline]
     pub fn set_s3_output_format_config(
         mut self,
         value: Option<UpsolverS3OutputFormatConfig>,
     ) -> Self {
-        self.s3_output_format_config = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.s3_output_format_config = value.unwrap_or_default();
         self
     }
     /// Builds the [`UpsolverDestinationProperties`].
@@ -83,27 +93,30 @@ impl UpsolverDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<UpsolverDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.bucket_name.is_none(), "bucketName"),
-            (self.s3_output_format_config.is_none(), "s3OutputFormatConfig"),
-        ];
-        match (self.bucket_name, self.s3_output_format_config) {
-            (Some(bucket_name), Some(s3_output_format_config)) => {
-                Ok(UpsolverDestinationProperties {
-                    bucket_name,
-                    bucket_prefix: self.bucket_prefix,
-                    s3_output_format_config,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "UpsolverDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "UpsolverDestinationProperties",
+                    self.set,
+                    &["bucketName", "s3OutputFormatConfig"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for UpsolverDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpsolverDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["bucketName", "s3OutputFormatConfig"],
+        )
     }
 }
 

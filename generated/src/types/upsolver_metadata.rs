@@ -11,18 +11,36 @@
 pub struct UpsolverMetadata {}
 impl UpsolverMetadata {
     /// Starts building a [`UpsolverMetadata`].
+    #[inline]
     pub fn builder() -> UpsolverMetadataBuilder {
         <UpsolverMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpsolverMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct UpsolverMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct UpsolverMetadataBuilder {
+    value: UpsolverMetadata,
+}
+
 impl UpsolverMetadataBuilder {
     /// Builds the [`UpsolverMetadata`].
+    #[inline]
     pub fn build(self) -> UpsolverMetadata {
-        UpsolverMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for UpsolverMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpsolverMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

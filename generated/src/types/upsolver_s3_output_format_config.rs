@@ -28,48 +28,56 @@ pub struct UpsolverS3OutputFormatConfig {
 
 impl UpsolverS3OutputFormatConfig {
     /// Starts building a [`UpsolverS3OutputFormatConfig`].
+    #[inline]
     pub fn builder() -> UpsolverS3OutputFormatConfigBuilder {
         <UpsolverS3OutputFormatConfigBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`UpsolverS3OutputFormatConfig`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpsolverS3OutputFormatConfigBuilder {
-    file_type: Option<FileType>,
-    prefix_config: Option<PrefixConfig>,
-    aggregation_config: Option<AggregationConfig>,
+    value: UpsolverS3OutputFormatConfig,
+    set: u64,
 }
 
 impl UpsolverS3OutputFormatConfigBuilder {
     /// Sets [`UpsolverS3OutputFormatConfig::file_type`]: The output file type.
+    #[inline]
     pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
-        self.file_type = Some(value.into());
+        self.value.file_type = Some(value.into());
         self
     }
     /// Sets or clears [`UpsolverS3OutputFormatConfig::file_type`].
+    #[inline]
     pub fn set_file_type(mut self, value: Option<FileType>) -> Self {
-        self.file_type = value;
+        self.value.file_type = value;
         self
     }
     /// Sets [`UpsolverS3OutputFormatConfig::prefix_config`].
+    #[inline]
     pub fn prefix_config(mut self, value: impl Into<PrefixConfig>) -> Self {
-        self.prefix_config = Some(value.into());
+        self.value.prefix_config = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`UpsolverS3OutputFormatConfig::prefix_config`].
+    #[inline]
     pub fn set_prefix_config(mut self, value: Option<PrefixConfig>) -> Self {
-        self.prefix_config = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.prefix_config = value.unwrap_or_default();
         self
     }
     /// Sets [`UpsolverS3OutputFormatConfig::aggregation_config`].
+    #[inline]
     pub fn aggregation_config(mut self, value: impl Into<AggregationConfig>) -> Self {
-        self.aggregation_config = Some(value.into());
+        self.value.aggregation_config = Some(value.into());
         self
     }
     /// Sets or clears [`UpsolverS3OutputFormatConfig::aggregation_config`].
+    #[inline]
     pub fn set_aggregation_config(mut self, value: Option<AggregationConfig>) -> Self {
-        self.aggregation_config = value;
+        self.value.aggregation_config = value;
         self
     }
     /// Builds the [`UpsolverS3OutputFormatConfig`].
@@ -78,24 +86,30 @@ impl UpsolverS3OutputFormatConfigBuilder {
     pub fn build(
         self,
     ) -> Result<UpsolverS3OutputFormatConfig, ::awsgen_runtime::BuildError> {
-        let missing = [(self.prefix_config.is_none(), "prefixConfig")];
-        match (self.prefix_config,) {
-            (Some(prefix_config),) => {
-                Ok(UpsolverS3OutputFormatConfig {
-                    file_type: self.file_type,
-                    prefix_config,
-                    aggregation_config: self.aggregation_config,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "UpsolverS3OutputFormatConfig",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "UpsolverS3OutputFormatConfig",
+                    self.set,
+                    &["prefixConfig"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for UpsolverS3OutputFormatConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "UpsolverS3OutputFormatConfigBuilder",
+            &self.value,
+            self.set,
+            &["prefixConfig"],
+        )
     }
 }
 

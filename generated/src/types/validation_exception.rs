@@ -18,6 +18,7 @@ pub struct ValidationException {
 
 impl ValidationException {
     /// Starts building a [`ValidationException`].
+    #[inline]
     pub fn builder() -> ValidationExceptionBuilder {
         <ValidationExceptionBuilder as ::std::default::Default>::default()
     }
@@ -33,27 +34,41 @@ impl ValidationException {
 }
 
 /// A builder for [`ValidationException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ValidationExceptionBuilder {
-    message: Option<String>,
+    value: ValidationException,
 }
 
 impl ValidationExceptionBuilder {
     /// Sets [`ValidationException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`ValidationException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`ValidationException`].
+    #[inline]
     pub fn build(self) -> ValidationException {
-        ValidationException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ValidationExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ValidationExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -84,16 +99,16 @@ impl ::awsgen_runtime::protocol::json::FromJson for ValidationException {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "message" => out.message = Some(r.string()?),
-                _ => r.skip()?,
-            }
-        }
+        r.fields(
+            &["message"],
+            &mut |r, i| {
+                match i {
+                    0 => out.message = Some(r.string()?),
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -11,18 +11,36 @@
 pub struct VeevaMetadata {}
 impl VeevaMetadata {
     /// Starts building a [`VeevaMetadata`].
+    #[inline]
     pub fn builder() -> VeevaMetadataBuilder {
         <VeevaMetadataBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`VeevaMetadata`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct VeevaMetadataBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct VeevaMetadataBuilder {
+    value: VeevaMetadata,
+}
+
 impl VeevaMetadataBuilder {
     /// Builds the [`VeevaMetadata`].
+    #[inline]
     pub fn build(self) -> VeevaMetadata {
-        VeevaMetadata {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for VeevaMetadataBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "VeevaMetadataBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -31,96 +31,110 @@ pub struct VeevaSourceProperties {
 
 impl VeevaSourceProperties {
     /// Starts building a [`VeevaSourceProperties`].
+    #[inline]
     pub fn builder() -> VeevaSourcePropertiesBuilder {
         <VeevaSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`VeevaSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct VeevaSourcePropertiesBuilder {
-    object: Option<String>,
-    document_type: Option<String>,
-    include_source_files: Option<bool>,
-    include_renditions: Option<bool>,
-    include_all_versions: Option<bool>,
+    value: VeevaSourceProperties,
+    set: u64,
 }
 
 impl VeevaSourcePropertiesBuilder {
     /// Sets [`VeevaSourceProperties::object`]: The Veeva object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`VeevaSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`VeevaSourceProperties::document_type`]: Document type to extract.
+    #[inline]
     pub fn document_type(mut self, value: impl Into<String>) -> Self {
-        self.document_type = Some(value.into());
+        self.value.document_type = Some(value.into());
         self
     }
     /// Sets or clears [`VeevaSourceProperties::document_type`].
+    #[inline]
     pub fn set_document_type(mut self, value: Option<String>) -> Self {
-        self.document_type = value;
+        self.value.document_type = value;
         self
     }
     /// Sets [`VeevaSourceProperties::include_source_files`]: Include source files in document extraction.
+    #[inline]
     pub fn include_source_files(mut self, value: impl Into<bool>) -> Self {
-        self.include_source_files = Some(value.into());
+        self.value.include_source_files = value.into();
         self
     }
     /// Sets or clears [`VeevaSourceProperties::include_source_files`].
+    #[inline]
     pub fn set_include_source_files(mut self, value: Option<bool>) -> Self {
-        self.include_source_files = value;
+        self.value.include_source_files = value.unwrap_or_default();
         self
     }
     /// Sets [`VeevaSourceProperties::include_renditions`]: Include renditions in document extraction.
+    #[inline]
     pub fn include_renditions(mut self, value: impl Into<bool>) -> Self {
-        self.include_renditions = Some(value.into());
+        self.value.include_renditions = value.into();
         self
     }
     /// Sets or clears [`VeevaSourceProperties::include_renditions`].
+    #[inline]
     pub fn set_include_renditions(mut self, value: Option<bool>) -> Self {
-        self.include_renditions = value;
+        self.value.include_renditions = value.unwrap_or_default();
         self
     }
     /// Sets [`VeevaSourceProperties::include_all_versions`]: Include every version in document extraction.
+    #[inline]
     pub fn include_all_versions(mut self, value: impl Into<bool>) -> Self {
-        self.include_all_versions = Some(value.into());
+        self.value.include_all_versions = value.into();
         self
     }
     /// Sets or clears [`VeevaSourceProperties::include_all_versions`].
+    #[inline]
     pub fn set_include_all_versions(mut self, value: Option<bool>) -> Self {
-        self.include_all_versions = value;
+        self.value.include_all_versions = value.unwrap_or_default();
         self
     }
     /// Builds the [`VeevaSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
     pub fn build(self) -> Result<VeevaSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(VeevaSourceProperties {
-                    object,
-                    document_type: self.document_type,
-                    include_source_files: self.include_source_files.unwrap_or_default(),
-                    include_renditions: self.include_renditions.unwrap_or_default(),
-                    include_all_versions: self.include_all_versions.unwrap_or_default(),
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "VeevaSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "VeevaSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for VeevaSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "VeevaSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

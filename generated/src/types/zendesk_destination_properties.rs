@@ -39,73 +39,83 @@ pub struct ZendeskDestinationProperties {
 
 impl ZendeskDestinationProperties {
     /// Starts building a [`ZendeskDestinationProperties`].
+    #[inline]
     pub fn builder() -> ZendeskDestinationPropertiesBuilder {
         <ZendeskDestinationPropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ZendeskDestinationProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ZendeskDestinationPropertiesBuilder {
-    object: Option<String>,
-    id_field_names: Option<Vec<String>>,
-    error_handling_config: Option<ErrorHandlingConfig>,
-    write_operation_type: Option<WriteOperationType>,
+    value: ZendeskDestinationProperties,
+    set: u64,
 }
 
 impl ZendeskDestinationPropertiesBuilder {
     /// Sets [`ZendeskDestinationProperties::object`]: The Zendesk object to write.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`ZendeskDestinationProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Sets [`ZendeskDestinationProperties::id_field_names`].
+    #[inline]
     pub fn id_field_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.id_field_names = Some(value.into());
+        self.value.id_field_names = Some(value.into());
         self
     }
     /// Appends one item to [`ZendeskDestinationProperties::id_field_names`].
+    #[inline]
     pub fn push_id_field_names(mut self, item: impl Into<String>) -> Self {
-        self.id_field_names.get_or_insert_with(Default::default).push(item.into());
+        self.value.id_field_names.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`ZendeskDestinationProperties::id_field_names`].
+    #[inline]
     pub fn set_id_field_names(mut self, value: Option<Vec<String>>) -> Self {
-        self.id_field_names = value;
+        self.value.id_field_names = value;
         self
     }
     /// Sets [`ZendeskDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn error_handling_config(
         mut self,
         value: impl Into<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = Some(value.into());
+        self.value.error_handling_config = Some(value.into());
         self
     }
     /// Sets or clears [`ZendeskDestinationProperties::error_handling_config`].
+    #[inline]
     pub fn set_error_handling_config(
         mut self,
         value: Option<ErrorHandlingConfig>,
     ) -> Self {
-        self.error_handling_config = value;
+        self.value.error_handling_config = value;
         self
     }
     /// Sets [`ZendeskDestinationProperties::write_operation_type`].
+    #[inline]
     pub fn write_operation_type(mut self, value: impl Into<WriteOperationType>) -> Self {
-        self.write_operation_type = Some(value.into());
+        self.value.write_operation_type = Some(value.into());
         self
     }
     /// Sets or clears [`ZendeskDestinationProperties::write_operation_type`].
+    #[inline]
     pub fn set_write_operation_type(
         mut self,
         value: Option<WriteOperationType>,
     ) -> Self {
-        self.write_operation_type = value;
+        self.value.write_operation_type = value;
         self
     }
     /// Builds the [`ZendeskDestinationProperties`].
@@ -114,25 +124,30 @@ impl ZendeskDestinationPropertiesBuilder {
     pub fn build(
         self,
     ) -> Result<ZendeskDestinationProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => {
-                Ok(ZendeskDestinationProperties {
-                    object,
-                    id_field_names: self.id_field_names,
-                    error_handling_config: self.error_handling_config,
-                    write_operation_type: self.write_operation_type,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "ZendeskDestinationProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "ZendeskDestinationProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for ZendeskDestinationPropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ZendeskDestinationPropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

@@ -16,44 +16,62 @@ pub struct ZendeskSourceProperties {
 
 impl ZendeskSourceProperties {
     /// Starts building a [`ZendeskSourceProperties`].
+    #[inline]
     pub fn builder() -> ZendeskSourcePropertiesBuilder {
         <ZendeskSourcePropertiesBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ZendeskSourceProperties`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ZendeskSourcePropertiesBuilder {
-    object: Option<String>,
+    value: ZendeskSourceProperties,
+    set: u64,
 }
 
 impl ZendeskSourcePropertiesBuilder {
     /// Sets [`ZendeskSourceProperties::object`]: The Zendesk object to read.
+    #[inline]
     pub fn object(mut self, value: impl Into<String>) -> Self {
-        self.object = Some(value.into());
+        self.value.object = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`ZendeskSourceProperties::object`].
+    #[inline]
     pub fn set_object(mut self, value: Option<String>) -> Self {
-        self.object = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.object = value.unwrap_or_default();
         self
     }
     /// Builds the [`ZendeskSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
     pub fn build(self) -> Result<ZendeskSourceProperties, ::awsgen_runtime::BuildError> {
-        let missing = [(self.object.is_none(), "object")];
-        match (self.object,) {
-            (Some(object),) => Ok(ZendeskSourceProperties { object }),
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "ZendeskSourceProperties",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 1 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "ZendeskSourceProperties",
+                    self.set,
+                    &["object"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for ZendeskSourcePropertiesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ZendeskSourcePropertiesBuilder",
+            &self.value,
+            self.set,
+            &["object"],
+        )
     }
 }
 

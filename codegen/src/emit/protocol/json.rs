@@ -338,26 +338,24 @@ pub fn read_object(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field]) -> TokenS
             Ok(#ty::default())
         };
     }
-    let arms = fields.iter().map(|f| {
+    let keys = fields.iter().map(|f| &f.wire);
+    let arms = fields.iter().enumerate().map(|(i, f)| {
         let fid = field_ident(f);
-        let key = &f.wire;
         let read = read_value(cx, &f.ty);
         let read = if f.boxed { quote!(Box::new(#read?)) } else { quote!(#read?) };
         let set = if f.optional() { quote!(Some(#read)) } else { read };
-        quote!(#key => out.#fid = #set,)
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#i => out.#fid = #set,)
     });
     quote! {
         let mut out = #ty::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
+        r.fields(&[#(#keys),*], &mut |r, i| {
+            match i {
                 #(#arms)*
-                _ => r.skip()?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

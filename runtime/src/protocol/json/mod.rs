@@ -471,6 +471,30 @@ impl<'a> JsonReader<'a> {
         Ok(Some(key))
     }
 
+    /// Reads an object whose known members are `keys`: for each member with one of those keys
+    /// and a value other than `null`, calls `read` with the reader at the value and the key's
+    /// index. Other members and `null` values are skipped.
+    ///
+    /// Not generic, so that the loop is compiled once, not once per structure: the generated
+    /// reader of a structure is the `match` on the index alone.
+    pub fn fields(
+        &mut self,
+        keys: &[&str],
+        read: &mut dyn FnMut(&mut Self, usize) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        self.object()?;
+        while let Some(k) = self.next_key()? {
+            if self.null()? {
+                continue;
+            }
+            match keys.iter().position(|key| *key == k) {
+                Some(i) => read(self, i)?,
+                None => self.skip()?,
+            }
+        }
+        Ok(())
+    }
+
     /// Opens an array; then [`next_item`](Self::next_item) until it returns `false`.
     pub fn array(&mut self) -> Result<(), JsonError> {
         self.expect(b'[', "an array")?;

@@ -26,6 +26,7 @@ pub struct GetRoleCredentialsInput {
 
 impl GetRoleCredentialsInput {
     /// Starts building a [`GetRoleCredentialsInput`].
+    #[inline]
     pub fn builder() -> GetRoleCredentialsInputBuilder {
         <GetRoleCredentialsInputBuilder as ::std::default::Default>::default()
     }
@@ -44,78 +45,81 @@ impl ::std::fmt::Debug for GetRoleCredentialsInput {
 /// A builder for [`GetRoleCredentialsInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct GetRoleCredentialsInputBuilder {
-    role_name: Option<String>,
-    account_id: Option<String>,
-    access_token: Option<String>,
+    value: GetRoleCredentialsInput,
+    set: u64,
 }
 
 impl GetRoleCredentialsInputBuilder {
     /// Sets [`GetRoleCredentialsInput::role_name`].
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
+        self.value.role_name = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`GetRoleCredentialsInput::role_name`].
+    #[inline]
     pub fn set_role_name(mut self, value: Option<String>) -> Self {
-        self.role_name = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.role_name = value.unwrap_or_default();
         self
     }
     /// Sets [`GetRoleCredentialsInput::account_id`].
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
+        self.value.account_id = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`GetRoleCredentialsInput::account_id`].
+    #[inline]
     pub fn set_account_id(mut self, value: Option<String>) -> Self {
-        self.account_id = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.account_id = value.unwrap_or_default();
         self
     }
     /// Sets [`GetRoleCredentialsInput::access_token`].
+    #[inline]
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
-        self.access_token = Some(value.into());
+        self.value.access_token = value.into();
+        self.set |= 4;
         self
     }
     /// Sets or clears [`GetRoleCredentialsInput::access_token`].
+    #[inline]
     pub fn set_access_token(mut self, value: Option<String>) -> Self {
-        self.access_token = value;
+        self.set = if value.is_some() { self.set | 4 } else { self.set & !4 };
+        self.value.access_token = value.unwrap_or_default();
         self
     }
     /// Builds the [`GetRoleCredentialsInput`].
     ///
     /// Fails with every required member that is not set: `roleName`, `accountId`, `accessToken`.
     pub fn build(self) -> Result<GetRoleCredentialsInput, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.role_name.is_none(), "roleName"),
-            (self.account_id.is_none(), "accountId"),
-            (self.access_token.is_none(), "accessToken"),
-        ];
-        match (self.role_name, self.account_id, self.access_token) {
-            (Some(role_name), Some(account_id), Some(access_token)) => {
-                Ok(GetRoleCredentialsInput {
-                    role_name,
-                    account_id,
-                    access_token,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "GetRoleCredentialsInput",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 7 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "GetRoleCredentialsInput",
+                    self.set,
+                    &["roleName", "accountId", "accessToken"],
+                ),
+            )
         }
     }
 }
 
 impl ::std::fmt::Debug for GetRoleCredentialsInputBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetRoleCredentialsInputBuilder")
-            .field("role_name", &self.role_name)
-            .field("account_id", &self.account_id)
-            .field("access_token", &"*** Sensitive Data Redacted ***")
-            .finish()
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "GetRoleCredentialsInputBuilder",
+            &self.value,
+            self.set,
+            &["roleName", "accountId", "accessToken"],
+        )
     }
 }
 
@@ -147,33 +151,48 @@ pub struct GetRoleCredentialsOutput {
 
 impl GetRoleCredentialsOutput {
     /// Starts building a [`GetRoleCredentialsOutput`].
+    #[inline]
     pub fn builder() -> GetRoleCredentialsOutputBuilder {
         <GetRoleCredentialsOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`GetRoleCredentialsOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetRoleCredentialsOutputBuilder {
-    role_credentials: Option<RoleCredentials>,
+    value: GetRoleCredentialsOutput,
 }
 
 impl GetRoleCredentialsOutputBuilder {
     /// Sets [`GetRoleCredentialsOutput::role_credentials`].
+    #[inline]
     pub fn role_credentials(mut self, value: impl Into<RoleCredentials>) -> Self {
-        self.role_credentials = Some(value.into());
+        self.value.role_credentials = Some(value.into());
         self
     }
     /// Sets or clears [`GetRoleCredentialsOutput::role_credentials`].
+    #[inline]
     pub fn set_role_credentials(mut self, value: Option<RoleCredentials>) -> Self {
-        self.role_credentials = value;
+        self.value.role_credentials = value;
         self
     }
     /// Builds the [`GetRoleCredentialsOutput`].
+    #[inline]
     pub fn build(self) -> GetRoleCredentialsOutput {
-        GetRoleCredentialsOutput {
-            role_credentials: self.role_credentials,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for GetRoleCredentialsOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "GetRoleCredentialsOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -327,22 +346,22 @@ impl ::awsgen_runtime::Operation for GetRoleCredentials {
             response.body(),
             |r| {
                 let mut out = GetRoleCredentialsOutput::default();
-                r.object()?;
-                while let Some(k) = r.next_key()? {
-                    if r.null()? {
-                        continue;
-                    }
-                    match &*k {
-                        "roleCredentials" => {
-                            out.role_credentials = Some(
-                                <RoleCredentials as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                    r,
-                                )?,
-                            );
+                r.fields(
+                    &["roleCredentials"],
+                    &mut |r, i| {
+                        match i {
+                            0 => {
+                                out.role_credentials = Some(
+                                    <RoleCredentials as ::awsgen_runtime::protocol::json::FromJson>::read_json(
+                                        r,
+                                    )?,
+                                );
+                            }
+                            _ => {}
                         }
-                        _ => r.skip()?,
-                    }
-                }
+                        Ok(())
+                    },
+                )?;
                 Ok(out)
             },
         )

@@ -17,6 +17,7 @@ pub struct ResourceNotFoundException {
 
 impl ResourceNotFoundException {
     /// Starts building a [`ResourceNotFoundException`].
+    #[inline]
     pub fn builder() -> ResourceNotFoundExceptionBuilder {
         <ResourceNotFoundExceptionBuilder as ::std::default::Default>::default()
     }
@@ -32,27 +33,41 @@ impl ResourceNotFoundException {
 }
 
 /// A builder for [`ResourceNotFoundException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResourceNotFoundExceptionBuilder {
-    message: Option<String>,
+    value: ResourceNotFoundException,
 }
 
 impl ResourceNotFoundExceptionBuilder {
     /// Sets [`ResourceNotFoundException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`ResourceNotFoundException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`ResourceNotFoundException`].
+    #[inline]
     pub fn build(self) -> ResourceNotFoundException {
-        ResourceNotFoundException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ResourceNotFoundExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ResourceNotFoundExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -83,16 +98,16 @@ impl ::awsgen_runtime::protocol::json::FromJson for ResourceNotFoundException {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "message" => out.message = Some(r.string()?),
-                _ => r.skip()?,
-            }
-        }
+        r.fields(
+            &["message"],
+            &mut |r, i| {
+                match i {
+                    0 => out.message = Some(r.string()?),
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

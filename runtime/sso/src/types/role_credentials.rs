@@ -30,6 +30,7 @@ pub struct RoleCredentials {
 
 impl RoleCredentials {
     /// Starts building a [`RoleCredentials`].
+    #[inline]
     pub fn builder() -> RoleCredentialsBuilder {
         <RoleCredentialsBuilder as ::std::default::Default>::default()
     }
@@ -49,72 +50,75 @@ impl ::std::fmt::Debug for RoleCredentials {
 /// A builder for [`RoleCredentials`].
 #[derive(Clone, PartialEq, Default)]
 pub struct RoleCredentialsBuilder {
-    access_key_id: Option<String>,
-    secret_access_key: Option<String>,
-    session_token: Option<String>,
-    expiration: Option<i64>,
+    value: RoleCredentials,
 }
 
 impl RoleCredentialsBuilder {
     /// Sets [`RoleCredentials::access_key_id`].
+    #[inline]
     pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
+        self.value.access_key_id = Some(value.into());
         self
     }
     /// Sets or clears [`RoleCredentials::access_key_id`].
+    #[inline]
     pub fn set_access_key_id(mut self, value: Option<String>) -> Self {
-        self.access_key_id = value;
+        self.value.access_key_id = value;
         self
     }
     /// Sets [`RoleCredentials::secret_access_key`].
+    #[inline]
     pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
+        self.value.secret_access_key = Some(value.into());
         self
     }
     /// Sets or clears [`RoleCredentials::secret_access_key`].
+    #[inline]
     pub fn set_secret_access_key(mut self, value: Option<String>) -> Self {
-        self.secret_access_key = value;
+        self.value.secret_access_key = value;
         self
     }
     /// Sets [`RoleCredentials::session_token`].
+    #[inline]
     pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
+        self.value.session_token = Some(value.into());
         self
     }
     /// Sets or clears [`RoleCredentials::session_token`].
+    #[inline]
     pub fn set_session_token(mut self, value: Option<String>) -> Self {
-        self.session_token = value;
+        self.value.session_token = value;
         self
     }
     /// Sets [`RoleCredentials::expiration`].
+    #[inline]
     pub fn expiration(mut self, value: impl Into<i64>) -> Self {
-        self.expiration = Some(value.into());
+        self.value.expiration = value.into();
         self
     }
     /// Sets or clears [`RoleCredentials::expiration`].
+    #[inline]
     pub fn set_expiration(mut self, value: Option<i64>) -> Self {
-        self.expiration = value;
+        self.value.expiration = value.unwrap_or_default();
         self
     }
     /// Builds the [`RoleCredentials`].
+    #[inline]
     pub fn build(self) -> RoleCredentials {
-        RoleCredentials {
-            access_key_id: self.access_key_id,
-            secret_access_key: self.secret_access_key,
-            session_token: self.session_token,
-            expiration: self.expiration.unwrap_or_default(),
-        }
+        self.value
     }
 }
 
 impl ::std::fmt::Debug for RoleCredentialsBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RoleCredentialsBuilder")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"*** Sensitive Data Redacted ***")
-            .field("session_token", &"*** Sensitive Data Redacted ***")
-            .field("expiration", &self.expiration)
-            .finish()
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "RoleCredentialsBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -123,19 +127,19 @@ impl ::awsgen_runtime::protocol::json::FromJson for RoleCredentials {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "accessKeyId" => out.access_key_id = Some(r.string()?),
-                "secretAccessKey" => out.secret_access_key = Some(r.string()?),
-                "sessionToken" => out.session_token = Some(r.string()?),
-                "expiration" => out.expiration = r.int::<i64>()?,
-                _ => r.skip()?,
-            }
-        }
+        r.fields(
+            &["accessKeyId", "secretAccessKey", "sessionToken", "expiration"],
+            &mut |r, i| {
+                match i {
+                    0 => out.access_key_id = Some(r.string()?),
+                    1 => out.secret_access_key = Some(r.string()?),
+                    2 => out.session_token = Some(r.string()?),
+                    3 => out.expiration = r.int::<i64>()?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

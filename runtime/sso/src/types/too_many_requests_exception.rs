@@ -17,6 +17,7 @@ pub struct TooManyRequestsException {
 
 impl TooManyRequestsException {
     /// Starts building a [`TooManyRequestsException`].
+    #[inline]
     pub fn builder() -> TooManyRequestsExceptionBuilder {
         <TooManyRequestsExceptionBuilder as ::std::default::Default>::default()
     }
@@ -32,27 +33,41 @@ impl TooManyRequestsException {
 }
 
 /// A builder for [`TooManyRequestsException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TooManyRequestsExceptionBuilder {
-    message: Option<String>,
+    value: TooManyRequestsException,
 }
 
 impl TooManyRequestsExceptionBuilder {
     /// Sets [`TooManyRequestsException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`TooManyRequestsException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`TooManyRequestsException`].
+    #[inline]
     pub fn build(self) -> TooManyRequestsException {
-        TooManyRequestsException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for TooManyRequestsExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TooManyRequestsExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -83,16 +98,16 @@ impl ::awsgen_runtime::protocol::json::FromJson for TooManyRequestsException {
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {
         let mut out = Self::default();
-        r.object()?;
-        while let Some(k) = r.next_key()? {
-            if r.null()? {
-                continue;
-            }
-            match &*k {
-                "message" => out.message = Some(r.string()?),
-                _ => r.skip()?,
-            }
-        }
+        r.fields(
+            &["message"],
+            &mut |r, i| {
+                match i {
+                    0 => out.message = Some(r.string()?),
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -93,196 +93,226 @@ pub struct AssumeRoleInput {
 
 impl AssumeRoleInput {
     /// Starts building a [`AssumeRoleInput`].
+    #[inline]
     pub fn builder() -> AssumeRoleInputBuilder {
         <AssumeRoleInputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AssumeRoleInput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AssumeRoleInputBuilder {
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    policy_arns: Option<Vec<PolicyDescriptorType>>,
-    policy: Option<String>,
-    duration_seconds: Option<i32>,
-    tags: Option<Vec<Tag>>,
-    transitive_tag_keys: Option<Vec<String>>,
-    external_id: Option<String>,
-    serial_number: Option<String>,
-    token_code: Option<String>,
-    source_identity: Option<String>,
-    provided_contexts: Option<Vec<ProvidedContext>>,
+    value: AssumeRoleInput,
+    set: u64,
 }
 
 impl AssumeRoleInputBuilder {
     /// Sets [`AssumeRoleInput::role_arn`].
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
+        self.value.role_arn = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`AssumeRoleInput::role_arn`].
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.role_arn = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.role_arn = value.unwrap_or_default();
         self
     }
     /// Sets [`AssumeRoleInput::role_session_name`].
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
+        self.value.role_session_name = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`AssumeRoleInput::role_session_name`].
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.role_session_name = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.role_session_name = value.unwrap_or_default();
         self
     }
     /// Sets [`AssumeRoleInput::policy_arns`].
+    #[inline]
     pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = Some(value.into());
+        self.value.policy_arns = Some(value.into());
         self
     }
     /// Appends one item to [`AssumeRoleInput::policy_arns`].
+    #[inline]
     pub fn push_policy_arns(mut self, item: impl Into<PolicyDescriptorType>) -> Self {
-        self.policy_arns.get_or_insert_with(Default::default).push(item.into());
+        self.value.policy_arns.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::policy_arns`].
+    #[inline]
     pub fn set_policy_arns(mut self, value: Option<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = value;
+        self.value.policy_arns = value;
         self
     }
     /// Sets [`AssumeRoleInput::policy`].
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
+        self.value.policy = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::policy`].
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
-        self.policy = value;
+        self.value.policy = value;
         self
     }
     /// Sets [`AssumeRoleInput::duration_seconds`].
+    #[inline]
     pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.duration_seconds = Some(value.into());
+        self.value.duration_seconds = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::duration_seconds`].
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<i32>) -> Self {
-        self.duration_seconds = value;
+        self.value.duration_seconds = value;
         self
     }
     /// Sets [`AssumeRoleInput::tags`].
+    #[inline]
     pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.tags = Some(value.into());
+        self.value.tags = Some(value.into());
         self
     }
     /// Appends one item to [`AssumeRoleInput::tags`].
+    #[inline]
     pub fn push_tags(mut self, item: impl Into<Tag>) -> Self {
-        self.tags.get_or_insert_with(Default::default).push(item.into());
+        self.value.tags.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::tags`].
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
-        self.tags = value;
+        self.value.tags = value;
         self
     }
     /// Sets [`AssumeRoleInput::transitive_tag_keys`].
+    #[inline]
     pub fn transitive_tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.transitive_tag_keys = Some(value.into());
+        self.value.transitive_tag_keys = Some(value.into());
         self
     }
     /// Appends one item to [`AssumeRoleInput::transitive_tag_keys`].
+    #[inline]
     pub fn push_transitive_tag_keys(mut self, item: impl Into<String>) -> Self {
-        self.transitive_tag_keys.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .transitive_tag_keys
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::transitive_tag_keys`].
+    #[inline]
     pub fn set_transitive_tag_keys(mut self, value: Option<Vec<String>>) -> Self {
-        self.transitive_tag_keys = value;
+        self.value.transitive_tag_keys = value;
         self
     }
     /// Sets [`AssumeRoleInput::external_id`].
+    #[inline]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
+        self.value.external_id = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::external_id`].
+    #[inline]
     pub fn set_external_id(mut self, value: Option<String>) -> Self {
-        self.external_id = value;
+        self.value.external_id = value;
         self
     }
     /// Sets [`AssumeRoleInput::serial_number`].
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
+        self.value.serial_number = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::serial_number`].
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<String>) -> Self {
-        self.serial_number = value;
+        self.value.serial_number = value;
         self
     }
     /// Sets [`AssumeRoleInput::token_code`].
+    #[inline]
     pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.token_code = Some(value.into());
+        self.value.token_code = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::token_code`].
+    #[inline]
     pub fn set_token_code(mut self, value: Option<String>) -> Self {
-        self.token_code = value;
+        self.value.token_code = value;
         self
     }
     /// Sets [`AssumeRoleInput::source_identity`].
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
+        self.value.source_identity = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::source_identity`].
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<String>) -> Self {
-        self.source_identity = value;
+        self.value.source_identity = value;
         self
     }
     /// Sets [`AssumeRoleInput::provided_contexts`].
+    #[inline]
     pub fn provided_contexts(mut self, value: impl Into<Vec<ProvidedContext>>) -> Self {
-        self.provided_contexts = Some(value.into());
+        self.value.provided_contexts = Some(value.into());
         self
     }
     /// Appends one item to [`AssumeRoleInput::provided_contexts`].
+    #[inline]
     pub fn push_provided_contexts(mut self, item: impl Into<ProvidedContext>) -> Self {
-        self.provided_contexts.get_or_insert_with(Default::default).push(item.into());
+        self.value
+            .provided_contexts
+            .get_or_insert_with(Default::default)
+            .push(item.into());
         self
     }
     /// Sets or clears [`AssumeRoleInput::provided_contexts`].
+    #[inline]
     pub fn set_provided_contexts(mut self, value: Option<Vec<ProvidedContext>>) -> Self {
-        self.provided_contexts = value;
+        self.value.provided_contexts = value;
         self
     }
     /// Builds the [`AssumeRoleInput`].
     ///
     /// Fails with every required member that is not set: `RoleArn`, `RoleSessionName`.
     pub fn build(self) -> Result<AssumeRoleInput, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.role_arn.is_none(), "RoleArn"),
-            (self.role_session_name.is_none(), "RoleSessionName"),
-        ];
-        match (self.role_arn, self.role_session_name) {
-            (Some(role_arn), Some(role_session_name)) => {
-                Ok(AssumeRoleInput {
-                    role_arn,
-                    role_session_name,
-                    policy_arns: self.policy_arns,
-                    policy: self.policy,
-                    duration_seconds: self.duration_seconds,
-                    tags: self.tags,
-                    transitive_tag_keys: self.transitive_tag_keys,
-                    external_id: self.external_id,
-                    serial_number: self.serial_number,
-                    token_code: self.token_code,
-                    source_identity: self.source_identity,
-                    provided_contexts: self.provided_contexts,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("AssumeRoleInput", &missing)),
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "AssumeRoleInput",
+                    self.set,
+                    &["RoleArn", "RoleSessionName"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for AssumeRoleInputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AssumeRoleInputBuilder",
+            &self.value,
+            self.set,
+            &["RoleArn", "RoleSessionName"],
+        )
     }
 }
 
@@ -541,69 +571,84 @@ pub struct AssumeRoleOutput {
 
 impl AssumeRoleOutput {
     /// Starts building a [`AssumeRoleOutput`].
+    #[inline]
     pub fn builder() -> AssumeRoleOutputBuilder {
         <AssumeRoleOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AssumeRoleOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AssumeRoleOutputBuilder {
-    credentials: Option<Credentials>,
-    assumed_role_user: Option<AssumedRoleUser>,
-    packed_policy_size: Option<i32>,
-    source_identity: Option<String>,
+    value: AssumeRoleOutput,
 }
 
 impl AssumeRoleOutputBuilder {
     /// Sets [`AssumeRoleOutput::credentials`].
+    #[inline]
     pub fn credentials(mut self, value: impl Into<Credentials>) -> Self {
-        self.credentials = Some(value.into());
+        self.value.credentials = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleOutput::credentials`].
+    #[inline]
     pub fn set_credentials(mut self, value: Option<Credentials>) -> Self {
-        self.credentials = value;
+        self.value.credentials = value;
         self
     }
     /// Sets [`AssumeRoleOutput::assumed_role_user`].
+    #[inline]
     pub fn assumed_role_user(mut self, value: impl Into<AssumedRoleUser>) -> Self {
-        self.assumed_role_user = Some(value.into());
+        self.value.assumed_role_user = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleOutput::assumed_role_user`].
+    #[inline]
     pub fn set_assumed_role_user(mut self, value: Option<AssumedRoleUser>) -> Self {
-        self.assumed_role_user = value;
+        self.value.assumed_role_user = value;
         self
     }
     /// Sets [`AssumeRoleOutput::packed_policy_size`].
+    #[inline]
     pub fn packed_policy_size(mut self, value: impl Into<i32>) -> Self {
-        self.packed_policy_size = Some(value.into());
+        self.value.packed_policy_size = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleOutput::packed_policy_size`].
+    #[inline]
     pub fn set_packed_policy_size(mut self, value: Option<i32>) -> Self {
-        self.packed_policy_size = value;
+        self.value.packed_policy_size = value;
         self
     }
     /// Sets [`AssumeRoleOutput::source_identity`].
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
+        self.value.source_identity = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleOutput::source_identity`].
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<String>) -> Self {
-        self.source_identity = value;
+        self.value.source_identity = value;
         self
     }
     /// Builds the [`AssumeRoleOutput`].
+    #[inline]
     pub fn build(self) -> AssumeRoleOutput {
-        AssumeRoleOutput {
-            credentials: self.credentials,
-            assumed_role_user: self.assumed_role_user,
-            packed_policy_size: self.packed_policy_size,
-            source_identity: self.source_identity,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AssumeRoleOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AssumeRoleOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -54,6 +54,7 @@ pub struct AssumeRoleWithWebIdentityInput {
 
 impl AssumeRoleWithWebIdentityInput {
     /// Starts building a [`AssumeRoleWithWebIdentityInput`].
+    #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityInputBuilder {
         <AssumeRoleWithWebIdentityInputBuilder as ::std::default::Default>::default()
     }
@@ -76,89 +77,105 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
 /// A builder for [`AssumeRoleWithWebIdentityInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct AssumeRoleWithWebIdentityInputBuilder {
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    web_identity_token: Option<String>,
-    provider_id: Option<String>,
-    policy_arns: Option<Vec<PolicyDescriptorType>>,
-    policy: Option<String>,
-    duration_seconds: Option<i32>,
+    value: AssumeRoleWithWebIdentityInput,
+    set: u64,
 }
 
 impl AssumeRoleWithWebIdentityInputBuilder {
     /// Sets [`AssumeRoleWithWebIdentityInput::role_arn`].
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
+        self.value.role_arn = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::role_arn`].
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.role_arn = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.role_arn = value.unwrap_or_default();
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityInput::role_session_name`].
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
+        self.value.role_session_name = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::role_session_name`].
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.role_session_name = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.role_session_name = value.unwrap_or_default();
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityInput::web_identity_token`].
+    #[inline]
     pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.web_identity_token = Some(value.into());
+        self.value.web_identity_token = value.into();
+        self.set |= 4;
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::web_identity_token`].
+    #[inline]
     pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
-        self.web_identity_token = value;
+        self.set = if value.is_some() { self.set | 4 } else { self.set & !4 };
+        self.value.web_identity_token = value.unwrap_or_default();
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityInput::provider_id`].
+    #[inline]
     pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.provider_id = Some(value.into());
+        self.value.provider_id = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::provider_id`].
+    #[inline]
     pub fn set_provider_id(mut self, value: Option<String>) -> Self {
-        self.provider_id = value;
+        self.value.provider_id = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityInput::policy_arns`].
+    #[inline]
     pub fn policy_arns(mut self, value: impl Into<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = Some(value.into());
+        self.value.policy_arns = Some(value.into());
         self
     }
     /// Appends one item to [`AssumeRoleWithWebIdentityInput::policy_arns`].
+    #[inline]
     pub fn push_policy_arns(mut self, item: impl Into<PolicyDescriptorType>) -> Self {
-        self.policy_arns.get_or_insert_with(Default::default).push(item.into());
+        self.value.policy_arns.get_or_insert_with(Default::default).push(item.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::policy_arns`].
+    #[inline]
     pub fn set_policy_arns(mut self, value: Option<Vec<PolicyDescriptorType>>) -> Self {
-        self.policy_arns = value;
+        self.value.policy_arns = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityInput::policy`].
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
+        self.value.policy = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::policy`].
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
-        self.policy = value;
+        self.value.policy = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityInput::duration_seconds`].
+    #[inline]
     pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
-        self.duration_seconds = Some(value.into());
+        self.value.duration_seconds = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityInput::duration_seconds`].
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<i32>) -> Self {
-        self.duration_seconds = value;
+        self.value.duration_seconds = value;
         self
     }
     /// Builds the [`AssumeRoleWithWebIdentityInput`].
@@ -167,46 +184,30 @@ impl AssumeRoleWithWebIdentityInputBuilder {
     pub fn build(
         self,
     ) -> Result<AssumeRoleWithWebIdentityInput, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.role_arn.is_none(), "RoleArn"),
-            (self.role_session_name.is_none(), "RoleSessionName"),
-            (self.web_identity_token.is_none(), "WebIdentityToken"),
-        ];
-        match (self.role_arn, self.role_session_name, self.web_identity_token) {
-            (Some(role_arn), Some(role_session_name), Some(web_identity_token)) => {
-                Ok(AssumeRoleWithWebIdentityInput {
-                    role_arn,
-                    role_session_name,
-                    web_identity_token,
-                    provider_id: self.provider_id,
-                    policy_arns: self.policy_arns,
-                    policy: self.policy,
-                    duration_seconds: self.duration_seconds,
-                })
-            }
-            _ => {
-                Err(
-                    ::awsgen_runtime::BuildError::missing(
-                        "AssumeRoleWithWebIdentityInput",
-                        &missing,
-                    ),
-                )
-            }
+        if self.set == 7 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "AssumeRoleWithWebIdentityInput",
+                    self.set,
+                    &["RoleArn", "RoleSessionName", "WebIdentityToken"],
+                ),
+            )
         }
     }
 }
 
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInputBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRoleWithWebIdentityInputBuilder")
-            .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field("web_identity_token", &"*** Sensitive Data Redacted ***")
-            .field("provider_id", &self.provider_id)
-            .field("policy_arns", &self.policy_arns)
-            .field("policy", &self.policy)
-            .field("duration_seconds", &self.duration_seconds)
-            .finish()
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AssumeRoleWithWebIdentityInputBuilder",
+            &self.value,
+            self.set,
+            &["RoleArn", "RoleSessionName", "WebIdentityToken"],
+        )
     }
 }
 
@@ -364,105 +365,120 @@ pub struct AssumeRoleWithWebIdentityOutput {
 
 impl AssumeRoleWithWebIdentityOutput {
     /// Starts building a [`AssumeRoleWithWebIdentityOutput`].
+    #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityOutputBuilder {
         <AssumeRoleWithWebIdentityOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AssumeRoleWithWebIdentityOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AssumeRoleWithWebIdentityOutputBuilder {
-    credentials: Option<Credentials>,
-    subject_from_web_identity_token: Option<String>,
-    assumed_role_user: Option<AssumedRoleUser>,
-    packed_policy_size: Option<i32>,
-    provider: Option<String>,
-    audience: Option<String>,
-    source_identity: Option<String>,
+    value: AssumeRoleWithWebIdentityOutput,
 }
 
 impl AssumeRoleWithWebIdentityOutputBuilder {
     /// Sets [`AssumeRoleWithWebIdentityOutput::credentials`].
+    #[inline]
     pub fn credentials(mut self, value: impl Into<Credentials>) -> Self {
-        self.credentials = Some(value.into());
+        self.value.credentials = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::credentials`].
+    #[inline]
     pub fn set_credentials(mut self, value: Option<Credentials>) -> Self {
-        self.credentials = value;
+        self.value.credentials = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityOutput::subject_from_web_identity_token`].
+    #[inline]
     pub fn subject_from_web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.subject_from_web_identity_token = Some(value.into());
+        self.value.subject_from_web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::subject_from_web_identity_token`].
+    #[inline]
     pub fn set_subject_from_web_identity_token(mut self, value: Option<String>) -> Self {
-        self.subject_from_web_identity_token = value;
+        self.value.subject_from_web_identity_token = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityOutput::assumed_role_user`].
+    #[inline]
     pub fn assumed_role_user(mut self, value: impl Into<AssumedRoleUser>) -> Self {
-        self.assumed_role_user = Some(value.into());
+        self.value.assumed_role_user = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::assumed_role_user`].
+    #[inline]
     pub fn set_assumed_role_user(mut self, value: Option<AssumedRoleUser>) -> Self {
-        self.assumed_role_user = value;
+        self.value.assumed_role_user = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityOutput::packed_policy_size`].
+    #[inline]
     pub fn packed_policy_size(mut self, value: impl Into<i32>) -> Self {
-        self.packed_policy_size = Some(value.into());
+        self.value.packed_policy_size = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::packed_policy_size`].
+    #[inline]
     pub fn set_packed_policy_size(mut self, value: Option<i32>) -> Self {
-        self.packed_policy_size = value;
+        self.value.packed_policy_size = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityOutput::provider`].
+    #[inline]
     pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
+        self.value.provider = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::provider`].
+    #[inline]
     pub fn set_provider(mut self, value: Option<String>) -> Self {
-        self.provider = value;
+        self.value.provider = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityOutput::audience`].
+    #[inline]
     pub fn audience(mut self, value: impl Into<String>) -> Self {
-        self.audience = Some(value.into());
+        self.value.audience = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::audience`].
+    #[inline]
     pub fn set_audience(mut self, value: Option<String>) -> Self {
-        self.audience = value;
+        self.value.audience = value;
         self
     }
     /// Sets [`AssumeRoleWithWebIdentityOutput::source_identity`].
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
+        self.value.source_identity = Some(value.into());
         self
     }
     /// Sets or clears [`AssumeRoleWithWebIdentityOutput::source_identity`].
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<String>) -> Self {
-        self.source_identity = value;
+        self.value.source_identity = value;
         self
     }
     /// Builds the [`AssumeRoleWithWebIdentityOutput`].
+    #[inline]
     pub fn build(self) -> AssumeRoleWithWebIdentityOutput {
-        AssumeRoleWithWebIdentityOutput {
-            credentials: self.credentials,
-            subject_from_web_identity_token: self.subject_from_web_identity_token,
-            assumed_role_user: self.assumed_role_user,
-            packed_policy_size: self.packed_policy_size,
-            provider: self.provider,
-            audience: self.audience,
-            source_identity: self.source_identity,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for AssumeRoleWithWebIdentityOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AssumeRoleWithWebIdentityOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

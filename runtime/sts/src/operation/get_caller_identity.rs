@@ -13,18 +13,36 @@
 pub struct GetCallerIdentityInput {}
 impl GetCallerIdentityInput {
     /// Starts building a [`GetCallerIdentityInput`].
+    #[inline]
     pub fn builder() -> GetCallerIdentityInputBuilder {
         <GetCallerIdentityInputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`GetCallerIdentityInput`].
-#[derive(Clone, PartialEq, Default, Debug)]
-pub struct GetCallerIdentityInputBuilder {}
+#[derive(Clone, PartialEq, Default)]
+pub struct GetCallerIdentityInputBuilder {
+    value: GetCallerIdentityInput,
+}
+
 impl GetCallerIdentityInputBuilder {
     /// Builds the [`GetCallerIdentityInput`].
+    #[inline]
     pub fn build(self) -> GetCallerIdentityInput {
-        GetCallerIdentityInput {}
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for GetCallerIdentityInputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "GetCallerIdentityInputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 
@@ -66,57 +84,72 @@ pub struct GetCallerIdentityOutput {
 
 impl GetCallerIdentityOutput {
     /// Starts building a [`GetCallerIdentityOutput`].
+    #[inline]
     pub fn builder() -> GetCallerIdentityOutputBuilder {
         <GetCallerIdentityOutputBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`GetCallerIdentityOutput`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetCallerIdentityOutputBuilder {
-    user_id: Option<String>,
-    account: Option<String>,
-    arn: Option<String>,
+    value: GetCallerIdentityOutput,
 }
 
 impl GetCallerIdentityOutputBuilder {
     /// Sets [`GetCallerIdentityOutput::user_id`].
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
+        self.value.user_id = Some(value.into());
         self
     }
     /// Sets or clears [`GetCallerIdentityOutput::user_id`].
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.user_id = value;
+        self.value.user_id = value;
         self
     }
     /// Sets [`GetCallerIdentityOutput::account`].
+    #[inline]
     pub fn account(mut self, value: impl Into<String>) -> Self {
-        self.account = Some(value.into());
+        self.value.account = Some(value.into());
         self
     }
     /// Sets or clears [`GetCallerIdentityOutput::account`].
+    #[inline]
     pub fn set_account(mut self, value: Option<String>) -> Self {
-        self.account = value;
+        self.value.account = value;
         self
     }
     /// Sets [`GetCallerIdentityOutput::arn`].
+    #[inline]
     pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
+        self.value.arn = Some(value.into());
         self
     }
     /// Sets or clears [`GetCallerIdentityOutput::arn`].
+    #[inline]
     pub fn set_arn(mut self, value: Option<String>) -> Self {
-        self.arn = value;
+        self.value.arn = value;
         self
     }
     /// Builds the [`GetCallerIdentityOutput`].
+    #[inline]
     pub fn build(self) -> GetCallerIdentityOutput {
-        GetCallerIdentityOutput {
-            user_id: self.user_id,
-            account: self.account,
-            arn: self.arn,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for GetCallerIdentityOutputBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "GetCallerIdentityOutputBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,56 +16,76 @@ pub struct AssumedRoleUser {
 
 impl AssumedRoleUser {
     /// Starts building a [`AssumedRoleUser`].
+    #[inline]
     pub fn builder() -> AssumedRoleUserBuilder {
         <AssumedRoleUserBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`AssumedRoleUser`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AssumedRoleUserBuilder {
-    assumed_role_id: Option<String>,
-    arn: Option<String>,
+    value: AssumedRoleUser,
+    set: u64,
 }
 
 impl AssumedRoleUserBuilder {
     /// Sets [`AssumedRoleUser::assumed_role_id`].
+    #[inline]
     pub fn assumed_role_id(mut self, value: impl Into<String>) -> Self {
-        self.assumed_role_id = Some(value.into());
+        self.value.assumed_role_id = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`AssumedRoleUser::assumed_role_id`].
+    #[inline]
     pub fn set_assumed_role_id(mut self, value: Option<String>) -> Self {
-        self.assumed_role_id = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.assumed_role_id = value.unwrap_or_default();
         self
     }
     /// Sets [`AssumedRoleUser::arn`].
+    #[inline]
     pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
+        self.value.arn = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`AssumedRoleUser::arn`].
+    #[inline]
     pub fn set_arn(mut self, value: Option<String>) -> Self {
-        self.arn = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.arn = value.unwrap_or_default();
         self
     }
     /// Builds the [`AssumedRoleUser`].
     ///
     /// Fails with every required member that is not set: `AssumedRoleId`, `Arn`.
     pub fn build(self) -> Result<AssumedRoleUser, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.assumed_role_id.is_none(), "AssumedRoleId"),
-            (self.arn.is_none(), "Arn"),
-        ];
-        match (self.assumed_role_id, self.arn) {
-            (Some(assumed_role_id), Some(arn)) => {
-                Ok(AssumedRoleUser {
-                    assumed_role_id,
-                    arn,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("AssumedRoleUser", &missing)),
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "AssumedRoleUser",
+                    self.set,
+                    &["AssumedRoleId", "Arn"],
+                ),
+            )
         }
+    }
+}
+
+impl ::std::fmt::Debug for AssumedRoleUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "AssumedRoleUserBuilder",
+            &self.value,
+            self.set,
+            &["AssumedRoleId", "Arn"],
+        )
     }
 }
 

@@ -27,6 +27,7 @@ pub struct Credentials {
 
 impl Credentials {
     /// Starts building a [`Credentials`].
+    #[inline]
     pub fn builder() -> CredentialsBuilder {
         <CredentialsBuilder as ::std::default::Default>::default()
     }
@@ -46,95 +47,95 @@ impl ::std::fmt::Debug for Credentials {
 /// A builder for [`Credentials`].
 #[derive(Clone, PartialEq, Default)]
 pub struct CredentialsBuilder {
-    access_key_id: Option<String>,
-    secret_access_key: Option<String>,
-    session_token: Option<String>,
-    expiration: Option<::awsgen_runtime::DateTime>,
+    value: Credentials,
+    set: u64,
 }
 
 impl CredentialsBuilder {
     /// Sets [`Credentials::access_key_id`].
+    #[inline]
     pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
-        self.access_key_id = Some(value.into());
+        self.value.access_key_id = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`Credentials::access_key_id`].
+    #[inline]
     pub fn set_access_key_id(mut self, value: Option<String>) -> Self {
-        self.access_key_id = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.access_key_id = value.unwrap_or_default();
         self
     }
     /// Sets [`Credentials::secret_access_key`].
+    #[inline]
     pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
-        self.secret_access_key = Some(value.into());
+        self.value.secret_access_key = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`Credentials::secret_access_key`].
+    #[inline]
     pub fn set_secret_access_key(mut self, value: Option<String>) -> Self {
-        self.secret_access_key = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.secret_access_key = value.unwrap_or_default();
         self
     }
     /// Sets [`Credentials::session_token`].
+    #[inline]
     pub fn session_token(mut self, value: impl Into<String>) -> Self {
-        self.session_token = Some(value.into());
+        self.value.session_token = value.into();
+        self.set |= 4;
         self
     }
     /// Sets or clears [`Credentials::session_token`].
+    #[inline]
     pub fn set_session_token(mut self, value: Option<String>) -> Self {
-        self.session_token = value;
+        self.set = if value.is_some() { self.set | 4 } else { self.set & !4 };
+        self.value.session_token = value.unwrap_or_default();
         self
     }
     /// Sets [`Credentials::expiration`].
+    #[inline]
     pub fn expiration(mut self, value: impl Into<::awsgen_runtime::DateTime>) -> Self {
-        self.expiration = Some(value.into());
+        self.value.expiration = value.into();
+        self.set |= 8;
         self
     }
     /// Sets or clears [`Credentials::expiration`].
+    #[inline]
     pub fn set_expiration(mut self, value: Option<::awsgen_runtime::DateTime>) -> Self {
-        self.expiration = value;
+        self.set = if value.is_some() { self.set | 8 } else { self.set & !8 };
+        self.value.expiration = value.unwrap_or_default();
         self
     }
     /// Builds the [`Credentials`].
     ///
     /// Fails with every required member that is not set: `AccessKeyId`, `SecretAccessKey`, `SessionToken`, `Expiration`.
     pub fn build(self) -> Result<Credentials, ::awsgen_runtime::BuildError> {
-        let missing = [
-            (self.access_key_id.is_none(), "AccessKeyId"),
-            (self.secret_access_key.is_none(), "SecretAccessKey"),
-            (self.session_token.is_none(), "SessionToken"),
-            (self.expiration.is_none(), "Expiration"),
-        ];
-        match (
-            self.access_key_id,
-            self.secret_access_key,
-            self.session_token,
-            self.expiration,
-        ) {
-            (
-                Some(access_key_id),
-                Some(secret_access_key),
-                Some(session_token),
-                Some(expiration),
-            ) => {
-                Ok(Credentials {
-                    access_key_id,
-                    secret_access_key,
-                    session_token,
-                    expiration,
-                })
-            }
-            _ => Err(::awsgen_runtime::BuildError::missing("Credentials", &missing)),
+        if self.set == 15 {
+            Ok(self.value)
+        } else {
+            Err(
+                ::awsgen_runtime::BuildError::unset(
+                    "Credentials",
+                    self.set,
+                    &["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"],
+                ),
+            )
         }
     }
 }
 
 impl ::std::fmt::Debug for CredentialsBuilder {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CredentialsBuilder")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"*** Sensitive Data Redacted ***")
-            .field("session_token", &self.session_token)
-            .field("expiration", &self.expiration)
-            .finish()
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "CredentialsBuilder",
+            &self.value,
+            self.set,
+            &["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"],
+        )
     }
 }
 

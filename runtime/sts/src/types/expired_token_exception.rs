@@ -17,6 +17,7 @@ pub struct ExpiredTokenException {
 
 impl ExpiredTokenException {
     /// Starts building a [`ExpiredTokenException`].
+    #[inline]
     pub fn builder() -> ExpiredTokenExceptionBuilder {
         <ExpiredTokenExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl ExpiredTokenException {
 }
 
 /// A builder for [`ExpiredTokenException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ExpiredTokenExceptionBuilder {
-    message: Option<String>,
+    value: ExpiredTokenException,
 }
 
 impl ExpiredTokenExceptionBuilder {
     /// Sets [`ExpiredTokenException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`ExpiredTokenException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`ExpiredTokenException`].
+    #[inline]
     pub fn build(self) -> ExpiredTokenException {
-        ExpiredTokenException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ExpiredTokenExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ExpiredTokenExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

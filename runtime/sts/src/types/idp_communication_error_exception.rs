@@ -17,6 +17,7 @@ pub struct IdpCommunicationErrorException {
 
 impl IdpCommunicationErrorException {
     /// Starts building a [`IdpCommunicationErrorException`].
+    #[inline]
     pub fn builder() -> IdpCommunicationErrorExceptionBuilder {
         <IdpCommunicationErrorExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl IdpCommunicationErrorException {
 }
 
 /// A builder for [`IdpCommunicationErrorException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IdpCommunicationErrorExceptionBuilder {
-    message: Option<String>,
+    value: IdpCommunicationErrorException,
 }
 
 impl IdpCommunicationErrorExceptionBuilder {
     /// Sets [`IdpCommunicationErrorException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`IdpCommunicationErrorException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`IdpCommunicationErrorException`].
+    #[inline]
     pub fn build(self) -> IdpCommunicationErrorException {
-        IdpCommunicationErrorException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for IdpCommunicationErrorExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "IdpCommunicationErrorExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -17,6 +17,7 @@ pub struct IdpRejectedClaimException {
 
 impl IdpRejectedClaimException {
     /// Starts building a [`IdpRejectedClaimException`].
+    #[inline]
     pub fn builder() -> IdpRejectedClaimExceptionBuilder {
         <IdpRejectedClaimExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl IdpRejectedClaimException {
 }
 
 /// A builder for [`IdpRejectedClaimException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IdpRejectedClaimExceptionBuilder {
-    message: Option<String>,
+    value: IdpRejectedClaimException,
 }
 
 impl IdpRejectedClaimExceptionBuilder {
     /// Sets [`IdpRejectedClaimException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`IdpRejectedClaimException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`IdpRejectedClaimException`].
+    #[inline]
     pub fn build(self) -> IdpRejectedClaimException {
-        IdpRejectedClaimException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for IdpRejectedClaimExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "IdpRejectedClaimExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

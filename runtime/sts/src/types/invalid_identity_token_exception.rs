@@ -17,6 +17,7 @@ pub struct InvalidIdentityTokenException {
 
 impl InvalidIdentityTokenException {
     /// Starts building a [`InvalidIdentityTokenException`].
+    #[inline]
     pub fn builder() -> InvalidIdentityTokenExceptionBuilder {
         <InvalidIdentityTokenExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl InvalidIdentityTokenException {
 }
 
 /// A builder for [`InvalidIdentityTokenException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InvalidIdentityTokenExceptionBuilder {
-    message: Option<String>,
+    value: InvalidIdentityTokenException,
 }
 
 impl InvalidIdentityTokenExceptionBuilder {
     /// Sets [`InvalidIdentityTokenException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`InvalidIdentityTokenException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`InvalidIdentityTokenException`].
+    #[inline]
     pub fn build(self) -> InvalidIdentityTokenException {
-        InvalidIdentityTokenException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for InvalidIdentityTokenExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "InvalidIdentityTokenExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

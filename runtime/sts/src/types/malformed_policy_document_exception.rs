@@ -17,6 +17,7 @@ pub struct MalformedPolicyDocumentException {
 
 impl MalformedPolicyDocumentException {
     /// Starts building a [`MalformedPolicyDocumentException`].
+    #[inline]
     pub fn builder() -> MalformedPolicyDocumentExceptionBuilder {
         <MalformedPolicyDocumentExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl MalformedPolicyDocumentException {
 }
 
 /// A builder for [`MalformedPolicyDocumentException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct MalformedPolicyDocumentExceptionBuilder {
-    message: Option<String>,
+    value: MalformedPolicyDocumentException,
 }
 
 impl MalformedPolicyDocumentExceptionBuilder {
     /// Sets [`MalformedPolicyDocumentException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`MalformedPolicyDocumentException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`MalformedPolicyDocumentException`].
+    #[inline]
     pub fn build(self) -> MalformedPolicyDocumentException {
-        MalformedPolicyDocumentException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for MalformedPolicyDocumentExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "MalformedPolicyDocumentExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

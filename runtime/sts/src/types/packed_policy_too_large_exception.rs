@@ -17,6 +17,7 @@ pub struct PackedPolicyTooLargeException {
 
 impl PackedPolicyTooLargeException {
     /// Starts building a [`PackedPolicyTooLargeException`].
+    #[inline]
     pub fn builder() -> PackedPolicyTooLargeExceptionBuilder {
         <PackedPolicyTooLargeExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl PackedPolicyTooLargeException {
 }
 
 /// A builder for [`PackedPolicyTooLargeException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PackedPolicyTooLargeExceptionBuilder {
-    message: Option<String>,
+    value: PackedPolicyTooLargeException,
 }
 
 impl PackedPolicyTooLargeExceptionBuilder {
     /// Sets [`PackedPolicyTooLargeException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`PackedPolicyTooLargeException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`PackedPolicyTooLargeException`].
+    #[inline]
     pub fn build(self) -> PackedPolicyTooLargeException {
-        PackedPolicyTooLargeException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for PackedPolicyTooLargeExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "PackedPolicyTooLargeExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -17,33 +17,48 @@ pub struct PolicyDescriptorType {
 
 impl PolicyDescriptorType {
     /// Starts building a [`PolicyDescriptorType`].
+    #[inline]
     pub fn builder() -> PolicyDescriptorTypeBuilder {
         <PolicyDescriptorTypeBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`PolicyDescriptorType`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PolicyDescriptorTypeBuilder {
-    arn: Option<String>,
+    value: PolicyDescriptorType,
 }
 
 impl PolicyDescriptorTypeBuilder {
     /// Sets [`PolicyDescriptorType::arn`].
+    #[inline]
     pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
+        self.value.arn = Some(value.into());
         self
     }
     /// Sets or clears [`PolicyDescriptorType::arn`].
+    #[inline]
     pub fn set_arn(mut self, value: Option<String>) -> Self {
-        self.arn = value;
+        self.value.arn = value;
         self
     }
     /// Builds the [`PolicyDescriptorType`].
+    #[inline]
     pub fn build(self) -> PolicyDescriptorType {
-        PolicyDescriptorType {
-            arn: self.arn,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for PolicyDescriptorTypeBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "PolicyDescriptorTypeBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

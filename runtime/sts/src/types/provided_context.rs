@@ -22,45 +22,60 @@ pub struct ProvidedContext {
 
 impl ProvidedContext {
     /// Starts building a [`ProvidedContext`].
+    #[inline]
     pub fn builder() -> ProvidedContextBuilder {
         <ProvidedContextBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`ProvidedContext`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ProvidedContextBuilder {
-    provider_arn: Option<String>,
-    context_assertion: Option<String>,
+    value: ProvidedContext,
 }
 
 impl ProvidedContextBuilder {
     /// Sets [`ProvidedContext::provider_arn`].
+    #[inline]
     pub fn provider_arn(mut self, value: impl Into<String>) -> Self {
-        self.provider_arn = Some(value.into());
+        self.value.provider_arn = Some(value.into());
         self
     }
     /// Sets or clears [`ProvidedContext::provider_arn`].
+    #[inline]
     pub fn set_provider_arn(mut self, value: Option<String>) -> Self {
-        self.provider_arn = value;
+        self.value.provider_arn = value;
         self
     }
     /// Sets [`ProvidedContext::context_assertion`].
+    #[inline]
     pub fn context_assertion(mut self, value: impl Into<String>) -> Self {
-        self.context_assertion = Some(value.into());
+        self.value.context_assertion = Some(value.into());
         self
     }
     /// Sets or clears [`ProvidedContext::context_assertion`].
+    #[inline]
     pub fn set_context_assertion(mut self, value: Option<String>) -> Self {
-        self.context_assertion = value;
+        self.value.context_assertion = value;
         self
     }
     /// Builds the [`ProvidedContext`].
+    #[inline]
     pub fn build(self) -> ProvidedContext {
-        ProvidedContext {
-            provider_arn: self.provider_arn,
-            context_assertion: self.context_assertion,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for ProvidedContextBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "ProvidedContextBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

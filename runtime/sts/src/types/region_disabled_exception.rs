@@ -17,6 +17,7 @@ pub struct RegionDisabledException {
 
 impl RegionDisabledException {
     /// Starts building a [`RegionDisabledException`].
+    #[inline]
     pub fn builder() -> RegionDisabledExceptionBuilder {
         <RegionDisabledExceptionBuilder as ::std::default::Default>::default()
     }
@@ -51,27 +52,41 @@ impl RegionDisabledException {
 }
 
 /// A builder for [`RegionDisabledException`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RegionDisabledExceptionBuilder {
-    message: Option<String>,
+    value: RegionDisabledException,
 }
 
 impl RegionDisabledExceptionBuilder {
     /// Sets [`RegionDisabledException::message`].
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
+        self.value.message = Some(value.into());
         self
     }
     /// Sets or clears [`RegionDisabledException::message`].
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+        self.value.message = value;
         self
     }
     /// Builds the [`RegionDisabledException`].
+    #[inline]
     pub fn build(self) -> RegionDisabledException {
-        RegionDisabledException {
-            message: self.message,
-        }
+        self.value
+    }
+}
+
+impl ::std::fmt::Debug for RegionDisabledExceptionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "RegionDisabledExceptionBuilder",
+            &self.value,
+            0,
+            &[],
+        )
     }
 }
 

@@ -16,48 +16,70 @@ pub struct Tag {
 
 impl Tag {
     /// Starts building a [`Tag`].
+    #[inline]
     pub fn builder() -> TagBuilder {
         <TagBuilder as ::std::default::Default>::default()
     }
 }
 
 /// A builder for [`Tag`].
-#[derive(Clone, PartialEq, Default, Debug)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TagBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    value: Tag,
+    set: u64,
 }
 
 impl TagBuilder {
     /// Sets [`Tag::key`].
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
+        self.value.key = value.into();
+        self.set |= 1;
         self
     }
     /// Sets or clears [`Tag::key`].
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
+        self.set = if value.is_some() { self.set | 1 } else { self.set & !1 };
+        self.value.key = value.unwrap_or_default();
         self
     }
     /// Sets [`Tag::value`].
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+        self.value.value = value.into();
+        self.set |= 2;
         self
     }
     /// Sets or clears [`Tag::value`].
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
-        self.value = value;
+        self.set = if value.is_some() { self.set | 2 } else { self.set & !2 };
+        self.value.value = value.unwrap_or_default();
         self
     }
     /// Builds the [`Tag`].
     ///
     /// Fails with every required member that is not set: `Key`, `Value`.
     pub fn build(self) -> Result<Tag, ::awsgen_runtime::BuildError> {
-        let missing = [(self.key.is_none(), "Key"), (self.value.is_none(), "Value")];
-        match (self.key, self.value) {
-            (Some(key), Some(value)) => Ok(Tag { key, value }),
-            _ => Err(::awsgen_runtime::BuildError::missing("Tag", &missing)),
+        if self.set == 3 {
+            Ok(self.value)
+        } else {
+            Err(::awsgen_runtime::BuildError::unset("Tag", self.set, &["Key", "Value"]))
         }
+    }
+}
+
+impl ::std::fmt::Debug for TagBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::awsgen_runtime::BuildError::debug_builder(
+            f,
+            "TagBuilder",
+            &self.value,
+            self.set,
+            &["Key", "Value"],
+        )
     }
 }
 
