@@ -194,3 +194,16 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+/// `?` for the generated readers: the same early return, written out where it is used rather
+/// than through `Try::branch` and `FromResidual`, which `?` would compile once per type read.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! try_read {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Err(e),
+        }
+    };
+}

@@ -346,9 +346,10 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
                         match i {
                             0 => {
                                 out.connector_configuration = Some(
-                                    <ConnectorConfiguration as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                        r,
-                                    )?,
+                                    ::awsgen_runtime::try_read!(
+                                        < ConnectorConfiguration as
+                                        ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                                    ),
                                 );
                             }
                             _ => {}

@@ -542,7 +542,11 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
                     &["connectorArn"],
                     &mut |r, i| {
                         match i {
-                            0 => out.connector_arn = Some(r.string()?),
+                            0 => {
+                                out.connector_arn = Some(
+                                    ::awsgen_runtime::try_read!(r.string()),
+                                );
+                            }
                             _ => {}
                         }
                         Ok(())

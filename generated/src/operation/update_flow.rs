@@ -673,9 +673,10 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
                         match i {
                             0 => {
                                 out.flow_status = Some(
-                                    ::awsgen_runtime::protocol::json::read_enum::<
-                                        FlowStatus,
-                                    >(r)?,
+                                    ::awsgen_runtime::try_read!(
+                                        ::awsgen_runtime::protocol::json::read_enum:: < FlowStatus >
+                                        (r)
+                                    ),
                                 );
                             }
                             _ => {}

@@ -103,7 +103,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for AccessDeniedException {
             &["message"],
             &mut |r, i| {
                 match i {
-                    0 => out.message = Some(r.string()?),
+                    0 => out.message = Some(::awsgen_runtime::try_read!(r.string())),
                     _ => {}
                 }
                 Ok(())

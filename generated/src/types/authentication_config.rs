@@ -184,23 +184,37 @@ impl ::awsgen_runtime::protocol::json::FromJson for AuthenticationConfig {
             ],
             &mut |r, i| {
                 match i {
-                    0 => out.is_basic_auth_supported = r.bool()?,
-                    1 => out.is_api_key_auth_supported = r.bool()?,
-                    2 => out.is_oauth2_supported = r.bool()?,
-                    3 => out.is_custom_auth_supported = r.bool()?,
+                    0 => {
+                        out.is_basic_auth_supported = ::awsgen_runtime::try_read!(
+                            r.bool()
+                        );
+                    }
+                    1 => {
+                        out.is_api_key_auth_supported = ::awsgen_runtime::try_read!(
+                            r.bool()
+                        );
+                    }
+                    2 => out.is_oauth2_supported = ::awsgen_runtime::try_read!(r.bool()),
+                    3 => {
+                        out.is_custom_auth_supported = ::awsgen_runtime::try_read!(
+                            r.bool()
+                        );
+                    }
                     4 => {
                         out.oauth2_defaults = Some(
-                            <OAuth2Defaults as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < OAuth2Defaults as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     5 => {
                         out.custom_auth_configs = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                <CustomAuthConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r, <
+                                CustomAuthConfig as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json)
+                            ),
                         );
                     }
                     _ => {}

@@ -815,145 +815,187 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
             ],
             &mut |r, i| {
                 match i {
-                    0 => out.can_use_as_source = r.bool()?,
-                    1 => out.can_use_as_destination = r.bool()?,
+                    0 => out.can_use_as_source = ::awsgen_runtime::try_read!(r.bool()),
+                    1 => {
+                        out.can_use_as_destination = ::awsgen_runtime::try_read!(
+                            r.bool()
+                        );
+                    }
                     2 => {
                         out.supported_destination_connectors = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<ConnectorType>,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                ConnectorType >)
+                            ),
                         );
                     }
                     3 => {
                         out.supported_scheduling_frequencies = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    ScheduleFrequencyType,
-                                >,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                ScheduleFrequencyType >)
+                            ),
                         );
                     }
-                    4 => out.is_private_link_enabled = r.bool()?,
-                    5 => out.is_private_link_endpoint_url_required = r.bool()?,
+                    4 => {
+                        out.is_private_link_enabled = ::awsgen_runtime::try_read!(
+                            r.bool()
+                        );
+                    }
+                    5 => {
+                        out.is_private_link_endpoint_url_required = ::awsgen_runtime::try_read!(
+                            r.bool()
+                        );
+                    }
                     6 => {
                         out.supported_trigger_types = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<TriggerType>,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: < TriggerType
+                                >)
+                            ),
                         );
                     }
                     7 => {
                         out.connector_metadata = Some(
-                            <ConnectorMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < ConnectorMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     8 => {
                         out.connector_type = Some(
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                ConnectorType,
-                            >(r)?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                ConnectorType > (r)
+                            ),
                         );
                     }
-                    9 => out.connector_label = Some(r.string()?),
-                    10 => out.connector_description = Some(r.string()?),
-                    11 => out.connector_owner = Some(r.string()?),
-                    12 => out.connector_name = Some(r.string()?),
-                    13 => out.connector_version = Some(r.string()?),
-                    14 => out.connector_arn = Some(r.string()?),
+                    9 => {
+                        out.connector_label = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
+                    10 => {
+                        out.connector_description = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
+                    11 => {
+                        out.connector_owner = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
+                    12 => {
+                        out.connector_name = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
+                    13 => {
+                        out.connector_version = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
+                    14 => {
+                        out.connector_arn = Some(::awsgen_runtime::try_read!(r.string()));
+                    }
                     15 => {
                         out.connector_modes = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     16 => {
                         out.authentication_config = Some(
-                            <AuthenticationConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < AuthenticationConfig as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     17 => {
                         out.connector_runtime_settings = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                <ConnectorRuntimeSetting as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r, <
+                                ConnectorRuntimeSetting as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json)
+                            ),
                         );
                     }
                     18 => {
                         out.supported_api_versions = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     19 => {
                         out.supported_operators = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<Operators>,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: < Operators >)
+                            ),
                         );
                     }
                     20 => {
                         out.supported_write_operations = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    WriteOperationType,
-                                >,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                WriteOperationType >)
+                            ),
                         );
                     }
                     21 => {
                         out.connector_provisioning_type = Some(
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                ConnectorProvisioningType,
-                            >(r)?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                ConnectorProvisioningType > (r)
+                            ),
                         );
                     }
                     22 => {
                         out.connector_provisioning_config = Some(
-                            <ConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < ConnectorProvisioningConfig as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
-                    23 => out.logo_url = Some(r.string()?),
+                    23 => out.logo_url = Some(::awsgen_runtime::try_read!(r.string())),
                     24 => {
                         out.registered_at = Some(
-                            r
-                                .timestamp(
-                                    ::awsgen_runtime::protocol::TimestampFormat::EpochSeconds,
-                                )?,
+                            ::awsgen_runtime::try_read!(
+                                r
+                                .timestamp(::awsgen_runtime::protocol::TimestampFormat::EpochSeconds)
+                            ),
                         );
                     }
-                    25 => out.registered_by = Some(r.string()?),
+                    25 => {
+                        out.registered_by = Some(::awsgen_runtime::try_read!(r.string()));
+                    }
                     26 => {
                         out.supported_data_transfer_types = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    SupportedDataTransferType,
-                                >,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                SupportedDataTransferType >)
+                            ),
                         );
                     }
                     27 => {
                         out.supported_data_transfer_apis = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                <DataTransferApi as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r, <
+                                DataTransferApi as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json)
+                            ),
                         );
                     }
                     _ => {}

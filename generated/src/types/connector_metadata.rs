@@ -496,156 +496,178 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorMetadata {
                 match i {
                     0 => {
                         out.amplitude = Some(
-                            <AmplitudeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < AmplitudeMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     1 => {
                         out.datadog = Some(
-                            <DatadogMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < DatadogMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     2 => {
                         out.dynatrace = Some(
-                            <DynatraceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < DynatraceMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     3 => {
                         out.google_analytics = Some(
-                            <GoogleAnalyticsMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < GoogleAnalyticsMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     4 => {
                         out.infor_nexus = Some(
-                            <InforNexusMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < InforNexusMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     5 => {
                         out.marketo = Some(
-                            <MarketoMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < MarketoMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     6 => {
                         out.redshift = Some(
-                            <RedshiftMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < RedshiftMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     7 => {
                         out.s3 = Some(
-                            <S3Metadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < S3Metadata as ::awsgen_runtime::protocol::json::FromJson >
+                                ::read_json(r)
+                            ),
                         );
                     }
                     8 => {
                         out.salesforce = Some(
-                            <SalesforceMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < SalesforceMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     9 => {
                         out.service_now = Some(
-                            <ServiceNowMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < ServiceNowMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     10 => {
                         out.singular = Some(
-                            <SingularMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < SingularMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     11 => {
                         out.slack = Some(
-                            <SlackMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < SlackMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     12 => {
                         out.snowflake = Some(
-                            <SnowflakeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < SnowflakeMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     13 => {
                         out.trendmicro = Some(
-                            <TrendmicroMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < TrendmicroMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     14 => {
                         out.veeva = Some(
-                            <VeevaMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < VeevaMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     15 => {
                         out.zendesk = Some(
-                            <ZendeskMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < ZendeskMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     16 => {
                         out.event_bridge = Some(
-                            <EventBridgeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < EventBridgeMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     17 => {
                         out.upsolver = Some(
-                            <UpsolverMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < UpsolverMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     18 => {
                         out.customer_profiles = Some(
-                            <CustomerProfilesMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < CustomerProfilesMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     19 => {
                         out.honeycode = Some(
-                            <HoneycodeMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < HoneycodeMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     20 => {
                         out.sap_odata = Some(
-                            <SapODataMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < SapODataMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     21 => {
                         out.pardot = Some(
-                            <PardotMetadata as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < PardotMetadata as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     _ => {}

@@ -109,9 +109,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorProvisioningConfig 
                 match i {
                     0 => {
                         out.lambda = Some(
-                            <LambdaConnectorProvisioningConfig as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                r,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                < LambdaConnectorProvisioningConfig as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                            ),
                         );
                     }
                     _ => {}

@@ -211,18 +211,18 @@ impl ::awsgen_runtime::protocol::json::FromJson for ConnectorRuntimeSetting {
             ],
             &mut |r, i| {
                 match i {
-                    0 => out.key = Some(r.string()?),
-                    1 => out.data_type = Some(r.string()?),
-                    2 => out.is_required = r.bool()?,
-                    3 => out.label = Some(r.string()?),
-                    4 => out.description = Some(r.string()?),
-                    5 => out.scope = Some(r.string()?),
+                    0 => out.key = Some(::awsgen_runtime::try_read!(r.string())),
+                    1 => out.data_type = Some(::awsgen_runtime::try_read!(r.string())),
+                    2 => out.is_required = ::awsgen_runtime::try_read!(r.bool()),
+                    3 => out.label = Some(::awsgen_runtime::try_read!(r.string())),
+                    4 => out.description = Some(::awsgen_runtime::try_read!(r.string())),
+                    5 => out.scope = Some(::awsgen_runtime::try_read!(r.string())),
                     6 => {
                         out.connector_supplied_value_options = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     _ => {}

@@ -111,13 +111,18 @@ impl ::awsgen_runtime::protocol::json::FromJson for CustomAuthConfig {
             &["customAuthenticationType", "authParameters"],
             &mut |r, i| {
                 match i {
-                    0 => out.custom_authentication_type = Some(r.string()?),
+                    0 => {
+                        out.custom_authentication_type = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
                     1 => {
                         out.auth_parameters = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                <AuthParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r, <
+                                AuthParameter as ::awsgen_runtime::protocol::json::FromJson
+                                > ::read_json)
+                            ),
                         );
                     }
                     _ => {}

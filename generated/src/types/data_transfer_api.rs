@@ -135,12 +135,13 @@ impl ::awsgen_runtime::protocol::json::FromJson for DataTransferApi {
             &["Name", "Type"],
             &mut |r, i| {
                 match i {
-                    0 => out.name = Some(r.string()?),
+                    0 => out.name = Some(::awsgen_runtime::try_read!(r.string())),
                     1 => {
                         out.r#type = Some(
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                DataTransferApiType,
-                            >(r)?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                DataTransferApiType > (r)
+                            ),
                         );
                     }
                     _ => {}

@@ -126,7 +126,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for LambdaConnectorProvisioningC
             &["lambdaArn"],
             &mut |r, i| {
                 match i {
-                    0 => out.lambda_arn = r.string()?,
+                    0 => out.lambda_arn = ::awsgen_runtime::try_read!(r.string()),
                     _ => {}
                 }
                 Ok(())

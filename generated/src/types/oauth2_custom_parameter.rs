@@ -200,24 +200,25 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2CustomParameter {
             ],
             &mut |r, i| {
                 match i {
-                    0 => out.key = Some(r.string()?),
-                    1 => out.is_required = r.bool()?,
-                    2 => out.label = Some(r.string()?),
-                    3 => out.description = Some(r.string()?),
-                    4 => out.is_sensitive_field = r.bool()?,
+                    0 => out.key = Some(::awsgen_runtime::try_read!(r.string())),
+                    1 => out.is_required = ::awsgen_runtime::try_read!(r.bool()),
+                    2 => out.label = Some(::awsgen_runtime::try_read!(r.string())),
+                    3 => out.description = Some(::awsgen_runtime::try_read!(r.string())),
+                    4 => out.is_sensitive_field = ::awsgen_runtime::try_read!(r.bool()),
                     5 => {
                         out.connector_supplied_values = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     6 => {
                         out.r#type = Some(
-                            ::awsgen_runtime::protocol::json::read_enum::<
-                                OAuth2CustomPropType,
-                            >(r)?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                OAuth2CustomPropType > (r)
+                            ),
                         );
                     }
                     _ => {}

@@ -231,44 +231,44 @@ impl ::awsgen_runtime::protocol::json::FromJson for OAuth2Defaults {
                 match i {
                     0 => {
                         out.oauth_scopes = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     1 => {
                         out.token_urls = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     2 => {
                         out.auth_code_urls = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     3 => {
                         out.oauth2_grant_types_supported = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    OAuth2GrantType,
-                                >,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                OAuth2GrantType >)
+                            ),
                         );
                     }
                     4 => {
                         out.oauth2_custom_properties = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                <OAuth2CustomParameter as ::awsgen_runtime::protocol::json::FromJson>::read_json,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r, <
+                                OAuth2CustomParameter as
+                                ::awsgen_runtime::protocol::json::FromJson > ::read_json)
+                            ),
                         );
                     }
                     _ => {}

@@ -169,30 +169,28 @@ impl ::awsgen_runtime::protocol::json::FromJson for SalesforceMetadata {
                 match i {
                     0 => {
                         out.oauth_scopes = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     1 => {
                         out.data_transfer_apis = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    SalesforceDataTransferApi,
-                                >,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                SalesforceDataTransferApi >)
+                            ),
                         );
                     }
                     2 => {
                         out.oauth2_grant_types_supported = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::read_enum::<
-                                    OAuth2GrantType,
-                                >,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::read_enum:: <
+                                OAuth2GrantType >)
+                            ),
                         );
                     }
                     _ => {}

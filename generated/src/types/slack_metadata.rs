@@ -88,10 +88,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for SlackMetadata {
                 match i {
                     0 => {
                         out.oauth_scopes = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     _ => {}

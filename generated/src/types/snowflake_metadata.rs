@@ -91,10 +91,10 @@ impl ::awsgen_runtime::protocol::json::FromJson for SnowflakeMetadata {
                 match i {
                     0 => {
                         out.supported_regions = Some(
-                            ::awsgen_runtime::protocol::json::read_list(
-                                r,
-                                ::awsgen_runtime::protocol::json::JsonReader::string,
-                            )?,
+                            ::awsgen_runtime::try_read!(
+                                ::awsgen_runtime::protocol::json::read_list(r,
+                                ::awsgen_runtime::protocol::json::JsonReader::string)
+                            ),
                         );
                     }
                     _ => {}

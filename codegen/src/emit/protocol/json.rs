@@ -342,7 +342,8 @@ pub fn read_object(cx: Scope<'_>, ty: &TokenStream, fields: &[&Field]) -> TokenS
     let arms = fields.iter().enumerate().map(|(i, f)| {
         let fid = field_ident(f);
         let read = read_value(cx, &f.ty);
-        let read = if f.boxed { quote!(Box::new(#read?)) } else { quote!(#read?) };
+        let read = quote!(::awsgen_runtime::try_read!(#read));
+        let read = if f.boxed { quote!(Box::new(#read)) } else { read };
         let set = if f.optional() { quote!(Some(#read)) } else { read };
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         quote!(#i => out.#fid = #set,)

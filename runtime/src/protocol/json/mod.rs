@@ -483,12 +483,23 @@ impl<'a> JsonReader<'a> {
         read: &mut dyn FnMut(&mut Self, usize) -> Result<(), JsonError>,
     ) -> Result<(), JsonError> {
         self.object()?;
+        // Services write members in the model's order, so the search starts after the key
+        // found last: one comparison per member when they come in order.
+        let mut next = 0;
         while let Some(k) = self.next_key()? {
             if self.null()? {
                 continue;
             }
-            match keys.iter().position(|key| *key == k) {
-                Some(i) => read(self, i)?,
+            let (passed, ahead) = keys.split_at(next.min(keys.len()));
+            let found = match ahead.iter().position(|key| *key == k) {
+                Some(i) => Some(next + i),
+                None => passed.iter().position(|key| *key == k),
+            };
+            match found {
+                Some(i) => {
+                    next = i + 1;
+                    read(self, i)?;
+                }
                 None => self.skip()?,
             }
         }
@@ -519,6 +530,14 @@ impl<'a> JsonReader<'a> {
         let bytes = self.bytes();
         let start = self.pos;
         let mut i = start;
+        // Eight bytes at a time up to the word holding the closing quote (or an escape or a
+        // control character), then byte by byte.
+        while let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            if needs_escape(u64::from_le_bytes(word)) {
+                break;
+            }
+            i += 8;
+        }
         while let Some(&b) = bytes.get(i) {
             match b {
                 b'"' => {
@@ -1051,6 +1070,57 @@ fn json_path_at(text: &str, offset: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    /// Which indexes `fields` calls back with, and the values read, for `text`.
+    fn fields_of(text: &str) -> Result<Vec<(usize, String)>, JsonError> {
+        let mut seen = Vec::new();
+        let mut r = JsonReader::new(text);
+        r.fields(&["a", "b", "c"], &mut |r, i| {
+            seen.push((i, r.string()?));
+            Ok(())
+        })?;
+        r.end()?;
+        Ok(seen)
+    }
+
+    /// Strings read eight bytes at a time come out as serde_json reads them, whatever the
+    /// position of the escape, the quote, the multi-byte character or the control character.
+    #[test]
+    fn strings_are_read_as_serde_json_reads_them() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for special in ["", "\\\"", "\\n", "\\u00e9", "\\ud83d\\ude00", "é", "\u{1}", "\u{7f}"] {
+                    let plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+                    let text = format!("\"{}{special}{}\" ", &plain[..at], &plain[at..len]);
+                    let theirs = serde_json::from_str::<String>(&text);
+                    let mut r = JsonReader::new(&text);
+                    let ours = r.str().and_then(|s| r.end().map(|()| s.into_owned()));
+                    match theirs {
+                        Ok(v) => assert_eq!(ours.as_deref(), Ok(v.as_str()), "{text:?}"),
+                        Err(_) => assert!(ours.is_err(), "{text:?} is not JSON, read as {ours:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fields_finds_keys_in_any_order_and_skips_nulls_and_unknown_members() {
+        let all = |v: &[(usize, &str)]| v.iter().map(|&(i, s)| (i, s.to_string())).collect::<Vec<_>>();
+        assert_eq!(fields_of(r#"{"a":"1","b":"2","c":"3"}"#).unwrap(), all(&[(0, "1"), (1, "2"), (2, "3")]));
+        assert_eq!(fields_of(r#"{"c":"3","a":"1","b":"2"}"#).unwrap(), all(&[(2, "3"), (0, "1"), (1, "2")]));
+        assert_eq!(fields_of(r#"{"b":"2","b":"4","a":"1"}"#).unwrap(), all(&[(1, "2"), (1, "4"), (0, "1")]));
+        assert_eq!(
+            fields_of(r#"{"x":{"a":["b"]},"c":null,"a\u0062":"no","b":"2","":"","c":"3"}"#).unwrap(),
+            all(&[(1, "2"), (2, "3")])
+        );
+        assert_eq!(fields_of("{}").unwrap(), all(&[]));
+        // An error in a value, a member or the object's syntax ends the read where it is.
+        assert_eq!(fields_of(r#"{"a":1}"#).unwrap_err().offset, 5);
+        assert!(fields_of(r#"{"a":"1" "b":"2"}"#).is_err());
+        assert!(fields_of(r#"["a"]"#).is_err());
+        assert!(fields_of(r#"{"a":"1""#).is_err());
+    }
 
     /// The word-at-a-time test finds every byte a string escapes, at every position, and no
     /// other; strings come out as serde_json writes them.

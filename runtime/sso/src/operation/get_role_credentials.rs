@@ -352,9 +352,10 @@ impl ::awsgen_runtime::Operation for GetRoleCredentials {
                         match i {
                             0 => {
                                 out.role_credentials = Some(
-                                    <RoleCredentials as ::awsgen_runtime::protocol::json::FromJson>::read_json(
-                                        r,
-                                    )?,
+                                    ::awsgen_runtime::try_read!(
+                                        < RoleCredentials as
+                                        ::awsgen_runtime::protocol::json::FromJson > ::read_json(r)
+                                    ),
                                 );
                             }
                             _ => {}

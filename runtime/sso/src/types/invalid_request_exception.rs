@@ -102,7 +102,7 @@ impl ::awsgen_runtime::protocol::json::FromJson for InvalidRequestException {
             &["message"],
             &mut |r, i| {
                 match i {
-                    0 => out.message = Some(r.string()?),
+                    0 => out.message = Some(::awsgen_runtime::try_read!(r.string())),
                     _ => {}
                 }
                 Ok(())

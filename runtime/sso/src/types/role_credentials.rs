@@ -131,10 +131,18 @@ impl ::awsgen_runtime::protocol::json::FromJson for RoleCredentials {
             &["accessKeyId", "secretAccessKey", "sessionToken", "expiration"],
             &mut |r, i| {
                 match i {
-                    0 => out.access_key_id = Some(r.string()?),
-                    1 => out.secret_access_key = Some(r.string()?),
-                    2 => out.session_token = Some(r.string()?),
-                    3 => out.expiration = r.int::<i64>()?,
+                    0 => {
+                        out.access_key_id = Some(::awsgen_runtime::try_read!(r.string()));
+                    }
+                    1 => {
+                        out.secret_access_key = Some(
+                            ::awsgen_runtime::try_read!(r.string()),
+                        );
+                    }
+                    2 => {
+                        out.session_token = Some(::awsgen_runtime::try_read!(r.string()));
+                    }
+                    3 => out.expiration = ::awsgen_runtime::try_read!(r.int:: < i64 > ()),
                     _ => {}
                 }
                 Ok(())
