@@ -48,7 +48,7 @@ pub fn structure(cx: Scope<'_>, s: &StructDef) -> TokenStream {
             }
         }
     });
-    let debug_impl = redact.then(|| debug_struct(&name, s, quote!(self.)));
+    let debug_impl = redact.then(|| debug_struct(&name, s));
 
     let builder_doc = format!(" A builder for [`{}`].", s.name);
     let builder_label = s.builder.as_str();
@@ -147,7 +147,7 @@ fn field_serde(f: &Field) -> TokenStream {
 }
 
 /// A `Debug` impl that prints `***` for sensitive members (or for the whole value).
-fn debug_struct(name: &proc_macro2::Ident, s: &StructDef, access: TokenStream) -> TokenStream {
+fn debug_struct(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
     let label = name.to_string();
     let body = if s.sensitive {
         quote!(f.write_str(#REDACTED))
@@ -158,7 +158,7 @@ fn debug_struct(name: &proc_macro2::Ident, s: &StructDef, access: TokenStream) -
             if f.sensitive {
                 quote!(.field(#flabel, &#REDACTED))
             } else {
-                quote!(.field(#flabel, &#access #fname))
+                quote!(.field(#flabel, &self.#fname))
             }
         });
         quote!(f.debug_struct(#label) #(#fields)* .finish())
@@ -199,22 +199,16 @@ fn setter(cx: Scope<'_>, s: &StructDef, f: &Field) -> TokenStream {
     // What the value setter stores, what the `set_` method stores from its `Option`, and for a
     // required member how each marks it set.
     let value = boxed(quote!(value.into()));
+    let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
     let (assign, assign_opt, mark, mark_opt) = match (f.nullability, &bit) {
-        (Nullability::Optional, _) => {
-            let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
-            (quote!(Some(#value)), opt, None, None)
-        }
-        (Nullability::Required, Some(bit)) => {
-            let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
-            (
-                value,
-                quote!(#opt.unwrap_or_default()),
-                Some(quote!(self.set |= #bit;)),
-                Some(quote!(self.set = if value.is_some() { self.set | #bit } else { self.set & !#bit };)),
-            )
-        }
+        (Nullability::Optional, _) => (quote!(Some(#value)), opt, None, None),
+        (Nullability::Required, Some(bit)) => (
+            value,
+            quote!(#opt.unwrap_or_default()),
+            Some(quote!(self.set |= #bit;)),
+            Some(quote!(self.set = if value.is_some() { self.set | #bit } else { self.set & !#bit };)),
+        ),
         _ => {
-            let opt = if f.boxed { quote!(value.map(Box::new)) } else { quote!(value) };
             let fallback = match &f.default {
                 Some(v) if !default_is_zero(&f.ty, v) => {
                     let e = wrap_box(f, cx.default_expr(&f.ty, v));
