@@ -29,6 +29,7 @@ pub mod checksum;
 pub mod client;
 pub mod config;
 pub mod credentials;
+pub mod document;
 pub mod endpoint;
 pub mod hash;
 pub mod http;
@@ -57,6 +58,7 @@ pub use build::BuildError;
 #[cfg(feature = "client")]
 pub use client::{ClientBuilder, ConfigError};
 pub use credentials::Credentials;
+pub use document::Document;
 pub use error::{modeled_is_retryable, Error, ModeledError, ModeledErrorEnum};
 pub use numbers::{BigDecimal, BigInteger};
 pub use protocol::{ResponseError, UnhandledError};
@@ -184,15 +186,10 @@ pub trait Operation {
     }
 }
 
-/// An untyped JSON-like value: what Smithy `document` shapes map to.
-pub type Document = serde_json::Value;
-
 #[doc(hidden)]
 pub mod __private {
     //! Items generated code names; not part of the public API.
     pub use regex_lite;
-    pub use serde;
-    pub use serde_json;
 }
 
 /// `?` for the generated readers: the same early return, written out where it is used rather

@@ -215,7 +215,7 @@ impl Gen<'_> {
             }
             (Ty::Document, v) => {
                 let t = v.to_string();
-                quote!(::awsgen_runtime::__private::serde_json::from_str::<::awsgen_runtime::Document>(#t).unwrap())
+                quote!(::awsgen_runtime::Document::from_json(#t).unwrap())
             }
             (Ty::Named { id, kind: NamedKind::Enum }, Value::String(x)) => {
                 let n = self.name_of(id);

@@ -196,7 +196,7 @@ impl<'a> Scope<'a> {
             }
             (Ty::Document, v) => {
                 let text = v.to_string();
-                quote!(::awsgen_runtime::__private::serde_json::from_str(#text).unwrap_or_default())
+                quote!(::awsgen_runtime::Document::from_json(#text).unwrap_or_default())
             }
             (Ty::BigInteger | Ty::BigDecimal, V::Number(n)) => {
                 let text = n.to_string();

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{ResponseError, SerializeError, TimestampFormat};
+use crate::document::Number;
 use crate::http::Response;
 use crate::{BigDecimal, BigInteger, DateTime, Document};
 
@@ -185,8 +186,36 @@ impl JsonWriter {
 
     /// A document: any JSON value.
     pub fn document(&mut self, d: &Document) {
-        // A `Value` always serializes; its maps have string keys.
-        let _ = serde_json::to_writer(&mut self.out, d);
+        match d {
+            Document::Null => self.null(),
+            Document::Bool(b) => self.bool(*b),
+            Document::Number(Number::PosInt(v)) => {
+                self.out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes())
+            }
+            Document::Number(Number::NegInt(v)) => self.int(*v),
+            Document::Number(Number::Float(v)) if v.is_finite() => {
+                self.out.extend_from_slice(zmij::Buffer::new().format_finite(*v).as_bytes())
+            }
+            // JSON has no spelling for it.
+            Document::Number(Number::Float(_)) => self.null(),
+            Document::String(v) => self.write_str(v),
+            Document::Array(items) => {
+                self.begin_array();
+                for item in items {
+                    self.item();
+                    self.document(item);
+                }
+                self.end_array();
+            }
+            Document::Object(members) => {
+                self.begin_object();
+                for (k, v) in members {
+                    self.key(k);
+                    self.document(v);
+                }
+                self.end_object();
+            }
+        }
     }
 
     fn write_str(&mut self, s: &str) {
@@ -779,11 +808,50 @@ impl<'a> JsonReader<'a> {
 
     /// A document: any JSON value.
     pub fn document(&mut self) -> Result<Document, JsonError> {
-        self.peek();
-        let start = self.pos;
-        self.skip()?;
-        serde_json::from_str(&self.text[start..self.pos])
-            .map_err(|e| JsonError { offset: start, message: format!("an invalid document: {e}") })
+        if self.null()? {
+            return Ok(Document::Null);
+        }
+        Ok(match self.peek() {
+            Some(b'{') => {
+                let mut members = BTreeMap::new();
+                self.object()?;
+                while let Some(k) = self.next_key()? {
+                    let v = self.document()?;
+                    members.insert(k.into_owned(), v);
+                }
+                Document::Object(members)
+            }
+            Some(b'[') => {
+                let mut items = Vec::new();
+                self.array()?;
+                while self.next_item()? {
+                    items.push(self.document()?);
+                }
+                Document::Array(items)
+            }
+            Some(b'"') => Document::String(self.string()?),
+            Some(b't' | b'f') => Document::Bool(self.bool()?),
+            _ => {
+                let at = self.pos;
+                let text = self.number_text()?;
+                let integer = !text.contains(['.', 'e', 'E']);
+                let int = if !integer {
+                    None
+                } else if text.starts_with('-') {
+                    text.parse().ok().map(Number::NegInt)
+                } else {
+                    text.parse().ok().map(Number::PosInt)
+                };
+                match int {
+                    Some(n) => Document::Number(n),
+                    // Beyond 64 bits or with a fraction: a float, which must be finite.
+                    None => match text.parse::<f64>() {
+                        Ok(v) if v.is_finite() => Document::Number(Number::Float(v)),
+                        _ => return Err(JsonError { offset: at, message: format!("a number out of range `{text}`") }),
+                    },
+                }
+            }
+        })
     }
 
     /// Skips one value of any kind.
@@ -1144,48 +1212,22 @@ mod tests {
         }
     }
 
-    /// Any JSON value, read through the reader's primitives.
-    fn value(r: &mut JsonReader<'_>) -> Result<Value, JsonError> {
-        if r.null()? {
-            return Ok(Value::Null);
+    /// A document as serde_json's value, to compare with what serde_json reads.
+    fn to_value(d: &Document) -> Value {
+        match d {
+            Document::Null => Value::Null,
+            Document::Bool(b) => Value::Bool(*b),
+            Document::Number(Number::PosInt(v)) => Value::from(*v),
+            Document::Number(Number::NegInt(v)) => Value::from(*v),
+            Document::Number(Number::Float(v)) => Value::from(*v),
+            Document::String(v) => Value::String(v.clone()),
+            Document::Array(items) => Value::Array(items.iter().map(to_value).collect()),
+            Document::Object(members) => Value::Object(members.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
         }
-        Ok(match r.peek() {
-            Some(b'{') => {
-                let mut m = serde_json::Map::new();
-                r.object()?;
-                while let Some(k) = r.next_key()? {
-                    let v = value(r)?;
-                    m.insert(k.into_owned(), v);
-                }
-                Value::Object(m)
-            }
-            Some(b'[') => {
-                let mut items = Vec::new();
-                r.array()?;
-                while r.next_item()? {
-                    items.push(value(r)?);
-                }
-                Value::Array(items)
-            }
-            Some(b'"') => Value::String(r.string()?),
-            Some(b't' | b'f') => Value::Bool(r.bool()?),
-            _ => {
-                // Through std's parser, as the reader's own `f64` does: serde_json's default one
-                // can be a unit in the last place off.
-                let text = r.number_text()?;
-                match text.parse::<i64>() {
-                    Ok(i) => Value::from(i),
-                    Err(_) => Value::from(text.parse::<f64>().expect("a number the reader accepted")),
-                }
-            }
-        })
     }
 
     fn read_all(text: &str) -> Result<Value, JsonError> {
-        let mut r = JsonReader::new(text);
-        let v = value(&mut r)?;
-        r.end()?;
-        Ok(v)
+        Document::from_json(text).map(|d| to_value(&d))
     }
 
     fn random_value(depth: u32) -> Value {
@@ -1212,7 +1254,11 @@ mod tests {
         for _ in 0..2000 {
             let v = random_value(0);
             for text in [serde_json::to_string(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap()] {
-                assert_eq!(read_all(&text).unwrap(), v, "{text}");
+                let d = Document::from_json(&text).unwrap();
+                assert_eq!(to_value(&d), v, "{text}");
+                // And what the writer writes, serde_json reads back as the same value.
+                let ours = d.to_json();
+                assert_eq!(serde_json::from_str::<Value>(&ours).unwrap(), v, "{ours}");
             }
         }
     }
