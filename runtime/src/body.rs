@@ -121,7 +121,7 @@ impl ByteStream {
     #[cfg(feature = "client")]
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
         let path = path.as_ref().to_path_buf();
-        let len = tokio::fs::metadata(&path).await?.len();
+        let (path, len) = file_len(path).await?;
         Ok(ByteStream { inner: Inner::File { path, offset: 0, len } })
     }
 
@@ -129,8 +129,7 @@ impl ByteStream {
     /// range is checked against the file's length now.
     #[cfg(feature = "client")]
     pub async fn from_file_range(path: impl AsRef<Path>, offset: u64, len: u64) -> std::io::Result<Self> {
-        let path = path.as_ref().to_path_buf();
-        let size = tokio::fs::metadata(&path).await?.len();
+        let (path, size) = file_len(path.as_ref().to_path_buf()).await?;
         if offset.checked_add(len).is_none_or(|end| end > size) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -248,21 +247,28 @@ impl ByteStream {
     fn start(&mut self) {
         if let Inner::File { path, offset, len } = &self.inner {
             let stream =
-                FileStream::Opening { open: Box::pin(open_at(path.clone(), *offset)), len: *len, path: path.clone() };
+                FileStream { path: path.clone(), offset: *offset, len: *len, read: 0, state: FileState::Idle(None) };
             let len = Some(*len);
             self.inner = Inner::Stream { stream: Mutex::new(Box::pin(stream)), len };
         }
     }
 }
 
+/// Runs blocking file work on tokio's blocking threads, as `tokio::fs` does (without its ~4,000
+/// lines to compile for the two calls this module makes).
 #[cfg(feature = "client")]
-async fn open_at(path: PathBuf, offset: u64) -> std::io::Result<tokio::fs::File> {
-    use tokio::io::AsyncSeekExt as _;
-    let mut file = tokio::fs::File::open(&path).await?;
-    if offset > 0 {
-        file.seek(std::io::SeekFrom::Start(offset)).await?;
-    }
-    Ok(file)
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+}
+
+/// The path and the length of the file at it.
+#[cfg(feature = "client")]
+async fn file_len(path: PathBuf) -> std::io::Result<(PathBuf, u64)> {
+    blocking(move || {
+        let len = std::fs::metadata(&path)?.len();
+        Ok((path, len))
+    })
+    .await
 }
 
 impl Stream for ByteStream {
@@ -448,15 +454,59 @@ impl tokio::io::AsyncRead for StreamReader {
     }
 }
 
+/// `len` bytes of the file at `path` from `offset`, read a chunk at a time on tokio's blocking
+/// threads; the first read opens the file.
 #[cfg(feature = "client")]
-type OpenFuture = Pin<Box<dyn std::future::Future<Output = std::io::Result<tokio::fs::File>> + Send>>;
+struct FileStream {
+    path: PathBuf,
+    offset: u64,
+    len: u64,
+    read: u64,
+    state: FileState,
+}
 
-/// A file range being read.
 #[cfg(feature = "client")]
-enum FileStream {
-    Opening { open: OpenFuture, len: u64, path: PathBuf },
-    Reading { file: Pin<Box<tokio::fs::File>>, len: u64, read: u64 },
-    Failed,
+type ChunkRead = tokio::task::JoinHandle<Result<(std::fs::File, Vec<u8>), BoxError>>;
+
+#[cfg(feature = "client")]
+enum FileState {
+    /// No read in flight: the file once it is open.
+    Idle(Option<std::fs::File>),
+    Reading(ChunkRead),
+    Done,
+}
+
+#[cfg(feature = "client")]
+impl FileStream {
+    fn read_next(&self, file: Option<std::fs::File>) -> ChunkRead {
+        use std::io::{Read as _, Seek as _};
+        let (path, offset) = (self.path.clone(), self.offset);
+        let want = CHUNK.min((self.len - self.read) as usize);
+        tokio::task::spawn_blocking(move || {
+            let mut file = match file {
+                Some(f) => f,
+                None => {
+                    let opened = std::fs::File::open(&path).and_then(|mut f| {
+                        f.seek(std::io::SeekFrom::Start(offset))?;
+                        Ok(f)
+                    });
+                    opened.map_err(|e| format!("cannot open {}: {e}", path.display()))?
+                }
+            };
+            let mut buf = vec![0u8; want];
+            let mut n = 0;
+            while n < want {
+                match file.read(&mut buf[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(Box::new(e) as BoxError),
+                }
+            }
+            buf.truncate(n);
+            Ok((file, buf))
+        })
+    }
 }
 
 #[cfg(feature = "client")]
@@ -464,20 +514,41 @@ impl Stream for FileStream {
     type Item = Result<Bytes, StreamError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        use std::future::Future as _;
         let this = self.get_mut();
         loop {
-            match this {
-                FileStream::Opening { open, len, path } => match open.as_mut().poll(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(file)) => *this = FileStream::Reading { file: Box::pin(file), len: *len, read: 0 },
-                    Poll::Ready(Err(e)) => {
-                        let message = format!("cannot open {}: {e}", path.display());
-                        *this = FileStream::Failed;
-                        return Poll::Ready(Some(Err(StreamError::Source(message.into()))));
-                    }
-                },
-                FileStream::Reading { file, len, read } => return poll_read_chunk(file.as_mut(), cx, Some(*len), read),
-                FileStream::Failed => return Poll::Ready(None),
+            match &mut this.state {
+                FileState::Done => return Poll::Ready(None),
+                FileState::Idle(_) if this.read >= this.len => {
+                    this.state = FileState::Done;
+                    return Poll::Ready(None);
+                }
+                FileState::Idle(file) => {
+                    let file = file.take();
+                    this.state = FileState::Reading(this.read_next(file));
+                }
+                FileState::Reading(handle) => {
+                    let result = match Pin::new(handle).poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(joined) => joined.unwrap_or_else(|e| Err(Box::new(e))),
+                    };
+                    return Poll::Ready(Some(match result {
+                        Err(e) => {
+                            this.state = FileState::Done;
+                            Err(StreamError::Source(e))
+                        }
+                        // The end of the file comes early: an error, not a short body.
+                        Ok((_, buf)) if buf.is_empty() => {
+                            this.state = FileState::Done;
+                            Err(StreamError::Truncated { got: this.read, expected: this.len })
+                        }
+                        Ok((file, buf)) => {
+                            this.read += buf.len() as u64;
+                            this.state = FileState::Idle(Some(file));
+                            Ok(Bytes::from(buf))
+                        }
+                    }));
+                }
             }
         }
     }
