@@ -338,6 +338,10 @@ mod tests {
         // Beyond f64: refused, as JSON has no spelling for infinity.
         assert_eq!(Document::from_json("[1e400]").unwrap_err().offset, 1);
         assert_eq!(Document::from(f64::NAN).to_json(), "null");
+        // `-0` keeps its sign, as a float.
+        assert_eq!(Document::from_json("-0").unwrap(), Document::Number(Number::Float(-0.0)));
+        assert_eq!(Document::from_json("-0").unwrap().to_json(), "-0.0");
+        assert_eq!(Document::from_json("0").unwrap(), Document::from(0i64));
     }
 
     #[test]

@@ -838,7 +838,8 @@ impl<'a> JsonReader<'a> {
                 let int = if !integer {
                     None
                 } else if text.starts_with('-') {
-                    text.parse().ok().map(Number::NegInt)
+                    // `-0` is no integer below zero: the float -0.0, as serde_json reads it.
+                    text.parse().ok().filter(|v| *v != 0).map(Number::NegInt)
                 } else {
                     text.parse().ok().map(Number::PosInt)
                 };
@@ -1302,7 +1303,7 @@ mod tests {
             assert!(serde_json::from_str::<Value>(text).is_err(), "serde_json reads {text:?}");
             assert!(read_all(text).is_err(), "{text:?} was read");
         }
-        let fine = ["0", "-1", "1.5e-3", "1E+9", "\"\\ud83d\\ude00\"", " [ ] ", "{\"\":\"\"}", "\"\\/\""];
+        let fine = ["0", "-0", "-1", "1.5e-3", "1E+9", "\"\\ud83d\\ude00\"", " [ ] ", "{\"\":\"\"}", "\"\\/\""];
         for text in fine {
             assert_eq!(read_all(text).unwrap(), serde_json::from_str::<Value>(text).unwrap(), "{text}");
         }
