@@ -78,6 +78,8 @@ pub trait HttpConnector: Send + Sync + 'static {
     }
 }
 #[cfg(feature = "client")]
+mod connect;
+#[cfg(feature = "client")]
 mod transport;
 #[cfg(feature = "client")]
 pub use transport::{HyperConnector, Proxies};

@@ -119,3 +119,75 @@ async fn an_unreachable_proxy_is_a_transport_error_not_a_hang() {
     assert!(matches!(err, awsgen_runtime::http::ConnectorError::Io(_)), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(4), "it failed fast");
 }
+
+/// A server answering `200 ok` that counts the connections it accepts, and closes each one
+/// after its first answer when `close` is set (without saying so, as a server timing out an
+/// idle connection does).
+async fn counting_server(close: bool) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut socket = BufReader::new(socket);
+                loop {
+                    let mut line = String::new();
+                    if socket.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line == "\r\n" {
+                        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                        if socket.get_mut().write_all(reply).await.is_err() || close {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), accepted)
+}
+
+#[tokio::test]
+async fn connections_are_kept_and_reused() {
+    let (target, accepted) = counting_server(false).await;
+    let connector = HyperConnector::with_proxies(Duration::from_secs(2), Proxies::default()).unwrap();
+    for _ in 0..3 {
+        let response = connector.send(get(&target), Some(Duration::from_secs(5))).await.expect("an answer");
+        assert_eq!(&response.body()[..], b"ok");
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "one connection for all three");
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_replaced() {
+    let (target, accepted) = counting_server(true).await;
+    let connector = HyperConnector::with_proxies(Duration::from_secs(2), Proxies::default()).unwrap();
+    for _ in 0..3 {
+        let response = connector.send(get(&target), Some(Duration::from_secs(5))).await.expect("an answer");
+        assert_eq!(&response.body()[..], b"ok");
+        // The server's close reaches the pool.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn https_speaks_tls_and_says_so_when_the_server_does_not() {
+    // A plain-HTTP server behind an https:// URL: the handshake fails, with the host named.
+    let (target, _) = counting_server(false).await;
+    let target = target.replace("http://", "https://");
+    let connector = HyperConnector::with_proxies(Duration::from_secs(2), Proxies::default()).unwrap();
+    let err = connector.send(get(&target), Some(Duration::from_secs(5))).await.unwrap_err().to_string();
+    assert!(err.contains("TLS with 127.0.0.1:"), "{err}");
+}
+
+#[test]
+fn an_unusable_proxy_url_is_a_setup_error_without_its_credentials() {
+    let proxies = Proxies { https: Some("socks5://user:secret@proxy:1080".into()), ..Proxies::default() };
+    let err = HyperConnector::with_proxies(Duration::from_secs(2), proxies).unwrap_err().to_string();
+    assert!(err.contains("only http://") && !err.contains("secret"), "{err}");
+}

@@ -4,6 +4,7 @@
 use std::future::Future as _;
 use std::time::Duration;
 
+use super::connect::{redact, Lease, Pool, ProxyRules};
 use super::{ConnectorError, HttpConnector, Request, Response, SetupError, StreamingRequest, StreamingResponse};
 use crate::body::{ByteStream, StreamError};
 use crate::BoxFuture;
@@ -11,10 +12,10 @@ use crate::BoxFuture;
 /// HTTPS over hyper: HTTP/1.1 with pooled keep-alive connections, rustls (the `ring` provider)
 /// with Mozilla's root certificates (`webpki-roots`) for TLS, and the proxies the environment
 /// names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, upper or lower case), reached with
-/// `CONNECT` tunnels.
+/// `CONNECT` tunnels. Clones share one pool of connections.
 #[derive(Clone)]
 pub struct HyperConnector {
-    client: hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Connector>, OutBody>,
+    pool: std::sync::Arc<Pool>,
 }
 
 impl std::fmt::Debug for HyperConnector {
@@ -37,13 +38,7 @@ pub struct Proxies {
 
 impl std::fmt::Debug for Proxies {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `scheme://user:password@host` shown as `scheme://***@host`.
-        let redact = |u: &Option<String>| {
-            u.as_deref().map(|u| match (u.find("://"), u.rfind('@')) {
-                (Some(s), Some(at)) if at > s => format!("{}***{}", &u[..s + 3], &u[at..]),
-                _ => u.to_string(),
-            })
-        };
+        let redact = |u: &Option<String>| u.as_deref().map(redact);
         f.debug_struct("Proxies")
             .field("http", &redact(&self.http))
             .field("https", &redact(&self.https))
@@ -53,100 +48,30 @@ impl std::fmt::Debug for Proxies {
 }
 
 impl HyperConnector {
-    /// A connector with the given connect timeout and the proxies the environment names.
+    /// A connector with the given connect timeout (name lookup, TCP, proxy tunnel and TLS
+    /// handshake together) and the proxies the environment names.
     pub fn new(connect_timeout: Duration) -> Result<Self, SetupError> {
-        Self::build(connect_timeout, hyper_util::client::proxy::matcher::Matcher::from_env())
+        Self::build(connect_timeout, ProxyRules::from_env()?, &[])
     }
 
     /// A connector with the given connect timeout and proxies, whatever the environment says.
     pub fn with_proxies(connect_timeout: Duration, proxies: Proxies) -> Result<Self, SetupError> {
-        let mut m = hyper_util::client::proxy::matcher::Matcher::builder();
-        if let Some(u) = proxies.http {
-            m = m.http(u);
-        }
-        if let Some(u) = proxies.https {
-            m = m.https(u);
-        }
-        if let Some(n) = proxies.no_proxy {
-            m = m.no(n);
-        }
-        Self::build(connect_timeout, m.build())
+        Self::build(connect_timeout, ProxyRules::new(proxies)?, &[])
     }
 
-    fn build(
-        connect_timeout: Duration,
-        proxies: hyper_util::client::proxy::matcher::Matcher,
-    ) -> Result<Self, SetupError> {
-        let mut tcp = hyper_util::client::legacy::connect::HttpConnector::new();
-        tcp.set_connect_timeout(Some(connect_timeout));
-        tcp.set_nodelay(true);
-        // TLS is layered on top by `HttpsConnector`.
-        tcp.enforce_http(false);
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(provider)
-            .map_err(|e| SetupError(e.to_string()))?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(Connector { tcp, proxies: std::sync::Arc::new(proxies) });
-        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_timer(hyper_util::rt::TokioTimer::new())
-            .build(https);
-        Ok(Self { client })
+    /// A connector that trusts `roots` (DER-encoded CA certificates) besides Mozilla's: for
+    /// endpoints behind a private CA, or a TLS-inspecting proxy. The environment's proxies apply.
+    pub fn with_extra_roots(connect_timeout: Duration, roots: &[Vec<u8>]) -> Result<Self, SetupError> {
+        Self::build(connect_timeout, ProxyRules::from_env()?, roots)
     }
 
-    async fn request(
-        &self,
-        request: http::Request<OutBody>,
-    ) -> Result<http::Response<hyper::body::Incoming>, ConnectorError> {
-        self.client.request(request).await.map_err(|e| ConnectorError::Io(Box::new(e)))
-    }
-}
-
-/// TCP connections for hyper: direct, or through a `CONNECT` tunnel when a proxy applies.
-#[derive(Clone)]
-struct Connector {
-    tcp: hyper_util::client::legacy::connect::HttpConnector,
-    proxies: std::sync::Arc<hyper_util::client::proxy::matcher::Matcher>,
-}
-
-type Tcp = hyper_util::rt::TokioIo<tokio::net::TcpStream>;
-
-impl tower_service::Service<http::Uri> for Connector {
-    type Response = Tcp;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-    type Future = BoxFuture<'static, Result<Tcp, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
-        self.tcp.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, dst: http::Uri) -> Self::Future {
-        let Some(proxy) = self.proxies.intercept(&dst) else {
-            let connecting = self.tcp.call(dst);
-            return Box::pin(async move { connecting.await.map_err(Into::into) });
-        };
-        // The tunnel's target needs its port: plain HTTP is tunneled too, to port 80.
-        let port = dst.port_u16().unwrap_or(if dst.scheme_str() == Some("http") { 80 } else { 443 });
-        let target = http::Uri::builder()
-            .scheme(dst.scheme_str().unwrap_or("https"))
-            .authority(format!("{}:{port}", dst.host().unwrap_or_default()))
-            .path_and_query("/")
-            .build();
-        let mut tunnel = hyper_util::client::legacy::connect::proxy::Tunnel::new(proxy.uri().clone(), self.tcp.clone());
-        if let Some(auth) = proxy.basic_auth() {
-            tunnel = tunnel.with_auth(auth.clone());
-        }
-        Box::pin(async move {
-            let target = target.map_err(|e| Box::new(e) as Self::Error)?;
-            std::future::poll_fn(|cx| tunnel.poll_ready(cx)).await?;
-            Ok(tunnel.call(target).await?)
-        })
+    fn build(connect_timeout: Duration, proxies: ProxyRules, roots: &[Vec<u8>]) -> Result<Self, SetupError> {
+        Ok(Self { pool: std::sync::Arc::new(Pool::new(connect_timeout, proxies, roots)?) })
     }
 }
 
 /// A request body for hyper: bytes in memory, or a stream.
-enum OutBody {
+pub(super) enum OutBody {
     Full(Option<bytes::Bytes>),
     Stream(Upload),
 }
@@ -196,8 +121,11 @@ impl HttpConnector for HyperConnector {
             let (parts, body) = request.into_parts();
             let body = if body.is_empty() { OutBody::Full(None) } else { OutBody::Full(Some(body.into())) };
             let exchange = async {
-                let (parts, body) = self.request(http::Request::from_parts(parts, body)).await?.into_parts();
-                Ok(http::Response::from_parts(parts, collect(body).await?))
+                let (response, lease) = self.pool.send(http::Request::from_parts(parts, body)).await?;
+                let (parts, body) = response.into_parts();
+                let body = collect(body).await?;
+                lease.release();
+                Ok(http::Response::from_parts(parts, body))
             };
             match timeout {
                 Some(t) => tokio::time::timeout(t, exchange).await.map_err(|_| ConnectorError::Timeout(t))?,
@@ -216,13 +144,14 @@ impl HttpConnector for HyperConnector {
             let (parts, body) = request.into_parts();
             let body = OutBody::Stream(Upload { body, progress: progress.clone() });
             let request = http::Request::from_parts(parts, body);
-            let resp = match timeout {
-                Some(t) => until_stalled(self.request(request), &progress, t).await??,
-                None => self.request(request).await?,
+            let (resp, lease) = match timeout {
+                Some(t) => until_stalled(self.pool.send(request), &progress, t).await??,
+                None => self.pool.send(request).await?,
             };
             let len = http_body::Body::size_hint(resp.body()).exact();
             let (parts, body) = resp.into_parts();
-            let download = Download { body: Some(body), idle: timeout.map(|t| (t, Box::pin(tokio::time::sleep(t)))) };
+            let idle = timeout.map(|t| (t, Box::pin(tokio::time::sleep(t))));
+            let download = Download { body: Some(body), lease: Some(lease), idle };
             Ok(http::Response::from_parts(parts, ByteStream::from_chunks(download, len)))
         })
     }
@@ -280,7 +209,7 @@ async fn until_stalled<T>(
 }
 
 /// A request body for hyper, recording each time it is asked for data as progress.
-struct Upload {
+pub(super) struct Upload {
     body: ByteStream,
     progress: Progress,
 }
@@ -314,6 +243,8 @@ impl http_body::Body for Upload {
 struct Download {
     /// `None` once it has failed.
     body: Option<hyper::body::Incoming>,
+    /// The connection, given back to the pool when the body has been read to its end.
+    lease: Option<Lease>,
     idle: Option<(Duration, std::pin::Pin<Box<tokio::time::Sleep>>)>,
 }
 
@@ -339,7 +270,12 @@ impl futures_core::Stream for Download {
                     return Poll::Ready(Some(Ok(data)));
                 }
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(StreamError::Source(Box::new(e))))),
-                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(None) => {
+                    if let Some(lease) = this.lease.take() {
+                        lease.release();
+                    }
+                    return Poll::Ready(None);
+                }
                 Poll::Pending => {}
             }
             if let Some((limit, sleep)) = &mut this.idle {
@@ -347,6 +283,7 @@ impl futures_core::Stream for Download {
                     let limit = *limit;
                     this.idle = None;
                     this.body = None;
+                    this.lease = None;
                     return Poll::Ready(Some(Err(StreamError::Stalled(limit))));
                 }
             }
