@@ -191,3 +191,9 @@ fn an_unusable_proxy_url_is_a_setup_error_without_its_credentials() {
     let err = HyperConnector::with_proxies(Duration::from_secs(2), proxies).unwrap_err().to_string();
     assert!(err.contains("only http://") && !err.contains("secret"), "{err}");
 }
+
+#[test]
+fn a_root_certificate_that_does_not_parse_is_a_setup_error() {
+    let err = HyperConnector::with_extra_roots(Duration::from_secs(2), &[b"not a certificate".to_vec()]).unwrap_err();
+    assert!(err.to_string().contains("root certificate is not usable"), "{err}");
+}
