@@ -43,28 +43,7 @@ async fn proxy() -> (String, Arc<Mutex<Vec<String>>>) {
 
 /// A server answering every request with `200 ok`.
 async fn server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut socket = BufReader::new(socket);
-                loop {
-                    let mut line = String::new();
-                    if socket.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if line == "\r\n" {
-                        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
-                        if socket.get_mut().write_all(reply).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    format!("http://{addr}")
+    counting_server(false).await.0
 }
 
 fn get(url: &str) -> awsgen_runtime::http::Request {

@@ -4,7 +4,8 @@
 //!
 //! hyper-util's pooled client did this before; doing it here, in the few hundred lines this
 //! client needs, takes hyper-util, hyper-rustls, futures-util, tracing and ipnet out of every
-//! build (about a tenth of a cold build's CPU time).
+//! build (the full AppFlow crate's cold debug build: 44.0 s of CPU before, 36.6 s after, in one
+//! `cargo build --timings` measurement each; see `BENCHMARKS.md`).
 
 use std::collections::HashMap;
 use std::io;
@@ -54,8 +55,13 @@ impl Origin {
 
     /// The host without the brackets of an IPv6 literal.
     fn bare_host(&self) -> &str {
-        self.host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(&self.host)
+        unbracketed(&self.host)
     }
+}
+
+/// `host` without the brackets of an IPv6 literal (`[::1]` is `::1`).
+fn unbracketed(host: &str) -> &str {
+    host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
 }
 
 fn failed(message: String) -> ConnectorError {
@@ -70,6 +76,13 @@ fn io_failed(context: String, e: io::Error) -> ConnectorError {
 struct Idle {
     sender: SendRequest<OutBody>,
     since: Instant,
+}
+
+impl Idle {
+    /// Still open, and not idle for too long to trust.
+    fn usable(&self, now: Instant) -> bool {
+        !self.sender.is_closed() && now.duration_since(self.since) < IDLE_FOR
+    }
 }
 
 /// Opens connections and keeps the idle ones.
@@ -98,7 +111,7 @@ impl Lease {
         let mut idle = pool.idle.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         let list = idle.entry(origin).or_default();
-        list.retain(|c| !c.sender.is_closed() && now.duration_since(c.since) < IDLE_FOR);
+        list.retain(|c| c.usable(now));
         list.push(Idle { sender, since: now });
     }
 }
@@ -136,7 +149,7 @@ impl Pool {
         let list = idle.get_mut(origin)?;
         let now = Instant::now();
         while let Some(c) = list.pop() {
-            if !c.sender.is_closed() && now.duration_since(c.since) < IDLE_FOR {
+            if c.usable(now) {
                 return Some(c.sender);
             }
         }
@@ -378,8 +391,7 @@ impl Proxy {
 
     /// A TCP connection to `origin` through a `CONNECT` tunnel.
     async fn tunnel(&self, origin: &Origin) -> Result<TcpStream, ConnectorError> {
-        let host = self.host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(&self.host);
-        let tcp = tcp(host, self.port).await?;
+        let tcp = tcp(unbracketed(&self.host), self.port).await?;
         let target = format!("{}:{}", origin.host, origin.port);
         let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
         if let Some(auth) = &self.authorization {
@@ -485,8 +497,7 @@ fn network(entry: &str) -> Option<(IpAddr, u8)> {
         Some((a, b)) => (a, Some(b.parse::<u8>().ok()?)),
         None => (entry, None),
     };
-    let addr = addr.strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or(addr);
-    let addr = addr.parse::<IpAddr>().ok()?;
+    let addr = unbracketed(addr).parse::<IpAddr>().ok()?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
     let bits = bits.unwrap_or(max);
     (bits <= max).then_some((addr, bits))
@@ -523,7 +534,13 @@ impl Conn {
     }
 
     fn io(&mut self) -> Pin<&mut dyn AsyncReadWrite> {
-        match &mut self.stream {
+        self.stream.io()
+    }
+}
+
+impl Stream {
+    fn io(&mut self) -> Pin<&mut dyn AsyncReadWrite> {
+        match self {
             Stream::Tcp(s) => Pin::new(s),
             Stream::Tls(s) => Pin::new(&mut **s),
         }
@@ -541,13 +558,11 @@ impl hyper::rt::Read for Conn {
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let n = cursor.remaining().min(this.buf.len());
-        let mut buf = std::mem::take(&mut this.buf);
-        let mut read = tokio::io::ReadBuf::new(&mut buf[..n]);
-        let polled = this.io().poll_read(cx, &mut read);
+        let mut read = tokio::io::ReadBuf::new(&mut this.buf[..n]);
+        let polled = this.stream.io().poll_read(cx, &mut read);
         if let Poll::Ready(Ok(())) = polled {
             cursor.put_slice(read.filled());
         }
-        this.buf = buf;
         polled
     }
 }
