@@ -739,6 +739,10 @@ pub fn partitions_file(json: &str, file: &str) -> Result<String, crate::Diagnost
         let o = p.get("outputs").ok_or_else(|| one(format!("partition `{id}` has no `outputs`")))?;
         let need = |what: Option<String>, k: &str| what.ok_or_else(|| one(format!("partition `{id}`: no `{k}`")));
         let regex = need(s("regionRegex", p), "regionRegex")?;
+        let matcher = crate::patterns::engine(&regex)
+            .and_then(|engine| crate::dfa::build(&engine))
+            .ok_or_else(|| one(format!("partition `{id}`: `regionRegex` `{regex}` cannot be compiled")))?
+            .tokens(&quote!(crate::dfa));
         let mut regions: Vec<String> = p
             .get("regions")
             .and_then(Value::as_array)
@@ -757,6 +761,7 @@ pub fn partitions_file(json: &str, file: &str) -> Result<String, crate::Diagnost
             Partition {
                 id: #id,
                 region_regex: #regex,
+                region_matcher: #matcher,
                 regions: &[#(#regions),*],
                 outputs: Outputs {
                     name: #name,

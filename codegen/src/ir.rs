@@ -136,7 +136,9 @@ pub struct Constraints {
 /// A checked `@pattern`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pattern {
-    /// By `regex-lite`.
+    /// By an automaton compiled at generation time.
+    Dfa(crate::patterns::DfaCheck),
+    /// By `regex-lite` (the runtime's `regex` feature).
     Regex(crate::patterns::RegexCheck),
     /// Character by character, without a regex engine.
     Chars(crate::patterns::CharClass),

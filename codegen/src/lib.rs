@@ -14,6 +14,7 @@ pub mod ast;
 pub mod builder;
 pub mod config;
 pub mod customize;
+pub mod dfa;
 pub mod diag;
 pub mod diff;
 pub mod docs;

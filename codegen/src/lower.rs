@@ -458,6 +458,7 @@ impl<'m> Lowerer<'m> {
         let pattern = m.traits.pattern.as_ref().or(target.pattern.as_ref());
         let (pattern, pattern_unsupported) = match pattern {
             Some(p) => match self.pattern_check(p) {
+                crate::patterns::Check::Dfa(dfa) => (Some(Pattern::Dfa(dfa)), None),
                 crate::patterns::Check::Regex(rust) => (Some(Pattern::Regex(rust)), None),
                 crate::patterns::Check::Chars(class) => (Some(Pattern::Chars(class)), None),
                 crate::patterns::Check::Never => (None, None),

@@ -13,7 +13,10 @@
 /// What a generated crate does with a pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check {
-    /// Match values against a regular expression.
+    /// Walk an automaton the generator compiled from the pattern.
+    Dfa(DfaCheck),
+    /// Match values against a regular expression with `regex-lite`: for the rare pattern whose
+    /// automaton would be too large ([`crate::dfa`]).
     Regex(RegexCheck),
     /// Check the characters one by one: the pattern is a character class repeated, after
     /// fixed single characters, anchored at both ends (`^\S+$`, `^[a-zA-Z0-9_]*$`: the most
@@ -26,6 +29,14 @@ pub enum Check {
     /// Nothing: Rust's regex syntax cannot express the pattern (look-around, lone surrogates,
     /// Java's classes such as `\p{Print}`), or `regex-lite` refuses it as too large.
     Unsupported,
+}
+
+/// A pattern checked by an automaton compiled at generation time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DfaCheck {
+    pub table: crate::dfa::Table,
+    /// The pattern as the model writes it, for error messages.
+    pub shown: String,
 }
 
 /// A pattern checked by `regex-lite`.
@@ -76,13 +87,22 @@ pub fn check(pattern: &str) -> Check {
     if let Some(class) = char_class(&hir, pattern) {
         return Check::Chars(class);
     }
-    // Only large bounded repetitions can take a pattern over the engine's size limit;
-    // compiling every pattern here would slow generation down.
     let engine = print(&hir);
-    if large_repetition(&hir) && regex_lite::Regex::new(&engine).is_err() {
+    if let Some(table) = crate::dfa::build(&engine) {
+        return Check::Dfa(DfaCheck { table, shown: pattern.to_string() });
+    }
+    if regex_lite::Regex::new(&engine).is_err() {
         return Check::Unsupported;
     }
     Check::Regex(RegexCheck { engine, shown: pattern.to_string() })
+}
+
+/// `pattern` (ECMA-262, Java style) in Rust's regex syntax, as [`crate::dfa::build`] and
+/// `regex-lite` read it: classes spelled out as ranges, `\d`, `\w` and `\s` as ASCII.
+pub fn engine(pattern: &str) -> Option<String> {
+    let rust = to_rust(pattern)?;
+    let hir = regex_syntax::Parser::new().parse(&rust).ok()?;
+    Some(print(&hir))
 }
 
 /// `hir` as `regex-lite` reads it: classes as ranges, every repetition's operand in a group.
@@ -168,20 +188,6 @@ fn print_into(hir: &regex_syntax::hir::Hir, out: &mut String) {
             }
             out.push(')');
         }
-    }
-}
-
-/// Whether `hir` repeats something a bounded number of times larger than [`MAX_UNROLLED`]
-/// (the regex engine unrolls such repetitions into copies).
-fn large_repetition(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Repetition(r) => {
-            r.min > MAX_UNROLLED || r.max.is_some_and(|m| m > MAX_UNROLLED) || large_repetition(&r.sub)
-        }
-        HirKind::Capture(c) => large_repetition(&c.sub),
-        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(large_repetition),
-        _ => false,
     }
 }
 
@@ -489,14 +495,14 @@ mod tests {
         // A large class repeated many times is checked by characters too (it is shorter than
         // the class spelled out for the engine); among other parts, regex-lite checks it.
         assert!(matches!(check(r"^[\p{L}.-]{1,255}$"), Check::Chars(c) if c.ranges.len() > 16 && c.max == Some(255)));
-        assert!(matches!(check(r"^[\p{L}.-]{1,10}$"), Check::Regex(_)));
-        assert!(matches!(check(r"^arn:.*:s3:::[\p{L}\.\-]{1,255}$"), Check::Regex(_)));
+        assert!(matches!(check(r"^[\p{L}.-]{1,10}$"), Check::Regex(_)), "too large an automaton");
+        assert!(matches!(check(r"^arn:.*:s3:::[\p{L}\.\-]{1,255}$"), Check::Regex(_)), "too large an automaton");
         // ASCII `\w` and `\d` are small classes.
         assert!(matches!(check(r"^\w+$"), Check::Chars(c) if c.ranges.len() == 4));
         assert!(matches!(check(r"^\d{3}$"), Check::Chars(c) if c.ranges == [('0', '9')] && c.min == 3));
-        // Not fixed characters and one class between anchors: the regex engine checks them.
+        // Not fixed characters and one class between anchors: automata check them.
         for p in [r"[a-z]+", r"^(ab)+$", r"^a|b$", r"^[a-z]+[0-9]$", r"^a{1,2}b$", r"^arn:aws:iam:.*:[0-9]+:"] {
-            assert!(matches!(check(p), Check::Regex(_)), "{p}: {:?}", check(p));
+            assert!(matches!(check(p), Check::Dfa(_)), "{p}: {:?}", check(p));
         }
     }
 
@@ -507,7 +513,7 @@ mod tests {
         }
         // Anchored, or needing at least one character: some strings fail.
         for p in ["^.*$", r"^\S*$", ".+", r"\S+", r"\bx*"] {
-            assert!(matches!(check(p), Check::Regex(_) | Check::Chars(_)), "{p}");
+            assert!(matches!(check(p), Check::Dfa(_) | Check::Regex(_) | Check::Chars(_)), "{p}");
         }
         assert_eq!(check(r"^(?!foo).*$"), Check::Unsupported);
     }

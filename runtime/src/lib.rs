@@ -189,6 +189,7 @@ pub trait Operation {
 #[doc(hidden)]
 pub mod __private {
     //! Items generated code names; not part of the public API.
+    #[cfg(feature = "regex")]
     pub use regex_lite;
 }
 

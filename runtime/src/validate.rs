@@ -126,9 +126,30 @@ pub fn range(path: &Path<'_>, value: f64, min: Option<f64>, max: Option<f64>, er
     }
 }
 
-/// `@pattern`: the value must contain a match (Smithy patterns are not anchored unless they
-/// say so). `shown` is the pattern as the model writes it, for the message; `re` is what the
-/// generator made of it for `regex-lite` (classes spelled out as ranges).
+pub use awsgen_rules::dfa::{byte_classes, Dfa};
+
+/// A `@pattern` the generator compiled into an automaton.
+#[derive(Debug)]
+pub struct DfaPattern {
+    /// The pattern as the model writes it, for messages.
+    pub pattern: &'static str,
+    /// The automaton the generator compiled from it.
+    pub dfa: Dfa,
+}
+
+/// `@pattern`, checked by an automaton: the value must contain a match (Smithy patterns are
+/// not anchored unless they say so).
+pub fn pattern_dfa(path: &Path<'_>, value: &str, p: &DfaPattern, errors: &mut Vec<ValidationError>) {
+    if !p.dfa.is_match(value) {
+        push(errors, path, format!("{value:?} does not match the pattern {}", p.pattern));
+    }
+}
+
+/// `@pattern`, checked by `regex-lite`, for the rare pattern whose automaton would be too
+/// large: the value must contain a match. `shown` is the pattern as the model writes it, for
+/// the message; `re` is what the generator made of it for `regex-lite` (classes spelled out as
+/// ranges).
+#[cfg(feature = "regex")]
 pub fn pattern(path: &Path<'_>, value: &str, re: &regex_lite::Regex, shown: &str, errors: &mut Vec<ValidationError>) {
     if !re.is_match(value) {
         push(errors, path, format!("{value:?} does not match the pattern {shown}"));
@@ -193,6 +214,7 @@ pub fn pattern_chars(path: &Path<'_>, value: &str, p: &CharPattern, errors: &mut
 
 /// Compiles a pattern the generator already checked; a pattern that still fails to compile is
 /// skipped (returns `None`) rather than panicking.
+#[cfg(feature = "regex")]
 pub fn compile(pattern: &str) -> Option<regex_lite::Regex> {
     regex_lite::Regex::new(pattern).ok()
 }

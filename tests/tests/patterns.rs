@@ -1,8 +1,9 @@
 //! Every `@pattern` of the shared AWS models is checked as the `regex` crate would check it
 //! (with Java's ASCII `\d`, `\w` and `\s`): those the generator checks character by character
 //! (`^[class]{min,max}$` after fixed leading characters) on strings built from the edges of
-//! each of its ranges, and those it leaves to `regex-lite` on strings generated from the
-//! pattern and their near misses.
+//! each of its ranges, and the others, by the automata the generator compiles (or, for the few
+//! too large for one, by `regex-lite`), on strings generated from the pattern and their near
+//! misses.
 
 use std::collections::BTreeSet;
 
@@ -164,47 +165,72 @@ fn samples(rust: &str, runner: &mut TestRunner) -> Vec<String> {
     out
 }
 
-/// What the generator leaves to `regex-lite` compiles there and matches what the `regex` crate
-/// matches; what does not compile is reported as not checked, never skipped unannounced at run
-/// time.
+/// Whether a value matches.
+type Matcher = Box<dyn Fn(&str) -> bool>;
+
+/// How generated code matches a pattern that is not checked character by character: by the
+/// automaton the generator compiled, or with `regex-lite`.
+fn matcher(check: &Check) -> Option<Matcher> {
+    match check {
+        Check::Dfa(d) => {
+            let dfa = d.table.leak();
+            Some(Box::new(move |v| dfa.is_match(v)))
+        }
+        Check::Regex(re) => {
+            let lite = awsgen_runtime::validate::compile(&re.engine)
+                .unwrap_or_else(|| panic!("{} does not compile: {}", re.shown, re.engine));
+            Some(Box::new(move |v| lite.is_match(v)))
+        }
+        _ => None,
+    }
+}
+
+/// What the generator compiles into automata (or leaves to `regex-lite`) matches what the
+/// `regex` crate matches; what cannot be checked is reported as not checked, never skipped
+/// unannounced at run time.
 #[test]
-fn patterns_left_to_the_regex_engine_match_as_the_regex_crate_does() {
+fn automata_and_regex_lite_match_as_the_regex_crate_does() {
     let Some(shared) = shared_dir() else { return };
     let patterns = all_patterns(&shared.join("aws-models"));
     let mut too_large = Vec::new();
+    let mut by_regex = Vec::new();
     let (mut checked, mut tried, mut generated) = (0, 0, 0);
     let mut runner = TestRunner::deterministic();
     for source in &patterns {
-        match check(source) {
-            Check::Regex(re) => {
-                let lite = awsgen_runtime::validate::compile(&re.engine)
-                    .unwrap_or_else(|| panic!("{source} does not compile: {}", re.engine));
-                let rust = to_rust(source).expect("a pattern the generator checks is valid");
-                let full =
-                    RegexBuilder::new(&rust).size_limit(1 << 30).build().unwrap_or_else(|e| panic!("{source}: {e}"));
-                let values = samples(&rust, &mut runner);
-                generated += usize::from(values.len() > 12);
-                for value in values {
-                    assert_eq!(lite.is_match(&value), full.is_match(&value), "{source} on {value:?}");
-                    tried += 1;
-                }
-                checked += 1;
+        let check = check(source);
+        if let Some(matches) = matcher(&check) {
+            if matches!(check, Check::Regex(_)) {
+                by_regex.push(source.as_str());
             }
-            // Expressible (no look-around), but over the engine's size limit.
-            Check::Unsupported if to_rust(source).is_some() => too_large.push(source.as_str()),
-            _ => {}
+            let rust = to_rust(source).expect("a pattern the generator checks is valid");
+            let full = RegexBuilder::new(&rust).size_limit(1 << 30).build().unwrap_or_else(|e| panic!("{source}: {e}"));
+            let values = samples(&rust, &mut runner);
+            generated += usize::from(values.len() > 12);
+            for value in values {
+                assert_eq!(matches(&value), full.is_match(&value), "{source} on {value:?}");
+                tried += 1;
+            }
+            checked += 1;
+        } else if check == Check::Unsupported && to_rust(source).is_some() {
+            // Expressible (no look-around), but over the engines' size limits.
+            too_large.push(source.as_str());
         }
     }
-    assert!(checked > 100, "only {checked} of {} patterns are left to regex-lite", patterns.len());
+    assert!(checked > 100, "only {checked} of {} patterns are matched by automata", patterns.len());
     // Strings generated from the pattern are what tells the engines apart; most patterns must
     // have them.
     assert!(generated * 5 > checked * 4, "strings were generated for only {generated} of {checked} patterns");
-    // ARNs with a large class repeated hundreds of times among other parts: a handful.
+    // ARNs with a large class repeated hundreds of times among other parts: a handful. Such
+    // repetitions (`.{1,1024}`, `[^\s]{2,128}` after other parts) are also what makes an
+    // automaton too large and leaves a pattern to regex-lite: about one in nine.
     assert!(too_large.len() <= 12, "{} patterns are too large to check: {too_large:#?}", too_large.len());
+    assert!(by_regex.len() * 8 <= checked, "{} patterns need regex-lite: {by_regex:#?}", by_regex.len());
     eprintln!(
-        "{checked} of {} distinct patterns are checked by regex-lite ({tried} values agree with regex, \
-         generated from {generated} of them); {} are too large: {too_large:#?}",
+        "{checked} of {} distinct patterns are matched by automata or regex-lite ({tried} values agree with \
+         regex, generated from {generated} of them); {} need regex-lite: {by_regex:#?}; {} are too large: \
+         {too_large:#?}",
         patterns.len(),
+        by_regex.len(),
         too_large.len()
     );
 }
@@ -212,14 +238,12 @@ fn patterns_left_to_the_regex_engine_match_as_the_regex_crate_does() {
 /// Java's meaning of `\d`, `\w` and `\s` (ASCII), which the services validate with.
 #[test]
 fn perl_classes_are_ascii() {
-    let Check::Regex(re) = check(r"^[\w!@#.-]+\.x$") else { panic!() };
-    let lite = awsgen_runtime::validate::compile(&re.engine).unwrap();
-    assert!(lite.is_match("connector_1.x"));
-    assert!(!lite.is_match("connecteur_é.x"), "é is not a word character");
+    let word = matcher(&check(r"^[\w!@#.-]+\.x$")).unwrap();
+    assert!(word("connector_1.x"));
+    assert!(!word("connecteur_é.x"), "é is not a word character");
     let Check::Chars(c) = check(r"^\S+$") else { panic!() };
     assert_eq!(c.ranges, vec![('\0', '\u{8}'), ('\u{e}', '\u{1f}'), ('!', '\u{10ffff}')]);
-    let Check::Regex(re) = check(r"^[\p{L}\s]+\d$") else { panic!() };
-    let lite = awsgen_runtime::validate::compile(&re.engine).unwrap();
-    assert!(lite.is_match("Grüße 7"), "Unicode properties are kept");
-    assert!(!lite.is_match("Grüße ٧"), "an Arabic-Indic digit is not \\d");
+    let letters = matcher(&check(r"^[\p{L}\s]+\d$")).unwrap();
+    assert!(letters("Grüße 7"), "Unicode properties are kept");
+    assert!(!letters("Grüße ٧"), "an Arabic-Indic digit is not \\d");
 }

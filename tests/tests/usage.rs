@@ -206,6 +206,28 @@ fn validation_names_the_member_path() {
     assert!(update_flow_realistic().validate().is_ok());
 }
 
+/// A pattern with parts after its prefix (`^arn:aws:.*:.*:[0-9]+:`) is checked by the automaton
+/// the generator compiled from it, with no regex engine in the crate.
+#[test]
+fn patterns_compiled_into_automata_are_checked() {
+    let input = |arn: &str| {
+        let lambda = LambdaConnectorProvisioningConfig::builder().lambda_arn(arn).build().unwrap();
+        let config = ConnectorProvisioningConfig::builder().lambda(lambda).build();
+        appflow::operation::register_connector::RegisterConnectorInput::builder()
+            .connector_provisioning_config(config)
+            .build()
+    };
+    for good in ["arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:::1:"] {
+        assert!(input(good).validate().is_ok(), "{good}");
+    }
+    for bad in ["", "lambda", "arn:aws:lambda:us-east-1:12345678901x:function", " arn:aws:lambda:x:1:"] {
+        let errors = input(bad).validate().unwrap_err().0;
+        assert_eq!(errors.len(), 1, "{bad:?}: {errors:?}");
+        assert_eq!(errors[0].path, "connectorProvisioningConfig.lambda.lambdaArn");
+        assert_eq!(errors[0].message, format!("{bad:?} does not match the pattern ^arn:aws:.*:.*:[0-9]+:"));
+    }
+}
+
 /// Code that uses AppFlow, generic over the client.
 async fn flow_status(client: &impl Appflow) -> Result<FlowStatus, Error<UpdateFlowError>> {
     let out = client.update_flow(update_flow_minimal()).await?;

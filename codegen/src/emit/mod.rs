@@ -318,6 +318,10 @@ fn cargo_toml(ir: &Crate) -> String {
     if ir.operations.iter().any(|o| o.checksum_required) {
         features.push(string("md5"));
     }
+    // A regex engine only for the rare pattern no automaton of reasonable size checks.
+    if validate::uses_regex(ir) {
+        features.push(string("regex"));
+    }
     let mut runtime = runtime;
     // The runtime's client comes with this crate's `client` feature.
     runtime.push(("default-features", Value::Boolean(false)));

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::common::field_ident;
 use crate::ir::*;
-use crate::patterns::CharClass;
+use crate::patterns::{CharClass, DfaCheck};
 
 /// Code that validates nested structures and unions inside a value `x` of type `t` at path `p`.
 fn nested(t: &Ty, x: TokenStream, p: TokenStream, depth: usize) -> Option<TokenStream> {
@@ -76,18 +76,27 @@ fn char_literal(c: char) -> Literal {
 
 /// The name of the constant `src/patterns.rs` holds a pattern in: from a hash of its text, so
 /// that a pattern keeps its name when the model gains or loses others (no churn in the diff).
-fn const_name(class: &CharClass) -> String {
+fn const_name(pattern: &str) -> String {
     // FNV-1a, 32 bits: stable across Rust versions and platforms, unlike `DefaultHasher`.
-    let hash = class.pattern.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let hash = pattern.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
     format!("P{hash:08X}")
 }
 
-/// Patterns checked character by character, by the name of their constant.
-pub type CharPatterns<'a> = BTreeMap<String, &'a CharClass>;
+/// A pattern checked without a regex engine, as `src/patterns.rs` holds it.
+#[derive(Debug, Clone, Copy)]
+pub enum Compiled<'a> {
+    /// Character by character.
+    Chars(&'a CharClass),
+    /// By walking an automaton.
+    Dfa(&'a DfaCheck),
+}
 
-/// The patterns checked character by character that validation uses, once each: a pattern
-/// usually constrains many members, and its class table is long.
-pub fn char_patterns(ir: &Crate) -> CharPatterns<'_> {
+/// Patterns checked without a regex engine, by the name of their constant.
+pub type CharPatterns<'a> = BTreeMap<String, Compiled<'a>>;
+
+/// The patterns that validation checks: of every member of a validated structure, and of the
+/// elements of its lists and maps.
+fn validated_patterns(ir: &Crate) -> impl Iterator<Item = &Pattern> {
     let structs = ir
         .types
         .values()
@@ -97,27 +106,74 @@ pub fn char_patterns(ir: &Crate) -> CharPatterns<'_> {
         })
         .chain(ir.operations.iter().map(|op| &op.input))
         .filter(|s| s.validated);
-    let mut out = BTreeMap::new();
-    for f in structs.flat_map(|s| &s.fields) {
+    structs.flat_map(|s| &s.fields).flat_map(|f| {
         let item = match &f.ty {
             Ty::List { item, .. } => Some(item.as_ref()),
             Ty::Map { value, .. } => Some(value.as_ref()),
             _ => None,
         };
         let element = f.element_constraints.as_ref().zip(item).map(|(c, t)| (t, c));
-        for (t, c) in std::iter::once((&f.ty, &f.constraints)).chain(element) {
-            if let (Ty::String, Some(Pattern::Chars(class))) = (t, &c.pattern) {
-                out.insert(const_name(class), class);
+        std::iter::once((&f.ty, &f.constraints)).chain(element).filter_map(|(t, c)| match (t, &c.pattern) {
+            (Ty::String, Some(p)) => Some(p),
+            _ => None,
+        })
+    })
+}
+
+/// The patterns checked without a regex engine that validation uses, once each: a pattern
+/// usually constrains many members, and its tables are long.
+pub fn char_patterns(ir: &Crate) -> CharPatterns<'_> {
+    let mut out = BTreeMap::new();
+    for p in validated_patterns(ir) {
+        match p {
+            Pattern::Chars(class) => {
+                out.insert(const_name(&class.pattern), Compiled::Chars(class));
             }
+            Pattern::Dfa(dfa) => {
+                out.insert(const_name(&dfa.shown), Compiled::Dfa(dfa));
+            }
+            Pattern::Regex(_) => {}
         }
     }
     out
 }
 
+/// Whether validation matches a pattern with `regex-lite` (the runtime's `regex` feature).
+pub fn uses_regex(ir: &Crate) -> bool {
+    validated_patterns(ir).any(|p| matches!(p, Pattern::Regex(_)))
+}
+
 /// `src/patterns.rs`: one constant per pattern checked character by character.
 pub fn patterns_file(patterns: &CharPatterns<'_>) -> TokenStream {
-    let consts = patterns.iter().map(|(name, class)| {
+    let chars = patterns.values().any(|c| matches!(c, Compiled::Chars(_)));
+    let dfas = patterns.values().any(|c| matches!(c, Compiled::Dfa(_)));
+    let imports = [
+        chars.then(|| {
+            quote!(
+                use ::awsgen_runtime::validate::CharPattern;
+            )
+        }),
+        dfas.then(|| {
+            quote!(
+                use ::awsgen_runtime::validate::DfaPattern;
+            )
+        }),
+    ];
+    let imports = imports.into_iter().flatten();
+    let consts = patterns.iter().map(|(name, compiled)| {
         let name = format_ident!("{name}");
+        let class = match compiled {
+            Compiled::Chars(class) => class,
+            Compiled::Dfa(dfa) => {
+                let doc = format!(" `{}`", dfa.shown);
+                let pattern = &dfa.shown;
+                let table = dfa.table.tokens(&quote!(::awsgen_runtime::validate));
+                return quote! {
+                    #[doc = #doc]
+                    pub(crate) static #name: DfaPattern = DfaPattern { pattern: #pattern, dfa: #table };
+                };
+            }
+        };
         let doc = format!(" `{}`", class.pattern);
         let pattern = &class.pattern;
         let min = Literal::usize_unsuffixed(class.min as usize);
@@ -149,10 +205,11 @@ pub fn patterns_file(patterns: &CharPatterns<'_>) -> TokenStream {
         }
     });
     quote! {
-        //! The `@pattern`s of the form `^[class]{min,max}$`, after fixed leading characters,
-        //! that validation checks character by character (no regex engine), with their classes
-        //! as ranges of characters.
-        use ::awsgen_runtime::validate::CharPattern;
+        //! The `@pattern`s validation checks without a regex engine: those of the form
+        //! `^[class]{min,max}$`, after fixed leading characters, character by character, with
+        //! their classes as ranges of characters; the others by walking an automaton the
+        //! generator compiled from them (byte classes, then each state's next state by class).
+        #(#imports)*
         #(#consts)*
     }
 }
@@ -194,8 +251,12 @@ fn checks(t: &Ty, c: &Constraints, x: TokenStream, p: TokenStream) -> TokenStrea
             })
         }
         (Some(Pattern::Chars(class)), Ty::String) => {
-            let name = format_ident!("{}", const_name(class));
+            let name = format_ident!("{}", const_name(&class.pattern));
             out.extend(quote!(#v::pattern_chars(&#p, #x, &crate::patterns::#name, errors);));
+        }
+        (Some(Pattern::Dfa(dfa)), Ty::String) => {
+            let name = format_ident!("{}", const_name(&dfa.shown));
+            out.extend(quote!(#v::pattern_dfa(&#p, #x, &crate::patterns::#name, errors);));
         }
         _ => {}
     }

@@ -119,20 +119,12 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
             let p = path.member("roleArn");
             let x = &self.role_arn;
             ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "\\Aarn\\:aws\\:iam\\:(?:[\\x{0}-\\x{9}\\x{B}-\\x{10FFFF}]){0,}\\:(?:[0-9]){1,}\\:",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(
-                    &p,
-                    x,
-                    re,
-                    "^arn:aws:iam:.*:[0-9]+:",
-                    errors,
-                );
-            }
+            ::awsgen_runtime::validate::pattern_dfa(
+                &p,
+                x,
+                &crate::patterns::P8E30222D,
+                errors,
+            );
         }
         {
             let p = path.member("databaseName");

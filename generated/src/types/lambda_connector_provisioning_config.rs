@@ -87,20 +87,12 @@ impl ::awsgen_runtime::validate::Validate for LambdaConnectorProvisioningConfig 
             let p = path.member("lambdaArn");
             let x = &self.lambda_arn;
             ::awsgen_runtime::validate::string_length(&p, x, Some(0), Some(512), errors);
-            static RE: ::std::sync::LazyLock<
-                Option<::awsgen_runtime::__private::regex_lite::Regex>,
-            > = ::std::sync::LazyLock::new(|| ::awsgen_runtime::validate::compile(
-                "\\Aarn\\:aws\\:(?:[\\x{0}-\\x{9}\\x{B}-\\x{10FFFF}]){0,}\\:(?:[\\x{0}-\\x{9}\\x{B}-\\x{10FFFF}]){0,}\\:(?:[0-9]){1,}\\:",
-            ));
-            if let Some(re) = RE.as_ref() {
-                ::awsgen_runtime::validate::pattern(
-                    &p,
-                    x,
-                    re,
-                    "^arn:aws:.*:.*:[0-9]+:",
-                    errors,
-                );
-            }
+            ::awsgen_runtime::validate::pattern_dfa(
+                &p,
+                x,
+                &crate::patterns::P048BB734,
+                errors,
+            );
         }
     }
 }

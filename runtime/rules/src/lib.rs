@@ -10,6 +10,7 @@
 //! Variables are slots, not names: parameters take the first slots, then each name a condition
 //! assigns; lowering resolves every reference to its slot.
 
+pub mod dfa;
 mod functions;
 pub mod partitions;
 

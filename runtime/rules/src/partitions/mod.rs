@@ -6,7 +6,6 @@
 mod data;
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 pub use data::PARTITIONS;
 
@@ -18,6 +17,8 @@ pub struct Partition {
     pub id: &'static str,
     /// The pattern of region names in the partition.
     pub region_regex: &'static str,
+    /// `region_regex`, compiled by the generator.
+    pub region_matcher: crate::dfa::Dfa,
     /// The regions the partition lists by name, sorted.
     pub regions: &'static [&'static str],
     pub outputs: Outputs,
@@ -34,34 +35,18 @@ pub struct Outputs {
     pub supports_dual_stack: bool,
 }
 
-static PATTERNS: LazyLock<Vec<Option<regex_lite::Regex>>> =
-    LazyLock::new(|| PARTITIONS.iter().map(|p| regex_lite::Regex::new(p.region_regex).ok()).collect());
-
 /// The partition of `region` in this crate's table: the one that lists it, else the first whose
 /// pattern matches it, else `aws`.
 pub fn find(region: &str) -> Option<&'static Partition> {
     find_in(PARTITIONS, region)
 }
 
-/// [`find`] in another table. The patterns of this crate's table are compiled once; another
-/// table's are compiled on each call.
+/// [`find`] in another table.
 pub fn find_in<'t>(table: &'t [Partition], region: &str) -> Option<&'t Partition> {
     if let Some(p) = table.iter().find(|p| p.regions.binary_search(&region).is_ok()) {
         return Some(p);
     }
-    let matches = |i: usize, p: &Partition| {
-        if std::ptr::eq(table, PARTITIONS) {
-            PATTERNS[i].as_ref().is_some_and(|re| re.is_match(region))
-        } else {
-            regex_lite::Regex::new(p.region_regex).is_ok_and(|re| re.is_match(region))
-        }
-    };
-    table
-        .iter()
-        .enumerate()
-        .find(|(i, p)| matches(*i, p))
-        .map(|(_, p)| p)
-        .or_else(|| table.iter().find(|p| p.id == "aws"))
+    table.iter().find(|p| p.region_matcher.is_match(region)).or_else(|| table.iter().find(|p| p.id == "aws"))
 }
 
 /// The partitions as the endpoint test cases of models written before the aws-iso partitions
