@@ -25,19 +25,28 @@ pub struct Table {
     /// The number of classes: the length of each state's row in `next`.
     pub stride: usize,
     /// `next[state * stride + class]`: the state after a byte of `class`. State 0 is the start.
+    /// Written one byte per entry when there are at most 256 states.
     pub next: Vec<u16>,
     /// Per state: [`MATCH`], [`DEAD`], [`END`].
     pub flags: Vec<u8>,
 }
 
 impl Table {
+    /// `next` one byte per entry, when every state number fits in one.
+    fn narrow(&self) -> Option<Vec<u8>> {
+        self.next.iter().map(|&n| u8::try_from(n).ok()).collect()
+    }
+
     /// The runtime's matcher over these tables, for tests (the slices are leaked).
     pub fn leak(&self) -> awsgen_rules::dfa::Dfa {
         let classes: &'static [u8] = Vec::leak(self.classes.clone());
         awsgen_rules::dfa::Dfa {
             classes: classes.try_into().expect("256 classes"),
             stride: self.stride,
-            next: Vec::leak(self.next.clone()),
+            next: match self.narrow() {
+                Some(narrow) => awsgen_rules::dfa::States::Narrow(Vec::leak(narrow)),
+                None => awsgen_rules::dfa::States::Wide(Vec::leak(self.next.clone())),
+            },
             flags: Vec::leak(self.flags.clone()),
         }
     }
@@ -77,12 +86,22 @@ impl Table {
         }
         let default = Literal::u8_unsuffixed(default);
         let stride = Literal::usize_unsuffixed(self.stride);
-        let next = self.next.iter().map(|&n| Literal::u16_unsuffixed(n));
+        // One byte string for most automata: one token, quick for the generator and rustc.
+        let next = match self.narrow() {
+            Some(narrow) => {
+                let narrow = Literal::byte_string(&narrow);
+                quote::quote!(#path::States::Narrow(#narrow))
+            }
+            None => {
+                let wide = self.next.iter().map(|&n| Literal::u16_unsuffixed(n));
+                quote::quote!(#path::States::Wide(&[#(#wide),*]))
+            }
+        };
         let flags = self.flags.iter().map(|&f| Literal::u8_unsuffixed(f));
         quote::quote!(#path::Dfa {
             classes: &#path::byte_classes(#default, &[#(#ranges),*]),
             stride: #stride,
-            next: &[#(#next),*],
+            next: #next,
             flags: &[#(#flags),*],
         })
     }
@@ -95,9 +114,9 @@ pub fn build(pattern: &str) -> Option<Table> {
     let config = dense::Config::new()
         .start_kind(StartKind::Unanchored)
         .match_kind(MatchKind::All)
-        .minimize(true)
-        .dfa_size_limit(Some(256 << 10))
-        .determinize_size_limit(Some(256 << 10));
+        .minimize(false)
+        .dfa_size_limit(Some(128 << 10))
+        .determinize_size_limit(Some(128 << 10));
     let dfa = dense::Builder::new().configure(config).build(pattern).ok()?;
     let start = dfa.start_state(&start::Config::new().anchored(Anchored::No)).ok()?;
 
@@ -120,7 +139,8 @@ pub fn build(pattern: &str) -> Option<Table> {
             });
         }
         raw.push(row);
-        if ids.len() > usize::from(u16::MAX) {
+        // Every state has a row of at least one class: past this, the table is too long.
+        if ids.len() > MAX_ENTRIES {
             return None;
         }
         i += 1;

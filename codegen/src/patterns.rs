@@ -5,10 +5,10 @@
 //!
 //! `\d`, `\w` and `\s` are ASCII classes, as in Java's `java.util.regex` (which the services
 //! validate with) and, for `\d` and `\w`, in ECMA-262; Rust's regex syntax would read them as
-//! Unicode classes. Generated crates match with `regex-lite`, which compiles in a fraction of the
-//! time of `regex`: the generator hands it the parsed pattern printed back with every class
-//! spelled out as ranges, so that the few patterns with Unicode properties (`\p{L}`), which
-//! `regex-lite` does not know, are checked too.
+//! Unicode classes. The parsed pattern is printed back with every class spelled out as ranges,
+//! so that the few patterns with Unicode properties (`\p{L}`) mean the same to every engine that
+//! reads them: the generator's automata ([`crate::dfa`]), and `regex-lite`, which does not know
+//! Unicode properties, for the patterns whose automaton would be too large.
 
 /// What a generated crate does with a pattern.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +76,21 @@ const MAX_UNROLLED: u32 = 64;
 
 /// The most leading characters a character check spells out before its repeated class.
 const MAX_HEAD: usize = 32;
+
+/// [`check`], remembered for the life of the process: a sweep over hundreds of models meets the
+/// same patterns in many of them, and compiling an automaton is the costly part of a check.
+pub fn check_cached(pattern: &str) -> Check {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static DONE: LazyLock<Mutex<HashMap<String, Check>>> = LazyLock::new(Default::default);
+    let done = |p: &str| DONE.lock().unwrap_or_else(|e| e.into_inner()).get(p).cloned();
+    if let Some(check) = done(pattern) {
+        return check;
+    }
+    let check = check(pattern);
+    DONE.lock().unwrap_or_else(|e| e.into_inner()).insert(pattern.to_string(), check.clone());
+    check
+}
 
 /// How values are checked against `pattern`.
 pub fn check(pattern: &str) -> Check {

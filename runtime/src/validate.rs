@@ -126,7 +126,7 @@ pub fn range(path: &Path<'_>, value: f64, min: Option<f64>, max: Option<f64>, er
     }
 }
 
-pub use awsgen_rules::dfa::{byte_classes, Dfa};
+pub use awsgen_rules::dfa::{byte_classes, Dfa, States};
 
 /// A `@pattern` the generator compiled into an automaton.
 #[derive(Debug)]

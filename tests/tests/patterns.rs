@@ -222,9 +222,9 @@ fn automata_and_regex_lite_match_as_the_regex_crate_does() {
     assert!(generated * 5 > checked * 4, "strings were generated for only {generated} of {checked} patterns");
     // ARNs with a large class repeated hundreds of times among other parts: a handful. Such
     // repetitions (`.{1,1024}`, `[^\s]{2,128}` after other parts) are also what makes an
-    // automaton too large and leaves a pattern to regex-lite: about one in nine.
+    // automaton too large and leaves a pattern to regex-lite: about one in eight.
     assert!(too_large.len() <= 12, "{} patterns are too large to check: {too_large:#?}", too_large.len());
-    assert!(by_regex.len() * 8 <= checked, "{} patterns need regex-lite: {by_regex:#?}", by_regex.len());
+    assert!(by_regex.len() * 7 <= checked, "{} patterns need regex-lite: {by_regex:#?}", by_regex.len());
     eprintln!(
         "{checked} of {} distinct patterns are matched by automata or regex-lite ({tried} values agree with \
          regex, generated from {generated} of them); {} need regex-lite: {by_regex:#?}; {} are too large: \

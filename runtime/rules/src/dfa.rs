@@ -2,6 +2,14 @@
 //! deterministic automaton: a table walk over the text's bytes, with no regex engine and
 //! nothing compiled at run time. `@pattern` validation and partition region patterns use it.
 
+/// The transition table of a [`Dfa`]: one byte per entry when the automaton has at most 256
+/// states (most have a few dozen), two otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum States {
+    Narrow(&'static [u8]),
+    Wide(&'static [u16]),
+}
+
 /// Set on a state reached once the text so far contains a match: the answer is yes.
 pub const MATCH: u8 = 1;
 /// Set on a state from which no match can follow: the answer is no.
@@ -18,7 +26,7 @@ pub struct Dfa {
     /// The number of classes, and so the length of each state's row of `next`.
     pub stride: usize,
     /// `next[state * stride + class]`: the state after reading a byte of `class`.
-    pub next: &'static [u16],
+    pub next: States,
     /// Each state's [`MATCH`], [`DEAD`] and [`END`] flags.
     pub flags: &'static [u8],
 }
@@ -44,6 +52,13 @@ impl Dfa {
     /// Whether `text` contains a match. Tables that do not hold together (a state out of
     /// range) answer no rather than panic.
     pub fn is_match(&self, text: &str) -> bool {
+        match self.next {
+            States::Narrow(next) => self.walk(next, text),
+            States::Wide(next) => self.walk(next, text),
+        }
+    }
+
+    fn walk<T: Copy + Into<usize>>(&self, next: &[T], text: &str) -> bool {
         let mut state = 0usize;
         for &b in text.as_bytes() {
             match self.flags.get(state) {
@@ -53,8 +68,8 @@ impl Dfa {
                 None => return false,
             }
             let class = usize::from(self.classes[usize::from(b)]);
-            match self.next.get(state * self.stride + class) {
-                Some(&s) => state = usize::from(s),
+            match next.get(state * self.stride + class) {
+                Some(&s) => state = s.into(),
                 None => return false,
             }
         }
@@ -68,7 +83,8 @@ mod tests {
 
     /// `^a+$` by hand: 0 start, 1 after one or more `a`s (a match if the text ends), 2 dead.
     static CLASSES: [u8; 256] = byte_classes(1, &[(b'a', b'a', 0)]);
-    static A_PLUS: Dfa = Dfa { classes: &CLASSES, stride: 2, next: &[1, 2, 1, 2, 2, 2], flags: &[0, END, DEAD] };
+    static A_PLUS: Dfa =
+        Dfa { classes: &CLASSES, stride: 2, next: States::Narrow(&[1, 2, 1, 2, 2, 2]), flags: &[0, END, DEAD] };
 
     #[test]
     fn byte_classes_fill_ranges_over_the_default() {
@@ -90,8 +106,16 @@ mod tests {
     }
 
     #[test]
+    fn wide_tables_walk_the_same() {
+        let wide = Dfa { next: States::Wide(&[1, 2, 1, 2, 2, 2]), ..A_PLUS };
+        for text in ["", "a", "aa", "ab", "b"] {
+            assert_eq!(wide.is_match(text), A_PLUS.is_match(text), "{text:?}");
+        }
+    }
+
+    #[test]
     fn broken_tables_answer_no() {
-        let broken = Dfa { classes: &CLASSES, stride: 2, next: &[7, 7], flags: &[0] };
+        let broken = Dfa { classes: &CLASSES, stride: 2, next: States::Narrow(&[7, 7]), flags: &[0] };
         assert!(!broken.is_match("aa"));
         assert!(!Dfa { flags: &[], ..broken }.is_match(""));
     }

@@ -1,5 +1,5 @@
 //! `aws.partition`: which AWS partition a region belongs to, and that partition's facts (DNS
-//! suffixes, FIPS and dual-stack support). The data in [`data`] is generated from the project's
+//! suffixes, FIPS and dual-stack support). The data in `data.rs` is generated from the project's
 //! `model/partitions.json` by `cargo xtask codegen`.
 
 #[rustfmt::skip]
