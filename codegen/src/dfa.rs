@@ -21,7 +21,7 @@ const MAX_ENTRIES: usize = 8192;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     /// Each byte's class.
-    pub classes: Vec<u8>,
+    pub classes: Box<[u8; 256]>,
     /// The number of classes: the length of each state's row in `next`.
     pub stride: usize,
     /// `next[state * stride + class]`: the state after a byte of `class`. State 0 is the start.
@@ -39,9 +39,8 @@ impl Table {
 
     /// The runtime's matcher over these tables, for tests (the slices are leaked).
     pub fn leak(&self) -> awsgen_rules::dfa::Dfa {
-        let classes: &'static [u8] = Vec::leak(self.classes.clone());
         awsgen_rules::dfa::Dfa {
-            classes: classes.try_into().expect("256 classes"),
+            classes: Box::leak(self.classes.clone()),
             stride: self.stride,
             next: match self.narrow() {
                 Some(narrow) => awsgen_rules::dfa::States::Narrow(Vec::leak(narrow)),
@@ -50,16 +49,14 @@ impl Table {
             flags: Vec::leak(self.flags.clone()),
         }
     }
-}
 
-impl Table {
     /// The tables as a `Dfa` expression; `path` names the module of `Dfa` and `byte_classes`
     /// (`::awsgen_runtime::validate`). Byte classes are written as ranges over the most common
     /// class, printable bytes as characters.
     pub fn tokens(&self, path: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         use proc_macro2::Literal;
         let mut counts = [0usize; 256];
-        for &c in &self.classes {
+        for &c in self.classes.iter() {
             counts[usize::from(c)] += 1;
         }
         let default = (0..=255u8).max_by_key(|&c| (counts[usize::from(c)], std::cmp::Reverse(c))).unwrap_or(0);
@@ -147,7 +144,7 @@ pub fn build(pattern: &str) -> Option<Table> {
     }
 
     // Bytes that lead every state to the same state share a class.
-    let mut classes = vec![0u8; 256];
+    let mut classes = Box::new([0u8; 256]);
     let mut columns: Vec<Vec<usize>> = Vec::new();
     for b in 0..256 {
         let column: Vec<usize> = raw.iter().map(|row| row[b]).collect();
