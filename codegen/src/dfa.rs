@@ -145,19 +145,17 @@ pub fn build(pattern: &str) -> Option<Table> {
 
     // Bytes that lead every state to the same state share a class.
     let mut classes = Box::new([0u8; 256]);
-    let mut columns: Vec<Vec<usize>> = Vec::new();
-    for b in 0..256 {
+    let mut class_of: std::collections::HashMap<Vec<usize>, usize> = std::collections::HashMap::new();
+    for (b, class) in classes.iter_mut().enumerate() {
         let column: Vec<usize> = raw.iter().map(|row| row[b]).collect();
-        let class = match columns.iter().position(|c| *c == column) {
-            Some(c) => c,
-            None => {
-                columns.push(column);
-                columns.len() - 1
-            }
-        };
-        classes[b] = u8::try_from(class).ok()?;
+        let count = class_of.len();
+        *class = u8::try_from(*class_of.entry(column).or_insert(count)).ok()?;
     }
-    let stride = columns.len();
+    let stride = class_of.len();
+    let mut columns = vec![Vec::new(); stride];
+    for (column, class) in class_of {
+        columns[class] = column;
+    }
     if ids.len() * stride > MAX_ENTRIES {
         return None;
     }

@@ -448,7 +448,7 @@ impl<'m> Lowerer<'m> {
         if let Some(done) = self.patterns.borrow().get(pattern) {
             return done.clone();
         }
-        let check = crate::patterns::check_cached(pattern);
+        let check = crate::patterns::check(pattern);
         self.patterns.borrow_mut().insert(pattern.to_string(), check.clone());
         check
     }

@@ -15,7 +15,7 @@
 pub enum Check {
     /// Walk an automaton the generator compiled from the pattern.
     Dfa(DfaCheck),
-    /// Match values against a regular expression with `regex-lite`: for the rare pattern whose
+    /// Match values against a regular expression with `regex-lite`: for the patterns whose
     /// automaton would be too large ([`crate::dfa`]).
     Regex(RegexCheck),
     /// Check the characters one by one: the pattern is a character class repeated, after
@@ -76,21 +76,6 @@ const MAX_UNROLLED: u32 = 64;
 
 /// The most leading characters a character check spells out before its repeated class.
 const MAX_HEAD: usize = 32;
-
-/// [`check`], remembered for the life of the process: a sweep over hundreds of models meets the
-/// same patterns in many of them, and compiling an automaton is the costly part of a check.
-pub fn check_cached(pattern: &str) -> Check {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
-    static DONE: LazyLock<Mutex<HashMap<String, Check>>> = LazyLock::new(Default::default);
-    let done = |p: &str| DONE.lock().unwrap_or_else(|e| e.into_inner()).get(p).cloned();
-    if let Some(check) = done(pattern) {
-        return check;
-    }
-    let check = check(pattern);
-    DONE.lock().unwrap_or_else(|e| e.into_inner()).insert(pattern.to_string(), check.clone());
-    check
-}
 
 /// How values are checked against `pattern`.
 pub fn check(pattern: &str) -> Check {

@@ -41,7 +41,7 @@ enum Job<'a> {
     Endpoint,
     EndpointTests,
     /// `src/patterns.rs`, with the patterns validation checks character by character.
-    Patterns(validate::CharPatterns<'a>),
+    Patterns(validate::CompiledPatterns<'a>),
     Paginators,
     Waiters,
     /// With `mod patterns` or not.
@@ -56,7 +56,7 @@ enum Job<'a> {
 pub fn emit_crate(ir: &Crate) -> Files {
     let mut jobs: Vec<Job<'_>> = ir.types.values().map(Job::Type).collect();
     jobs.extend(ir.operations.iter().map(Job::Operation));
-    let patterns = validate::char_patterns(ir);
+    let patterns = validate::compiled_patterns(ir);
     jobs.extend([
         Job::TypesMod,
         Job::OperationsMod,

@@ -92,7 +92,7 @@ pub enum Compiled<'a> {
 }
 
 /// Patterns checked without a regex engine, by the name of their constant.
-pub type CharPatterns<'a> = BTreeMap<String, Compiled<'a>>;
+pub type CompiledPatterns<'a> = BTreeMap<String, Compiled<'a>>;
 
 /// The patterns that validation checks: of every member of a validated structure, and of the
 /// elements of its lists and maps.
@@ -122,7 +122,7 @@ fn validated_patterns(ir: &Crate) -> impl Iterator<Item = &Pattern> {
 
 /// The patterns checked without a regex engine that validation uses, once each: a pattern
 /// usually constrains many members, and its tables are long.
-pub fn char_patterns(ir: &Crate) -> CharPatterns<'_> {
+pub fn compiled_patterns(ir: &Crate) -> CompiledPatterns<'_> {
     let mut out = BTreeMap::new();
     for p in validated_patterns(ir) {
         match p {
@@ -143,8 +143,41 @@ pub fn uses_regex(ir: &Crate) -> bool {
     validated_patterns(ir).any(|p| matches!(p, Pattern::Regex(_)))
 }
 
-/// `src/patterns.rs`: one constant per pattern checked character by character.
-pub fn patterns_file(patterns: &CharPatterns<'_>) -> TokenStream {
+/// The constant of a pattern checked character by character.
+fn char_const(name: &proc_macro2::Ident, class: &CharClass) -> TokenStream {
+    let doc = format!(" `{}`", class.pattern);
+    let pattern = &class.pattern;
+    let min = Literal::usize_unsuffixed(class.min as usize);
+    let max = match class.max {
+        Some(m) => {
+            let m = Literal::usize_unsuffixed(m as usize);
+            quote!(Some(#m))
+        }
+        None => quote!(None),
+    };
+    let table = |ranges: &[(char, char)]| {
+        let ranges = ranges.iter().map(|&(a, b)| {
+            let (a, b) = (char_literal(a), char_literal(b));
+            quote!((#a, #b))
+        });
+        quote!(&[#(#ranges),*])
+    };
+    let head = class.head.iter().map(|c| table(c));
+    let ranges = table(&class.ranges);
+    quote! {
+        #[doc = #doc]
+        pub(crate) static #name: CharPattern = CharPattern {
+            pattern: #pattern,
+            min: #min,
+            max: #max,
+            head: &[#(#head),*],
+            ranges: #ranges,
+        };
+    }
+}
+
+/// `src/patterns.rs`: one constant per pattern checked without a regex engine.
+pub fn patterns_file(patterns: &CompiledPatterns<'_>) -> TokenStream {
     let chars = patterns.values().any(|c| matches!(c, Compiled::Chars(_)));
     let dfas = patterns.values().any(|c| matches!(c, Compiled::Dfa(_)));
     let imports = [
@@ -162,46 +195,17 @@ pub fn patterns_file(patterns: &CharPatterns<'_>) -> TokenStream {
     let imports = imports.into_iter().flatten();
     let consts = patterns.iter().map(|(name, compiled)| {
         let name = format_ident!("{name}");
-        let class = match compiled {
-            Compiled::Chars(class) => class,
+        match compiled {
+            Compiled::Chars(class) => char_const(&name, class),
             Compiled::Dfa(dfa) => {
                 let doc = format!(" `{}`", dfa.shown);
                 let pattern = &dfa.shown;
                 let table = dfa.table.tokens(&quote!(::awsgen_runtime::validate));
-                return quote! {
+                quote! {
                     #[doc = #doc]
                     pub(crate) static #name: DfaPattern = DfaPattern { pattern: #pattern, dfa: #table };
-                };
+                }
             }
-        };
-        let doc = format!(" `{}`", class.pattern);
-        let pattern = &class.pattern;
-        let min = Literal::usize_unsuffixed(class.min as usize);
-        let max = match class.max {
-            Some(m) => {
-                let m = Literal::usize_unsuffixed(m as usize);
-                quote!(Some(#m))
-            }
-            None => quote!(None),
-        };
-        let table = |ranges: &[(char, char)]| {
-            let ranges = ranges.iter().map(|&(a, b)| {
-                let (a, b) = (char_literal(a), char_literal(b));
-                quote!((#a, #b))
-            });
-            quote!(&[#(#ranges),*])
-        };
-        let head = class.head.iter().map(|c| table(c));
-        let ranges = table(&class.ranges);
-        quote! {
-            #[doc = #doc]
-            pub(crate) static #name: CharPattern = CharPattern {
-                pattern: #pattern,
-                min: #min,
-                max: #max,
-                head: &[#(#head),*],
-                ranges: #ranges,
-            };
         }
     });
     quote! {
