@@ -558,13 +558,15 @@ impl ClientCore {
     /// Calls operation `O`: fills idempotency tokens once, validates, serializes, then signs
     /// and sends each attempt, retrying what may succeed on a retry.
     ///
-    /// Only what depends on `O` is generic: building the request and reading each answer. The
-    /// attempts themselves (signing, sending, the retry decision) are `Attempts`, compiled
-    /// once in this crate rather than once per operation in every generated one.
+    /// Only reading each answer is generic. Preparing the request goes through the input as a
+    /// `Prepare` object, and the attempts (signing, sending, the retry decision) are one
+    /// future that calls back to read each answer: both are compiled once in this crate rather
+    /// than once per operation in every generated one.
     pub async fn call<O>(&self, mut input: O::Input) -> Result<O::Output, Error<O::Error>>
     where
         O: Operation,
-        O::Input: Validate,
+        O::Input: Validate + Send,
+        O::Output: Send,
         O::Error: ModeledErrorEnum,
     {
         let check_response = !O::RESPONSE_CHECKSUMS.is_empty()
@@ -572,28 +574,52 @@ impl ClientCore {
                 &mut input,
                 self.response_checksums == crate::checksum::ResponseChecksumValidation::WhenSupported,
             );
-        // A body that is not in memory (a file, a stream) is sent as it is read.
-        let stream = O::take_request_stream(&mut input);
-        let (request, endpoint) = self.prepare::<O>(&mut input)?;
-        let outgoing = Outgoing {
-            operation: O::NAME,
-            unsigned: O::UNSIGNED,
-            requires_length: O::STREAM_REQUIRES_LENGTH,
-            checksum: O::request_checksum(&input),
-        };
-        let ready = self.body_for_sending(request, stream, &outgoing).map_err(Error::widen)?;
         let expected = Expected {
             streaming_output: O::STREAMING_OUTPUT,
             checksums: if check_response { O::RESPONSE_CHECKSUMS } else { &[] },
         };
-        let mut attempts = Attempts::new(self, &outgoing, &endpoint, ready, expected);
-        loop {
-            let result = match attempts.send().await {
+        let mut last = None;
+        let mut read = |answer: Result<Answer, CallError>| {
+            let result = match answer {
                 Ok(answer) => answer.read::<O>(),
                 Err(e) => Err(e.widen()),
             };
-            if !attempts.retry(Verdict::of(&result)).await {
-                return result;
+            let verdict = Verdict::of(&result);
+            last = Some(result);
+            verdict
+        };
+        let started = self.attempt(&mut Typed::<O>(&mut input), expected, &mut read).await;
+        match (started, last) {
+            (Ok(()), Some(result)) => result,
+            (Err(e), _) => Err(e.widen()),
+            // Once the request is ready, `attempt` reads at least one answer.
+            (Ok(()), None) => unreachable!("a call ended without an answer"),
+        }
+    }
+
+    /// Prepares the request and sends attempts until `read`'s verdict on an answer ends the
+    /// call. Fails only when no attempt could be made (validation, the endpoint, serializing).
+    async fn attempt(
+        &self,
+        input: &mut (dyn Prepare + Send),
+        expected: Expected,
+        read: &mut (dyn FnMut(Result<Answer, CallError>) -> Verdict + Send),
+    ) -> Result<(), CallError> {
+        // A body that is not in memory (a file, a stream) is sent as it is read.
+        let stream = input.take_request_stream();
+        let (request, endpoint) = self.prepare(input)?;
+        let outgoing = Outgoing {
+            operation: input.name(),
+            unsigned: input.unsigned(),
+            requires_length: input.stream_requires_length(),
+            checksum: input.request_checksum(),
+        };
+        let ready = self.body_for_sending(request, stream, &outgoing)?;
+        let mut attempts = Attempts::new(self, &outgoing, &endpoint, ready, expected);
+        loop {
+            let verdict = read(attempts.send().await);
+            if !attempts.retry(verdict).await {
+                return Ok(());
             }
         }
     }
@@ -652,29 +678,16 @@ impl ClientCore {
     /// Everything a call does before signing: idempotency tokens, validation, the request and
     /// its endpoint (the operation's own parameters resolved, or its input's URL), host
     /// prefix, the rules' headers and the `User-Agent`.
-    fn prepare<O>(
-        &self,
-        input: &mut O::Input,
-    ) -> Result<(Request, std::borrow::Cow<'_, ResolvedEndpoint>), Error<O::Error>>
-    where
-        O: Operation,
-        O::Input: Validate,
-    {
-        // Every step fails with a `CallError`, widened once at the end: the `?`s then work on
-        // the same types in every operation, and their code is shared rather than built per
-        // operation.
-        let prepared = (|| {
-            O::fill_idempotency_tokens(input, &mut idempotency_token);
-            if self.validate {
-                input.validate().map_err(CallError::Validation)?;
-            }
-            let endpoint = self.endpoint_for(O::NAME, O::endpoint_params(input))?;
-            let request = O::serialize_request(input).map_err(CallError::Serialization)?;
-            let prefix = O::host_prefix(input).map_err(CallError::Serialization)?;
-            let request = self.addressed(request, O::endpoint_url(input), prefix, &endpoint)?;
-            Ok((request, endpoint))
-        })();
-        prepared.map_err(Error::widen)
+    fn prepare(&self, input: &mut dyn Prepare) -> Result<(Request, std::borrow::Cow<'_, ResolvedEndpoint>), CallError> {
+        input.fill_idempotency_tokens();
+        if self.validate {
+            input.validate().map_err(CallError::Validation)?;
+        }
+        let endpoint = self.endpoint_for(input.name(), input.endpoint_params())?;
+        let request = input.serialize_request().map_err(CallError::Serialization)?;
+        let prefix = input.host_prefix().map_err(CallError::Serialization)?;
+        let request = self.addressed(request, input.endpoint_url(), prefix, &endpoint)?;
+        Ok((request, endpoint))
     }
 
     /// The client's endpoint, or the one the rules give with an operation's own parameters.
@@ -740,7 +753,7 @@ impl ClientCore {
         O: Operation,
         O::Input: Validate,
     {
-        let (request, endpoint) = self.prepare::<O>(&mut input)?;
+        let (request, endpoint) = self.prepare(&mut Typed::<O>(&mut input)).map_err(Error::widen)?;
         let now = (self.clock)();
         let credentials = self.credentials.get(now).await.map_err(Error::Credentials)?;
         let uri = crate::sigv4::presign(
@@ -804,6 +817,65 @@ impl ClientCore {
 /// An error that no operation's reading of a response raised (credentials, signing, transport,
 /// a checksum): never a modeled one, so it fits every operation's [`Error`].
 type CallError = Error<std::convert::Infallible>;
+
+/// What a call asks of its operation's input before the first attempt, as a trait object:
+/// [`ClientCore::prepare`] and [`ClientCore::attempt`] are then compiled once, and each
+/// operation adds only these calls into its own functions.
+trait Prepare {
+    fn name(&self) -> &'static str;
+    fn unsigned(&self) -> bool;
+    fn stream_requires_length(&self) -> bool;
+    fn fill_idempotency_tokens(&mut self);
+    fn validate(&self) -> Result<(), crate::validate::ValidationErrors>;
+    fn endpoint_params(&self) -> OperationParams;
+    fn serialize_request(&self) -> Result<Request, crate::protocol::SerializeError>;
+    fn host_prefix(&self) -> Result<Option<String>, crate::protocol::SerializeError>;
+    fn endpoint_url(&self) -> Option<&str>;
+    fn take_request_stream(&mut self) -> Option<crate::body::ByteStream>;
+    fn request_checksum(&self) -> Option<crate::checksum::RequestChecksum>;
+}
+
+/// The input of operation `O`, as a [`Prepare`].
+struct Typed<'a, O: Operation>(&'a mut O::Input);
+
+impl<O: Operation> Prepare for Typed<'_, O>
+where
+    O::Input: Validate,
+{
+    fn name(&self) -> &'static str {
+        O::NAME
+    }
+    fn unsigned(&self) -> bool {
+        O::UNSIGNED
+    }
+    fn stream_requires_length(&self) -> bool {
+        O::STREAM_REQUIRES_LENGTH
+    }
+    fn fill_idempotency_tokens(&mut self) {
+        O::fill_idempotency_tokens(self.0, &mut idempotency_token);
+    }
+    fn validate(&self) -> Result<(), crate::validate::ValidationErrors> {
+        self.0.validate()
+    }
+    fn endpoint_params(&self) -> OperationParams {
+        O::endpoint_params(self.0)
+    }
+    fn serialize_request(&self) -> Result<Request, crate::protocol::SerializeError> {
+        O::serialize_request(self.0)
+    }
+    fn host_prefix(&self) -> Result<Option<String>, crate::protocol::SerializeError> {
+        O::host_prefix(self.0)
+    }
+    fn endpoint_url(&self) -> Option<&str> {
+        O::endpoint_url(self.0)
+    }
+    fn take_request_stream(&mut self) -> Option<crate::body::ByteStream> {
+        O::take_request_stream(self.0)
+    }
+    fn request_checksum(&self) -> Option<crate::checksum::RequestChecksum> {
+        O::request_checksum(self.0)
+    }
+}
 
 /// What the client needs to know of an operation's request body, from the operation.
 struct Outgoing {
@@ -892,16 +964,36 @@ struct Verdict {
 }
 
 impl Verdict {
+    /// One match on the operation's error, the rest in functions that are not generic: this
+    /// is compiled once per operation.
     fn of<T, E: ModeledErrorEnum>(result: &Result<T, Error<E>>) -> Self {
         match result {
-            Ok(_) => Verdict { ok: true, retryable: false, throttling: false, timed_out: false, code: None },
-            Err(e) => Verdict {
-                ok: false,
-                retryable: e.is_retryable(),
-                throttling: e.is_throttling(),
-                timed_out: matches!(e, Error::Timeout(_) | Error::Transport(_)),
-                code: e.code().map(str::to_string),
-            },
+            Ok(_) => Verdict::failed(true, false),
+            Err(Error::Service(e)) => Verdict::service(e.code(), e.is_retryable()),
+            Err(Error::Unhandled(u)) => Verdict::unhandled(u),
+            Err(Error::Transport(_) | Error::Timeout(_)) => Verdict::failed(false, true),
+            Err(_) => Verdict::failed(false, false),
+        }
+    }
+
+    /// A success (`ok`), or an error without a code: retried when `timed_out` (a transport
+    /// error or a timeout).
+    fn failed(ok: bool, timed_out: bool) -> Self {
+        Verdict { ok, retryable: timed_out, throttling: false, timed_out, code: None }
+    }
+
+    fn service(code: &str, retryable: bool) -> Self {
+        let throttling = crate::retry::THROTTLING_CODES.contains(&code);
+        Verdict { ok: false, retryable, throttling, timed_out: false, code: Some(code.to_string()) }
+    }
+
+    fn unhandled(u: &crate::protocol::UnhandledError) -> Self {
+        Verdict {
+            ok: false,
+            retryable: u.is_retryable(),
+            throttling: u.is_throttling(),
+            timed_out: false,
+            code: u.code.clone(),
         }
     }
 }
