@@ -85,6 +85,9 @@ fn enums_keep_unknown_values_and_know_their_values() {
     let unknown: ConnectorType = "SALESFORCE".parse().unwrap();
     assert_eq!(unknown, ConnectorType::Unknown("SALESFORCE".into()));
     assert_eq!(unknown.as_str(), "SALESFORCE");
+    // Equality is by wire string; the variants themselves must be the known one and `Unknown`.
+    assert!(matches!(ConnectorType::from(String::from("Salesforce")), ConnectorType::Salesforce));
+    assert!(matches!(ConnectorType::from(String::from("Locke")), ConnectorType::Unknown(v) if v == "Locke"));
     assert!(ConnectorType::VALUES.contains(&"CustomConnector"));
     assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"SALESFORCE\"");
     assert_eq!(serde_json::from_str::<TaskType>("\"Map\"").unwrap(), TaskType::Map);

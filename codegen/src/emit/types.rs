@@ -498,11 +498,12 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
             }
         }
 
+        /// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
         impl From<String> for #name {
             fn from(v: String) -> Self {
-                match v.as_str() {
-                    #( #values => #name::#variants, )*
-                    _ => #name::Unknown(v),
+                match #name::from(v.as_str()) {
+                    #name::Unknown(_) => #name::Unknown(v),
+                    known => known,
                 }
             }
         }

@@ -34,12 +34,12 @@ impl From<&str> for AggregationType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for AggregationType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "None" => AggregationType::None,
-            "SingleFile" => AggregationType::SingleFile,
-            _ => AggregationType::Unknown(v),
+        match AggregationType::from(v.as_str()) {
+            AggregationType::Unknown(_) => AggregationType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -30,11 +30,14 @@ impl From<&str> for AmplitudeConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for AmplitudeConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "BETWEEN" => AmplitudeConnectorOperator::Between,
-            _ => AmplitudeConnectorOperator::Unknown(v),
+        match AmplitudeConnectorOperator::from(v.as_str()) {
+            AmplitudeConnectorOperator::Unknown(_) => {
+                AmplitudeConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

@@ -31,11 +31,14 @@ impl From<&str> for ConnectorProvisioningType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for ConnectorProvisioningType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "LAMBDA" => ConnectorProvisioningType::Lambda,
-            _ => ConnectorProvisioningType::Unknown(v),
+        match ConnectorProvisioningType::from(v.as_str()) {
+            ConnectorProvisioningType::Unknown(_) => {
+                ConnectorProvisioningType::Unknown(v)
+            }
+            known => known,
         }
     }
 }

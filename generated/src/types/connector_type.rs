@@ -147,34 +147,12 @@ impl From<&str> for ConnectorType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for ConnectorType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "Salesforce" => ConnectorType::Salesforce,
-            "Singular" => ConnectorType::Singular,
-            "Slack" => ConnectorType::Slack,
-            "Redshift" => ConnectorType::Redshift,
-            "S3" => ConnectorType::S3,
-            "Marketo" => ConnectorType::Marketo,
-            "Googleanalytics" => ConnectorType::Googleanalytics,
-            "Zendesk" => ConnectorType::Zendesk,
-            "Servicenow" => ConnectorType::Servicenow,
-            "Datadog" => ConnectorType::Datadog,
-            "Trendmicro" => ConnectorType::Trendmicro,
-            "Snowflake" => ConnectorType::Snowflake,
-            "Dynatrace" => ConnectorType::Dynatrace,
-            "Infornexus" => ConnectorType::Infornexus,
-            "Amplitude" => ConnectorType::Amplitude,
-            "Veeva" => ConnectorType::Veeva,
-            "EventBridge" => ConnectorType::Eventbridge,
-            "LookoutMetrics" => ConnectorType::Lookoutmetrics,
-            "Upsolver" => ConnectorType::Upsolver,
-            "Honeycode" => ConnectorType::Honeycode,
-            "CustomerProfiles" => ConnectorType::Customerprofiles,
-            "SAPOData" => ConnectorType::Sapodata,
-            "CustomConnector" => ConnectorType::Customconnector,
-            "Pardot" => ConnectorType::Pardot,
-            _ => ConnectorType::Unknown(v),
+        match ConnectorType::from(v.as_str()) {
+            ConnectorType::Unknown(_) => ConnectorType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -34,12 +34,12 @@ impl From<&str> for DataPullMode {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for DataPullMode {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "Incremental" => DataPullMode::Incremental,
-            "Complete" => DataPullMode::Complete,
-            _ => DataPullMode::Unknown(v),
+        match DataPullMode::from(v.as_str()) {
+            DataPullMode::Unknown(_) => DataPullMode::Unknown(v),
+            known => known,
         }
     }
 }

@@ -38,13 +38,12 @@ impl From<&str> for DataTransferApiType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for DataTransferApiType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "SYNC" => DataTransferApiType::Sync,
-            "ASYNC" => DataTransferApiType::Async,
-            "AUTOMATIC" => DataTransferApiType::Automatic,
-            _ => DataTransferApiType::Unknown(v),
+        match DataTransferApiType::from(v.as_str()) {
+            DataTransferApiType::Unknown(_) => DataTransferApiType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -102,25 +102,12 @@ impl From<&str> for DatadogConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for DatadogConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => DatadogConnectorOperator::Projection,
-            "BETWEEN" => DatadogConnectorOperator::Between,
-            "EQUAL_TO" => DatadogConnectorOperator::EqualTo,
-            "ADDITION" => DatadogConnectorOperator::Addition,
-            "MULTIPLICATION" => DatadogConnectorOperator::Multiplication,
-            "DIVISION" => DatadogConnectorOperator::Division,
-            "SUBTRACTION" => DatadogConnectorOperator::Subtraction,
-            "MASK_ALL" => DatadogConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => DatadogConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => DatadogConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => DatadogConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => DatadogConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => DatadogConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => DatadogConnectorOperator::ValidateNumeric,
-            "NO_OP" => DatadogConnectorOperator::NoOp,
-            _ => DatadogConnectorOperator::Unknown(v),
+        match DatadogConnectorOperator::from(v.as_str()) {
+            DatadogConnectorOperator::Unknown(_) => DatadogConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

@@ -102,25 +102,14 @@ impl From<&str> for DynatraceConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for DynatraceConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => DynatraceConnectorOperator::Projection,
-            "BETWEEN" => DynatraceConnectorOperator::Between,
-            "EQUAL_TO" => DynatraceConnectorOperator::EqualTo,
-            "ADDITION" => DynatraceConnectorOperator::Addition,
-            "MULTIPLICATION" => DynatraceConnectorOperator::Multiplication,
-            "DIVISION" => DynatraceConnectorOperator::Division,
-            "SUBTRACTION" => DynatraceConnectorOperator::Subtraction,
-            "MASK_ALL" => DynatraceConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => DynatraceConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => DynatraceConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => DynatraceConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => DynatraceConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => DynatraceConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => DynatraceConnectorOperator::ValidateNumeric,
-            "NO_OP" => DynatraceConnectorOperator::NoOp,
-            _ => DynatraceConnectorOperator::Unknown(v),
+        match DynatraceConnectorOperator::from(v.as_str()) {
+            DynatraceConnectorOperator::Unknown(_) => {
+                DynatraceConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

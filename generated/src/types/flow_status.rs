@@ -57,16 +57,12 @@ impl From<&str> for FlowStatus {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for FlowStatus {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "Active" => FlowStatus::Active,
-            "Deprecated" => FlowStatus::Deprecated,
-            "Deleted" => FlowStatus::Deleted,
-            "Draft" => FlowStatus::Draft,
-            "Errored" => FlowStatus::Errored,
-            "Suspended" => FlowStatus::Suspended,
-            _ => FlowStatus::Unknown(v),
+        match FlowStatus::from(v.as_str()) {
+            FlowStatus::Unknown(_) => FlowStatus::Unknown(v),
+            known => known,
         }
     }
 }

@@ -34,12 +34,14 @@ impl From<&str> for GoogleAnalyticsConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for GoogleAnalyticsConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => GoogleAnalyticsConnectorOperator::Projection,
-            "BETWEEN" => GoogleAnalyticsConnectorOperator::Between,
-            _ => GoogleAnalyticsConnectorOperator::Unknown(v),
+        match GoogleAnalyticsConnectorOperator::from(v.as_str()) {
+            GoogleAnalyticsConnectorOperator::Unknown(_) => {
+                GoogleAnalyticsConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

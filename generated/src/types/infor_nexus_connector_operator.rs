@@ -102,25 +102,14 @@ impl From<&str> for InforNexusConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for InforNexusConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => InforNexusConnectorOperator::Projection,
-            "BETWEEN" => InforNexusConnectorOperator::Between,
-            "EQUAL_TO" => InforNexusConnectorOperator::EqualTo,
-            "ADDITION" => InforNexusConnectorOperator::Addition,
-            "MULTIPLICATION" => InforNexusConnectorOperator::Multiplication,
-            "DIVISION" => InforNexusConnectorOperator::Division,
-            "SUBTRACTION" => InforNexusConnectorOperator::Subtraction,
-            "MASK_ALL" => InforNexusConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => InforNexusConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => InforNexusConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => InforNexusConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => InforNexusConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => InforNexusConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => InforNexusConnectorOperator::ValidateNumeric,
-            "NO_OP" => InforNexusConnectorOperator::NoOp,
-            _ => InforNexusConnectorOperator::Unknown(v),
+        match InforNexusConnectorOperator::from(v.as_str()) {
+            InforNexusConnectorOperator::Unknown(_) => {
+                InforNexusConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

@@ -107,26 +107,12 @@ impl From<&str> for MarketoConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for MarketoConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => MarketoConnectorOperator::Projection,
-            "LESS_THAN" => MarketoConnectorOperator::LessThan,
-            "GREATER_THAN" => MarketoConnectorOperator::GreaterThan,
-            "BETWEEN" => MarketoConnectorOperator::Between,
-            "ADDITION" => MarketoConnectorOperator::Addition,
-            "MULTIPLICATION" => MarketoConnectorOperator::Multiplication,
-            "DIVISION" => MarketoConnectorOperator::Division,
-            "SUBTRACTION" => MarketoConnectorOperator::Subtraction,
-            "MASK_ALL" => MarketoConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => MarketoConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => MarketoConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => MarketoConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => MarketoConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => MarketoConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => MarketoConnectorOperator::ValidateNumeric,
-            "NO_OP" => MarketoConnectorOperator::NoOp,
-            _ => MarketoConnectorOperator::Unknown(v),
+        match MarketoConnectorOperator::from(v.as_str()) {
+            MarketoConnectorOperator::Unknown(_) => MarketoConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

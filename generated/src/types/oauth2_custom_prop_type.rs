@@ -34,12 +34,12 @@ impl From<&str> for OAuth2CustomPropType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for OAuth2CustomPropType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "TOKEN_URL" => OAuth2CustomPropType::TokenUrl,
-            "AUTH_URL" => OAuth2CustomPropType::AuthUrl,
-            _ => OAuth2CustomPropType::Unknown(v),
+        match OAuth2CustomPropType::from(v.as_str()) {
+            OAuth2CustomPropType::Unknown(_) => OAuth2CustomPropType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -42,13 +42,12 @@ impl From<&str> for OAuth2GrantType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for OAuth2GrantType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "CLIENT_CREDENTIALS" => OAuth2GrantType::ClientCredentials,
-            "AUTHORIZATION_CODE" => OAuth2GrantType::AuthorizationCode,
-            "JWT_BEARER" => OAuth2GrantType::JwtBearer,
-            _ => OAuth2GrantType::Unknown(v),
+        match OAuth2GrantType::from(v.as_str()) {
+            OAuth2GrantType::Unknown(_) => OAuth2GrantType::Unknown(v),
+            known => known,
         }
     }
 }

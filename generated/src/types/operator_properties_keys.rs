@@ -124,33 +124,12 @@ impl From<&str> for OperatorPropertiesKeys {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for OperatorPropertiesKeys {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "VALUE" => OperatorPropertiesKeys::Value,
-            "VALUES" => OperatorPropertiesKeys::Values,
-            "DATA_TYPE" => OperatorPropertiesKeys::DataType,
-            "UPPER_BOUND" => OperatorPropertiesKeys::UpperBound,
-            "LOWER_BOUND" => OperatorPropertiesKeys::LowerBound,
-            "SOURCE_DATA_TYPE" => OperatorPropertiesKeys::SourceDataType,
-            "DESTINATION_DATA_TYPE" => OperatorPropertiesKeys::DestinationDataType,
-            "VALIDATION_ACTION" => OperatorPropertiesKeys::ValidationAction,
-            "MASK_VALUE" => OperatorPropertiesKeys::MaskValue,
-            "MASK_LENGTH" => OperatorPropertiesKeys::MaskLength,
-            "TRUNCATE_LENGTH" => OperatorPropertiesKeys::TruncateLength,
-            "MATH_OPERATION_FIELDS_ORDER" => {
-                OperatorPropertiesKeys::MathOperationFieldsOrder
-            }
-            "CONCAT_FORMAT" => OperatorPropertiesKeys::ConcatFormat,
-            "SUBFIELD_CATEGORY_MAP" => OperatorPropertiesKeys::SubfieldCategoryMap,
-            "EXCLUDE_SOURCE_FIELDS_LIST" => {
-                OperatorPropertiesKeys::ExcludeSourceFieldsList
-            }
-            "INCLUDE_NEW_FIELDS" => OperatorPropertiesKeys::IncludeNewFields,
-            "ORDERED_PARTITION_KEYS_LIST" => {
-                OperatorPropertiesKeys::OrderedPartitionKeysList
-            }
-            _ => OperatorPropertiesKeys::Unknown(v),
+        match OperatorPropertiesKeys::from(v.as_str()) {
+            OperatorPropertiesKeys::Unknown(_) => OperatorPropertiesKeys::Unknown(v),
+            known => known,
         }
     }
 }

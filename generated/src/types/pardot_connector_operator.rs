@@ -97,24 +97,12 @@ impl From<&str> for PardotConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for PardotConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => PardotConnectorOperator::Projection,
-            "EQUAL_TO" => PardotConnectorOperator::EqualTo,
-            "NO_OP" => PardotConnectorOperator::NoOp,
-            "ADDITION" => PardotConnectorOperator::Addition,
-            "MULTIPLICATION" => PardotConnectorOperator::Multiplication,
-            "DIVISION" => PardotConnectorOperator::Division,
-            "SUBTRACTION" => PardotConnectorOperator::Subtraction,
-            "MASK_ALL" => PardotConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => PardotConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => PardotConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => PardotConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => PardotConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => PardotConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => PardotConnectorOperator::ValidateNumeric,
-            _ => PardotConnectorOperator::Unknown(v),
+        match PardotConnectorOperator::from(v.as_str()) {
+            PardotConnectorOperator::Unknown(_) => PardotConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

@@ -34,12 +34,12 @@ impl From<&str> for PathPrefix {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for PathPrefix {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "EXECUTION_ID" => PathPrefix::ExecutionId,
-            "SCHEMA_VERSION" => PathPrefix::SchemaVersion,
-            _ => PathPrefix::Unknown(v),
+        match PathPrefix::from(v.as_str()) {
+            PathPrefix::Unknown(_) => PathPrefix::Unknown(v),
+            known => known,
         }
     }
 }

@@ -52,15 +52,12 @@ impl From<&str> for PrefixFormat {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for PrefixFormat {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "YEAR" => PrefixFormat::Year,
-            "MONTH" => PrefixFormat::Month,
-            "DAY" => PrefixFormat::Day,
-            "HOUR" => PrefixFormat::Hour,
-            "MINUTE" => PrefixFormat::Minute,
-            _ => PrefixFormat::Unknown(v),
+        match PrefixFormat::from(v.as_str()) {
+            PrefixFormat::Unknown(_) => PrefixFormat::Unknown(v),
+            known => known,
         }
     }
 }

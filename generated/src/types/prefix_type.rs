@@ -42,13 +42,12 @@ impl From<&str> for PrefixType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for PrefixType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "FILENAME" => PrefixType::Filename,
-            "PATH" => PrefixType::Path,
-            "PATH_AND_FILENAME" => PrefixType::PathAndFilename,
-            _ => PrefixType::Unknown(v),
+        match PrefixType::from(v.as_str()) {
+            PrefixType::Unknown(_) => PrefixType::Unknown(v),
+            known => known,
         }
     }
 }

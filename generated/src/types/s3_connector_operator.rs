@@ -127,30 +127,12 @@ impl From<&str> for S3ConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for S3ConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => S3ConnectorOperator::Projection,
-            "LESS_THAN" => S3ConnectorOperator::LessThan,
-            "GREATER_THAN" => S3ConnectorOperator::GreaterThan,
-            "BETWEEN" => S3ConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => S3ConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => S3ConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => S3ConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => S3ConnectorOperator::NotEqualTo,
-            "ADDITION" => S3ConnectorOperator::Addition,
-            "MULTIPLICATION" => S3ConnectorOperator::Multiplication,
-            "DIVISION" => S3ConnectorOperator::Division,
-            "SUBTRACTION" => S3ConnectorOperator::Subtraction,
-            "MASK_ALL" => S3ConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => S3ConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => S3ConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => S3ConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => S3ConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => S3ConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => S3ConnectorOperator::ValidateNumeric,
-            "NO_OP" => S3ConnectorOperator::NoOp,
-            _ => S3ConnectorOperator::Unknown(v),
+        match S3ConnectorOperator::from(v.as_str()) {
+            S3ConnectorOperator::Unknown(_) => S3ConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

@@ -34,12 +34,12 @@ impl From<&str> for S3InputFileType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for S3InputFileType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "CSV" => S3InputFileType::Csv,
-            "JSON" => S3InputFileType::Json,
-            _ => S3InputFileType::Unknown(v),
+        match S3InputFileType::from(v.as_str()) {
+            S3InputFileType::Unknown(_) => S3InputFileType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -136,33 +136,14 @@ impl From<&str> for SalesforceConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for SalesforceConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => SalesforceConnectorOperator::Projection,
-            "LESS_THAN" => SalesforceConnectorOperator::LessThan,
-            "CONTAINS" => SalesforceConnectorOperator::Contains,
-            "GREATER_THAN" => SalesforceConnectorOperator::GreaterThan,
-            "BETWEEN" => SalesforceConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => {
-                SalesforceConnectorOperator::GreaterThanOrEqualTo
+        match SalesforceConnectorOperator::from(v.as_str()) {
+            SalesforceConnectorOperator::Unknown(_) => {
+                SalesforceConnectorOperator::Unknown(v)
             }
-            "EQUAL_TO" => SalesforceConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => SalesforceConnectorOperator::NotEqualTo,
-            "ADDITION" => SalesforceConnectorOperator::Addition,
-            "MULTIPLICATION" => SalesforceConnectorOperator::Multiplication,
-            "DIVISION" => SalesforceConnectorOperator::Division,
-            "SUBTRACTION" => SalesforceConnectorOperator::Subtraction,
-            "MASK_ALL" => SalesforceConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SalesforceConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SalesforceConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SalesforceConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SalesforceConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SalesforceConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SalesforceConnectorOperator::ValidateNumeric,
-            "NO_OP" => SalesforceConnectorOperator::NoOp,
-            _ => SalesforceConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

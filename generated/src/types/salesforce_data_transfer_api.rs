@@ -38,13 +38,14 @@ impl From<&str> for SalesforceDataTransferApi {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for SalesforceDataTransferApi {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "AUTOMATIC" => SalesforceDataTransferApi::Automatic,
-            "BULKV2" => SalesforceDataTransferApi::Bulkv2,
-            "REST_SYNC" => SalesforceDataTransferApi::RestSync,
-            _ => SalesforceDataTransferApi::Unknown(v),
+        match SalesforceDataTransferApi::from(v.as_str()) {
+            SalesforceDataTransferApi::Unknown(_) => {
+                SalesforceDataTransferApi::Unknown(v)
+            }
+            known => known,
         }
     }
 }

@@ -132,31 +132,14 @@ impl From<&str> for SapODataConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for SapODataConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => SapODataConnectorOperator::Projection,
-            "LESS_THAN" => SapODataConnectorOperator::LessThan,
-            "CONTAINS" => SapODataConnectorOperator::Contains,
-            "GREATER_THAN" => SapODataConnectorOperator::GreaterThan,
-            "BETWEEN" => SapODataConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => SapODataConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => SapODataConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => SapODataConnectorOperator::NotEqualTo,
-            "ADDITION" => SapODataConnectorOperator::Addition,
-            "MULTIPLICATION" => SapODataConnectorOperator::Multiplication,
-            "DIVISION" => SapODataConnectorOperator::Division,
-            "SUBTRACTION" => SapODataConnectorOperator::Subtraction,
-            "MASK_ALL" => SapODataConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SapODataConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SapODataConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SapODataConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SapODataConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SapODataConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SapODataConnectorOperator::ValidateNumeric,
-            "NO_OP" => SapODataConnectorOperator::NoOp,
-            _ => SapODataConnectorOperator::Unknown(v),
+        match SapODataConnectorOperator::from(v.as_str()) {
+            SapODataConnectorOperator::Unknown(_) => {
+                SapODataConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

@@ -57,16 +57,12 @@ impl From<&str> for ScheduleFrequencyType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for ScheduleFrequencyType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "BYMINUTE" => ScheduleFrequencyType::Byminute,
-            "HOURLY" => ScheduleFrequencyType::Hourly,
-            "DAILY" => ScheduleFrequencyType::Daily,
-            "WEEKLY" => ScheduleFrequencyType::Weekly,
-            "MONTHLY" => ScheduleFrequencyType::Monthly,
-            "ONCE" => ScheduleFrequencyType::Once,
-            _ => ScheduleFrequencyType::Unknown(v),
+        match ScheduleFrequencyType::from(v.as_str()) {
+            ScheduleFrequencyType::Unknown(_) => ScheduleFrequencyType::Unknown(v),
+            known => known,
         }
     }
 }

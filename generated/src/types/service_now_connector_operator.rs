@@ -136,33 +136,14 @@ impl From<&str> for ServiceNowConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for ServiceNowConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => ServiceNowConnectorOperator::Projection,
-            "CONTAINS" => ServiceNowConnectorOperator::Contains,
-            "LESS_THAN" => ServiceNowConnectorOperator::LessThan,
-            "GREATER_THAN" => ServiceNowConnectorOperator::GreaterThan,
-            "BETWEEN" => ServiceNowConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => {
-                ServiceNowConnectorOperator::GreaterThanOrEqualTo
+        match ServiceNowConnectorOperator::from(v.as_str()) {
+            ServiceNowConnectorOperator::Unknown(_) => {
+                ServiceNowConnectorOperator::Unknown(v)
             }
-            "EQUAL_TO" => ServiceNowConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => ServiceNowConnectorOperator::NotEqualTo,
-            "ADDITION" => ServiceNowConnectorOperator::Addition,
-            "MULTIPLICATION" => ServiceNowConnectorOperator::Multiplication,
-            "DIVISION" => ServiceNowConnectorOperator::Division,
-            "SUBTRACTION" => ServiceNowConnectorOperator::Subtraction,
-            "MASK_ALL" => ServiceNowConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => ServiceNowConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => ServiceNowConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => ServiceNowConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => ServiceNowConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => ServiceNowConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => ServiceNowConnectorOperator::ValidateNumeric,
-            "NO_OP" => ServiceNowConnectorOperator::NoOp,
-            _ => ServiceNowConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

@@ -97,24 +97,14 @@ impl From<&str> for SingularConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for SingularConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => SingularConnectorOperator::Projection,
-            "EQUAL_TO" => SingularConnectorOperator::EqualTo,
-            "ADDITION" => SingularConnectorOperator::Addition,
-            "MULTIPLICATION" => SingularConnectorOperator::Multiplication,
-            "DIVISION" => SingularConnectorOperator::Division,
-            "SUBTRACTION" => SingularConnectorOperator::Subtraction,
-            "MASK_ALL" => SingularConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SingularConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SingularConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SingularConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SingularConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SingularConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SingularConnectorOperator::ValidateNumeric,
-            "NO_OP" => SingularConnectorOperator::NoOp,
-            _ => SingularConnectorOperator::Unknown(v),
+        match SingularConnectorOperator::from(v.as_str()) {
+            SingularConnectorOperator::Unknown(_) => {
+                SingularConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

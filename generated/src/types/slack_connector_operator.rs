@@ -122,29 +122,12 @@ impl From<&str> for SlackConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for SlackConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => SlackConnectorOperator::Projection,
-            "LESS_THAN" => SlackConnectorOperator::LessThan,
-            "GREATER_THAN" => SlackConnectorOperator::GreaterThan,
-            "BETWEEN" => SlackConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => SlackConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => SlackConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => SlackConnectorOperator::EqualTo,
-            "ADDITION" => SlackConnectorOperator::Addition,
-            "MULTIPLICATION" => SlackConnectorOperator::Multiplication,
-            "DIVISION" => SlackConnectorOperator::Division,
-            "SUBTRACTION" => SlackConnectorOperator::Subtraction,
-            "MASK_ALL" => SlackConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SlackConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SlackConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SlackConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SlackConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SlackConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SlackConnectorOperator::ValidateNumeric,
-            "NO_OP" => SlackConnectorOperator::NoOp,
-            _ => SlackConnectorOperator::Unknown(v),
+        match SlackConnectorOperator::from(v.as_str()) {
+            SlackConnectorOperator::Unknown(_) => SlackConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

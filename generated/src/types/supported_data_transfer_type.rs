@@ -34,12 +34,14 @@ impl From<&str> for SupportedDataTransferType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for SupportedDataTransferType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "RECORD" => SupportedDataTransferType::Record,
-            "FILE" => SupportedDataTransferType::File,
-            _ => SupportedDataTransferType::Unknown(v),
+        match SupportedDataTransferType::from(v.as_str()) {
+            SupportedDataTransferType::Unknown(_) => {
+                SupportedDataTransferType::Unknown(v)
+            }
+            known => known,
         }
     }
 }

@@ -97,24 +97,14 @@ impl From<&str> for TrendmicroConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for TrendmicroConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => TrendmicroConnectorOperator::Projection,
-            "EQUAL_TO" => TrendmicroConnectorOperator::EqualTo,
-            "ADDITION" => TrendmicroConnectorOperator::Addition,
-            "MULTIPLICATION" => TrendmicroConnectorOperator::Multiplication,
-            "DIVISION" => TrendmicroConnectorOperator::Division,
-            "SUBTRACTION" => TrendmicroConnectorOperator::Subtraction,
-            "MASK_ALL" => TrendmicroConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => TrendmicroConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => TrendmicroConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => TrendmicroConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => TrendmicroConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => TrendmicroConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => TrendmicroConnectorOperator::ValidateNumeric,
-            "NO_OP" => TrendmicroConnectorOperator::NoOp,
-            _ => TrendmicroConnectorOperator::Unknown(v),
+        match TrendmicroConnectorOperator::from(v.as_str()) {
+            TrendmicroConnectorOperator::Unknown(_) => {
+                TrendmicroConnectorOperator::Unknown(v)
+            }
+            known => known,
         }
     }
 }

@@ -38,13 +38,12 @@ impl From<&str> for TriggerType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for TriggerType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "Scheduled" => TriggerType::Scheduled,
-            "Event" => TriggerType::Event,
-            "OnDemand" => TriggerType::Ondemand,
-            _ => TriggerType::Unknown(v),
+        match TriggerType::from(v.as_str()) {
+            TriggerType::Unknown(_) => TriggerType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -132,31 +132,12 @@ impl From<&str> for VeevaConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for VeevaConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => VeevaConnectorOperator::Projection,
-            "LESS_THAN" => VeevaConnectorOperator::LessThan,
-            "GREATER_THAN" => VeevaConnectorOperator::GreaterThan,
-            "CONTAINS" => VeevaConnectorOperator::Contains,
-            "BETWEEN" => VeevaConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => VeevaConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => VeevaConnectorOperator::NotEqualTo,
-            "ADDITION" => VeevaConnectorOperator::Addition,
-            "MULTIPLICATION" => VeevaConnectorOperator::Multiplication,
-            "DIVISION" => VeevaConnectorOperator::Division,
-            "SUBTRACTION" => VeevaConnectorOperator::Subtraction,
-            "MASK_ALL" => VeevaConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => VeevaConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => VeevaConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => VeevaConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => VeevaConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => VeevaConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => VeevaConnectorOperator::ValidateNumeric,
-            "NO_OP" => VeevaConnectorOperator::NoOp,
-            _ => VeevaConnectorOperator::Unknown(v),
+        match VeevaConnectorOperator::from(v.as_str()) {
+            VeevaConnectorOperator::Unknown(_) => VeevaConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }

@@ -48,14 +48,12 @@ impl From<&str> for WriteOperationType {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for WriteOperationType {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "INSERT" => WriteOperationType::Insert,
-            "UPSERT" => WriteOperationType::Upsert,
-            "UPDATE" => WriteOperationType::Update,
-            "DELETE" => WriteOperationType::Delete,
-            _ => WriteOperationType::Unknown(v),
+        match WriteOperationType::from(v.as_str()) {
+            WriteOperationType::Unknown(_) => WriteOperationType::Unknown(v),
+            known => known,
         }
     }
 }

@@ -97,24 +97,12 @@ impl From<&str> for ZendeskConnectorOperator {
     }
 }
 
+/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
 impl From<String> for ZendeskConnectorOperator {
     fn from(v: String) -> Self {
-        match v.as_str() {
-            "PROJECTION" => ZendeskConnectorOperator::Projection,
-            "GREATER_THAN" => ZendeskConnectorOperator::GreaterThan,
-            "ADDITION" => ZendeskConnectorOperator::Addition,
-            "MULTIPLICATION" => ZendeskConnectorOperator::Multiplication,
-            "DIVISION" => ZendeskConnectorOperator::Division,
-            "SUBTRACTION" => ZendeskConnectorOperator::Subtraction,
-            "MASK_ALL" => ZendeskConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => ZendeskConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => ZendeskConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => ZendeskConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => ZendeskConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => ZendeskConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => ZendeskConnectorOperator::ValidateNumeric,
-            "NO_OP" => ZendeskConnectorOperator::NoOp,
-            _ => ZendeskConnectorOperator::Unknown(v),
+        match ZendeskConnectorOperator::from(v.as_str()) {
+            ZendeskConnectorOperator::Unknown(_) => ZendeskConnectorOperator::Unknown(v),
+            known => known,
         }
     }
 }
