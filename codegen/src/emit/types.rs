@@ -498,7 +498,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
             }
         }
 
-        /// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+        /// The known value `v` names, or `Unknown` holding `v`.
         impl From<String> for #name {
             fn from(v: String) -> Self {
                 match #name::from(v.as_str()) {

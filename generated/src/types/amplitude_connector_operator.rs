@@ -30,7 +30,7 @@ impl From<&str> for AmplitudeConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for AmplitudeConnectorOperator {
     fn from(v: String) -> Self {
         match AmplitudeConnectorOperator::from(v.as_str()) {

@@ -31,7 +31,7 @@ impl From<&str> for ConnectorProvisioningType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ConnectorProvisioningType {
     fn from(v: String) -> Self {
         match ConnectorProvisioningType::from(v.as_str()) {

@@ -147,7 +147,7 @@ impl From<&str> for ConnectorType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ConnectorType {
     fn from(v: String) -> Self {
         match ConnectorType::from(v.as_str()) {

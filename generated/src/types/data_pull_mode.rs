@@ -34,7 +34,7 @@ impl From<&str> for DataPullMode {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DataPullMode {
     fn from(v: String) -> Self {
         match DataPullMode::from(v.as_str()) {

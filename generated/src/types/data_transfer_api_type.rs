@@ -38,7 +38,7 @@ impl From<&str> for DataTransferApiType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DataTransferApiType {
     fn from(v: String) -> Self {
         match DataTransferApiType::from(v.as_str()) {

@@ -102,7 +102,7 @@ impl From<&str> for DatadogConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DatadogConnectorOperator {
     fn from(v: String) -> Self {
         match DatadogConnectorOperator::from(v.as_str()) {

@@ -38,7 +38,7 @@ impl From<&str> for FileType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for FileType {
     fn from(v: String) -> Self {
         match FileType::from(v.as_str()) {

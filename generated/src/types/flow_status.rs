@@ -57,7 +57,7 @@ impl From<&str> for FlowStatus {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for FlowStatus {
     fn from(v: String) -> Self {
         match FlowStatus::from(v.as_str()) {

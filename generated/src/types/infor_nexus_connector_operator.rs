@@ -102,7 +102,7 @@ impl From<&str> for InforNexusConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for InforNexusConnectorOperator {
     fn from(v: String) -> Self {
         match InforNexusConnectorOperator::from(v.as_str()) {

@@ -107,7 +107,7 @@ impl From<&str> for MarketoConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for MarketoConnectorOperator {
     fn from(v: String) -> Self {
         match MarketoConnectorOperator::from(v.as_str()) {

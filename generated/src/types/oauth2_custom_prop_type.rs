@@ -34,7 +34,7 @@ impl From<&str> for OAuth2CustomPropType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for OAuth2CustomPropType {
     fn from(v: String) -> Self {
         match OAuth2CustomPropType::from(v.as_str()) {

@@ -42,7 +42,7 @@ impl From<&str> for OAuth2GrantType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for OAuth2GrantType {
     fn from(v: String) -> Self {
         match OAuth2GrantType::from(v.as_str()) {

@@ -132,7 +132,7 @@ impl From<&str> for Operator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for Operator {
     fn from(v: String) -> Self {
         match Operator::from(v.as_str()) {

@@ -124,7 +124,7 @@ impl From<&str> for OperatorPropertiesKeys {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for OperatorPropertiesKeys {
     fn from(v: String) -> Self {
         match OperatorPropertiesKeys::from(v.as_str()) {

@@ -132,7 +132,7 @@ impl From<&str> for Operators {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for Operators {
     fn from(v: String) -> Self {
         match Operators::from(v.as_str()) {

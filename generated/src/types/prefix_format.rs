@@ -52,7 +52,7 @@ impl From<&str> for PrefixFormat {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for PrefixFormat {
     fn from(v: String) -> Self {
         match PrefixFormat::from(v.as_str()) {

@@ -42,7 +42,7 @@ impl From<&str> for PrefixType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for PrefixType {
     fn from(v: String) -> Self {
         match PrefixType::from(v.as_str()) {

@@ -127,7 +127,7 @@ impl From<&str> for S3ConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for S3ConnectorOperator {
     fn from(v: String) -> Self {
         match S3ConnectorOperator::from(v.as_str()) {

@@ -34,7 +34,7 @@ impl From<&str> for S3InputFileType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for S3InputFileType {
     fn from(v: String) -> Self {
         match S3InputFileType::from(v.as_str()) {

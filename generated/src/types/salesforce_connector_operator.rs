@@ -136,7 +136,7 @@ impl From<&str> for SalesforceConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SalesforceConnectorOperator {
     fn from(v: String) -> Self {
         match SalesforceConnectorOperator::from(v.as_str()) {

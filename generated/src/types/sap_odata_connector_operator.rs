@@ -132,7 +132,7 @@ impl From<&str> for SapODataConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SapODataConnectorOperator {
     fn from(v: String) -> Self {
         match SapODataConnectorOperator::from(v.as_str()) {

@@ -57,7 +57,7 @@ impl From<&str> for ScheduleFrequencyType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ScheduleFrequencyType {
     fn from(v: String) -> Self {
         match ScheduleFrequencyType::from(v.as_str()) {

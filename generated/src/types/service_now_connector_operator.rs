@@ -136,7 +136,7 @@ impl From<&str> for ServiceNowConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ServiceNowConnectorOperator {
     fn from(v: String) -> Self {
         match ServiceNowConnectorOperator::from(v.as_str()) {

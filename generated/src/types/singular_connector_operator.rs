@@ -97,7 +97,7 @@ impl From<&str> for SingularConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SingularConnectorOperator {
     fn from(v: String) -> Self {
         match SingularConnectorOperator::from(v.as_str()) {

@@ -122,7 +122,7 @@ impl From<&str> for SlackConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SlackConnectorOperator {
     fn from(v: String) -> Self {
         match SlackConnectorOperator::from(v.as_str()) {

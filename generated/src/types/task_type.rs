@@ -77,7 +77,7 @@ impl From<&str> for TaskType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for TaskType {
     fn from(v: String) -> Self {
         match TaskType::from(v.as_str()) {

@@ -38,7 +38,7 @@ impl From<&str> for TriggerType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for TriggerType {
     fn from(v: String) -> Self {
         match TriggerType::from(v.as_str()) {

@@ -132,7 +132,7 @@ impl From<&str> for VeevaConnectorOperator {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for VeevaConnectorOperator {
     fn from(v: String) -> Self {
         match VeevaConnectorOperator::from(v.as_str()) {

@@ -48,7 +48,7 @@ impl From<&str> for WriteOperationType {
     }
 }
 
-/// The same match as `From<&str>`, compiled once; an unknown value keeps `v`.
+/// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for WriteOperationType {
     fn from(v: String) -> Self {
         match WriteOperationType::from(v.as_str()) {
