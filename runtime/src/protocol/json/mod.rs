@@ -899,10 +899,10 @@ pub fn read_list<'a, T>(
     mut read: impl FnMut(&mut JsonReader<'a>) -> Result<T, JsonError>,
 ) -> Result<Vec<T>, JsonError> {
     let mut out = Vec::new();
-    r.array()?;
-    while r.next_item()? {
-        if !r.null()? {
-            out.push(read(r)?);
+    crate::try_read!(r.array());
+    while crate::try_read!(r.next_item()) {
+        if !crate::try_read!(r.null()) {
+            out.push(crate::try_read!(read(r)));
         }
     }
     Ok(out)
@@ -912,7 +912,7 @@ pub fn read_list<'a, T>(
 /// function per enum, so that lists of it and its members share it rather than each reading
 /// through a closure of its own.
 pub fn read_enum<E: for<'s> From<&'s str>>(r: &mut JsonReader<'_>) -> Result<E, JsonError> {
-    let s = r.str()?;
+    let s = crate::try_read!(r.str());
     Ok(E::from(&s))
 }
 
@@ -922,9 +922,9 @@ pub fn read_sparse_list<'a, T>(
     mut read: impl FnMut(&mut JsonReader<'a>) -> Result<T, JsonError>,
 ) -> Result<Vec<Option<T>>, JsonError> {
     let mut out = Vec::new();
-    r.array()?;
-    while r.next_item()? {
-        out.push(if r.null()? { None } else { Some(read(r)?) });
+    crate::try_read!(r.array());
+    while crate::try_read!(r.next_item()) {
+        out.push(if crate::try_read!(r.null()) { None } else { Some(crate::try_read!(read(r))) });
     }
     Ok(out)
 }
@@ -935,10 +935,10 @@ pub fn read_map<'a, K: JsonKey, V>(
     mut read: impl FnMut(&mut JsonReader<'a>) -> Result<V, JsonError>,
 ) -> Result<BTreeMap<K, V>, JsonError> {
     let mut out = BTreeMap::new();
-    r.object()?;
-    while let Some(k) = r.next_key()? {
-        if !r.null()? {
-            out.insert(K::from_key(&k), read(r)?);
+    crate::try_read!(r.object());
+    while let Some(k) = crate::try_read!(r.next_key()) {
+        if !crate::try_read!(r.null()) {
+            out.insert(K::from_key(&k), crate::try_read!(read(r)));
         }
     }
     Ok(out)
@@ -950,9 +950,9 @@ pub fn read_sparse_map<'a, K: JsonKey, V>(
     mut read: impl FnMut(&mut JsonReader<'a>) -> Result<V, JsonError>,
 ) -> Result<BTreeMap<K, Option<V>>, JsonError> {
     let mut out = BTreeMap::new();
-    r.object()?;
-    while let Some(k) = r.next_key()? {
-        let v = if r.null()? { None } else { Some(read(r)?) };
+    crate::try_read!(r.object());
+    while let Some(k) = crate::try_read!(r.next_key()) {
+        let v = if crate::try_read!(r.null()) { None } else { Some(crate::try_read!(read(r))) };
         out.insert(K::from_key(&k), v);
     }
     Ok(out)
