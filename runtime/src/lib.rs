@@ -170,18 +170,23 @@ pub trait Operation {
     /// for a success status, else the error the response's code names ([`Self::read_error`]),
     /// or an unhandled error for a code the operation does not declare.
     fn parse_response(response: &http::Response) -> Result<Self::Output, Error<Self::Error>> {
+        // Written without closures or `?`: this is compiled once per operation, and what does
+        // not depend on the operation is in `protocol::unhandled_error`.
         if response.status().is_success() {
-            return Self::read_output(response).map_err(Error::Response);
+            return match Self::read_output(response) {
+                Ok(output) => Ok(output),
+                Err(e) => Err(Error::Response(e)),
+            };
         }
-        let protocol::ErrorInfo { code, message } = (Self::ERROR_INFO)(response);
-        Err(match code.as_deref().and_then(|c| Self::read_error(c, response)) {
+        let info = (Self::ERROR_INFO)(response);
+        let modeled = match info.code.as_deref() {
+            Some(code) => Self::read_error(code, response),
+            None => None,
+        };
+        Err(match modeled {
             Some(Ok(e)) => Error::Service(e),
             Some(Err(e)) => Error::Response(e),
-            // A query-compatible service names its old awsQuery code in `x-amzn-query-error`
-            // (`Code;Fault`): the code its users know, for errors the model does not declare.
-            None => {
-                Error::Unhandled(protocol::unhandled(response, protocol::query_error_code(response).or(code), message))
-            }
+            None => Error::Unhandled(protocol::unhandled_error(response, info)),
         })
     }
 }

@@ -297,6 +297,13 @@ pub fn unhandled(response: &Response, code: Option<String>, message: Option<Stri
     UnhandledError { status: response.status().as_u16(), code, message, body: response.body().to_vec() }
 }
 
+/// The error for an error response whose code the operation does not declare. A
+/// query-compatible service names its old awsQuery code in `x-amzn-query-error` (`Code;Fault`):
+/// that is the code its users know, so it is preferred.
+pub fn unhandled_error(response: &Response, info: ErrorInfo) -> UnhandledError {
+    unhandled(response, query_error_code(response).or(info.code), info.message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
