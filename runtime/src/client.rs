@@ -820,7 +820,8 @@ type CallError = Error<std::convert::Infallible>;
 
 /// What a call asks of its operation's input before the first attempt, as a trait object:
 /// [`ClientCore::prepare`] and [`ClientCore::attempt`] are then compiled once, and each
-/// operation adds only these calls into its own functions.
+/// operation adds only these calls into its own functions. Each method is the [`Operation`]
+/// item of the same name, applied to the input.
 trait Prepare {
     fn name(&self) -> &'static str;
     fn unsigned(&self) -> bool;
@@ -968,17 +969,17 @@ impl Verdict {
     /// is compiled once per operation.
     fn of<T, E: ModeledErrorEnum>(result: &Result<T, Error<E>>) -> Self {
         match result {
-            Ok(_) => Verdict::failed(true, false),
+            Ok(_) => Verdict::without_code(true, false),
             Err(Error::Service(e)) => Verdict::service(e.code(), e.is_retryable()),
             Err(Error::Unhandled(u)) => Verdict::unhandled(u),
-            Err(Error::Transport(_) | Error::Timeout(_)) => Verdict::failed(false, true),
-            Err(_) => Verdict::failed(false, false),
+            Err(Error::Transport(_) | Error::Timeout(_)) => Verdict::without_code(false, true),
+            Err(_) => Verdict::without_code(false, false),
         }
     }
 
-    /// A success (`ok`), or an error without a code: retried when `timed_out` (a transport
-    /// error or a timeout).
-    fn failed(ok: bool, timed_out: bool) -> Self {
+    /// An answer without an error code: a success (`ok`), or an error that is retried when it
+    /// `timed_out` (a transport error or a timeout) and not otherwise.
+    fn without_code(ok: bool, timed_out: bool) -> Self {
         Verdict { ok, retryable: timed_out, throttling: false, timed_out, code: None }
     }
 
