@@ -1243,6 +1243,58 @@ mod tests {
         assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY is not"), "{err}");
     }
 
+    /// `Verdict::of` restates `Error::is_retryable`, `is_throttling` and `code` so that it is
+    /// compiled once per operation as one match; the two must agree.
+    #[test]
+    fn verdicts_agree_with_the_error_methods() {
+        #[derive(Debug)]
+        struct Modeled(&'static str, bool);
+        impl fmt::Display for Modeled {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Modeled {}
+        impl ModeledErrorEnum for Modeled {
+            fn code(&self) -> &'static str {
+                self.0
+            }
+            fn is_retryable(&self) -> bool {
+                self.1
+            }
+        }
+        let unhandled = |status, code: Option<&str>| {
+            Error::Unhandled(crate::protocol::UnhandledError {
+                status,
+                code: code.map(str::to_string),
+                message: None,
+                body: Vec::new(),
+            })
+        };
+        let errors: Vec<Error<Modeled>> = vec![
+            Error::Service(Modeled("ThrottlingException", false)),
+            Error::Service(Modeled("Busy", true)),
+            Error::Service(Modeled("Denied", false)),
+            unhandled(429, None),
+            unhandled(503, Some("Unavailable")),
+            unhandled(400, Some("Throttling")),
+            unhandled(400, Some("Invalid")),
+            Error::Transport("reset".into()),
+            Error::Timeout(Duration::from_secs(1)),
+            Error::NotImplemented { operation: "Op" },
+        ];
+        for e in errors {
+            let shown = e.to_string();
+            let expected = (e.is_retryable(), e.is_throttling(), e.code().map(str::to_string));
+            let timed_out = matches!(e, Error::Transport(_) | Error::Timeout(_));
+            let v = Verdict::of(&Err::<(), _>(e));
+            assert!(!v.ok, "{shown}");
+            assert_eq!((v.retryable, v.throttling, v.code), expected, "{shown}");
+            assert_eq!(v.timed_out, timed_out, "{shown}");
+        }
+        assert!(Verdict::of(&Ok::<(), Error<Modeled>>(())).ok);
+    }
+
     #[test]
     fn backoff_grows_and_is_capped() {
         let r = RetryConfig {

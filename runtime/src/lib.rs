@@ -171,7 +171,7 @@ pub trait Operation {
     /// or an unhandled error for a code the operation does not declare.
     fn parse_response(response: &http::Response) -> Result<Self::Output, Error<Self::Error>> {
         // Written without closures or `?`: this is compiled once per operation, and what does
-        // not depend on the operation is in `protocol::unhandled_error`.
+        // not depend on the operation is in `protocol::unhandled`.
         if response.status().is_success() {
             return match Self::read_output(response) {
                 Ok(output) => Ok(output),
@@ -186,7 +186,7 @@ pub trait Operation {
         Err(match modeled {
             Some(Ok(e)) => Error::Service(e),
             Some(Err(e)) => Error::Response(e),
-            None => Error::Unhandled(protocol::unhandled_error(response, info)),
+            None => Error::Unhandled(protocol::unhandled(response, info)),
         })
     }
 }

@@ -292,16 +292,12 @@ pub fn query_error_code(response: &Response) -> Option<String> {
     (!code.is_empty()).then(|| code.to_string())
 }
 
-/// The error for a response the model does not describe for the operation.
-pub fn unhandled(response: &Response, code: Option<String>, message: Option<String>) -> UnhandledError {
-    UnhandledError { status: response.status().as_u16(), code, message, body: response.body().to_vec() }
-}
-
 /// The error for an error response whose code the operation does not declare. A
 /// query-compatible service names its old awsQuery code in `x-amzn-query-error` (`Code;Fault`):
 /// that is the code its users know, so it is preferred.
-pub fn unhandled_error(response: &Response, info: ErrorInfo) -> UnhandledError {
-    unhandled(response, query_error_code(response).or(info.code), info.message)
+pub fn unhandled(response: &Response, info: ErrorInfo) -> UnhandledError {
+    let code = query_error_code(response).or(info.code);
+    UnhandledError { status: response.status().as_u16(), code, message: info.message, body: response.body().to_vec() }
 }
 
 #[cfg(test)]
