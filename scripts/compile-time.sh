@@ -5,6 +5,9 @@
 # - cold: the crate generated from the full upstream AppFlow model (all 25 operations, default
 #   features: the HTTPS client included) from an empty target folder, against aws-sdk-appflow
 #   with its default features;
+# - third-party: the same cold builds of each side's dependencies without its own crates (the
+#   HTTP, TLS and async stack), and ours against the whole of aws-sdk-appflow: how much of the
+#   cold-build ratio is spent before our code starts;
 # - crate alone: the same crates rebuilt with their dependencies built, with rustc's peak memory;
 # - DynamoDB, crate alone: ours from the shared DynamoDB model against aws-sdk-dynamodb;
 # - types only, cold: ours without default features (types, builders, wire functions; no HTTP
@@ -84,6 +87,17 @@ rebuild() { # manifest target-dir profile package: the crate alone, its dependen
   awk "BEGIN { print $end - $start, $rss / 1024 }"
 }
 
+# `-p name@version` for each third-party package a crate depends on: what is left of its cold
+# build when its own code (ours: awsgen-*; theirs: the SDK and smithy runtime crates, but not the
+# aws-lc crypto library) is taken away.
+third_party() { # manifest own-packages-regex
+  cargo tree --manifest-path "$1" -e normal,no-proc-macro --prefix none --format '{p}' 2>/dev/null |
+    sed 's/ (\*)//' | grep -v ' (/' | awk '{ sub(/^v/, "", $2); print $1 "@" $2 }' |
+    grep -Ev "$2" | sort -u | sed 's/^/-p /'
+}
+ours_own='^(appflow-full|awsgen-)'
+sdk_own='^aws-(sdk-|smithy-|runtime|types|credential-types|sigv4|config)'
+
 min() { awk "BEGIN { print ($1 < $2) ? $1 : $2 }"; }
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 row() { printf '%-30s %12s %12s %8s\n' "$@"; }
@@ -97,6 +111,17 @@ for p in $profiles; do
     sdk=$(min "$(build "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p")" "$sdk")
   done
   row "$p, cold (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+  cold_sdk=$sdk
+  # The same cold builds without each side's own crates: the HTTP, TLS and async stack that
+  # comes with it. Ours against theirs, and then ours against all of aws-sdk-appflow: the
+  # share of the cold-build goal that is spent before any of our code compiles.
+  rm -rf "$work/target-ours-$p" "$work/target-sdk-$p"
+  # shellcheck disable=SC2046 # one word per option
+  ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" $(third_party "$work/ours/Cargo.toml" "$ours_own"))
+  # shellcheck disable=SC2046
+  sdk=$(build "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p" $(third_party "$work/sdk/Cargo.toml" "$sdk_own"))
+  row "$p, cold, third-party (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+  row "$p, ours third-party / sdk" "$(printf %.1f "$ours")" "$(printf %.1f "$cold_sdk")" "$(ratio "$ours" "$cold_sdk")"
   read -r ours ours_rss <<<"$(rebuild "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" appflow-full)"
   read -r sdk sdk_rss <<<"$(rebuild "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p" aws-sdk-appflow)"
   row "$p, crate alone (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
