@@ -2,7 +2,7 @@
 //! them. Generated code supplies the call (any implementation of the service trait, mocks
 //! included) and how to move the token from an output to the next input.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -10,16 +10,36 @@ use futures_core::Stream;
 
 use crate::{BoxFuture, Error};
 
-/// How a paginator reads and writes one operation's tokens and page size.
-pub struct Tokens<I, O> {
+/// A pagination token: a string, or a map (DynamoDB's `ExclusiveStartKey`, the key of the item
+/// to start after).
+pub trait Token: PartialEq + ToOwned {
+    /// Whether the token is empty, which ends the pages as much as no token does.
+    fn is_empty(&self) -> bool;
+}
+
+impl Token for str {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+impl<K: Ord + Clone, V: PartialEq + Clone> Token for BTreeMap<K, V> {
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
+    }
+}
+
+/// How a paginator reads and writes one operation's tokens (of type `K`: `str` for most
+/// operations) and page size.
+pub struct Tokens<I, O, K: ?Sized + Token = str> {
     /// The operation's name in the model, for errors.
     pub operation: &'static str,
     /// Puts the token into the next input.
-    pub set_input: fn(&mut I, String),
+    pub set_input: fn(&mut I, K::Owned),
     /// The token the input carries, if any.
-    pub input: fn(&I) -> Option<&str>,
+    pub input: fn(&I) -> Option<&K>,
     /// The output's token; absent or empty ends the pages.
-    pub output: fn(&O) -> Option<&str>,
+    pub output: fn(&O) -> Option<&K>,
     /// Sets the input's page size, when the operation has one.
     pub page_size: Option<fn(&mut I, i32)>,
 }
@@ -31,27 +51,27 @@ type InFlight<'a, I, O, E> = (BoxFuture<'a, Result<O, Error<E>>>, I);
 /// The pages of a paginated operation, in order. An error is the last item. Ends when the
 /// output has no token (or an empty one), after [`max_pages`](Self::max_pages), or with
 /// [`Error::RepeatedToken`] when the service sends back the token it was given.
-pub struct Pages<'a, I, O, E> {
+pub struct Pages<'a, I, O, E, K: ?Sized + Token = str> {
     call: Call<'a, I, O, E>,
-    tokens: Tokens<I, O>,
+    tokens: Tokens<I, O, K>,
     /// The input of the next request; `None` once the pages have ended.
     next: Option<I>,
     in_flight: Option<InFlight<'a, I, O, E>>,
     pages_left: Option<usize>,
 }
 
-impl<I, O, E> std::fmt::Debug for Pages<'_, I, O, E> {
+impl<I, O, E, K: ?Sized + Token> std::fmt::Debug for Pages<'_, I, O, E, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages").field("operation", &self.tokens.operation).finish_non_exhaustive()
     }
 }
 
-impl<'a, I: Clone + Send + Unpin + 'a, O, E> Pages<'a, I, O, E> {
+impl<'a, I: Clone + Send + Unpin + 'a, O, E, K: ?Sized + Token> Pages<'a, I, O, E, K> {
     /// Pages starting with `input`, fetched with `call`.
     pub fn new(
         input: I,
         call: impl Fn(I) -> BoxFuture<'a, Result<O, Error<E>>> + Send + Sync + 'a,
-        tokens: Tokens<I, O>,
+        tokens: Tokens<I, O, K>,
     ) -> Self {
         Self { call: Box::new(call), tokens, next: Some(input), in_flight: None, pages_left: None }
     }
@@ -80,7 +100,7 @@ impl<'a, I: Clone + Send + Unpin + 'a, O, E> Pages<'a, I, O, E> {
     }
 
     /// The items of each page, flattened, from `items` (the output's `items` member).
-    pub fn items<T: Unpin, C: IntoIterator<Item = T>>(self, items: fn(O) -> C) -> Items<'a, I, O, E, T, C> {
+    pub fn items<T: Unpin, C: IntoIterator<Item = T>>(self, items: fn(O) -> C) -> Items<'a, I, O, E, T, C, K> {
         Items { pages: self, items, buffer: VecDeque::new(), items_left: None }
     }
 
@@ -99,7 +119,7 @@ impl<'a, I: Clone + Send + Unpin + 'a, O, E> Pages<'a, I, O, E> {
     }
 }
 
-impl<'a, I: Clone + Send + Unpin + 'a, O, E> Stream for Pages<'a, I, O, E> {
+impl<'a, I: Clone + Send + Unpin + 'a, O, E, K: ?Sized + Token> Stream for Pages<'a, I, O, E, K> {
     type Item = Result<O, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -133,7 +153,7 @@ impl<'a, I: Clone + Send + Unpin + 'a, O, E> Stream for Pages<'a, I, O, E> {
                 return Poll::Ready(Some(Err(Error::RepeatedToken { operation: this.tokens.operation })));
             }
             Some(token) => {
-                (this.tokens.set_input)(&mut sent, token.to_string());
+                (this.tokens.set_input)(&mut sent, token.to_owned());
                 this.next = Some(sent);
             }
         }
@@ -143,20 +163,22 @@ impl<'a, I: Clone + Send + Unpin + 'a, O, E> Stream for Pages<'a, I, O, E> {
 
 /// The items of a paginated operation's pages, flattened; an error is the last item. Ends with
 /// the pages or after [`max_items`](Self::max_items).
-pub struct Items<'a, I, O, E, T, C> {
-    pages: Pages<'a, I, O, E>,
+pub struct Items<'a, I, O, E, T, C, K: ?Sized + Token = str> {
+    pages: Pages<'a, I, O, E, K>,
     items: fn(O) -> C,
     buffer: VecDeque<T>,
     items_left: Option<usize>,
 }
 
-impl<I, O, E, T, C> std::fmt::Debug for Items<'_, I, O, E, T, C> {
+impl<I, O, E, T, C, K: ?Sized + Token> std::fmt::Debug for Items<'_, I, O, E, T, C, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items").field("operation", &self.pages.tokens.operation).finish_non_exhaustive()
     }
 }
 
-impl<'a, I: Clone + Send + Unpin + 'a, O, E, T: Unpin, C: IntoIterator<Item = T>> Items<'a, I, O, E, T, C> {
+impl<'a, I: Clone + Send + Unpin + 'a, O, E, T: Unpin, C: IntoIterator<Item = T>, K: ?Sized + Token>
+    Items<'a, I, O, E, T, C, K>
+{
     /// Stops after `n` items (fetching no page beyond the one that holds the last of them).
     pub fn max_items(mut self, n: usize) -> Self {
         self.items_left = Some(n);
@@ -178,7 +200,9 @@ impl<'a, I: Clone + Send + Unpin + 'a, O, E, T: Unpin, C: IntoIterator<Item = T>
     }
 }
 
-impl<'a, I: Clone + Send + Unpin + 'a, O, E, T: Unpin, C: IntoIterator<Item = T>> Stream for Items<'a, I, O, E, T, C> {
+impl<'a, I: Clone + Send + Unpin + 'a, O, E, T: Unpin, C: IntoIterator<Item = T>, K: ?Sized + Token> Stream
+    for Items<'a, I, O, E, T, C, K>
+{
     type Item = Result<T, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

@@ -195,8 +195,9 @@ use std::time::Duration;
 
 use fixture_waiters::operation::describe_table::{DescribeTableError, DescribeTableInput, DescribeTableOutput};
 use fixture_waiters::operation::list_things::{ListThingsError, ListThingsInput, ListThingsOutput};
+use fixture_waiters::operation::scan_things::{ScanThingsError, ScanThingsInput, ScanThingsOutput};
 use fixture_waiters::runtime::waiter::WaitError;
-use fixture_waiters::types::{Index, Page, ResourceNotFoundException, Status, Table};
+use fixture_waiters::types::{Index, KeyValue, Page, ResourceNotFoundException, Status, Table};
 use fixture_waiters::{BoxFuture, Error, WaitersExample, WaitersExamplePaginators, WaitersExampleWaiters};
 
 /// Answers from a script, and records the inputs and when they came.
@@ -206,7 +207,11 @@ struct Mock {
     tables: Mutex<Vec<Result<DescribeTableOutput, Error<DescribeTableError>>>>,
     seen: Mutex<Vec<(Option<String>, Option<i32>)>>,
     polls: Mutex<Vec<tokio::time::Instant>>,
+    scans: Mutex<Vec<ScanThingsOutput>>,
+    scan_keys: Mutex<Vec<(Option<Key>, Option<i32>)>>,
 }
+
+type Key = std::collections::BTreeMap<String, KeyValue>;
 
 impl WaitersExample for Mock {
     fn list_things(&self, input: ListThingsInput) -> BoxFuture<'_, Result<ListThingsOutput, Error<ListThingsError>>> {
@@ -220,6 +225,51 @@ impl WaitersExample for Mock {
         let answer = self.tables.lock().unwrap().remove(0);
         Box::pin(async move { answer })
     }
+
+    fn scan_things(&self, input: ScanThingsInput) -> BoxFuture<'_, Result<ScanThingsOutput, Error<ScanThingsError>>> {
+        self.scan_keys.lock().unwrap().push((input.exclusive_start_key.clone(), input.limit));
+        let page = self.scans.lock().unwrap().remove(0);
+        Box::pin(async move { Ok(page) })
+    }
+}
+
+fn key(pk: &str) -> Key {
+    Key::from([("pk".to_string(), KeyValue::S(pk.to_string()))])
+}
+
+fn scan_page(last: Option<Key>, items: &[&str]) -> ScanThingsOutput {
+    let mut out = ScanThingsOutput::builder().items(items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    if let Some(k) = last {
+        out = out.last_evaluated_key(k);
+    }
+    out.build()
+}
+
+#[tokio::test]
+async fn a_map_token_moves_from_each_output_and_an_empty_map_ends_the_pages() {
+    let mock = Mock::default();
+    *mock.scans.lock().unwrap() =
+        vec![scan_page(Some(key("b")), &["a", "b"]), scan_page(Some(key("d")), &["c", "d"]), scan_page(Some(Key::new()), &["e"])];
+    let items = mock.scan_things_items(ScanThingsInput::builder().limit(2).build()).collect_items().await.unwrap();
+    assert_eq!(items, ["a", "b", "c", "d", "e"]);
+    assert_eq!(*mock.scan_keys.lock().unwrap(), [(None, Some(2)), (Some(key("b")), Some(2)), (Some(key("d")), Some(2))]);
+    // No key ends them too, and page_size sets `Limit`.
+    let mock = Mock::default();
+    *mock.scans.lock().unwrap() = vec![scan_page(Some(key("a")), &["a"]), scan_page(None, &["b"])];
+    let pages = mock.scan_things_pages(ScanThingsInput::builder().build()).page_size(1).collect_pages().await.unwrap();
+    assert_eq!(pages.len(), 2);
+    assert_eq!(*mock.scan_keys.lock().unwrap(), [(None, Some(1)), (Some(key("a")), Some(1))]);
+}
+
+#[tokio::test]
+async fn a_repeated_map_token_ends_with_an_error() {
+    let mock = Mock::default();
+    *mock.scans.lock().unwrap() = vec![scan_page(Some(key("a")), &["a"]), scan_page(Some(key("a")), &["b"]), scan_page(None, &["never"])];
+    let mut p = mock.scan_things_pages(ScanThingsInput::builder().build());
+    assert!(p.next_page().await.unwrap().is_ok());
+    let err = p.next_page().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::RepeatedToken { operation: "ScanThings" }), "{err}");
+    assert!(p.next_page().await.is_none(), "the error is the last item");
 }
 
 fn page(token: Option<&str>, things: &[&str]) -> ListThingsOutput {

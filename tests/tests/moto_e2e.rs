@@ -1,6 +1,6 @@
 //! End to end against moto, the AWS emulator, on 127.0.0.1, through crates generated from the
 //! shared models, one per protocol family: DynamoDB (awsJson1_0: tables, the `TableExists` and
-//! `TableNotExists` waiters, `ListTables` paged), S3 (restXml: a bucket, 2,500 objects, the
+//! `TableNotExists` waiters, `ListTables` paged, `Scan` paged on its map token), S3 (restXml: a bucket, 2,500 objects, the
 //! `BucketExists` and `ObjectExists` waiters, `GetObject`, `ListObjectsV2` paged, a presigned
 //! `PutObject` and `GetObject` sent without credentials), STS, IAM
 //! and SNS (awsQuery) and SQS (awsJson1_0, query-compatible). moto is installed by the test
@@ -69,7 +69,9 @@ async fn dynamodb(url: &str) -> Result<String, String> {
     use dynamodb::operation::create_table::CreateTableInput;
     use dynamodb::operation::describe_table::DescribeTableInput;
     use dynamodb::operation::list_tables::ListTablesInput;
-    use dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+    use dynamodb::operation::put_item::PutItemInput;
+    use dynamodb::operation::scan::ScanInput;
+    use dynamodb::types::{AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
     use dynamodb::{DynamoDb, DynamoDbPaginators, DynamoDbWaiters};
     let client = t!(dynamodb::Client::builder().region("us-east-1").endpoint_url(url).credentials(creds()).build());
     for i in 0..5 {
@@ -89,13 +91,31 @@ async fn dynamodb(url: &str) -> Result<String, String> {
     let pages = t!(client.list_tables_pages(ListTablesInput::builder().build()).page_size(2).collect_pages().await);
     let sizes: Vec<usize> = pages.iter().map(|p| p.table_names.as_ref().map_or(0, Vec::len)).collect();
     let names = t!(client.list_tables_items(ListTablesInput::builder().limit(2).build()).collect_items().await);
+    // Scan pages on a map token: each page's `LastEvaluatedKey` is the next `ExclusiveStartKey`.
+    for i in 0..5 {
+        let item = std::collections::BTreeMap::from([("pk".to_string(), AttributeValue::S(format!("item-{i}")))]);
+        t!(client.put_item(t!(PutItemInput::builder().table_name("table-0").item(item).build())).await);
+    }
+    let scan = || ScanInput::builder().table_name("table-0");
+    let scanned = t!(client.scan_pages(t!(scan().build())).page_size(2).collect_pages().await);
+    let scan_sizes: Vec<usize> = scanned.iter().map(|p| p.items.as_ref().map_or(0, Vec::len)).collect();
+    let mut keys: Vec<String> = t!(client.scan_items(t!(scan().limit(2).build())).collect_items().await)
+        .iter()
+        .filter_map(|item| match item.get("pk") {
+            Some(AttributeValue::S(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    keys.sort();
     let missing = t!(DescribeTableInput::builder().table_name("no-such-table").build());
     let gone = t!(client.wait_until_table_not_exists(missing, Duration::from_secs(120)).await);
     Ok(format!(
-        "TableExists acceptor {} after {}; pages {sizes:?}; items {}; TableNotExists acceptor {} after {}",
+        "TableExists acceptor {} after {}; pages {sizes:?}; items {}; scan pages {scan_sizes:?}, items {}; \
+         TableNotExists acceptor {} after {}",
         done.acceptor,
         done.attempts,
         names.join(","),
+        keys.join(","),
         gone.acceptor,
         gone.attempts
     ))
@@ -404,7 +424,7 @@ const EXPECTED: [(&str, &str); 7] = [
     (
         "dynamodb",
         "TableExists acceptor 0 after 1; pages [2, 2, 1]; items table-0,table-1,table-2,table-3,table-4; \
-         TableNotExists acceptor 0 after 1",
+         scan pages [2, 2, 1], items item-0,item-1,item-2,item-3,item-4; TableNotExists acceptor 0 after 1",
     ),
     (
         "s3",

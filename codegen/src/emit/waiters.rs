@@ -11,7 +11,7 @@ use crate::ir::{AcceptorState, Comparator, Crate, EndpointParam, Matcher, Operat
 use crate::jmespath::{Ctx, JType, Val};
 
 /// Compiles every path of the crate once. A path that does not fit the types is an error; a
-/// paginator whose token is not a string is dropped with a warning (returned).
+/// paginator whose token is neither a string nor a map is dropped with a warning (returned).
 pub fn check(ir: &mut Crate, sink: &mut Sink) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let mut drop = Vec::new();
@@ -54,13 +54,16 @@ fn io_paths(op: &Operation) -> (TokenStream, TokenStream, TokenStream, TokenStre
 }
 
 enum PageError {
-    /// The model's paginator is valid but not one this generator can page (a map token).
+    /// The model's paginator is valid but not one this generator can page (a token that is
+    /// neither a string nor a map, or whose input and output types differ).
     Unsupported(String),
     /// The paths do not fit the shapes.
     Invalid(String),
 }
 
 struct PaginatorParts {
+    /// The token's type as the paginator reads it: `str`, or a map type.
+    token: TokenStream,
     set_input: TokenStream,
     input: TokenStream,
     output: TokenStream,
@@ -79,14 +82,25 @@ fn paginator_parts(ir: &Crate, op: &Operation, p: &Paginator) -> Result<Paginato
             .ok_or_else(|| invalid(format!("the input has no member `{name}`")))
     };
     let tok = field(&p.input_token)?;
-    if tok.ty != crate::ir::Ty::String {
-        return Err(PageError::Unsupported(format!("the input token `{}` is not a string", p.input_token)));
-    }
     let f = crate::naming::ident(&tok.name);
-    let (set_input, input) = if tok.optional() {
-        (quote!(|i, t| i.#f = Some(t)), quote!(|i| i.#f.as_deref()))
-    } else {
-        (quote!(|i, t| i.#f = t), quote!(|i| Some(i.#f.as_str())))
+    // A string token is read as `str`; a map token (DynamoDB's `ExclusiveStartKey`) as the map.
+    let (token, set_input, input) = match (&tok.ty, tok.optional()) {
+        (crate::ir::Ty::String, true) => (quote!(str), quote!(|i, t| i.#f = Some(t)), quote!(|i| i.#f.as_deref())),
+        (crate::ir::Ty::String, false) => (quote!(str), quote!(|i, t| i.#f = t), quote!(|i| Some(i.#f.as_str()))),
+        (crate::ir::Ty::Map { key, .. }, optional) if **key == crate::ir::Ty::String => {
+            let ty = super::common::Scope::new(ir, None, &[]).ty(&tok.ty);
+            if optional {
+                (ty, quote!(|i, t| i.#f = Some(t)), quote!(|i| i.#f.as_ref()))
+            } else {
+                (ty, quote!(|i, t| i.#f = t), quote!(|i| Some(&i.#f)))
+            }
+        }
+        _ => {
+            return Err(PageError::Unsupported(format!(
+                "the input token `{}` is neither a string nor a map",
+                p.input_token
+            )))
+        }
     };
     let c = ctx(ir, op);
     let root = Val::certain(quote!(o), JType::Struct(op.output.shape_id.clone()));
@@ -95,8 +109,16 @@ fn paginator_parts(ir: &Crate, op: &Operation, p: &Paginator) -> Result<Paginato
         c.compile(&e, &root).map_err(|e| invalid(format!("`{path}`: {e}")))
     };
     let out = compile(&p.output_token)?;
-    if out.ty != JType::Str || out.many {
-        return Err(PageError::Unsupported(format!("the output token `{}` is not a string", p.output_token)));
+    let same = match (&out.ty, &tok.ty) {
+        (JType::Str, crate::ir::Ty::String) => true,
+        (JType::Map(value, sparse), crate::ir::Ty::Map { value: v, sparse: s, .. }) => value == &**v && sparse == s,
+        _ => false,
+    };
+    if !same || out.many {
+        return Err(PageError::Unsupported(format!(
+            "the output token `{}` is not of the input token `{}`'s type",
+            p.output_token, p.input_token
+        )));
     }
     let code = &out.code;
     let output = quote!(|o| #code);
@@ -118,7 +140,7 @@ fn paginator_parts(ir: &Crate, op: &Operation, p: &Paginator) -> Result<Paginato
         None => None,
         Some(path) => Some(owned_path(ir, op, path).map_err(invalid)?),
     };
-    Ok(PaginatorParts { set_input, input, output, page_size, items })
+    Ok(PaginatorParts { token, set_input, input, output, page_size, items })
 }
 
 /// `|o| o.a.and_then(|v| v.b).unwrap_or_default()`: the items at `path` (member names joined
@@ -179,14 +201,20 @@ pub fn paginators_file(ir: &Crate) -> Option<TokenStream> {
             let call = crate::naming::ident(&op.method);
             let pages = format_ident!("{}_pages", op.method.trim_start_matches("r#"));
             let wire = &op.wire_name;
-            let PaginatorParts { set_input, input, output, page_size, items } = parts;
+            let PaginatorParts { token, set_input, input, output, page_size, items } = parts;
+            // `str` is the runtime's default token type, left out of the common signature.
+            let (token_arg, allow) = if token.to_string() == "str" {
+                (quote!(), quote!())
+            } else {
+                (quote!(, #token), quote!(#[allow(clippy::type_complexity)]))
+            };
             let page_size = match page_size {
                 Some(f) => quote!(Some(#f)),
                 None => quote!(None),
             };
             let doc = format!(
                 " The pages of [`{t}::{m}`](crate::{t}::{m}), in order: the input's `{it}` is set from \
-                 each output's `{ot}` until the service sends none.",
+                 each output's `{ot}` until the service sends none (or an empty one).",
                 t = ir.service.trait_name,
                 m = op.method.trim_start_matches("r#"),
                 it = p.input_token,
@@ -200,7 +228,7 @@ pub fn paginators_file(ir: &Crate) -> Option<TokenStream> {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = #size_doc]
-                fn #pages(&self, input: #i) -> Pages<'_, #i, #o, #e> {
+                fn #pages(&self, input: #i) -> Pages<'_, #i, #o, #e #token_arg> {
                     Pages::new(input, move |i| self.#call(i), Tokens {
                         operation: #wire,
                         set_input: #set_input,
@@ -218,7 +246,8 @@ pub fn paginators_file(ir: &Crate) -> Option<TokenStream> {
                 );
                 quote! {
                     #[doc = #doc]
-                    fn #items(&self, input: #i) -> Items<'_, #i, #o, #e, <#ty as IntoIterator>::Item, #ty> {
+                    #allow
+                    fn #items(&self, input: #i) -> Items<'_, #i, #o, #e, <#ty as IntoIterator>::Item, #ty #token_arg> {
                         self.#pages(input).items(#take)
                     }
                 }
