@@ -18,6 +18,8 @@
 #   PROFILES=debug scripts/compile-time.sh
 #   RUNS=3 scripts/compile-time.sh     # the fastest of three cold builds each, ours and theirs
 #                                      # in turn (a single cold build moves by a tenth)
+#   LARGE=1 scripts/compile-time.sh    # also SageMaker alone (358 operations, the largest shared
+#                                      # model) against aws-sdk-sagemaker: minutes more
 set -euo pipefail
 # Path dependencies (our generated crates) build incrementally by default and crates.io ones do
 # not; incremental state is extra work on a cold build, so it is off for both.
@@ -35,6 +37,11 @@ mkdir -p "$work"
 (cd "$root" && cargo xtask codegen --model "$shared/aws-models/dynamodb.json" --out "$work/ours-ddb" --crate-name dynamodb-ours >/dev/null)
 cp "$root/Cargo.lock" "$work/ours/Cargo.lock"
 cp "$root/Cargo.lock" "$work/ours-ddb/Cargo.lock"
+large=${LARGE:-}
+if [ -n "$large" ]; then
+  (cd "$root" && cargo xtask codegen --model "$shared/aws-models/sagemaker.json" --out "$work/ours-big" --crate-name sagemaker-ours >/dev/null)
+  cp "$root/Cargo.lock" "$work/ours-big/Cargo.lock"
+fi
 
 # Theirs, at the version this workspace locks (aws-sdk-dynamodb: the newest release that goes
 # with the same smithy runtime crates).
@@ -59,8 +66,9 @@ TOML
 sdk_crate sdk "aws-sdk-appflow = \"=$sdk_version\"" aws_sdk_appflow
 sdk_crate sdk-types "aws-sdk-appflow = { version = \"=$sdk_version\", default-features = false }" aws_sdk_appflow
 sdk_crate sdk-ddb "aws-sdk-dynamodb = \"1\"" aws_sdk_dynamodb
+[ -n "$large" ] && sdk_crate sdk-big "aws-sdk-sagemaker = \"1\"" aws_sdk_sagemaker
 # Fetch first, so that downloading is not timed.
-for d in ours ours-ddb sdk sdk-types sdk-ddb; do
+for d in ours ours-ddb sdk sdk-types sdk-ddb ${large:+ours-big sdk-big}; do
   cargo fetch --manifest-path "$work/$d/Cargo.toml" >/dev/null 2>&1
 done
 
@@ -143,5 +151,12 @@ for p in $profiles; do
   row "$p, DynamoDB alone (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
   row "$p, DynamoDB alone, rustc (MiB)" "$(printf %.0f "$ours_rss")" "$(printf %.0f "$sdk_rss")" "$(ratio "$ours_rss" "$sdk_rss")"
   rm -rf "$work/target-ours-ddb-$p" "$work/target-sdk-ddb-$p"
+  if [ -n "$large" ]; then
+    read -r ours ours_rss <<<"$(rebuild "$work/ours-big/Cargo.toml" "$work/target-ours-big-$p" "$p" sagemaker-ours)"
+    read -r sdk sdk_rss <<<"$(rebuild "$work/sdk-big/Cargo.toml" "$work/target-sdk-big-$p" "$p" aws-sdk-sagemaker)"
+    row "$p, SageMaker alone (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+    row "$p, SageMaker alone, rustc (MiB)" "$(printf %.0f "$ours_rss")" "$(printf %.0f "$sdk_rss")" "$(ratio "$ours_rss" "$sdk_rss")"
+    rm -rf "$work/target-ours-big-$p" "$work/target-sdk-big-$p"
+  fi
 done
 echo "aws-sdk-appflow $sdk_version; $(nproc) cores; $(rustc --version); cold builds: the fastest of $runs"
