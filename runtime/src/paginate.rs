@@ -23,7 +23,7 @@ impl Token for str {
     }
 }
 
-impl<K: Ord + Clone, V: PartialEq + Clone> Token for BTreeMap<K, V> {
+impl<K: PartialEq + Clone, V: PartialEq + Clone> Token for BTreeMap<K, V> {
     fn is_empty(&self) -> bool {
         BTreeMap::is_empty(self)
     }

@@ -62,8 +62,8 @@ enum PageError {
 }
 
 struct PaginatorParts {
-    /// The token's type as the paginator reads it: `str`, or a map type.
-    token: TokenStream,
+    /// The token's type when it is not a string (the runtime's default, `str`): a map type.
+    token: Option<TokenStream>,
     set_input: TokenStream,
     input: TokenStream,
     output: TokenStream,
@@ -85,10 +85,10 @@ fn paginator_parts(ir: &Crate, op: &Operation, p: &Paginator) -> Result<Paginato
     let f = crate::naming::ident(&tok.name);
     // A string token is read as `str`; a map token (DynamoDB's `ExclusiveStartKey`) as the map.
     let (token, set_input, input) = match (&tok.ty, tok.optional()) {
-        (crate::ir::Ty::String, true) => (quote!(str), quote!(|i, t| i.#f = Some(t)), quote!(|i| i.#f.as_deref())),
-        (crate::ir::Ty::String, false) => (quote!(str), quote!(|i, t| i.#f = t), quote!(|i| Some(i.#f.as_str()))),
+        (crate::ir::Ty::String, true) => (None, quote!(|i, t| i.#f = Some(t)), quote!(|i| i.#f.as_deref())),
+        (crate::ir::Ty::String, false) => (None, quote!(|i, t| i.#f = t), quote!(|i| Some(i.#f.as_str()))),
         (crate::ir::Ty::Map { key, .. }, optional) if **key == crate::ir::Ty::String => {
-            let ty = super::common::Scope::new(ir, None, &[]).ty(&tok.ty);
+            let ty = Some(super::common::Scope::new(ir, None, &[]).ty(&tok.ty));
             if optional {
                 (ty, quote!(|i, t| i.#f = Some(t)), quote!(|i| i.#f.as_ref()))
             } else {
@@ -202,11 +202,9 @@ pub fn paginators_file(ir: &Crate) -> Option<TokenStream> {
             let pages = format_ident!("{}_pages", op.method.trim_start_matches("r#"));
             let wire = &op.wire_name;
             let PaginatorParts { token, set_input, input, output, page_size, items } = parts;
-            // `str` is the runtime's default token type, left out of the common signature.
-            let (token_arg, allow) = if token.to_string() == "str" {
-                (quote!(), quote!())
-            } else {
-                (quote!(, #token), quote!(#[allow(clippy::type_complexity)]))
+            let (token_arg, allow) = match token {
+                None => (quote!(), quote!()),
+                Some(t) => (quote!(, #t), quote!(#[allow(clippy::type_complexity)])),
             };
             let page_size = match page_size {
                 Some(f) => quote!(Some(#f)),
