@@ -12,6 +12,8 @@
 # - DynamoDB, crate alone: ours from the shared DynamoDB model against aws-sdk-dynamodb;
 # - types only, cold: ours without default features (types, builders, wire functions; no HTTP
 #   stack, no async runtime) against aws-sdk-appflow without default features;
+# - programs: one that calls DescribeConnector, cold, and it and one that calls every operation
+#   with their dependencies built (the crate and the program left to build);
 # - the `tracing` feature's cost, against our crate alone.
 #
 #   scripts/compile-time.sh            # both profiles
@@ -67,8 +69,57 @@ sdk_crate sdk "aws-sdk-appflow = \"=$sdk_version\"" aws_sdk_appflow
 sdk_crate sdk-types "aws-sdk-appflow = { version = \"=$sdk_version\", default-features = false }" aws_sdk_appflow
 sdk_crate sdk-ddb "aws-sdk-dynamodb = \"1\"" aws_sdk_dynamodb
 [ -n "$large" ] && sdk_crate sdk-big "aws-sdk-sagemaker = \"1\"" aws_sdk_sagemaker
+# Programs that use the crates: one calls DescribeConnector, the other every operation, each with
+# a client built from the environment and the default credentials chain (ours:
+# awsgen-credentials; theirs: aws-config). Generated functions are compiled where they are
+# called (`#[inline]`), so the cost of our crate's code shows in the program that calls it.
+ops=$(grep -oE 'input: [a-z_]+::' "$work/ours/src/client.rs" | sed 's/input: //; s/:://' | sort -u)
+program() { # folder dependency-lines client-line call-format operations...
+  mkdir -p "$work/$1/src"
+  cat > "$work/$1/Cargo.toml" <<TOML
+[package]
+name = "program"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+$2
+tokio = { version = "1", features = ["macros", "rt"] }
+
+[workspace]
+TOML
+  {
+    echo '#[tokio::main(flavor = "current_thread")]'
+    echo 'async fn main() -> Result<(), Box<dyn std::error::Error>> {'
+    echo "    $3"
+    local op
+    for op in "${@:5}"; do
+      # shellcheck disable=SC2059 # the format is the caller's
+      printf "    println!(\"{}\", $4.await.is_ok());\n" "$op"
+    done
+    echo '    Ok(())'
+    echo '}'
+  } > "$work/$1/src/main.rs"
+  cp "$root/Cargo.lock" "$work/$1/Cargo.lock"
+}
+ours_deps="appflow-full = { path = \"../ours\" }
+awsgen-credentials = { path = \"$root/runtime/credentials\" }"
+ours_client='use appflow_full::Appflow; let client = appflow_full::Client::builder().from_env()?.credentials_provider(awsgen_credentials::default_chain()?).build()?;'
+sdk_deps="aws-sdk-appflow = \"=$sdk_version\"
+aws-config = \"1\""
+sdk_client='let client = aws_sdk_appflow::Client::new(&aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await);'
+# shellcheck disable=SC2086 # one word per operation
+{
+  program prog-ours-one "$ours_deps" "$ours_client" 'client.%s(Default::default())' describe_connector
+  program prog-ours-all "$ours_deps" "$ours_client" 'client.%s(Default::default())' $ops
+  program prog-sdk-one "$sdk_deps" "$sdk_client" 'client.%s().send()' describe_connector
+  program prog-sdk-all "$sdk_deps" "$sdk_client" 'client.%s().send()' $ops
+}
+progs="prog-ours-one prog-ours-all prog-sdk-one prog-sdk-all"
+
 # Fetch first, so that downloading is not timed.
-for d in ours ours-ddb sdk sdk-types sdk-ddb ${large:+ours-big sdk-big}; do
+for d in ours ours-ddb sdk sdk-types sdk-ddb $progs ${large:+ours-big sdk-big}; do
   cargo fetch --manifest-path "$work/$d/Cargo.toml" >/dev/null 2>&1
 done
 
@@ -82,12 +133,14 @@ build() { # manifest target-dir profile [cargo options...]: prints seconds
   awk "BEGIN { print $end - $start }"
 }
 
-rebuild() { # manifest target-dir profile package: the crate alone, its dependencies built;
-  # prints seconds and rustc's peak resident memory in MiB
-  local flag=""
+rebuild() { # manifest target-dir profile package...: the packages alone, their dependencies
+  # built; prints seconds and rustc's peak resident memory in MiB
+  local flag="" pkg
   [ "$3" = release ] && flag="--release"
   cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" >&2
-  cargo clean --quiet $flag -p "$4" --manifest-path "$1" --target-dir "$2" >&2
+  for pkg in "${@:4}"; do
+    cargo clean --quiet $flag -p "$pkg" --manifest-path "$1" --target-dir "$2" >&2
+  done
   local start end rss
   start=$(date +%s.%N)
   rss=$( { /usr/bin/time -f '%M' cargo build --quiet $flag --manifest-path "$1" --target-dir "$2" >&2; } 2>&1 | tail -1)
@@ -108,7 +161,7 @@ sdk_own='^aws-(sdk-|smithy-|runtime|types|credential-types|sigv4|config)'
 
 min() { awk "BEGIN { print ($1 < $2) ? $1 : $2 }"; }
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
-row() { printf '%-30s %12s %12s %8s\n' "$@"; }
+row() { printf '%-38s %12s %12s %8s\n' "$@"; }
 
 row build "ours" "sdk" ratio
 for p in $profiles; do
@@ -135,6 +188,25 @@ for p in $profiles; do
   row "$p, crate alone (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
   row "$p, crate alone, rustc (MiB)" "$(printf %.0f "$ours_rss")" "$(printf %.0f "$sdk_rss")" "$(ratio "$ours_rss" "$sdk_rss")"
   alone=$ours
+  # The programs: the one that calls DescribeConnector cold, and each of them with its
+  # dependencies built (what is left to build is the generated crate or aws-sdk-appflow, and
+  # the program).
+  ours=1e9 sdk=1e9
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/target-prog-ours-$p" "$work/target-prog-sdk-$p"
+    ours=$(min "$(build "$work/prog-ours-one/Cargo.toml" "$work/target-prog-ours-$p" "$p")" "$ours")
+    sdk=$(min "$(build "$work/prog-sdk-one/Cargo.toml" "$work/target-prog-sdk-$p" "$p")" "$sdk")
+  done
+  row "$p, 1 call, cold program (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+  for n in one all; do
+    read -r ours ours_rss <<<"$(rebuild "$work/prog-ours-$n/Cargo.toml" "$work/target-prog-ours-$p" "$p" appflow-full program)"
+    read -r sdk sdk_rss <<<"$(rebuild "$work/prog-sdk-$n/Cargo.toml" "$work/target-prog-sdk-$p" "$p" aws-sdk-appflow program)"
+    label="1 call"
+    [ "$n" = all ] && label="$(echo "$ops" | wc -w) calls"
+    row "$p, $label, crate+program (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
+    row "$p, $label, rustc (MiB)" "$(printf %.0f "$ours_rss")" "$(printf %.0f "$sdk_rss")" "$(ratio "$ours_rss" "$sdk_rss")"
+  done
+  rm -rf "$work/target-prog-ours-$p" "$work/target-prog-sdk-$p"
   # The `tracing` feature's cost: what turning it on rebuilds (tracing itself, the runtime and
   # the crate), against the crate alone without it.
   ours=$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p" --features tracing)

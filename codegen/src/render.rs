@@ -5,14 +5,23 @@ use proc_macro2::TokenStream;
 /// Formats a generated Rust file. Tokens that do not parse are a generator bug, not a model
 /// problem, so this panics naming the file.
 pub fn rust_file(path: &str, tokens: TokenStream) -> String {
-    let file = match syn::parse2::<syn::File>(tokens) {
+    format(&parse(path, tokens))
+}
+
+/// Parses a generated file's tokens; see [`rust_file`] for why a failure panics.
+pub fn parse(path: &str, tokens: TokenStream) -> syn::File {
+    match syn::parse2::<syn::File>(tokens) {
         Ok(f) => f,
         Err(e) => panic!(
             "generator bug: tokens for {path} do not parse: {e} (near `{}`)",
             e.span().source_text().unwrap_or_default()
         ),
-    };
-    let body = space_items(&prettyplease::unparse(&file));
+    }
+}
+
+/// Formats a parsed file, with the header line.
+pub fn format(file: &syn::File) -> String {
+    let body = space_items(&prettyplease::unparse(file));
     format!("// {}\n\n{body}", crate::HEADER)
 }
 

@@ -11,6 +11,7 @@ use crate::operation::{
 /// `Arc<dyn Trait>`) and the futures are `Send`.
 pub trait Appflow: Send + Sync {
     /// Returns the configuration of one connector: a custom connector registered in the account, or a connector that AWS provides.
+    #[inline]
     fn describe_connector(
         &self,
         input: describe_connector::DescribeConnectorInput,
@@ -29,6 +30,7 @@ pub trait Appflow: Send + Sync {
         })
     }
     /// Registers a custom connector backed by a Lambda function in the account. Deploy the function first.
+    #[inline]
     fn register_connector(
         &self,
         input: register_connector::RegisterConnectorInput,
@@ -47,6 +49,7 @@ pub trait Appflow: Send + Sync {
         })
     }
     /// Points a registered custom connector at the latest version of its Lambda function, or at a different function.
+    #[inline]
     fn update_connector_registration(
         &self,
         input: update_connector_registration::UpdateConnectorRegistrationInput,
@@ -65,6 +68,7 @@ pub trait Appflow: Send + Sync {
         })
     }
     /// Changes the configuration of an existing flow.
+    #[inline]
     fn update_flow(
         &self,
         input: update_flow::UpdateFlowInput,
@@ -102,10 +106,12 @@ pub struct Client {
 
 impl Client {
     /// Starts configuring a client.
+    #[inline]
     pub fn builder() -> ::awsgen_runtime::client::ClientBuilder<Client> {
         Default::default()
     }
     /// The configuration shared by every call.
+    #[inline]
     pub fn core(&self) -> &::awsgen_runtime::client::ClientCore {
         &self.core
     }
@@ -119,12 +125,14 @@ impl ::awsgen_runtime::client::ServiceClient for Client {
         api_version: "2020-08-23",
         signing: ::awsgen_runtime::sigv4::SigningRules::STANDARD,
     };
+    #[inline]
     fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
         Self { core }
     }
 }
 
 impl Appflow for Client {
+    #[inline]
     fn describe_connector(
         &self,
         input: describe_connector::DescribeConnectorInput,
@@ -137,6 +145,7 @@ impl Appflow for Client {
     > {
         Box::pin(self.core.call::<describe_connector::DescribeConnector>(input))
     }
+    #[inline]
     fn register_connector(
         &self,
         input: register_connector::RegisterConnectorInput,
@@ -149,6 +158,7 @@ impl Appflow for Client {
     > {
         Box::pin(self.core.call::<register_connector::RegisterConnector>(input))
     }
+    #[inline]
     fn update_connector_registration(
         &self,
         input: update_connector_registration::UpdateConnectorRegistrationInput,
@@ -167,6 +177,7 @@ impl Appflow for Client {
                 >(input),
         )
     }
+    #[inline]
     fn update_flow(
         &self,
         input: update_flow::UpdateFlowInput,

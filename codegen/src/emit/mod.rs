@@ -28,7 +28,7 @@ use quote::{format_ident, quote};
 use rayon::prelude::*;
 
 use crate::ir::{Crate, RuntimeDep, TypeDef, TypeItem};
-use crate::render::rust_file;
+use crate::render;
 use crate::{Files, HEADER};
 
 /// One file to emit.
@@ -80,13 +80,63 @@ pub fn emit_crate(ir: &Crate) -> Files {
         jobs.par_iter()
             .map(|job| {
                 let (path, tokens) = emit_job(ir, job);
-                let text = rust_file(&path, tokens);
-                (path, text)
+                let mut file = render::parse(&path, tokens);
+                if path.starts_with("src/") {
+                    compile_where_used(&mut file);
+                }
+                (path, render::format(&file))
             })
             .collect(),
     );
     files.0.insert("Cargo.toml".into(), cargo_toml(ir));
     files
+}
+
+/// Marks every function of a generated library file `#[inline]`, so that rustc compiles it to
+/// machine code in the crates that call it, and not at all if nothing does: a program that
+/// calls one operation of a service pays for the code of that operation and the shapes it
+/// reaches, not for all of them, and the generated crate itself is mostly type checking (the
+/// technique of other generators of large APIs, such as the `windows` crate's). A program
+/// that calls every operation builds no slower than with the code compiled in the generated
+/// crate (`scripts/compile-time.sh`, `BENCHMARKS.md`). Functions without a body and those
+/// with an `inline` attribute of their own are left as they are; functions nested in a
+/// function's body are not generated.
+fn compile_where_used(file: &mut syn::File) {
+    fn mark(attrs: &mut Vec<syn::Attribute>) {
+        if !attrs.iter().any(|a| a.path().is_ident("inline")) {
+            attrs.push(syn::parse_quote!(#[inline]));
+        }
+    }
+    fn walk(items: &mut [syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => mark(&mut f.attrs),
+                syn::Item::Impl(i) => {
+                    for it in &mut i.items {
+                        if let syn::ImplItem::Fn(f) = it {
+                            mark(&mut f.attrs);
+                        }
+                    }
+                }
+                syn::Item::Trait(t) => {
+                    for it in &mut t.items {
+                        if let syn::TraitItem::Fn(f) = it {
+                            if f.default.is_some() {
+                                mark(&mut f.attrs);
+                            }
+                        }
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, content)) = &mut m.content {
+                        walk(content);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(&mut file.items);
 }
 
 fn emit_job(ir: &Crate, job: &Job<'_>) -> (String, TokenStream) {

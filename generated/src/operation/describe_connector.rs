@@ -72,6 +72,7 @@ impl DescribeConnectorInputBuilder {
     /// Builds the [`DescribeConnectorInput`].
     ///
     /// Fails with every required member that is not set: `connectorType`.
+    #[inline]
     pub fn build(self) -> Result<DescribeConnectorInput, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -101,6 +102,7 @@ impl ::std::fmt::Debug for DescribeConnectorInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for DescribeConnectorInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -216,6 +218,7 @@ pub enum DescribeConnectorError {
 
 impl DescribeConnectorError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             DescribeConnectorError::InternalServerException(_) => {
@@ -230,6 +233,7 @@ impl DescribeConnectorError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             DescribeConnectorError::InternalServerException(ref e) => {
@@ -245,6 +249,7 @@ impl DescribeConnectorError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             DescribeConnectorError::InternalServerException(_) => {
@@ -261,15 +266,18 @@ impl DescribeConnectorError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for DescribeConnectorError {
+    #[inline]
     fn code(&self) -> &'static str {
         DescribeConnectorError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         DescribeConnectorError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for DescribeConnectorError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             DescribeConnectorError::InternalServerException(ref e) => e.fmt(f),
@@ -280,6 +288,7 @@ impl ::std::fmt::Display for DescribeConnectorError {
 }
 
 impl ::std::error::Error for DescribeConnectorError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             DescribeConnectorError::InternalServerException(ref e) => Some(e),
@@ -303,6 +312,7 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
+    #[inline]
     fn serialize_request(
         input: &DescribeConnectorInput,
     ) -> Result<
@@ -332,6 +342,7 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
         );
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<DescribeConnectorOutput, ::awsgen_runtime::ResponseError> {
@@ -361,6 +372,7 @@ impl ::awsgen_runtime::Operation for DescribeConnector {
             },
         )
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

@@ -164,6 +164,7 @@ impl ::std::fmt::Debug for RegisterConnectorInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for RegisterConnectorInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -327,6 +328,7 @@ pub enum RegisterConnectorError {
 
 impl RegisterConnectorError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             RegisterConnectorError::AccessDeniedException(_) => {
@@ -359,6 +361,7 @@ impl RegisterConnectorError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             RegisterConnectorError::AccessDeniedException(ref e) => {
@@ -392,6 +395,7 @@ impl RegisterConnectorError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             RegisterConnectorError::AccessDeniedException(_) => {
@@ -428,15 +432,18 @@ impl RegisterConnectorError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for RegisterConnectorError {
+    #[inline]
     fn code(&self) -> &'static str {
         RegisterConnectorError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         RegisterConnectorError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for RegisterConnectorError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             RegisterConnectorError::AccessDeniedException(ref e) => e.fmt(f),
@@ -453,6 +460,7 @@ impl ::std::fmt::Display for RegisterConnectorError {
 }
 
 impl ::std::error::Error for RegisterConnectorError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             RegisterConnectorError::AccessDeniedException(ref e) => Some(e),
@@ -482,6 +490,7 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
+    #[inline]
     fn fill_idempotency_tokens(
         input: &mut RegisterConnectorInput,
         next: &mut dyn FnMut() -> String,
@@ -490,6 +499,7 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
             input.client_token = Some(next());
         }
     }
+    #[inline]
     fn serialize_request(
         input: &RegisterConnectorInput,
     ) -> Result<
@@ -530,6 +540,7 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
         );
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<RegisterConnectorOutput, ::awsgen_runtime::ResponseError> {
@@ -556,6 +567,7 @@ impl ::awsgen_runtime::Operation for RegisterConnector {
             },
         )
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

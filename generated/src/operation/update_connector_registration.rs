@@ -118,6 +118,7 @@ impl UpdateConnectorRegistrationInputBuilder {
     /// Builds the [`UpdateConnectorRegistrationInput`].
     ///
     /// Fails with every required member that is not set: `connectorLabel`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpdateConnectorRegistrationInput, ::awsgen_runtime::BuildError> {
@@ -149,6 +150,7 @@ impl ::std::fmt::Debug for UpdateConnectorRegistrationInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for UpdateConnectorRegistrationInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -307,6 +309,7 @@ pub enum UpdateConnectorRegistrationError {
 
 impl UpdateConnectorRegistrationError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(_) => {
@@ -339,6 +342,7 @@ impl UpdateConnectorRegistrationError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(ref e) => {
@@ -372,6 +376,7 @@ impl UpdateConnectorRegistrationError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(_) => {
@@ -408,15 +413,18 @@ impl UpdateConnectorRegistrationError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for UpdateConnectorRegistrationError {
+    #[inline]
     fn code(&self) -> &'static str {
         UpdateConnectorRegistrationError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         UpdateConnectorRegistrationError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for UpdateConnectorRegistrationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(ref e) => e.fmt(f),
@@ -439,6 +447,7 @@ impl ::std::fmt::Display for UpdateConnectorRegistrationError {
 }
 
 impl ::std::error::Error for UpdateConnectorRegistrationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             UpdateConnectorRegistrationError::AccessDeniedException(ref e) => Some(e),
@@ -472,6 +481,7 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
+    #[inline]
     fn fill_idempotency_tokens(
         input: &mut UpdateConnectorRegistrationInput,
         next: &mut dyn FnMut() -> String,
@@ -480,6 +490,7 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
             input.client_token = Some(next());
         }
     }
+    #[inline]
     fn serialize_request(
         input: &UpdateConnectorRegistrationInput,
     ) -> Result<
@@ -517,6 +528,7 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
         );
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<UpdateConnectorRegistrationOutput, ::awsgen_runtime::ResponseError> {
@@ -543,6 +555,7 @@ impl ::awsgen_runtime::Operation for UpdateConnectorRegistration {
             },
         )
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

@@ -217,6 +217,7 @@ impl UpdateFlowInputBuilder {
     /// Builds the [`UpdateFlowInput`].
     ///
     /// Fails with every required member that is not set: `flowName`, `triggerConfig`, `sourceFlowConfig`, `destinationFlowConfigList`, `tasks`.
+    #[inline]
     pub fn build(self) -> Result<UpdateFlowInput, ::awsgen_runtime::BuildError> {
         if self.set == 31 {
             Ok(self.value)
@@ -258,6 +259,7 @@ impl ::std::fmt::Debug for UpdateFlowInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for UpdateFlowInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -438,6 +440,7 @@ pub enum UpdateFlowError {
 
 impl UpdateFlowError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             UpdateFlowError::AccessDeniedException(_) => {
@@ -467,6 +470,7 @@ impl UpdateFlowError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             UpdateFlowError::AccessDeniedException(ref e) => {
@@ -497,6 +501,7 @@ impl UpdateFlowError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             UpdateFlowError::AccessDeniedException(_) => {
@@ -530,15 +535,18 @@ impl UpdateFlowError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for UpdateFlowError {
+    #[inline]
     fn code(&self) -> &'static str {
         UpdateFlowError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         UpdateFlowError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for UpdateFlowError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             UpdateFlowError::AccessDeniedException(ref e) => e.fmt(f),
@@ -554,6 +562,7 @@ impl ::std::fmt::Display for UpdateFlowError {
 }
 
 impl ::std::error::Error for UpdateFlowError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             UpdateFlowError::AccessDeniedException(ref e) => Some(e),
@@ -582,6 +591,7 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
+    #[inline]
     fn fill_idempotency_tokens(
         input: &mut UpdateFlowInput,
         next: &mut dyn FnMut() -> String,
@@ -590,6 +600,7 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
             input.client_token = Some(next());
         }
     }
+    #[inline]
     fn serialize_request(
         input: &UpdateFlowInput,
     ) -> Result<
@@ -659,6 +670,7 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
         );
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<UpdateFlowOutput, ::awsgen_runtime::ResponseError> {
@@ -688,6 +700,7 @@ impl ::awsgen_runtime::Operation for UpdateFlow {
             },
         )
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

@@ -85,6 +85,7 @@ impl ::std::fmt::Debug for AggregationConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for AggregationConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -95,6 +96,7 @@ impl ::awsgen_runtime::validate::Validate for AggregationConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for AggregationConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.aggregation_type {

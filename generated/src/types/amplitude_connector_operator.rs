@@ -13,6 +13,7 @@ impl AmplitudeConnectorOperator {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["BETWEEN"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             AmplitudeConnectorOperator::Between => "BETWEEN",
@@ -22,6 +23,7 @@ impl AmplitudeConnectorOperator {
 }
 
 impl From<&str> for AmplitudeConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "BETWEEN" => AmplitudeConnectorOperator::Between,
@@ -32,6 +34,7 @@ impl From<&str> for AmplitudeConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for AmplitudeConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match AmplitudeConnectorOperator::from(v.as_str()) {
             AmplitudeConnectorOperator::Unknown(_) => {
@@ -44,18 +47,21 @@ impl From<String> for AmplitudeConnectorOperator {
 
 impl ::std::str::FromStr for AmplitudeConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for AmplitudeConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for AmplitudeConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -63,6 +69,7 @@ impl ::std::fmt::Display for AmplitudeConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for AmplitudeConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -70,18 +77,21 @@ impl PartialEq for AmplitudeConnectorOperator {
 
 impl Eq for AmplitudeConnectorOperator {}
 impl ::std::hash::Hash for AmplitudeConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for AmplitudeConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for AmplitudeConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -89,6 +99,7 @@ impl Ord for AmplitudeConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for AmplitudeConnectorOperator {
+    #[inline]
     fn default() -> Self {
         AmplitudeConnectorOperator::Unknown(String::new())
     }
@@ -96,6 +107,7 @@ impl Default for AmplitudeConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for AmplitudeConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -103,15 +115,18 @@ impl ::serde::Serialize for AmplitudeConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AmplitudeConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for AmplitudeConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

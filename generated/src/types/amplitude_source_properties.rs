@@ -47,6 +47,7 @@ impl AmplitudeSourcePropertiesBuilder {
     /// Builds the [`AmplitudeSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<AmplitudeSourceProperties, ::awsgen_runtime::BuildError> {
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for AmplitudeSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for AmplitudeSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -98,6 +100,7 @@ impl ::awsgen_runtime::validate::Validate for AmplitudeSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for AmplitudeSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

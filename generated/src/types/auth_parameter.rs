@@ -165,6 +165,7 @@ impl ::std::fmt::Debug for AuthParameterBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for AuthParameter {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -169,6 +169,7 @@ impl ::std::fmt::Debug for AuthenticationConfigBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for AuthenticationConfig {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -778,6 +778,7 @@ impl ::std::fmt::Debug for ConnectorConfigurationBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for ConnectorConfiguration {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -463,6 +463,7 @@ impl ::std::fmt::Debug for ConnectorMetadataBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for ConnectorMetadata {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

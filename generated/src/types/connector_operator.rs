@@ -374,6 +374,7 @@ impl ::std::fmt::Debug for ConnectorOperatorBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for ConnectorOperator {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -384,6 +385,7 @@ impl ::awsgen_runtime::validate::Validate for ConnectorOperator {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for ConnectorOperator {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.amplitude {

@@ -73,6 +73,7 @@ impl ::std::fmt::Debug for ConnectorProvisioningConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for ConnectorProvisioningConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -88,6 +89,7 @@ impl ::awsgen_runtime::validate::Validate for ConnectorProvisioningConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for ConnectorProvisioningConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.lambda {
@@ -99,6 +101,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for ConnectorProvisioningConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for ConnectorProvisioningConfig {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

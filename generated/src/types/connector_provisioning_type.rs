@@ -14,6 +14,7 @@ impl ConnectorProvisioningType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["LAMBDA"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ConnectorProvisioningType::Lambda => "LAMBDA",
@@ -23,6 +24,7 @@ impl ConnectorProvisioningType {
 }
 
 impl From<&str> for ConnectorProvisioningType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "LAMBDA" => ConnectorProvisioningType::Lambda,
@@ -33,6 +35,7 @@ impl From<&str> for ConnectorProvisioningType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ConnectorProvisioningType {
+    #[inline]
     fn from(v: String) -> Self {
         match ConnectorProvisioningType::from(v.as_str()) {
             ConnectorProvisioningType::Unknown(_) => {
@@ -45,18 +48,21 @@ impl From<String> for ConnectorProvisioningType {
 
 impl ::std::str::FromStr for ConnectorProvisioningType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for ConnectorProvisioningType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for ConnectorProvisioningType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -64,6 +70,7 @@ impl ::std::fmt::Display for ConnectorProvisioningType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for ConnectorProvisioningType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -71,18 +78,21 @@ impl PartialEq for ConnectorProvisioningType {
 
 impl Eq for ConnectorProvisioningType {}
 impl ::std::hash::Hash for ConnectorProvisioningType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for ConnectorProvisioningType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for ConnectorProvisioningType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -90,6 +100,7 @@ impl Ord for ConnectorProvisioningType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for ConnectorProvisioningType {
+    #[inline]
     fn default() -> Self {
         ConnectorProvisioningType::Unknown(String::new())
     }
@@ -97,6 +108,7 @@ impl Default for ConnectorProvisioningType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for ConnectorProvisioningType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -104,15 +116,18 @@ impl ::serde::Serialize for ConnectorProvisioningType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorProvisioningType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for ConnectorProvisioningType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

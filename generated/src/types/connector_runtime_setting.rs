@@ -195,6 +195,7 @@ impl ::std::fmt::Debug for ConnectorRuntimeSettingBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for ConnectorRuntimeSetting {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -84,6 +84,7 @@ impl ConnectorType {
         "Pardot",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ConnectorType::Salesforce => "Salesforce",
@@ -116,6 +117,7 @@ impl ConnectorType {
 }
 
 impl From<&str> for ConnectorType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "Salesforce" => ConnectorType::Salesforce,
@@ -149,6 +151,7 @@ impl From<&str> for ConnectorType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ConnectorType {
+    #[inline]
     fn from(v: String) -> Self {
         match ConnectorType::from(v.as_str()) {
             ConnectorType::Unknown(_) => ConnectorType::Unknown(v),
@@ -159,18 +162,21 @@ impl From<String> for ConnectorType {
 
 impl ::std::str::FromStr for ConnectorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for ConnectorType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for ConnectorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -178,6 +184,7 @@ impl ::std::fmt::Display for ConnectorType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for ConnectorType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -185,18 +192,21 @@ impl PartialEq for ConnectorType {
 
 impl Eq for ConnectorType {}
 impl ::std::hash::Hash for ConnectorType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for ConnectorType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for ConnectorType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -204,6 +214,7 @@ impl Ord for ConnectorType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for ConnectorType {
+    #[inline]
     fn default() -> Self {
         ConnectorType::Unknown(String::new())
     }
@@ -211,6 +222,7 @@ impl Default for ConnectorType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for ConnectorType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -218,15 +230,18 @@ impl ::serde::Serialize for ConnectorType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for ConnectorType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

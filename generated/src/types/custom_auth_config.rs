@@ -103,6 +103,7 @@ impl ::std::fmt::Debug for CustomAuthConfigBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for CustomAuthConfig {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

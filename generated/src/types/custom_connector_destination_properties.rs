@@ -167,6 +167,7 @@ impl CustomConnectorDestinationPropertiesBuilder {
     /// Builds the [`CustomConnectorDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `entityName`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CustomConnectorDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -198,6 +199,7 @@ impl ::std::fmt::Debug for CustomConnectorDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -280,6 +282,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorDestinationProperti
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for CustomConnectorDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -112,6 +112,7 @@ impl CustomConnectorSourcePropertiesBuilder {
     /// Builds the [`CustomConnectorSourceProperties`].
     ///
     /// Fails with every required member that is not set: `entityName`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CustomConnectorSourceProperties, ::awsgen_runtime::BuildError> {
@@ -143,6 +144,7 @@ impl ::std::fmt::Debug for CustomConnectorSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for CustomConnectorSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -203,6 +205,7 @@ impl ::awsgen_runtime::validate::Validate for CustomConnectorSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for CustomConnectorSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -65,6 +65,7 @@ impl CustomerProfilesDestinationPropertiesBuilder {
     /// Builds the [`CustomerProfilesDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `domainName`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<CustomerProfilesDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -96,6 +97,7 @@ impl ::std::fmt::Debug for CustomerProfilesDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for CustomerProfilesDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -134,6 +136,7 @@ impl ::awsgen_runtime::validate::Validate for CustomerProfilesDestinationPropert
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for CustomerProfilesDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

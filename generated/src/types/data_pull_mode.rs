@@ -15,6 +15,7 @@ impl DataPullMode {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataPullMode::Incremental => "Incremental",
@@ -25,6 +26,7 @@ impl DataPullMode {
 }
 
 impl From<&str> for DataPullMode {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "Incremental" => DataPullMode::Incremental,
@@ -36,6 +38,7 @@ impl From<&str> for DataPullMode {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DataPullMode {
+    #[inline]
     fn from(v: String) -> Self {
         match DataPullMode::from(v.as_str()) {
             DataPullMode::Unknown(_) => DataPullMode::Unknown(v),
@@ -46,18 +49,21 @@ impl From<String> for DataPullMode {
 
 impl ::std::str::FromStr for DataPullMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for DataPullMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for DataPullMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -65,6 +71,7 @@ impl ::std::fmt::Display for DataPullMode {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for DataPullMode {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -72,18 +79,21 @@ impl PartialEq for DataPullMode {
 
 impl Eq for DataPullMode {}
 impl ::std::hash::Hash for DataPullMode {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for DataPullMode {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for DataPullMode {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -91,6 +101,7 @@ impl Ord for DataPullMode {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for DataPullMode {
+    #[inline]
     fn default() -> Self {
         DataPullMode::Unknown(String::new())
     }
@@ -98,6 +109,7 @@ impl Default for DataPullMode {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for DataPullMode {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -105,15 +117,18 @@ impl ::serde::Serialize for DataPullMode {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DataPullMode {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for DataPullMode {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -85,6 +85,7 @@ impl ::std::fmt::Debug for DataTransferApiBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for DataTransferApi {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -112,6 +113,7 @@ impl ::awsgen_runtime::validate::Validate for DataTransferApi {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for DataTransferApi {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.name {
@@ -127,6 +129,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for DataTransferApi {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for DataTransferApi {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -17,6 +17,7 @@ impl DataTransferApiType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "AUTOMATIC"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataTransferApiType::Sync => "SYNC",
@@ -28,6 +29,7 @@ impl DataTransferApiType {
 }
 
 impl From<&str> for DataTransferApiType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "SYNC" => DataTransferApiType::Sync,
@@ -40,6 +42,7 @@ impl From<&str> for DataTransferApiType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DataTransferApiType {
+    #[inline]
     fn from(v: String) -> Self {
         match DataTransferApiType::from(v.as_str()) {
             DataTransferApiType::Unknown(_) => DataTransferApiType::Unknown(v),
@@ -50,18 +53,21 @@ impl From<String> for DataTransferApiType {
 
 impl ::std::str::FromStr for DataTransferApiType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for DataTransferApiType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for DataTransferApiType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -69,6 +75,7 @@ impl ::std::fmt::Display for DataTransferApiType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for DataTransferApiType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -76,18 +83,21 @@ impl PartialEq for DataTransferApiType {
 
 impl Eq for DataTransferApiType {}
 impl ::std::hash::Hash for DataTransferApiType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for DataTransferApiType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for DataTransferApiType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -95,6 +105,7 @@ impl Ord for DataTransferApiType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for DataTransferApiType {
+    #[inline]
     fn default() -> Self {
         DataTransferApiType::Unknown(String::new())
     }
@@ -102,6 +113,7 @@ impl Default for DataTransferApiType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for DataTransferApiType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -109,15 +121,18 @@ impl ::serde::Serialize for DataTransferApiType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DataTransferApiType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for DataTransferApiType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -57,6 +57,7 @@ impl DatadogConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DatadogConnectorOperator::Projection => "PROJECTION",
@@ -80,6 +81,7 @@ impl DatadogConnectorOperator {
 }
 
 impl From<&str> for DatadogConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => DatadogConnectorOperator::Projection,
@@ -104,6 +106,7 @@ impl From<&str> for DatadogConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DatadogConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match DatadogConnectorOperator::from(v.as_str()) {
             DatadogConnectorOperator::Unknown(_) => DatadogConnectorOperator::Unknown(v),
@@ -114,18 +117,21 @@ impl From<String> for DatadogConnectorOperator {
 
 impl ::std::str::FromStr for DatadogConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for DatadogConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for DatadogConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -133,6 +139,7 @@ impl ::std::fmt::Display for DatadogConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for DatadogConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -140,18 +147,21 @@ impl PartialEq for DatadogConnectorOperator {
 
 impl Eq for DatadogConnectorOperator {}
 impl ::std::hash::Hash for DatadogConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for DatadogConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for DatadogConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -159,6 +169,7 @@ impl Ord for DatadogConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for DatadogConnectorOperator {
+    #[inline]
     fn default() -> Self {
         DatadogConnectorOperator::Unknown(String::new())
     }
@@ -166,6 +177,7 @@ impl Default for DatadogConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for DatadogConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -173,15 +185,18 @@ impl ::serde::Serialize for DatadogConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DatadogConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for DatadogConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

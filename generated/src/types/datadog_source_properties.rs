@@ -47,6 +47,7 @@ impl DatadogSourcePropertiesBuilder {
     /// Builds the [`DatadogSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(self) -> Result<DatadogSourceProperties, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -76,6 +77,7 @@ impl ::std::fmt::Debug for DatadogSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for DatadogSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -96,6 +98,7 @@ impl ::awsgen_runtime::validate::Validate for DatadogSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for DatadogSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

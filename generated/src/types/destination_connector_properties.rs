@@ -336,6 +336,7 @@ impl ::std::fmt::Debug for DestinationConnectorPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -423,6 +424,7 @@ impl ::awsgen_runtime::validate::Validate for DestinationConnectorProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for DestinationConnectorProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.redshift {

@@ -108,6 +108,7 @@ impl DestinationFlowConfigBuilder {
     /// Builds the [`DestinationFlowConfig`].
     ///
     /// Fails with every required member that is not set: `connectorType`, `destinationConnectorProperties`.
+    #[inline]
     pub fn build(self) -> Result<DestinationFlowConfig, ::awsgen_runtime::BuildError> {
         if self.set == 3 {
             Ok(self.value)
@@ -137,6 +138,7 @@ impl ::std::fmt::Debug for DestinationFlowConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -187,6 +189,7 @@ impl ::awsgen_runtime::validate::Validate for DestinationFlowConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for DestinationFlowConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -57,6 +57,7 @@ impl DynatraceConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DynatraceConnectorOperator::Projection => "PROJECTION",
@@ -80,6 +81,7 @@ impl DynatraceConnectorOperator {
 }
 
 impl From<&str> for DynatraceConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => DynatraceConnectorOperator::Projection,
@@ -104,6 +106,7 @@ impl From<&str> for DynatraceConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for DynatraceConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match DynatraceConnectorOperator::from(v.as_str()) {
             DynatraceConnectorOperator::Unknown(_) => {
@@ -116,18 +119,21 @@ impl From<String> for DynatraceConnectorOperator {
 
 impl ::std::str::FromStr for DynatraceConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for DynatraceConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for DynatraceConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -135,6 +141,7 @@ impl ::std::fmt::Display for DynatraceConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for DynatraceConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -142,18 +149,21 @@ impl PartialEq for DynatraceConnectorOperator {
 
 impl Eq for DynatraceConnectorOperator {}
 impl ::std::hash::Hash for DynatraceConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for DynatraceConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for DynatraceConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -161,6 +171,7 @@ impl Ord for DynatraceConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for DynatraceConnectorOperator {
+    #[inline]
     fn default() -> Self {
         DynatraceConnectorOperator::Unknown(String::new())
     }
@@ -168,6 +179,7 @@ impl Default for DynatraceConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for DynatraceConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -175,15 +187,18 @@ impl ::serde::Serialize for DynatraceConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for DynatraceConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for DynatraceConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -47,6 +47,7 @@ impl DynatraceSourcePropertiesBuilder {
     /// Builds the [`DynatraceSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DynatraceSourceProperties, ::awsgen_runtime::BuildError> {
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for DynatraceSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for DynatraceSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -98,6 +100,7 @@ impl ::awsgen_runtime::validate::Validate for DynatraceSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for DynatraceSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -98,6 +98,7 @@ impl ::std::fmt::Debug for ErrorHandlingConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for ErrorHandlingConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -137,6 +138,7 @@ impl ::awsgen_runtime::validate::Validate for ErrorHandlingConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for ErrorHandlingConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -72,6 +72,7 @@ impl EventBridgeDestinationPropertiesBuilder {
     /// Builds the [`EventBridgeDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<EventBridgeDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -103,6 +104,7 @@ impl ::std::fmt::Debug for EventBridgeDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for EventBridgeDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -129,6 +131,7 @@ impl ::awsgen_runtime::validate::Validate for EventBridgeDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for EventBridgeDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -81,6 +81,7 @@ impl GlueDataCatalogConfigBuilder {
     /// Builds the [`GlueDataCatalogConfig`].
     ///
     /// Fails with every required member that is not set: `roleArn`, `databaseName`, `tablePrefix`.
+    #[inline]
     pub fn build(self) -> Result<GlueDataCatalogConfig, ::awsgen_runtime::BuildError> {
         if self.set == 7 {
             Ok(self.value)
@@ -110,6 +111,7 @@ impl ::std::fmt::Debug for GlueDataCatalogConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -152,6 +154,7 @@ impl ::awsgen_runtime::validate::Validate for GlueDataCatalogConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for GlueDataCatalogConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -78,6 +78,7 @@ impl ::std::fmt::Debug for GoogleAnalyticsMetadataBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for GoogleAnalyticsMetadata {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -65,6 +65,7 @@ impl ::std::fmt::Debug for IncrementalPullConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for IncrementalPullConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -86,6 +87,7 @@ impl ::awsgen_runtime::validate::Validate for IncrementalPullConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for IncrementalPullConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.datetime_type_field_name {

@@ -57,6 +57,7 @@ impl InforNexusConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             InforNexusConnectorOperator::Projection => "PROJECTION",
@@ -80,6 +81,7 @@ impl InforNexusConnectorOperator {
 }
 
 impl From<&str> for InforNexusConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => InforNexusConnectorOperator::Projection,
@@ -104,6 +106,7 @@ impl From<&str> for InforNexusConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for InforNexusConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match InforNexusConnectorOperator::from(v.as_str()) {
             InforNexusConnectorOperator::Unknown(_) => {
@@ -116,18 +119,21 @@ impl From<String> for InforNexusConnectorOperator {
 
 impl ::std::str::FromStr for InforNexusConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for InforNexusConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for InforNexusConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -135,6 +141,7 @@ impl ::std::fmt::Display for InforNexusConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for InforNexusConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -142,18 +149,21 @@ impl PartialEq for InforNexusConnectorOperator {
 
 impl Eq for InforNexusConnectorOperator {}
 impl ::std::hash::Hash for InforNexusConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for InforNexusConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for InforNexusConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -161,6 +171,7 @@ impl Ord for InforNexusConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for InforNexusConnectorOperator {
+    #[inline]
     fn default() -> Self {
         InforNexusConnectorOperator::Unknown(String::new())
     }
@@ -168,6 +179,7 @@ impl Default for InforNexusConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for InforNexusConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -175,15 +187,18 @@ impl ::serde::Serialize for InforNexusConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for InforNexusConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for InforNexusConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -47,6 +47,7 @@ impl LambdaConnectorProvisioningConfigBuilder {
     /// Builds the [`LambdaConnectorProvisioningConfig`].
     ///
     /// Fails with every required member that is not set: `lambdaArn`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<LambdaConnectorProvisioningConfig, ::awsgen_runtime::BuildError> {
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for LambdaConnectorProvisioningConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for LambdaConnectorProvisioningConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -98,6 +100,7 @@ impl ::awsgen_runtime::validate::Validate for LambdaConnectorProvisioningConfig 
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for LambdaConnectorProvisioningConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {
@@ -110,6 +113,7 @@ impl ::awsgen_runtime::protocol::json::ToJson for LambdaConnectorProvisioningCon
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for LambdaConnectorProvisioningConfig {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

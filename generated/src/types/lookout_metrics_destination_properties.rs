@@ -45,6 +45,7 @@ impl ::std::fmt::Debug for LookoutMetricsDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for LookoutMetricsDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -55,6 +56,7 @@ impl ::awsgen_runtime::validate::Validate for LookoutMetricsDestinationPropertie
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for LookoutMetricsDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         w.end_object();

@@ -60,6 +60,7 @@ impl MarketoConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             MarketoConnectorOperator::Projection => "PROJECTION",
@@ -84,6 +85,7 @@ impl MarketoConnectorOperator {
 }
 
 impl From<&str> for MarketoConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => MarketoConnectorOperator::Projection,
@@ -109,6 +111,7 @@ impl From<&str> for MarketoConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for MarketoConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match MarketoConnectorOperator::from(v.as_str()) {
             MarketoConnectorOperator::Unknown(_) => MarketoConnectorOperator::Unknown(v),
@@ -119,18 +122,21 @@ impl From<String> for MarketoConnectorOperator {
 
 impl ::std::str::FromStr for MarketoConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for MarketoConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for MarketoConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -138,6 +144,7 @@ impl ::std::fmt::Display for MarketoConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for MarketoConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -145,18 +152,21 @@ impl PartialEq for MarketoConnectorOperator {
 
 impl Eq for MarketoConnectorOperator {}
 impl ::std::hash::Hash for MarketoConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for MarketoConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for MarketoConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -164,6 +174,7 @@ impl Ord for MarketoConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for MarketoConnectorOperator {
+    #[inline]
     fn default() -> Self {
         MarketoConnectorOperator::Unknown(String::new())
     }
@@ -171,6 +182,7 @@ impl Default for MarketoConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for MarketoConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -178,15 +190,18 @@ impl ::serde::Serialize for MarketoConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for MarketoConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for MarketoConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

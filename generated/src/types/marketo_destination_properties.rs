@@ -72,6 +72,7 @@ impl MarketoDestinationPropertiesBuilder {
     /// Builds the [`MarketoDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MarketoDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -103,6 +104,7 @@ impl ::std::fmt::Debug for MarketoDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for MarketoDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -129,6 +131,7 @@ impl ::awsgen_runtime::validate::Validate for MarketoDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for MarketoDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

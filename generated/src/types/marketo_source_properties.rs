@@ -47,6 +47,7 @@ impl MarketoSourcePropertiesBuilder {
     /// Builds the [`MarketoSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(self) -> Result<MarketoSourceProperties, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -76,6 +77,7 @@ impl ::std::fmt::Debug for MarketoSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for MarketoSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -96,6 +98,7 @@ impl ::awsgen_runtime::validate::Validate for MarketoSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for MarketoSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -70,6 +70,7 @@ impl ::std::fmt::Debug for MetadataCatalogConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for MetadataCatalogConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -85,6 +86,7 @@ impl ::awsgen_runtime::validate::Validate for MetadataCatalogConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for MetadataCatalogConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.glue_data_catalog {

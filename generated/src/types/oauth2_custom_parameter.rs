@@ -184,6 +184,7 @@ impl ::std::fmt::Debug for OAuth2CustomParameterBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for OAuth2CustomParameter {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -215,6 +215,7 @@ impl ::std::fmt::Debug for OAuth2DefaultsBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for OAuth2Defaults {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -21,6 +21,7 @@ impl OAuth2GrantType {
         "JWT_BEARER",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OAuth2GrantType::ClientCredentials => "CLIENT_CREDENTIALS",
@@ -32,6 +33,7 @@ impl OAuth2GrantType {
 }
 
 impl From<&str> for OAuth2GrantType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "CLIENT_CREDENTIALS" => OAuth2GrantType::ClientCredentials,
@@ -44,6 +46,7 @@ impl From<&str> for OAuth2GrantType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for OAuth2GrantType {
+    #[inline]
     fn from(v: String) -> Self {
         match OAuth2GrantType::from(v.as_str()) {
             OAuth2GrantType::Unknown(_) => OAuth2GrantType::Unknown(v),
@@ -54,18 +57,21 @@ impl From<String> for OAuth2GrantType {
 
 impl ::std::str::FromStr for OAuth2GrantType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for OAuth2GrantType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for OAuth2GrantType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -73,6 +79,7 @@ impl ::std::fmt::Display for OAuth2GrantType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for OAuth2GrantType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -80,18 +87,21 @@ impl PartialEq for OAuth2GrantType {
 
 impl Eq for OAuth2GrantType {}
 impl ::std::hash::Hash for OAuth2GrantType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for OAuth2GrantType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for OAuth2GrantType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -99,6 +109,7 @@ impl Ord for OAuth2GrantType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for OAuth2GrantType {
+    #[inline]
     fn default() -> Self {
         OAuth2GrantType::Unknown(String::new())
     }
@@ -106,6 +117,7 @@ impl Default for OAuth2GrantType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for OAuth2GrantType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -113,15 +125,18 @@ impl ::serde::Serialize for OAuth2GrantType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OAuth2GrantType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for OAuth2GrantType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

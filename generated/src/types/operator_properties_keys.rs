@@ -63,6 +63,7 @@ impl OperatorPropertiesKeys {
         "ORDERED_PARTITION_KEYS_LIST",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             OperatorPropertiesKeys::Value => "VALUE",
@@ -94,6 +95,7 @@ impl OperatorPropertiesKeys {
 }
 
 impl From<&str> for OperatorPropertiesKeys {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "VALUE" => OperatorPropertiesKeys::Value,
@@ -126,6 +128,7 @@ impl From<&str> for OperatorPropertiesKeys {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for OperatorPropertiesKeys {
+    #[inline]
     fn from(v: String) -> Self {
         match OperatorPropertiesKeys::from(v.as_str()) {
             OperatorPropertiesKeys::Unknown(_) => OperatorPropertiesKeys::Unknown(v),
@@ -136,18 +139,21 @@ impl From<String> for OperatorPropertiesKeys {
 
 impl ::std::str::FromStr for OperatorPropertiesKeys {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for OperatorPropertiesKeys {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for OperatorPropertiesKeys {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -155,6 +161,7 @@ impl ::std::fmt::Display for OperatorPropertiesKeys {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for OperatorPropertiesKeys {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -162,18 +169,21 @@ impl PartialEq for OperatorPropertiesKeys {
 
 impl Eq for OperatorPropertiesKeys {}
 impl ::std::hash::Hash for OperatorPropertiesKeys {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for OperatorPropertiesKeys {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for OperatorPropertiesKeys {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -181,6 +191,7 @@ impl Ord for OperatorPropertiesKeys {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for OperatorPropertiesKeys {
+    #[inline]
     fn default() -> Self {
         OperatorPropertiesKeys::Unknown(String::new())
     }
@@ -188,6 +199,7 @@ impl Default for OperatorPropertiesKeys {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for OperatorPropertiesKeys {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -195,15 +207,18 @@ impl ::serde::Serialize for OperatorPropertiesKeys {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OperatorPropertiesKeys {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for OperatorPropertiesKeys {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -75,6 +75,7 @@ impl Operators {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Operators::Projection => "PROJECTION",
@@ -104,6 +105,7 @@ impl Operators {
 }
 
 impl From<&str> for Operators {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => Operators::Projection,
@@ -134,6 +136,7 @@ impl From<&str> for Operators {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for Operators {
+    #[inline]
     fn from(v: String) -> Self {
         match Operators::from(v.as_str()) {
             Operators::Unknown(_) => Operators::Unknown(v),
@@ -144,18 +147,21 @@ impl From<String> for Operators {
 
 impl ::std::str::FromStr for Operators {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for Operators {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for Operators {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -163,6 +169,7 @@ impl ::std::fmt::Display for Operators {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for Operators {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -170,18 +177,21 @@ impl PartialEq for Operators {
 
 impl Eq for Operators {}
 impl ::std::hash::Hash for Operators {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for Operators {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Operators {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -189,6 +199,7 @@ impl Ord for Operators {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for Operators {
+    #[inline]
     fn default() -> Self {
         Operators::Unknown(String::new())
     }
@@ -196,6 +207,7 @@ impl Default for Operators {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for Operators {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -203,15 +215,18 @@ impl ::serde::Serialize for Operators {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for Operators {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for Operators {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

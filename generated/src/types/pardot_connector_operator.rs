@@ -54,6 +54,7 @@ impl PardotConnectorOperator {
         "VALIDATE_NUMERIC",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PardotConnectorOperator::Projection => "PROJECTION",
@@ -76,6 +77,7 @@ impl PardotConnectorOperator {
 }
 
 impl From<&str> for PardotConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => PardotConnectorOperator::Projection,
@@ -99,6 +101,7 @@ impl From<&str> for PardotConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for PardotConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match PardotConnectorOperator::from(v.as_str()) {
             PardotConnectorOperator::Unknown(_) => PardotConnectorOperator::Unknown(v),
@@ -109,18 +112,21 @@ impl From<String> for PardotConnectorOperator {
 
 impl ::std::str::FromStr for PardotConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for PardotConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for PardotConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -128,6 +134,7 @@ impl ::std::fmt::Display for PardotConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for PardotConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -135,18 +142,21 @@ impl PartialEq for PardotConnectorOperator {
 
 impl Eq for PardotConnectorOperator {}
 impl ::std::hash::Hash for PardotConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for PardotConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for PardotConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -154,6 +164,7 @@ impl Ord for PardotConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for PardotConnectorOperator {
+    #[inline]
     fn default() -> Self {
         PardotConnectorOperator::Unknown(String::new())
     }
@@ -161,6 +172,7 @@ impl Default for PardotConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for PardotConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -168,15 +180,18 @@ impl ::serde::Serialize for PardotConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PardotConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for PardotConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

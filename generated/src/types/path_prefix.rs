@@ -15,6 +15,7 @@ impl PathPrefix {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["EXECUTION_ID", "SCHEMA_VERSION"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PathPrefix::ExecutionId => "EXECUTION_ID",
@@ -25,6 +26,7 @@ impl PathPrefix {
 }
 
 impl From<&str> for PathPrefix {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "EXECUTION_ID" => PathPrefix::ExecutionId,
@@ -36,6 +38,7 @@ impl From<&str> for PathPrefix {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for PathPrefix {
+    #[inline]
     fn from(v: String) -> Self {
         match PathPrefix::from(v.as_str()) {
             PathPrefix::Unknown(_) => PathPrefix::Unknown(v),
@@ -46,18 +49,21 @@ impl From<String> for PathPrefix {
 
 impl ::std::str::FromStr for PathPrefix {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for PathPrefix {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for PathPrefix {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -65,6 +71,7 @@ impl ::std::fmt::Display for PathPrefix {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for PathPrefix {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -72,18 +79,21 @@ impl PartialEq for PathPrefix {
 
 impl Eq for PathPrefix {}
 impl ::std::hash::Hash for PathPrefix {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for PathPrefix {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for PathPrefix {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -91,6 +101,7 @@ impl Ord for PathPrefix {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for PathPrefix {
+    #[inline]
     fn default() -> Self {
         PathPrefix::Unknown(String::new())
     }
@@ -98,6 +109,7 @@ impl Default for PathPrefix {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for PathPrefix {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -105,15 +117,18 @@ impl ::serde::Serialize for PathPrefix {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PathPrefix {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for PathPrefix {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -118,6 +118,7 @@ impl ::std::fmt::Debug for PrefixConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for PrefixConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -128,6 +129,7 @@ impl ::awsgen_runtime::validate::Validate for PrefixConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for PrefixConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.prefix_type {

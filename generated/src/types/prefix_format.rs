@@ -27,6 +27,7 @@ impl PrefixFormat {
         "MINUTE",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrefixFormat::Year => "YEAR",
@@ -40,6 +41,7 @@ impl PrefixFormat {
 }
 
 impl From<&str> for PrefixFormat {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "YEAR" => PrefixFormat::Year,
@@ -54,6 +56,7 @@ impl From<&str> for PrefixFormat {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for PrefixFormat {
+    #[inline]
     fn from(v: String) -> Self {
         match PrefixFormat::from(v.as_str()) {
             PrefixFormat::Unknown(_) => PrefixFormat::Unknown(v),
@@ -64,18 +67,21 @@ impl From<String> for PrefixFormat {
 
 impl ::std::str::FromStr for PrefixFormat {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for PrefixFormat {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for PrefixFormat {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -83,6 +89,7 @@ impl ::std::fmt::Display for PrefixFormat {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for PrefixFormat {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -90,18 +97,21 @@ impl PartialEq for PrefixFormat {
 
 impl Eq for PrefixFormat {}
 impl ::std::hash::Hash for PrefixFormat {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for PrefixFormat {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for PrefixFormat {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -109,6 +119,7 @@ impl Ord for PrefixFormat {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for PrefixFormat {
+    #[inline]
     fn default() -> Self {
         PrefixFormat::Unknown(String::new())
     }
@@ -116,6 +127,7 @@ impl Default for PrefixFormat {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for PrefixFormat {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -123,15 +135,18 @@ impl ::serde::Serialize for PrefixFormat {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PrefixFormat {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for PrefixFormat {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

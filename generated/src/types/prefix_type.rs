@@ -21,6 +21,7 @@ impl PrefixType {
         "PATH_AND_FILENAME",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             PrefixType::Filename => "FILENAME",
@@ -32,6 +33,7 @@ impl PrefixType {
 }
 
 impl From<&str> for PrefixType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "FILENAME" => PrefixType::Filename,
@@ -44,6 +46,7 @@ impl From<&str> for PrefixType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for PrefixType {
+    #[inline]
     fn from(v: String) -> Self {
         match PrefixType::from(v.as_str()) {
             PrefixType::Unknown(_) => PrefixType::Unknown(v),
@@ -54,18 +57,21 @@ impl From<String> for PrefixType {
 
 impl ::std::str::FromStr for PrefixType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for PrefixType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for PrefixType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -73,6 +79,7 @@ impl ::std::fmt::Display for PrefixType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for PrefixType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -80,18 +87,21 @@ impl PartialEq for PrefixType {
 
 impl Eq for PrefixType {}
 impl ::std::hash::Hash for PrefixType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for PrefixType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for PrefixType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -99,6 +109,7 @@ impl Ord for PrefixType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for PrefixType {
+    #[inline]
     fn default() -> Self {
         PrefixType::Unknown(String::new())
     }
@@ -106,6 +117,7 @@ impl Default for PrefixType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for PrefixType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -113,15 +125,18 @@ impl ::serde::Serialize for PrefixType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for PrefixType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for PrefixType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -108,6 +108,7 @@ impl RedshiftDestinationPropertiesBuilder {
     /// Builds the [`RedshiftDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`, `intermediateBucketName`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<RedshiftDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -139,6 +140,7 @@ impl ::std::fmt::Debug for RedshiftDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for RedshiftDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -188,6 +190,7 @@ impl ::awsgen_runtime::validate::Validate for RedshiftDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for RedshiftDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -72,6 +72,7 @@ impl S3ConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             S3ConnectorOperator::Projection => "PROJECTION",
@@ -100,6 +101,7 @@ impl S3ConnectorOperator {
 }
 
 impl From<&str> for S3ConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => S3ConnectorOperator::Projection,
@@ -129,6 +131,7 @@ impl From<&str> for S3ConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for S3ConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match S3ConnectorOperator::from(v.as_str()) {
             S3ConnectorOperator::Unknown(_) => S3ConnectorOperator::Unknown(v),
@@ -139,18 +142,21 @@ impl From<String> for S3ConnectorOperator {
 
 impl ::std::str::FromStr for S3ConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for S3ConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for S3ConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -158,6 +164,7 @@ impl ::std::fmt::Display for S3ConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for S3ConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -165,18 +172,21 @@ impl PartialEq for S3ConnectorOperator {
 
 impl Eq for S3ConnectorOperator {}
 impl ::std::hash::Hash for S3ConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for S3ConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for S3ConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -184,6 +194,7 @@ impl Ord for S3ConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for S3ConnectorOperator {
+    #[inline]
     fn default() -> Self {
         S3ConnectorOperator::Unknown(String::new())
     }
@@ -191,6 +202,7 @@ impl Default for S3ConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for S3ConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -198,15 +210,18 @@ impl ::serde::Serialize for S3ConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for S3ConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for S3ConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -90,6 +90,7 @@ impl S3DestinationPropertiesBuilder {
     /// Builds the [`S3DestinationProperties`].
     ///
     /// Fails with every required member that is not set: `bucketName`.
+    #[inline]
     pub fn build(self) -> Result<S3DestinationProperties, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -119,6 +120,7 @@ impl ::std::fmt::Debug for S3DestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for S3DestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -157,6 +159,7 @@ impl ::awsgen_runtime::validate::Validate for S3DestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for S3DestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -15,6 +15,7 @@ impl S3InputFileType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["CSV", "JSON"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             S3InputFileType::Csv => "CSV",
@@ -25,6 +26,7 @@ impl S3InputFileType {
 }
 
 impl From<&str> for S3InputFileType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "CSV" => S3InputFileType::Csv,
@@ -36,6 +38,7 @@ impl From<&str> for S3InputFileType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for S3InputFileType {
+    #[inline]
     fn from(v: String) -> Self {
         match S3InputFileType::from(v.as_str()) {
             S3InputFileType::Unknown(_) => S3InputFileType::Unknown(v),
@@ -46,18 +49,21 @@ impl From<String> for S3InputFileType {
 
 impl ::std::str::FromStr for S3InputFileType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for S3InputFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for S3InputFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -65,6 +71,7 @@ impl ::std::fmt::Display for S3InputFileType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for S3InputFileType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -72,18 +79,21 @@ impl PartialEq for S3InputFileType {
 
 impl Eq for S3InputFileType {}
 impl ::std::hash::Hash for S3InputFileType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for S3InputFileType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for S3InputFileType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -91,6 +101,7 @@ impl Ord for S3InputFileType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for S3InputFileType {
+    #[inline]
     fn default() -> Self {
         S3InputFileType::Unknown(String::new())
     }
@@ -98,6 +109,7 @@ impl Default for S3InputFileType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for S3InputFileType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -105,15 +117,18 @@ impl ::serde::Serialize for S3InputFileType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for S3InputFileType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for S3InputFileType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -67,6 +67,7 @@ impl ::std::fmt::Debug for S3InputFormatConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for S3InputFormatConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -77,6 +78,7 @@ impl ::awsgen_runtime::validate::Validate for S3InputFormatConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for S3InputFormatConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.s3_input_file_type {

@@ -123,6 +123,7 @@ impl ::std::fmt::Debug for S3OutputFormatConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for S3OutputFormatConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -144,6 +145,7 @@ impl ::awsgen_runtime::validate::Validate for S3OutputFormatConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for S3OutputFormatConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.file_type {

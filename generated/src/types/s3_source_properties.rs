@@ -90,6 +90,7 @@ impl S3SourcePropertiesBuilder {
     /// Builds the [`S3SourceProperties`].
     ///
     /// Fails with every required member that is not set: `bucketName`.
+    #[inline]
     pub fn build(self) -> Result<S3SourceProperties, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -119,6 +120,7 @@ impl ::std::fmt::Debug for S3SourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for S3SourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -157,6 +159,7 @@ impl ::awsgen_runtime::validate::Validate for S3SourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for S3SourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

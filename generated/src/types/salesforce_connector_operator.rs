@@ -75,6 +75,7 @@ impl SalesforceConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SalesforceConnectorOperator::Projection => "PROJECTION",
@@ -106,6 +107,7 @@ impl SalesforceConnectorOperator {
 }
 
 impl From<&str> for SalesforceConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => SalesforceConnectorOperator::Projection,
@@ -138,6 +140,7 @@ impl From<&str> for SalesforceConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SalesforceConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match SalesforceConnectorOperator::from(v.as_str()) {
             SalesforceConnectorOperator::Unknown(_) => {
@@ -150,18 +153,21 @@ impl From<String> for SalesforceConnectorOperator {
 
 impl ::std::str::FromStr for SalesforceConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for SalesforceConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SalesforceConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -169,6 +175,7 @@ impl ::std::fmt::Display for SalesforceConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for SalesforceConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -176,18 +183,21 @@ impl PartialEq for SalesforceConnectorOperator {
 
 impl Eq for SalesforceConnectorOperator {}
 impl ::std::hash::Hash for SalesforceConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for SalesforceConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for SalesforceConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -195,6 +205,7 @@ impl Ord for SalesforceConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for SalesforceConnectorOperator {
+    #[inline]
     fn default() -> Self {
         SalesforceConnectorOperator::Unknown(String::new())
     }
@@ -202,6 +213,7 @@ impl Default for SalesforceConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for SalesforceConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -209,15 +221,18 @@ impl ::serde::Serialize for SalesforceConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for SalesforceConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for SalesforceConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

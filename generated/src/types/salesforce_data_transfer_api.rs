@@ -17,6 +17,7 @@ impl SalesforceDataTransferApi {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "BULKV2", "REST_SYNC"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SalesforceDataTransferApi::Automatic => "AUTOMATIC",
@@ -28,6 +29,7 @@ impl SalesforceDataTransferApi {
 }
 
 impl From<&str> for SalesforceDataTransferApi {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "AUTOMATIC" => SalesforceDataTransferApi::Automatic,
@@ -40,6 +42,7 @@ impl From<&str> for SalesforceDataTransferApi {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SalesforceDataTransferApi {
+    #[inline]
     fn from(v: String) -> Self {
         match SalesforceDataTransferApi::from(v.as_str()) {
             SalesforceDataTransferApi::Unknown(_) => {
@@ -52,18 +55,21 @@ impl From<String> for SalesforceDataTransferApi {
 
 impl ::std::str::FromStr for SalesforceDataTransferApi {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for SalesforceDataTransferApi {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SalesforceDataTransferApi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -71,6 +77,7 @@ impl ::std::fmt::Display for SalesforceDataTransferApi {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for SalesforceDataTransferApi {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -78,18 +85,21 @@ impl PartialEq for SalesforceDataTransferApi {
 
 impl Eq for SalesforceDataTransferApi {}
 impl ::std::hash::Hash for SalesforceDataTransferApi {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for SalesforceDataTransferApi {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for SalesforceDataTransferApi {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -97,6 +107,7 @@ impl Ord for SalesforceDataTransferApi {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for SalesforceDataTransferApi {
+    #[inline]
     fn default() -> Self {
         SalesforceDataTransferApi::Unknown(String::new())
     }
@@ -104,6 +115,7 @@ impl Default for SalesforceDataTransferApi {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for SalesforceDataTransferApi {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -111,15 +123,18 @@ impl ::serde::Serialize for SalesforceDataTransferApi {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for SalesforceDataTransferApi {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for SalesforceDataTransferApi {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -148,6 +148,7 @@ impl SalesforceDestinationPropertiesBuilder {
     /// Builds the [`SalesforceDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<SalesforceDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -179,6 +180,7 @@ impl ::std::fmt::Debug for SalesforceDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -227,6 +229,7 @@ impl ::awsgen_runtime::validate::Validate for SalesforceDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SalesforceDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -159,6 +159,7 @@ impl ::std::fmt::Debug for SalesforceMetadataBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for SalesforceMetadata {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -103,6 +103,7 @@ impl SalesforceSourcePropertiesBuilder {
     /// Builds the [`SalesforceSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<SalesforceSourceProperties, ::awsgen_runtime::BuildError> {
@@ -134,6 +135,7 @@ impl ::std::fmt::Debug for SalesforceSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SalesforceSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -154,6 +156,7 @@ impl ::awsgen_runtime::validate::Validate for SalesforceSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SalesforceSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -75,6 +75,7 @@ impl SapODataConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SapODataConnectorOperator::Projection => "PROJECTION",
@@ -104,6 +105,7 @@ impl SapODataConnectorOperator {
 }
 
 impl From<&str> for SapODataConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => SapODataConnectorOperator::Projection,
@@ -134,6 +136,7 @@ impl From<&str> for SapODataConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SapODataConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match SapODataConnectorOperator::from(v.as_str()) {
             SapODataConnectorOperator::Unknown(_) => {
@@ -146,18 +149,21 @@ impl From<String> for SapODataConnectorOperator {
 
 impl ::std::str::FromStr for SapODataConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for SapODataConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SapODataConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -165,6 +171,7 @@ impl ::std::fmt::Display for SapODataConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for SapODataConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -172,18 +179,21 @@ impl PartialEq for SapODataConnectorOperator {
 
 impl Eq for SapODataConnectorOperator {}
 impl ::std::hash::Hash for SapODataConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for SapODataConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for SapODataConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -191,6 +201,7 @@ impl Ord for SapODataConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for SapODataConnectorOperator {
+    #[inline]
     fn default() -> Self {
         SapODataConnectorOperator::Unknown(String::new())
     }
@@ -198,6 +209,7 @@ impl Default for SapODataConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for SapODataConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -205,15 +217,18 @@ impl ::serde::Serialize for SapODataConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for SapODataConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for SapODataConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -150,6 +150,7 @@ impl SapODataDestinationPropertiesBuilder {
     /// Builds the [`SapODataDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `objectPath`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<SapODataDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -181,6 +182,7 @@ impl ::std::fmt::Debug for SapODataDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SapODataDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -235,6 +237,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SapODataDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -47,6 +47,7 @@ impl SapODataPaginationConfigBuilder {
     /// Builds the [`SapODataPaginationConfig`].
     ///
     /// Fails with every required member that is not set: `maxPageSize`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<SapODataPaginationConfig, ::awsgen_runtime::BuildError> {
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for SapODataPaginationConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SapODataPaginationConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -98,6 +100,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataPaginationConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SapODataPaginationConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -47,6 +47,7 @@ impl SapODataParallelismConfigBuilder {
     /// Builds the [`SapODataParallelismConfig`].
     ///
     /// Fails with every required member that is not set: `maxParallelism`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<SapODataParallelismConfig, ::awsgen_runtime::BuildError> {
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for SapODataParallelismConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SapODataParallelismConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -98,6 +100,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataParallelismConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SapODataParallelismConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

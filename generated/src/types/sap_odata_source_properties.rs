@@ -115,6 +115,7 @@ impl ::std::fmt::Debug for SapODataSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SapODataSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -154,6 +155,7 @@ impl ::awsgen_runtime::validate::Validate for SapODataSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SapODataSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.object_path {

@@ -30,6 +30,7 @@ impl ScheduleFrequencyType {
         "ONCE",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ScheduleFrequencyType::Byminute => "BYMINUTE",
@@ -44,6 +45,7 @@ impl ScheduleFrequencyType {
 }
 
 impl From<&str> for ScheduleFrequencyType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "BYMINUTE" => ScheduleFrequencyType::Byminute,
@@ -59,6 +61,7 @@ impl From<&str> for ScheduleFrequencyType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for ScheduleFrequencyType {
+    #[inline]
     fn from(v: String) -> Self {
         match ScheduleFrequencyType::from(v.as_str()) {
             ScheduleFrequencyType::Unknown(_) => ScheduleFrequencyType::Unknown(v),
@@ -69,18 +72,21 @@ impl From<String> for ScheduleFrequencyType {
 
 impl ::std::str::FromStr for ScheduleFrequencyType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for ScheduleFrequencyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for ScheduleFrequencyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -88,6 +94,7 @@ impl ::std::fmt::Display for ScheduleFrequencyType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for ScheduleFrequencyType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -95,18 +102,21 @@ impl PartialEq for ScheduleFrequencyType {
 
 impl Eq for ScheduleFrequencyType {}
 impl ::std::hash::Hash for ScheduleFrequencyType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for ScheduleFrequencyType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for ScheduleFrequencyType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -114,6 +124,7 @@ impl Ord for ScheduleFrequencyType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for ScheduleFrequencyType {
+    #[inline]
     fn default() -> Self {
         ScheduleFrequencyType::Unknown(String::new())
     }
@@ -121,6 +132,7 @@ impl Default for ScheduleFrequencyType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for ScheduleFrequencyType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -128,15 +140,18 @@ impl ::serde::Serialize for ScheduleFrequencyType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ScheduleFrequencyType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for ScheduleFrequencyType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

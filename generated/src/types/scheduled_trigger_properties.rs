@@ -210,6 +210,7 @@ impl ScheduledTriggerPropertiesBuilder {
     /// Builds the [`ScheduledTriggerProperties`].
     ///
     /// Fails with every required member that is not set: `scheduleExpression`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ScheduledTriggerProperties, ::awsgen_runtime::BuildError> {
@@ -241,6 +242,7 @@ impl ::std::fmt::Debug for ScheduledTriggerPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for ScheduledTriggerProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -291,6 +293,7 @@ impl ::awsgen_runtime::validate::Validate for ScheduledTriggerProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for ScheduledTriggerProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

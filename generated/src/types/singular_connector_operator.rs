@@ -54,6 +54,7 @@ impl SingularConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SingularConnectorOperator::Projection => "PROJECTION",
@@ -76,6 +77,7 @@ impl SingularConnectorOperator {
 }
 
 impl From<&str> for SingularConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => SingularConnectorOperator::Projection,
@@ -99,6 +101,7 @@ impl From<&str> for SingularConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SingularConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match SingularConnectorOperator::from(v.as_str()) {
             SingularConnectorOperator::Unknown(_) => {
@@ -111,18 +114,21 @@ impl From<String> for SingularConnectorOperator {
 
 impl ::std::str::FromStr for SingularConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for SingularConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SingularConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -130,6 +136,7 @@ impl ::std::fmt::Display for SingularConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for SingularConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -137,18 +144,21 @@ impl PartialEq for SingularConnectorOperator {
 
 impl Eq for SingularConnectorOperator {}
 impl ::std::hash::Hash for SingularConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for SingularConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for SingularConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -156,6 +166,7 @@ impl Ord for SingularConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for SingularConnectorOperator {
+    #[inline]
     fn default() -> Self {
         SingularConnectorOperator::Unknown(String::new())
     }
@@ -163,6 +174,7 @@ impl Default for SingularConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for SingularConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -170,15 +182,18 @@ impl ::serde::Serialize for SingularConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for SingularConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for SingularConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

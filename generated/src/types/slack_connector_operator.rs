@@ -69,6 +69,7 @@ impl SlackConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SlackConnectorOperator::Projection => "PROJECTION",
@@ -96,6 +97,7 @@ impl SlackConnectorOperator {
 }
 
 impl From<&str> for SlackConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => SlackConnectorOperator::Projection,
@@ -124,6 +126,7 @@ impl From<&str> for SlackConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SlackConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match SlackConnectorOperator::from(v.as_str()) {
             SlackConnectorOperator::Unknown(_) => SlackConnectorOperator::Unknown(v),
@@ -134,18 +137,21 @@ impl From<String> for SlackConnectorOperator {
 
 impl ::std::str::FromStr for SlackConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for SlackConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SlackConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -153,6 +159,7 @@ impl ::std::fmt::Display for SlackConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for SlackConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -160,18 +167,21 @@ impl PartialEq for SlackConnectorOperator {
 
 impl Eq for SlackConnectorOperator {}
 impl ::std::hash::Hash for SlackConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for SlackConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for SlackConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -179,6 +189,7 @@ impl Ord for SlackConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for SlackConnectorOperator {
+    #[inline]
     fn default() -> Self {
         SlackConnectorOperator::Unknown(String::new())
     }
@@ -186,6 +197,7 @@ impl Default for SlackConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for SlackConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -193,15 +205,18 @@ impl ::serde::Serialize for SlackConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for SlackConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for SlackConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

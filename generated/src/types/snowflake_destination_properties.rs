@@ -108,6 +108,7 @@ impl SnowflakeDestinationPropertiesBuilder {
     /// Builds the [`SnowflakeDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`, `intermediateBucketName`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<SnowflakeDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -139,6 +140,7 @@ impl ::std::fmt::Debug for SnowflakeDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SnowflakeDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -188,6 +190,7 @@ impl ::awsgen_runtime::validate::Validate for SnowflakeDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SnowflakeDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

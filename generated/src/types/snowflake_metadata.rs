@@ -81,6 +81,7 @@ impl ::std::fmt::Debug for SnowflakeMetadataBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for SnowflakeMetadata {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

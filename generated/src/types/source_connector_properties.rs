@@ -372,6 +372,7 @@ impl ::std::fmt::Debug for SourceConnectorPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -483,6 +484,7 @@ impl ::awsgen_runtime::validate::Validate for SourceConnectorProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SourceConnectorProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.amplitude {

@@ -132,6 +132,7 @@ impl SourceFlowConfigBuilder {
     /// Builds the [`SourceFlowConfig`].
     ///
     /// Fails with every required member that is not set: `connectorType`, `sourceConnectorProperties`.
+    #[inline]
     pub fn build(self) -> Result<SourceFlowConfig, ::awsgen_runtime::BuildError> {
         if self.set == 3 {
             Ok(self.value)
@@ -161,6 +162,7 @@ impl ::std::fmt::Debug for SourceFlowConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SourceFlowConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -217,6 +219,7 @@ impl ::awsgen_runtime::validate::Validate for SourceFlowConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SourceFlowConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

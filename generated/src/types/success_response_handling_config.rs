@@ -83,6 +83,7 @@ impl ::std::fmt::Debug for SuccessResponseHandlingConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for SuccessResponseHandlingConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -122,6 +123,7 @@ impl ::awsgen_runtime::validate::Validate for SuccessResponseHandlingConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for SuccessResponseHandlingConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.bucket_prefix {

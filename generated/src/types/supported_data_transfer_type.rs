@@ -15,6 +15,7 @@ impl SupportedDataTransferType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["RECORD", "FILE"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             SupportedDataTransferType::Record => "RECORD",
@@ -25,6 +26,7 @@ impl SupportedDataTransferType {
 }
 
 impl From<&str> for SupportedDataTransferType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "RECORD" => SupportedDataTransferType::Record,
@@ -36,6 +38,7 @@ impl From<&str> for SupportedDataTransferType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for SupportedDataTransferType {
+    #[inline]
     fn from(v: String) -> Self {
         match SupportedDataTransferType::from(v.as_str()) {
             SupportedDataTransferType::Unknown(_) => {
@@ -48,18 +51,21 @@ impl From<String> for SupportedDataTransferType {
 
 impl ::std::str::FromStr for SupportedDataTransferType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for SupportedDataTransferType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for SupportedDataTransferType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -67,6 +73,7 @@ impl ::std::fmt::Display for SupportedDataTransferType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for SupportedDataTransferType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -74,18 +81,21 @@ impl PartialEq for SupportedDataTransferType {
 
 impl Eq for SupportedDataTransferType {}
 impl ::std::hash::Hash for SupportedDataTransferType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for SupportedDataTransferType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for SupportedDataTransferType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -93,6 +103,7 @@ impl Ord for SupportedDataTransferType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for SupportedDataTransferType {
+    #[inline]
     fn default() -> Self {
         SupportedDataTransferType::Unknown(String::new())
     }
@@ -100,6 +111,7 @@ impl Default for SupportedDataTransferType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for SupportedDataTransferType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -107,15 +119,18 @@ impl ::serde::Serialize for SupportedDataTransferType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for SupportedDataTransferType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for SupportedDataTransferType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -157,6 +157,7 @@ impl TaskBuilder {
     /// Builds the [`Task`].
     ///
     /// Fails with every required member that is not set: `sourceFields`, `taskType`.
+    #[inline]
     pub fn build(self) -> Result<Task, ::awsgen_runtime::BuildError> {
         if self.set == 3 {
             Ok(self.value)
@@ -186,6 +187,7 @@ impl ::std::fmt::Debug for TaskBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for Task {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -248,6 +250,7 @@ impl ::awsgen_runtime::validate::Validate for Task {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for Task {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

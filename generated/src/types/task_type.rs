@@ -42,6 +42,7 @@ impl TaskType {
         "Partition",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TaskType::Arithmetic => "Arithmetic",
@@ -60,6 +61,7 @@ impl TaskType {
 }
 
 impl From<&str> for TaskType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "Arithmetic" => TaskType::Arithmetic,
@@ -79,6 +81,7 @@ impl From<&str> for TaskType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for TaskType {
+    #[inline]
     fn from(v: String) -> Self {
         match TaskType::from(v.as_str()) {
             TaskType::Unknown(_) => TaskType::Unknown(v),
@@ -89,18 +92,21 @@ impl From<String> for TaskType {
 
 impl ::std::str::FromStr for TaskType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for TaskType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for TaskType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -108,6 +114,7 @@ impl ::std::fmt::Display for TaskType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for TaskType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -115,18 +122,21 @@ impl PartialEq for TaskType {
 
 impl Eq for TaskType {}
 impl ::std::hash::Hash for TaskType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for TaskType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for TaskType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -134,6 +144,7 @@ impl Ord for TaskType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for TaskType {
+    #[inline]
     fn default() -> Self {
         TaskType::Unknown(String::new())
     }
@@ -141,6 +152,7 @@ impl Default for TaskType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for TaskType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -148,15 +160,18 @@ impl ::serde::Serialize for TaskType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for TaskType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for TaskType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

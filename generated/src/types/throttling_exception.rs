@@ -24,6 +24,7 @@ impl ThrottlingException {
     }
     /// Reads the error from an error response: its body and any bound headers.
     #[doc(hidden)]
+    #[inline]
     pub fn from_response(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
@@ -78,12 +79,14 @@ impl ::awsgen_runtime::ModeledError for ThrottlingException {
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
     const HTTP_STATUS: Option<u16> = Some(429);
+    #[inline]
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 
 impl ::std::fmt::Display for ThrottlingException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ThrottlingException")?;
         if let Some(m) = ::awsgen_runtime::ModeledError::message(self) {
@@ -95,6 +98,7 @@ impl ::std::fmt::Display for ThrottlingException {
 
 impl ::std::error::Error for ThrottlingException {}
 impl ::awsgen_runtime::protocol::json::FromJson for ThrottlingException {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -54,6 +54,7 @@ impl TrendmicroConnectorOperator {
         "NO_OP",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TrendmicroConnectorOperator::Projection => "PROJECTION",
@@ -76,6 +77,7 @@ impl TrendmicroConnectorOperator {
 }
 
 impl From<&str> for TrendmicroConnectorOperator {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "PROJECTION" => TrendmicroConnectorOperator::Projection,
@@ -99,6 +101,7 @@ impl From<&str> for TrendmicroConnectorOperator {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for TrendmicroConnectorOperator {
+    #[inline]
     fn from(v: String) -> Self {
         match TrendmicroConnectorOperator::from(v.as_str()) {
             TrendmicroConnectorOperator::Unknown(_) => {
@@ -111,18 +114,21 @@ impl From<String> for TrendmicroConnectorOperator {
 
 impl ::std::str::FromStr for TrendmicroConnectorOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for TrendmicroConnectorOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for TrendmicroConnectorOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -130,6 +136,7 @@ impl ::std::fmt::Display for TrendmicroConnectorOperator {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for TrendmicroConnectorOperator {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -137,18 +144,21 @@ impl PartialEq for TrendmicroConnectorOperator {
 
 impl Eq for TrendmicroConnectorOperator {}
 impl ::std::hash::Hash for TrendmicroConnectorOperator {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for TrendmicroConnectorOperator {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for TrendmicroConnectorOperator {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -156,6 +166,7 @@ impl Ord for TrendmicroConnectorOperator {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for TrendmicroConnectorOperator {
+    #[inline]
     fn default() -> Self {
         TrendmicroConnectorOperator::Unknown(String::new())
     }
@@ -163,6 +174,7 @@ impl Default for TrendmicroConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for TrendmicroConnectorOperator {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -170,15 +182,18 @@ impl ::serde::Serialize for TrendmicroConnectorOperator {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for TrendmicroConnectorOperator {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for TrendmicroConnectorOperator {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

@@ -47,6 +47,7 @@ impl TrendmicroSourcePropertiesBuilder {
     /// Builds the [`TrendmicroSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<TrendmicroSourceProperties, ::awsgen_runtime::BuildError> {
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for TrendmicroSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for TrendmicroSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -98,6 +100,7 @@ impl ::awsgen_runtime::validate::Validate for TrendmicroSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for TrendmicroSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

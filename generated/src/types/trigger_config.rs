@@ -67,6 +67,7 @@ impl TriggerConfigBuilder {
     /// Builds the [`TriggerConfig`].
     ///
     /// Fails with every required member that is not set: `triggerType`.
+    #[inline]
     pub fn build(self) -> Result<TriggerConfig, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -96,6 +97,7 @@ impl ::std::fmt::Debug for TriggerConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for TriggerConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -111,6 +113,7 @@ impl ::awsgen_runtime::validate::Validate for TriggerConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for TriggerConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

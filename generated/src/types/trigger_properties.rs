@@ -67,6 +67,7 @@ impl ::std::fmt::Debug for TriggerPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for TriggerProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -82,6 +83,7 @@ impl ::awsgen_runtime::validate::Validate for TriggerProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for TriggerProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.scheduled {

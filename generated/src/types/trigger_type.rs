@@ -17,6 +17,7 @@ impl TriggerType {
     /// Every value this version of the model knows, as on the wire.
     pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             TriggerType::Scheduled => "Scheduled",
@@ -28,6 +29,7 @@ impl TriggerType {
 }
 
 impl From<&str> for TriggerType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "Scheduled" => TriggerType::Scheduled,
@@ -40,6 +42,7 @@ impl From<&str> for TriggerType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for TriggerType {
+    #[inline]
     fn from(v: String) -> Self {
         match TriggerType::from(v.as_str()) {
             TriggerType::Unknown(_) => TriggerType::Unknown(v),
@@ -50,18 +53,21 @@ impl From<String> for TriggerType {
 
 impl ::std::str::FromStr for TriggerType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for TriggerType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for TriggerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -69,6 +75,7 @@ impl ::std::fmt::Display for TriggerType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for TriggerType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -76,18 +83,21 @@ impl PartialEq for TriggerType {
 
 impl Eq for TriggerType {}
 impl ::std::hash::Hash for TriggerType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for TriggerType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for TriggerType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -95,6 +105,7 @@ impl Ord for TriggerType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for TriggerType {
+    #[inline]
     fn default() -> Self {
         TriggerType::Unknown(String::new())
     }
@@ -102,6 +113,7 @@ impl Default for TriggerType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for TriggerType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -109,15 +121,18 @@ impl ::serde::Serialize for TriggerType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for TriggerType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for TriggerType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

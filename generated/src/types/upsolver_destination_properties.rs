@@ -90,6 +90,7 @@ impl UpsolverDestinationPropertiesBuilder {
     /// Builds the [`UpsolverDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `bucketName`, `s3OutputFormatConfig`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpsolverDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -121,6 +122,7 @@ impl ::std::fmt::Debug for UpsolverDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for UpsolverDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -158,6 +160,7 @@ impl ::awsgen_runtime::validate::Validate for UpsolverDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for UpsolverDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

@@ -83,6 +83,7 @@ impl UpsolverS3OutputFormatConfigBuilder {
     /// Builds the [`UpsolverS3OutputFormatConfig`].
     ///
     /// Fails with every required member that is not set: `prefixConfig`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<UpsolverS3OutputFormatConfig, ::awsgen_runtime::BuildError> {
@@ -114,6 +115,7 @@ impl ::std::fmt::Debug for UpsolverS3OutputFormatConfigBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for UpsolverS3OutputFormatConfig {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -134,6 +136,7 @@ impl ::awsgen_runtime::validate::Validate for UpsolverS3OutputFormatConfig {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for UpsolverS3OutputFormatConfig {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         if let Some(v) = &self.file_type {

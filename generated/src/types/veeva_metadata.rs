@@ -45,6 +45,7 @@ impl ::std::fmt::Debug for VeevaMetadataBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for VeevaMetadata {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -110,6 +110,7 @@ impl VeevaSourcePropertiesBuilder {
     /// Builds the [`VeevaSourceProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(self) -> Result<VeevaSourceProperties, ::awsgen_runtime::BuildError> {
         if self.set == 1 {
             Ok(self.value)
@@ -139,6 +140,7 @@ impl ::std::fmt::Debug for VeevaSourcePropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -177,6 +179,7 @@ impl ::awsgen_runtime::validate::Validate for VeevaSourceProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for VeevaSourceProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

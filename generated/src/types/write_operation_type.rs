@@ -25,6 +25,7 @@ impl WriteOperationType {
         "DELETE",
     ];
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             WriteOperationType::Insert => "INSERT",
@@ -37,6 +38,7 @@ impl WriteOperationType {
 }
 
 impl From<&str> for WriteOperationType {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "INSERT" => WriteOperationType::Insert,
@@ -50,6 +52,7 @@ impl From<&str> for WriteOperationType {
 
 /// The known value `v` names, or `Unknown` holding `v`.
 impl From<String> for WriteOperationType {
+    #[inline]
     fn from(v: String) -> Self {
         match WriteOperationType::from(v.as_str()) {
             WriteOperationType::Unknown(_) => WriteOperationType::Unknown(v),
@@ -60,18 +63,21 @@ impl From<String> for WriteOperationType {
 
 impl ::std::str::FromStr for WriteOperationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 
 impl AsRef<str> for WriteOperationType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl ::std::fmt::Display for WriteOperationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,6 +85,7 @@ impl ::std::fmt::Display for WriteOperationType {
 
 /// Values compare by their wire string, so `Unknown` of a known value equals that value.
 impl PartialEq for WriteOperationType {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
@@ -86,18 +93,21 @@ impl PartialEq for WriteOperationType {
 
 impl Eq for WriteOperationType {}
 impl ::std::hash::Hash for WriteOperationType {
+    #[inline]
     fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
         self.as_str().hash(h)
     }
 }
 
 impl PartialOrd for WriteOperationType {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for WriteOperationType {
+    #[inline]
     fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
         self.as_str().cmp(other.as_str())
     }
@@ -105,6 +115,7 @@ impl Ord for WriteOperationType {
 
 /// The empty `Unknown` value: the zero value used when a response omits a required member.
 impl Default for WriteOperationType {
+    #[inline]
     fn default() -> Self {
         WriteOperationType::Unknown(String::new())
     }
@@ -112,6 +123,7 @@ impl Default for WriteOperationType {
 
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for WriteOperationType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -119,15 +131,18 @@ impl ::serde::Serialize for WriteOperationType {
 
 #[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for WriteOperationType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         ::awsgen_runtime::protocol::json::deserialize_str_enum(d)
     }
 }
 
 impl ::awsgen_runtime::protocol::json::JsonKey for WriteOperationType {
+    #[inline]
     fn as_key(&self) -> &str {
         self.as_str()
     }
+    #[inline]
     fn from_key(key: &str) -> Self {
         Self::from(key)
     }

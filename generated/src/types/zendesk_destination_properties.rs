@@ -121,6 +121,7 @@ impl ZendeskDestinationPropertiesBuilder {
     /// Builds the [`ZendeskDestinationProperties`].
     ///
     /// Fails with every required member that is not set: `object`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ZendeskDestinationProperties, ::awsgen_runtime::BuildError> {
@@ -152,6 +153,7 @@ impl ::std::fmt::Debug for ZendeskDestinationPropertiesBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for ZendeskDestinationProperties {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -200,6 +202,7 @@ impl ::awsgen_runtime::validate::Validate for ZendeskDestinationProperties {
 }
 
 impl ::awsgen_runtime::protocol::json::ToJson for ZendeskDestinationProperties {
+    #[inline]
     fn write_json(&self, w: &mut ::awsgen_runtime::protocol::json::JsonWriter) {
         w.begin_object();
         {

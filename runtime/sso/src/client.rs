@@ -9,6 +9,7 @@ use crate::operation::get_role_credentials;
 /// `Arc<dyn Trait>`) and the futures are `Send`.
 pub trait Sso: Send + Sync {
     /// Returns short-term credentials for the role `roleName` in account `accountId`, in exchange for the portal access token. Sent unsigned.
+    #[inline]
     fn get_role_credentials(
         &self,
         input: get_role_credentials::GetRoleCredentialsInput,
@@ -49,10 +50,12 @@ pub struct Client {
 
 impl Client {
     /// Starts configuring a client.
+    #[inline]
     pub fn builder() -> ::awsgen_runtime::client::ClientBuilder<Client> {
         Default::default()
     }
     /// The configuration shared by every call.
+    #[inline]
     pub fn core(&self) -> &::awsgen_runtime::client::ClientCore {
         &self.core
     }
@@ -66,12 +69,14 @@ impl ::awsgen_runtime::client::ServiceClient for Client {
         api_version: "2019-06-10",
         signing: ::awsgen_runtime::sigv4::SigningRules::STANDARD,
     };
+    #[inline]
     fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
         Self { core }
     }
 }
 
 impl Sso for Client {
+    #[inline]
     fn get_role_credentials(
         &self,
         input: get_role_credentials::GetRoleCredentialsInput,

@@ -9,6 +9,7 @@ use crate::operation::{assume_role, assume_role_with_web_identity, get_caller_id
 /// `Arc<dyn Trait>`) and the futures are `Send`.
 pub trait Sts: Send + Sync {
     /// Returns temporary credentials for the role `RoleArn`, signed with the caller's own credentials.
+    #[inline]
     fn assume_role(
         &self,
         input: assume_role::AssumeRoleInput,
@@ -24,6 +25,7 @@ pub trait Sts: Send + Sync {
         })
     }
     /// Returns temporary credentials for the role `RoleArn` in exchange for an OpenID Connect token (as EKS service accounts present). Sent unsigned.
+    #[inline]
     fn assume_role_with_web_identity(
         &self,
         input: assume_role_with_web_identity::AssumeRoleWithWebIdentityInput,
@@ -42,6 +44,7 @@ pub trait Sts: Send + Sync {
         })
     }
     /// Names the account, user id and ARN of the credentials that sign the call.
+    #[inline]
     fn get_caller_identity(
         &self,
         input: get_caller_identity::GetCallerIdentityInput,
@@ -82,10 +85,12 @@ pub struct Client {
 
 impl Client {
     /// Starts configuring a client.
+    #[inline]
     pub fn builder() -> ::awsgen_runtime::client::ClientBuilder<Client> {
         Default::default()
     }
     /// The configuration shared by every call.
+    #[inline]
     pub fn core(&self) -> &::awsgen_runtime::client::ClientCore {
         &self.core
     }
@@ -99,12 +104,14 @@ impl ::awsgen_runtime::client::ServiceClient for Client {
         api_version: "2011-06-15",
         signing: ::awsgen_runtime::sigv4::SigningRules::STANDARD,
     };
+    #[inline]
     fn from_core(core: ::awsgen_runtime::client::ClientCore) -> Self {
         Self { core }
     }
 }
 
 impl Sts for Client {
+    #[inline]
     fn assume_role(
         &self,
         input: assume_role::AssumeRoleInput,
@@ -114,6 +121,7 @@ impl Sts for Client {
     > {
         Box::pin(self.core.call::<assume_role::AssumeRole>(input))
     }
+    #[inline]
     fn assume_role_with_web_identity(
         &self,
         input: assume_role_with_web_identity::AssumeRoleWithWebIdentityInput,
@@ -130,6 +138,7 @@ impl Sts for Client {
                 .call::<assume_role_with_web_identity::AssumeRoleWithWebIdentity>(input),
         )
     }
+    #[inline]
     fn get_caller_identity(
         &self,
         input: get_caller_identity::GetCallerIdentityInput,

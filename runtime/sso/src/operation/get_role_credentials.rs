@@ -33,6 +33,7 @@ impl GetRoleCredentialsInput {
 }
 
 impl ::std::fmt::Debug for GetRoleCredentialsInput {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetRoleCredentialsInput")
             .field("role_name", &self.role_name)
@@ -95,6 +96,7 @@ impl GetRoleCredentialsInputBuilder {
     /// Builds the [`GetRoleCredentialsInput`].
     ///
     /// Fails with every required member that is not set: `roleName`, `accountId`, `accessToken`.
+    #[inline]
     pub fn build(self) -> Result<GetRoleCredentialsInput, ::awsgen_runtime::BuildError> {
         if self.set == 7 {
             Ok(self.value)
@@ -124,6 +126,7 @@ impl ::std::fmt::Debug for GetRoleCredentialsInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for GetRoleCredentialsInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -217,6 +220,7 @@ pub enum GetRoleCredentialsError {
 
 impl GetRoleCredentialsError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             GetRoleCredentialsError::InvalidRequestException(_) => {
@@ -234,6 +238,7 @@ impl GetRoleCredentialsError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             GetRoleCredentialsError::InvalidRequestException(ref e) => {
@@ -252,6 +257,7 @@ impl GetRoleCredentialsError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             GetRoleCredentialsError::InvalidRequestException(_) => {
@@ -271,15 +277,18 @@ impl GetRoleCredentialsError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for GetRoleCredentialsError {
+    #[inline]
     fn code(&self) -> &'static str {
         GetRoleCredentialsError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         GetRoleCredentialsError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for GetRoleCredentialsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             GetRoleCredentialsError::InvalidRequestException(ref e) => e.fmt(f),
@@ -291,6 +300,7 @@ impl ::std::fmt::Display for GetRoleCredentialsError {
 }
 
 impl ::std::error::Error for GetRoleCredentialsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             GetRoleCredentialsError::InvalidRequestException(ref e) => Some(e),
@@ -316,6 +326,7 @@ impl ::awsgen_runtime::Operation for GetRoleCredentials {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::json::error_info;
+    #[inline]
     fn serialize_request(
         input: &GetRoleCredentialsInput,
     ) -> Result<
@@ -338,6 +349,7 @@ impl ::awsgen_runtime::Operation for GetRoleCredentials {
         }
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<GetRoleCredentialsOutput, ::awsgen_runtime::ResponseError> {
@@ -367,6 +379,7 @@ impl ::awsgen_runtime::Operation for GetRoleCredentials {
             },
         )
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

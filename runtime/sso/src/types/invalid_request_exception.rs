@@ -23,6 +23,7 @@ impl InvalidRequestException {
     }
     /// Reads the error from an error response: its body and any bound headers.
     #[doc(hidden)]
+    #[inline]
     pub fn from_response(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
@@ -77,12 +78,14 @@ impl ::awsgen_runtime::ModeledError for InvalidRequestException {
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
     const HTTP_STATUS: Option<u16> = Some(400);
+    #[inline]
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 
 impl ::std::fmt::Display for InvalidRequestException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InvalidRequestException")?;
         if let Some(m) = ::awsgen_runtime::ModeledError::message(self) {
@@ -94,6 +97,7 @@ impl ::std::fmt::Display for InvalidRequestException {
 
 impl ::std::error::Error for InvalidRequestException {}
 impl ::awsgen_runtime::protocol::json::FromJson for InvalidRequestException {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

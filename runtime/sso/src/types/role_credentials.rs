@@ -37,6 +37,7 @@ impl RoleCredentials {
 }
 
 impl ::std::fmt::Debug for RoleCredentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RoleCredentials")
             .field("access_key_id", &self.access_key_id)
@@ -123,6 +124,7 @@ impl ::std::fmt::Debug for RoleCredentialsBuilder {
 }
 
 impl ::awsgen_runtime::protocol::json::FromJson for RoleCredentials {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

@@ -23,6 +23,7 @@ impl TooManyRequestsException {
     }
     /// Reads the error from an error response: its body and any bound headers.
     #[doc(hidden)]
+    #[inline]
     pub fn from_response(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
@@ -77,12 +78,14 @@ impl ::awsgen_runtime::ModeledError for TooManyRequestsException {
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
     const HTTP_STATUS: Option<u16> = Some(429);
+    #[inline]
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 
 impl ::std::fmt::Display for TooManyRequestsException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("TooManyRequestsException")?;
         if let Some(m) = ::awsgen_runtime::ModeledError::message(self) {
@@ -94,6 +97,7 @@ impl ::std::fmt::Display for TooManyRequestsException {
 
 impl ::std::error::Error for TooManyRequestsException {}
 impl ::awsgen_runtime::protocol::json::FromJson for TooManyRequestsException {
+    #[inline]
     fn read_json(
         r: &mut ::awsgen_runtime::protocol::json::JsonReader<'_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::json::JsonError> {

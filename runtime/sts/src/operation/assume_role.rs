@@ -288,6 +288,7 @@ impl AssumeRoleInputBuilder {
     /// Builds the [`AssumeRoleInput`].
     ///
     /// Fails with every required member that is not set: `RoleArn`, `RoleSessionName`.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleInput, ::awsgen_runtime::BuildError> {
         if self.set == 3 {
             Ok(self.value)
@@ -317,6 +318,7 @@ impl ::std::fmt::Debug for AssumeRoleInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for AssumeRoleInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -673,6 +675,7 @@ pub enum AssumeRoleError {
 
 impl AssumeRoleError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             AssumeRoleError::ExpiredTokenException(_) => {
@@ -690,6 +693,7 @@ impl AssumeRoleError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             AssumeRoleError::ExpiredTokenException(ref e) => {
@@ -708,6 +712,7 @@ impl AssumeRoleError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             AssumeRoleError::ExpiredTokenException(_) => {
@@ -729,15 +734,18 @@ impl AssumeRoleError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for AssumeRoleError {
+    #[inline]
     fn code(&self) -> &'static str {
         AssumeRoleError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         AssumeRoleError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for AssumeRoleError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             AssumeRoleError::ExpiredTokenException(ref e) => e.fmt(f),
@@ -749,6 +757,7 @@ impl ::std::fmt::Display for AssumeRoleError {
 }
 
 impl ::std::error::Error for AssumeRoleError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             AssumeRoleError::ExpiredTokenException(ref e) => Some(e),
@@ -773,6 +782,7 @@ impl ::awsgen_runtime::Operation for AssumeRole {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::xml::error_info;
+    #[inline]
     fn serialize_request(
         input: &AssumeRoleInput,
     ) -> Result<
@@ -863,6 +873,7 @@ impl ::awsgen_runtime::Operation for AssumeRole {
         req.body(::awsgen_runtime::protocol::query::CONTENT_TYPE, writer.finish());
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<AssumeRoleOutput, ::awsgen_runtime::ResponseError> {
@@ -912,6 +923,7 @@ impl ::awsgen_runtime::Operation for AssumeRole {
             None => Ok(AssumeRoleOutput::default()),
         }
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

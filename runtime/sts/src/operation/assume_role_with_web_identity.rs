@@ -61,6 +61,7 @@ impl AssumeRoleWithWebIdentityInput {
 }
 
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleWithWebIdentityInput")
             .field("role_arn", &self.role_arn)
@@ -181,6 +182,7 @@ impl AssumeRoleWithWebIdentityInputBuilder {
     /// Builds the [`AssumeRoleWithWebIdentityInput`].
     ///
     /// Fails with every required member that is not set: `RoleArn`, `RoleSessionName`, `WebIdentityToken`.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<AssumeRoleWithWebIdentityInput, ::awsgen_runtime::BuildError> {
@@ -212,6 +214,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for AssumeRoleWithWebIdentityInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -511,6 +514,7 @@ pub enum AssumeRoleWithWebIdentityError {
 
 impl AssumeRoleWithWebIdentityError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {
             AssumeRoleWithWebIdentityError::ExpiredTokenException(_) => {
@@ -537,6 +541,7 @@ impl AssumeRoleWithWebIdentityError {
         }
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {
             AssumeRoleWithWebIdentityError::ExpiredTokenException(ref e) => {
@@ -564,6 +569,7 @@ impl AssumeRoleWithWebIdentityError {
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {
             AssumeRoleWithWebIdentityError::ExpiredTokenException(_) => {
@@ -596,15 +602,18 @@ impl AssumeRoleWithWebIdentityError {
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for AssumeRoleWithWebIdentityError {
+    #[inline]
     fn code(&self) -> &'static str {
         AssumeRoleWithWebIdentityError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         AssumeRoleWithWebIdentityError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             AssumeRoleWithWebIdentityError::ExpiredTokenException(ref e) => e.fmt(f),
@@ -627,6 +636,7 @@ impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
 }
 
 impl ::std::error::Error for AssumeRoleWithWebIdentityError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {
             AssumeRoleWithWebIdentityError::ExpiredTokenException(ref e) => Some(e),
@@ -663,6 +673,7 @@ impl ::awsgen_runtime::Operation for AssumeRoleWithWebIdentity {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::xml::error_info;
+    #[inline]
     fn serialize_request(
         input: &AssumeRoleWithWebIdentityInput,
     ) -> Result<
@@ -716,6 +727,7 @@ impl ::awsgen_runtime::Operation for AssumeRoleWithWebIdentity {
         req.body(::awsgen_runtime::protocol::query::CONTENT_TYPE, writer.finish());
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<AssumeRoleWithWebIdentityOutput, ::awsgen_runtime::ResponseError> {
@@ -783,6 +795,7 @@ impl ::awsgen_runtime::Operation for AssumeRoleWithWebIdentity {
             None => Ok(AssumeRoleWithWebIdentityOutput::default()),
         }
     }
+    #[inline]
     fn read_error(
         code: &str,
         response: &::awsgen_runtime::http::Response,

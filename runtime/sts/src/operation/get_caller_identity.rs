@@ -47,6 +47,7 @@ impl ::std::fmt::Debug for GetCallerIdentityInputBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for GetCallerIdentityInput {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -164,36 +165,43 @@ pub mod builders {
 pub enum GetCallerIdentityError {}
 impl GetCallerIdentityError {
     /// The error code on the wire, e.g. `ValidationException`.
+    #[inline]
     pub fn code(&self) -> &'static str {
         match *self {}
     }
     /// The error's message, when the service sent one.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         match *self {}
     }
     /// True when a retry may help: the model marks the error `@retryable`, it is a
     /// throttling error, or its HTTP status is 500, 502, 503 or 504.
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         match *self {}
     }
 }
 
 impl ::awsgen_runtime::ModeledErrorEnum for GetCallerIdentityError {
+    #[inline]
     fn code(&self) -> &'static str {
         GetCallerIdentityError::code(self)
     }
+    #[inline]
     fn is_retryable(&self) -> bool {
         GetCallerIdentityError::is_retryable(self)
     }
 }
 
 impl ::std::fmt::Display for GetCallerIdentityError {
+    #[inline]
     fn fmt(&self, _f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {}
     }
 }
 
 impl ::std::error::Error for GetCallerIdentityError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match *self {}
     }
@@ -213,6 +221,7 @@ impl ::awsgen_runtime::Operation for GetCallerIdentity {
     const ERROR_INFO: fn(
         &::awsgen_runtime::http::Response,
     ) -> ::awsgen_runtime::protocol::ErrorInfo = ::awsgen_runtime::protocol::xml::error_info;
+    #[inline]
     fn serialize_request(
         input: &GetCallerIdentityInput,
     ) -> Result<
@@ -230,6 +239,7 @@ impl ::awsgen_runtime::Operation for GetCallerIdentity {
         req.body(::awsgen_runtime::protocol::query::CONTENT_TYPE, writer.finish());
         req.build()
     }
+    #[inline]
     fn read_output(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<GetCallerIdentityOutput, ::awsgen_runtime::ResponseError> {

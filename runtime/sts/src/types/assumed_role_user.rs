@@ -61,6 +61,7 @@ impl AssumedRoleUserBuilder {
     /// Builds the [`AssumedRoleUser`].
     ///
     /// Fails with every required member that is not set: `AssumedRoleId`, `Arn`.
+    #[inline]
     pub fn build(self) -> Result<AssumedRoleUser, ::awsgen_runtime::BuildError> {
         if self.set == 3 {
             Ok(self.value)
@@ -90,6 +91,7 @@ impl ::std::fmt::Debug for AssumedRoleUserBuilder {
 }
 
 impl ::awsgen_runtime::protocol::xml::FromXml for AssumedRoleUser {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {

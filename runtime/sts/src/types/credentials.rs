@@ -34,6 +34,7 @@ impl Credentials {
 }
 
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
@@ -111,6 +112,7 @@ impl CredentialsBuilder {
     /// Builds the [`Credentials`].
     ///
     /// Fails with every required member that is not set: `AccessKeyId`, `SecretAccessKey`, `SessionToken`, `Expiration`.
+    #[inline]
     pub fn build(self) -> Result<Credentials, ::awsgen_runtime::BuildError> {
         if self.set == 15 {
             Ok(self.value)
@@ -140,6 +142,7 @@ impl ::std::fmt::Debug for CredentialsBuilder {
 }
 
 impl ::awsgen_runtime::protocol::xml::FromXml for Credentials {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {

@@ -23,6 +23,7 @@ impl InvalidIdentityTokenException {
     }
     /// Reads the error from an error response: its body and any bound headers.
     #[doc(hidden)]
+    #[inline]
     pub fn from_response(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
@@ -96,12 +97,14 @@ impl ::awsgen_runtime::ModeledError for InvalidIdentityTokenException {
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
     const HTTP_STATUS: Option<u16> = Some(400);
+    #[inline]
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 
 impl ::std::fmt::Display for InvalidIdentityTokenException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InvalidIdentityTokenException")?;
         if let Some(m) = ::awsgen_runtime::ModeledError::message(self) {
@@ -113,6 +116,7 @@ impl ::std::fmt::Display for InvalidIdentityTokenException {
 
 impl ::std::error::Error for InvalidIdentityTokenException {}
 impl ::awsgen_runtime::protocol::xml::FromXml for InvalidIdentityTokenException {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {

@@ -23,6 +23,7 @@ impl MalformedPolicyDocumentException {
     }
     /// Reads the error from an error response: its body and any bound headers.
     #[doc(hidden)]
+    #[inline]
     pub fn from_response(
         response: &::awsgen_runtime::http::Response,
     ) -> Result<Self, ::awsgen_runtime::ResponseError> {
@@ -96,12 +97,14 @@ impl ::awsgen_runtime::ModeledError for MalformedPolicyDocumentException {
     const RETRYABLE: bool = false;
     const THROTTLING: bool = false;
     const HTTP_STATUS: Option<u16> = Some(400);
+    #[inline]
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 
 impl ::std::fmt::Display for MalformedPolicyDocumentException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("MalformedPolicyDocumentException")?;
         if let Some(m) = ::awsgen_runtime::ModeledError::message(self) {
@@ -113,6 +116,7 @@ impl ::std::fmt::Display for MalformedPolicyDocumentException {
 
 impl ::std::error::Error for MalformedPolicyDocumentException {}
 impl ::awsgen_runtime::protocol::xml::FromXml for MalformedPolicyDocumentException {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {

@@ -63,6 +63,7 @@ impl ::std::fmt::Debug for PolicyDescriptorTypeBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for PolicyDescriptorType {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -90,6 +91,7 @@ impl ::awsgen_runtime::validate::Validate for PolicyDescriptorType {
 }
 
 impl ::awsgen_runtime::protocol::xml::FromXml for PolicyDescriptorType {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {
@@ -107,6 +109,7 @@ impl ::awsgen_runtime::protocol::xml::FromXml for PolicyDescriptorType {
 }
 
 impl ::awsgen_runtime::protocol::query::ToQuery for PolicyDescriptorType {
+    #[inline]
     fn to_query(
         &self,
         w: &mut ::awsgen_runtime::protocol::query::QueryWriter,

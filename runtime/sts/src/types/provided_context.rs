@@ -80,6 +80,7 @@ impl ::std::fmt::Debug for ProvidedContextBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for ProvidedContext {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -119,6 +120,7 @@ impl ::awsgen_runtime::validate::Validate for ProvidedContext {
 }
 
 impl ::awsgen_runtime::protocol::xml::FromXml for ProvidedContext {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {
@@ -143,6 +145,7 @@ impl ::awsgen_runtime::protocol::xml::FromXml for ProvidedContext {
 }
 
 impl ::awsgen_runtime::protocol::query::ToQuery for ProvidedContext {
+    #[inline]
     fn to_query(
         &self,
         w: &mut ::awsgen_runtime::protocol::query::QueryWriter,

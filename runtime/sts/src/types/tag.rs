@@ -61,6 +61,7 @@ impl TagBuilder {
     /// Builds the [`Tag`].
     ///
     /// Fails with every required member that is not set: `Key`, `Value`.
+    #[inline]
     pub fn build(self) -> Result<Tag, ::awsgen_runtime::BuildError> {
         if self.set == 3 {
             Ok(self.value)
@@ -84,6 +85,7 @@ impl ::std::fmt::Debug for TagBuilder {
 }
 
 impl ::awsgen_runtime::validate::Validate for Tag {
+    #[inline]
     fn validate_into(
         &self,
         path: &::awsgen_runtime::validate::Path<'_>,
@@ -131,6 +133,7 @@ impl ::awsgen_runtime::validate::Validate for Tag {
 }
 
 impl ::awsgen_runtime::protocol::xml::FromXml for Tag {
+    #[inline]
     fn from_xml(
         node: ::awsgen_runtime::protocol::xml::Node<'_, '_>,
     ) -> Result<Self, ::awsgen_runtime::protocol::xml::XmlError> {
@@ -151,6 +154,7 @@ impl ::awsgen_runtime::protocol::xml::FromXml for Tag {
 }
 
 impl ::awsgen_runtime::protocol::query::ToQuery for Tag {
+    #[inline]
     fn to_query(
         &self,
         w: &mut ::awsgen_runtime::protocol::query::QueryWriter,
