@@ -17,6 +17,7 @@ fn config(operations: &[&str]) -> Config {
             version: "0.1.0".into(),
             runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
             standalone: true,
+            compile_in_crate: false,
         },
     }
 }

@@ -68,6 +68,7 @@ pub struct Builder {
     crate_version: Option<String>,
     runtime: Option<RuntimeDep>,
     standalone: bool,
+    compile_in_crate: bool,
     out_dir: Option<PathBuf>,
 }
 
@@ -132,6 +133,15 @@ impl Builder {
         self
     }
 
+    /// Compiles the generated functions to machine code in the generated crate, as Rust compiles
+    /// non-generic code, instead of in the crates that call them (the default: they are
+    /// `#[inline]`). For a workspace whose many programs each call most of a service's
+    /// operations, compiling them once in the crate is cheaper.
+    pub fn compile_in_crate(mut self, compile_in_crate: bool) -> Self {
+        self.compile_in_crate = compile_in_crate;
+        self
+    }
+
     /// The folder to write the crate into (created when missing).
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
@@ -170,6 +180,7 @@ impl Builder {
                 version: self.crate_version.clone().unwrap_or_else(|| "0.1.0".into()),
                 runtime,
                 standalone: self.standalone,
+                compile_in_crate: self.compile_in_crate,
             },
         };
         crate::generate(&inputs, &config).map_err(Error::Model)

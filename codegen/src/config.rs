@@ -41,6 +41,10 @@ pub struct CrateConfig {
     /// Adds an empty `[workspace]` table, for crates generated outside this workspace.
     #[serde(default)]
     pub standalone: bool,
+    /// Compiles the generated functions in the generated crate instead of in the crates that
+    /// call them; see [`crate::Builder::compile_in_crate`].
+    #[serde(default)]
+    pub compile_in_crate: bool,
 }
 
 fn runtime_dep<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RuntimeDep, D::Error> {
@@ -95,6 +99,7 @@ impl Config {
             version: self.krate.version.clone(),
             runtime: self.krate.runtime.clone(),
             standalone: self.krate.standalone,
+            compile_in_crate: self.krate.compile_in_crate,
             protocol: self.protocol.clone(),
         }
     }

@@ -35,6 +35,8 @@ pub struct CrateMeta {
     pub runtime: RuntimeDep,
     /// Adds an empty `[workspace]` table, for crates generated outside any workspace.
     pub standalone: bool,
+    /// Machine code for the generated functions in the crate itself, not `#[inline]`.
+    pub compile_in_crate: bool,
     /// The protocol the configuration asks for, when the service lists several.
     pub protocol: Option<String>,
 }

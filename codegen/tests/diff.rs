@@ -159,6 +159,7 @@ fn lowered_optional(v: &Value, shape: &str, member: &str) -> bool {
         version: "0.1.0".into(),
         runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
         standalone: false,
+        compile_in_crate: false,
         protocol: None,
     };
     let ir = codegen::lower::lower(&m, &c, &meta).unwrap();

@@ -89,6 +89,7 @@ fn config() -> codegen::Config {
             version: "0.1.0".into(),
             runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
             standalone: false,
+            compile_in_crate: false,
         },
     }
 }

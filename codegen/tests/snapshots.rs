@@ -18,6 +18,7 @@ fn config(service: Option<&str>, operations: &[&str]) -> Config {
             version: "0.1.0".into(),
             runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
             standalone: false,
+            compile_in_crate: false,
         },
     }
 }
@@ -240,4 +241,35 @@ mod invalid {
     fn unknown_operation_is_named() {
         insta::assert_snapshot!(generate_err("unknown_operation", Some("ex#Service"), &["Nope"]));
     }
+}
+
+/// The trimmed lines just before each line that starts with `item`.
+fn lines_before<'a>(text: &'a str, item: &str) -> Vec<&'a str> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines.windows(2).filter(|w| w[1].trim_start().starts_with(item)).map(|w| w[0].trim()).collect()
+}
+
+/// Generated functions are `#[inline]`, compiled in the crates that call them, unless the
+/// configuration asks for them to be compiled in the crate; that is the only difference.
+#[test]
+fn compile_in_crate_leaves_generated_functions_unmarked() {
+    let (file, text) = fixture("ok", "structure");
+    let generate = |compile_in_crate: bool| {
+        let mut cfg = config(None, &[]);
+        cfg.krate.compile_in_crate = compile_in_crate;
+        codegen::generate(&[Input { name: &file, text: &text }], &cfg).unwrap().files
+    };
+    let (marked, plain) = (generate(false), generate(true));
+    assert_eq!(marked.0.keys().collect::<Vec<_>>(), plain.0.keys().collect::<Vec<_>>());
+    let without_inline = |s: &str| s.lines().filter(|l| l.trim() != "#[inline]").collect::<Vec<_>>().join("\n");
+    let mut writers = 0;
+    for (path, text) in &marked.0 {
+        assert_eq!(without_inline(text), without_inline(&plain.0[path]), "{path}");
+        for line in lines_before(text, "fn write_json(") {
+            assert_eq!(line, "#[inline]", "{path}");
+            writers += 1;
+        }
+        assert!(lines_before(&plain.0[path], "fn write_json(").iter().all(|l| *l != "#[inline]"), "{path}");
+    }
+    assert!(writers > 0, "the fixture has JSON writers");
 }

@@ -56,6 +56,7 @@ pub fn build_suite(
             version: "0.1.0".into(),
             runtime: codegen::ir::RuntimeDep::Path(runtime_path.to_string()),
             standalone: true,
+            compile_in_crate: false,
         },
     };
     let model = codegen::load(&inputs).map_err(|d| d.to_string())?;

@@ -82,6 +82,7 @@ pub fn generate_crate(model_name: &str, text: &str, crate_name: &str, dir: &Path
             version: "0.1.0".into(),
             runtime: codegen::ir::RuntimeDep::Path("../../../runtime".into()),
             standalone: false,
+            compile_in_crate: false,
         },
     };
     let generated = codegen::generate(&[codegen::Input { name: model_name, text }], &config)

@@ -133,6 +133,7 @@ fn operations_set_their_static_and_member_context_parameters() {
         version: "0.1.0".into(),
         runtime: codegen::RuntimeDep::Path("../runtime".into()),
         standalone: false,
+        compile_in_crate: false,
         protocol: None,
     };
     let ir = codegen::lower::lower(&model, &closure, &meta).unwrap();

@@ -226,6 +226,7 @@ fn every_shared_aws_model_generates_or_says_what_is_unsupported() {
                         version: "0.1.0".into(),
                         runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
                         standalone: true,
+                        compile_in_crate: false,
                     },
                 };
                 let outcome =
@@ -329,6 +330,7 @@ fn the_configuration_picks_among_the_services_protocols() {
             version: "0.1.0".into(),
             runtime: codegen::ir::RuntimeDep::Path("../runtime".into()),
             standalone: true,
+            compile_in_crate: false,
         },
     };
     let all = |files: &codegen::Files| files.0.values().cloned().collect::<Vec<_>>().concat();
@@ -341,4 +343,15 @@ fn the_configuration_picks_among_the_services_protocols() {
     };
     let err = err.to_string();
     assert!(err.contains("asks for protocol `restXml`, which the service does not list (it lists: "), "{err}");
+}
+
+#[test]
+fn codegen_toml_takes_compile_in_crate_and_defaults_it_to_off() {
+    let text = std::fs::read_to_string(workspace_root().join("model/codegen.toml")).unwrap();
+    assert!(!Config::parse("codegen.toml", &text).unwrap().krate.compile_in_crate);
+    let on = format!("{text}compile_in_crate = true\n");
+    assert!(Config::parse("codegen.toml", &on).unwrap().krate.compile_in_crate);
+    let wrong = format!("{text}compile_in_crate = \"yes\"\n");
+    let err = Config::parse("codegen.toml", &wrong).unwrap_err().to_string();
+    assert!(err.contains("codegen.toml:"), "{err}");
 }

@@ -33,6 +33,7 @@ struct Args {
     protocol: Option<String>,
     crate_name: Option<String>,
     runtime: Option<RuntimeDep>,
+    compile_in_crate: bool,
 }
 
 /// `path:DIR`, `git:URL` or `git:URL#REV`, `version:REQ`.
@@ -60,6 +61,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
         protocol: None,
         crate_name: None,
         runtime: None,
+        compile_in_crate: false,
     };
     while let Some(arg) = p.next()? {
         match arg {
@@ -74,6 +76,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, Failure> {
             Long("protocol") => a.protocol = Some(p.value()?.string()?),
             Long("crate-name") => a.crate_name = Some(p.value()?.string()?),
             Long("runtime") => a.runtime = Some(runtime_spec(&p.value()?.string()?)?),
+            Long("compile-in-crate") => a.compile_in_crate = true,
             _ => return Err(arg.unexpected().into()),
         }
     }
@@ -90,9 +93,11 @@ pub fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 || args.protocol.is_some()
                 || args.crate_name.is_some()
                 || args.runtime.is_some()
+                || args.compile_in_crate
             {
                 return Err(Failure::Usage(
-                    "--service, --operations, --protocol, --crate-name and --runtime go with --model and --out".into(),
+                    "--service, --operations, --protocol, --crate-name, --runtime and --compile-in-crate go with --model and --out"
+                        .into(),
                 ));
             }
             let root = workspace_root();
@@ -210,7 +215,12 @@ pub fn run_generator(inputs: &[Input<'_>], config: &Config) -> Result<Files, Fai
 /// Any model into any folder, through the library's [`codegen::Builder`] (the runtime defaults
 /// to this checkout's, by a path relative to the folder).
 fn generate_standalone(model: PathBuf, out: &Path, args: Args) -> Result<Files, Failure> {
-    let mut b = codegen::Builder::new().model(model).out_dir(out).standalone(true).operations(args.operations);
+    let mut b = codegen::Builder::new()
+        .model(model)
+        .out_dir(out)
+        .standalone(true)
+        .operations(args.operations)
+        .compile_in_crate(args.compile_in_crate);
     if let Some(p) = args.protocol {
         b = b.protocol(p);
     }

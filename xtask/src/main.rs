@@ -13,6 +13,7 @@ usage:
       regenerate generated/ from model/codegen.toml (--check: write nothing, fail if out of date)
   cargo xtask codegen --model PATH --out DIR [--service ID] [--operations A,B] [--crate-name NAME]
                       [--runtime path:DIR|git:URL[#REV]|version:REQ] [--protocol NAME]
+                      [--compile-in-crate]
       generate a standalone crate for any model into any folder (--protocol: one of the
       service's protocols, when it lists several; default: the one the AWS SDKs prefer)
   cargo xtask sweep [DIR] [--compile | --check] [--only a,b] [--out DIR]

@@ -143,6 +143,7 @@ fn sweep_one(path: &Path, out: &Path, runtime: &str) -> Row {
                     version: "0.1.0".into(),
                     runtime: codegen::ir::RuntimeDep::Path(runtime.to_string()),
                     standalone: false,
+                    compile_in_crate: false,
                 },
             };
             let result = std::panic::catch_unwind(|| codegen::generate(&[Input { name: &name, text: &text }], &config));

@@ -81,7 +81,7 @@ pub fn emit_crate(ir: &Crate) -> Files {
             .map(|job| {
                 let (path, tokens) = emit_job(ir, job);
                 let mut file = render::parse(&path, tokens);
-                if path.starts_with("src/") {
+                if path.starts_with("src/") && !ir.meta.compile_in_crate {
                     compile_where_used(&mut file);
                 }
                 (path, render::format(&file))
@@ -100,7 +100,7 @@ pub fn emit_crate(ir: &Crate) -> Files {
 /// that calls every operation builds no slower than with the code compiled in the generated
 /// crate (`scripts/compile-time.sh`, `BENCHMARKS.md`). Functions without a body and those
 /// with an `inline` attribute of their own are left as they are; functions nested in a
-/// function's body are not generated.
+/// function's body are not generated. `compile_in_crate` in the configuration turns this off.
 fn compile_where_used(file: &mut syn::File) {
     fn mark(attrs: &mut Vec<syn::Attribute>) {
         if !attrs.iter().any(|a| a.path().is_ident("inline")) {
