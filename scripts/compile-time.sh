@@ -160,17 +160,23 @@ ours_own='^(appflow-full|awsgen-)'
 sdk_own='^aws-(sdk-|smithy-|runtime|types|credential-types|sigv4|config)'
 
 min() { awk "BEGIN { print ($1 < $2) ? $1 : $2 }"; }
+cold() { # ours-folder sdk-folder profile [ours-target sdk-target]: the fastest of $runs cold
+  # builds of each, in turn, from empty target folders (target-<name>-<profile>; by default the
+  # folders' names); prints ours and theirs
+  local o=1e9 s=1e9 to="$work/target-${4:-$1}-$3" ts="$work/target-${5:-$2}-$3"
+  for _ in $(seq "$runs"); do
+    rm -rf "$to" "$ts"
+    o=$(min "$(build "$work/$1/Cargo.toml" "$to" "$3")" "$o")
+    s=$(min "$(build "$work/$2/Cargo.toml" "$ts" "$3")" "$s")
+  done
+  echo "$o $s"
+}
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 row() { printf '%-38s %12s %12s %8s\n' "$@"; }
 
 row build "ours" "sdk" ratio
 for p in $profiles; do
-  ours=1e9 sdk=1e9
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/target-ours-$p" "$work/target-sdk-$p"
-    ours=$(min "$(build "$work/ours/Cargo.toml" "$work/target-ours-$p" "$p")" "$ours")
-    sdk=$(min "$(build "$work/sdk/Cargo.toml" "$work/target-sdk-$p" "$p")" "$sdk")
-  done
+  read -r ours sdk <<<"$(cold ours sdk "$p")"
   row "$p, cold (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
   cold_sdk=$sdk
   # The same cold builds without each side's own crates: the HTTP, TLS and async stack that
@@ -191,12 +197,7 @@ for p in $profiles; do
   # The programs: the one that calls DescribeConnector cold, and each of them with its
   # dependencies built (what is left to build is the generated crate or aws-sdk-appflow, and
   # the program).
-  ours=1e9 sdk=1e9
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/target-prog-ours-$p" "$work/target-prog-sdk-$p"
-    ours=$(min "$(build "$work/prog-ours-one/Cargo.toml" "$work/target-prog-ours-$p" "$p")" "$ours")
-    sdk=$(min "$(build "$work/prog-sdk-one/Cargo.toml" "$work/target-prog-sdk-$p" "$p")" "$sdk")
-  done
+  read -r ours sdk <<<"$(cold prog-ours-one prog-sdk-one "$p" prog-ours prog-sdk)"
   row "$p, 1 call, cold program (s)" "$(printf %.1f "$ours")" "$(printf %.1f "$sdk")" "$(ratio "$ours" "$sdk")"
   for n in one all; do
     read -r ours ours_rss <<<"$(rebuild "$work/prog-ours-$n/Cargo.toml" "$work/target-prog-ours-$p" "$p" appflow-full program)"

@@ -95,9 +95,8 @@ pub fn emit_crate(ir: &Crate) -> Files {
 /// Marks every function of a generated library file `#[inline]`, so that rustc compiles it to
 /// machine code in the crates that call it, and not at all if nothing does: a program that
 /// calls one operation of a service pays for the code of that operation and the shapes it
-/// reaches, not for all of them, and the generated crate itself is mostly type checking (the
-/// technique of other generators of large APIs, such as the `windows` crate's). A program
-/// that calls every operation builds no slower than with the code compiled in the generated
+/// reaches, not for all of them, and the generated crate itself is mostly type checking. A
+/// program that calls every operation builds no slower than with the code compiled in the generated
 /// crate (`scripts/compile-time.sh`, `BENCHMARKS.md`). Functions without a body and those
 /// with an `inline` attribute of their own are left as they are; functions nested in a
 /// function's body are not generated. `compile_in_crate` in the configuration turns this off.
